@@ -1,0 +1,118 @@
+using System.Globalization;
+
+namespace Dso.Abstractions.Series;
+
+/// <summary>
+/// Reads and writes <c>timestamp,value</c> CSV traces (the NAB and workload-trace format).
+/// Every error names the file and line, because operators hand us files they did not write.
+/// </summary>
+public static class TimeSeriesCsv
+{
+    private static readonly string[] TimestampFormats =
+    [
+        "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-dd HH:mm", "yyyy-MM-ddTHH:mm",
+        "yyyy-MM-ddTHH:mm:ss.fffZ", "yyyy-MM-ddTHH:mm:ssK",
+    ];
+
+    /// <summary>Reads a whole trace. Rows must be in strictly increasing time order.</summary>
+    public static IReadOnlyList<TimeSeriesPoint> Read(string path, string valueColumn = "value")
+    {
+        using var reader = OpenText(path);
+        return Read(reader, path, valueColumn);
+    }
+
+    public static IReadOnlyList<TimeSeriesPoint> Read(TextReader reader, string source, string valueColumn = "value")
+    {
+        var header = reader.ReadLine() ?? throw new TimeSeriesCsvException($"{source}:1: file is empty (expected a 'timestamp,{valueColumn}' header)");
+        var columns = header.Split(',').Select(c => c.Trim().Trim('"')).ToArray();
+        var tsIndex = Array.FindIndex(columns, c => c.Equals("timestamp", StringComparison.OrdinalIgnoreCase));
+        var valueIndex = Array.FindIndex(columns, c => c.Equals(valueColumn, StringComparison.OrdinalIgnoreCase));
+        if (tsIndex < 0 || valueIndex < 0)
+        {
+            throw new TimeSeriesCsvException($"{source}:1: header must name 'timestamp' and '{valueColumn}' columns (was '{header}')");
+        }
+
+        var points = new List<TimeSeriesPoint>();
+        var lineNumber = 1;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var fields = line.Split(',');
+            if (fields.Length <= Math.Max(tsIndex, valueIndex))
+            {
+                throw new TimeSeriesCsvException($"{source}:{lineNumber}: expected {columns.Length} fields, found {fields.Length}");
+            }
+
+            var timestamp = ParseTimestamp(fields[tsIndex], source, lineNumber);
+            if (!double.TryParse(fields[valueIndex].Trim().Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            {
+                throw new TimeSeriesCsvException($"{source}:{lineNumber}: value '{fields[valueIndex]}' is not a finite number");
+            }
+
+            if (points.Count > 0 && timestamp <= points[^1].Timestamp)
+            {
+                throw new TimeSeriesCsvException($"{source}:{lineNumber}: timestamp {fields[tsIndex]} is not after the previous row's");
+            }
+
+            points.Add(new TimeSeriesPoint(timestamp, value));
+        }
+
+        return points;
+    }
+
+    /// <summary>Parses the timestamp forms the traces use; naive timestamps are taken as UTC.</summary>
+    public static DateTimeOffset ParseTimestamp(string text, string source, int lineNumber)
+    {
+        var trimmed = text.Trim().Trim('"');
+        if (DateTimeOffset.TryParseExact(trimmed, TimestampFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var exact))
+        {
+            return exact;
+        }
+
+        if (DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var loose))
+        {
+            return loose;
+        }
+
+        throw new TimeSeriesCsvException($"{source}:{lineNumber}: timestamp '{text}' is not a date and time");
+    }
+
+    /// <summary>Reads the raw timestamp strings, so outputs can echo them exactly as the input wrote them.</summary>
+    public static IReadOnlyList<string> ReadRawTimestamps(string path)
+    {
+        using var reader = OpenText(path);
+        var header = reader.ReadLine() ?? string.Empty;
+        var tsIndex = Array.FindIndex(header.Split(','), c => c.Trim().Trim('"').Equals("timestamp", StringComparison.OrdinalIgnoreCase));
+        var raw = new List<string>();
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            if (line.Length > 0)
+            {
+                raw.Add(line.Split(',')[Math.Max(tsIndex, 0)].Trim().Trim('"'));
+            }
+        }
+
+        return raw;
+    }
+
+    private static StreamReader OpenText(string path)
+    {
+        try
+        {
+            return new StreamReader(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TimeSeriesCsvException($"{path}: cannot open ({ex.Message})");
+        }
+    }
+}

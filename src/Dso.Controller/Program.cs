@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Dso.Controller.Cli;
+
+var root = new RootCommand("DsoController: a cost-aware autoscaling control plane. Without a command, runs the service.");
+root.Subcommands.Add(DetectCommand.Create());
+root.Subcommands.Add(ForecastCommand.Create());
+root.SetAction(parse => 0);
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,40 @@
+namespace Dso.Forecasting;
+
+/// <summary>
+/// Quantile forecasts for the steps after <see cref="Origin"/>: index 0 is the step that starts one
+/// <see cref="Step"/> after the last observed point. <see cref="Quantile"/> answers any level, because
+/// the optimizer covers demand at a level the policy sets (often above p90).
+/// </summary>
+public sealed class DemandForecast
+{
+    private readonly Func<int, double, double> _quantile;
+
+    public DemandForecast(DateTimeOffset origin, TimeSpan step, double[] p50, double[] p10, double[] p90, Func<int, double, double> quantile, string model)
+    {
+        Origin = origin;
+        Step = step;
+        P50 = p50;
+        P10 = p10;
+        P90 = p90;
+        _quantile = quantile;
+        Model = model;
+    }
+
+    public DateTimeOffset Origin { get; }
+
+    public TimeSpan Step { get; }
+
+    public double[] P50 { get; }
+
+    public double[] P10 { get; }
+
+    public double[] P90 { get; }
+
+    /// <summary>Which model produced it (e.g. "seasonal-baseline" or "fasttree v3"), for the decision log.</summary>
+    public string Model { get; }
+
+    public int Steps => P50.Length;
+
+    /// <summary>The forecast's <paramref name="level"/> quantile (0..1) at step <paramref name="stepIndex"/>.</summary>
+    public double Quantile(int stepIndex, double level) => _quantile(stepIndex, level);
+}

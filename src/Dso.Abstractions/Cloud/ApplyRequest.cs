@@ -1,0 +1,6 @@
+using Dso.Abstractions.Catalog;
+
+namespace Dso.Abstractions.Cloud;
+
+/// <summary>Converge <paramref name="ScaleGroup"/> to <paramref name="Desired"/>; the key makes a retry a no-op.</summary>
+public sealed record ApplyRequest(string ScaleGroup, Fleet Desired, string IdempotencyKey);

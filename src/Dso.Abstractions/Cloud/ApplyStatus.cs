@@ -1,0 +1,16 @@
+namespace Dso.Abstractions.Cloud;
+
+public enum ApplyStatus
+{
+    /// <summary>The group now has (or is booting towards) the desired fleet.</summary>
+    Applied,
+
+    /// <summary>The desired fleet was already in place, or this key was applied before.</summary>
+    NoChange,
+
+    /// <summary>Only part of the change went through (e.g. capacity shortage); <see cref="ApplyResult.After"/> says what.</summary>
+    Partial,
+
+    /// <summary>Nothing changed; a retry may succeed.</summary>
+    Failed,
+}

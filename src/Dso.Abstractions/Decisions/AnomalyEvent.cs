@@ -1,0 +1,4 @@
+namespace Dso.Abstractions.Decisions;
+
+/// <summary>An anomalous KPI value seen in a tick and what the policy made of it.</summary>
+public sealed record AnomalyEvent(string Kpi, double Value, double Score, string Action);

@@ -1,0 +1,48 @@
+using Dso.Abstractions.Catalog;
+
+namespace Dso.Abstractions.Decisions;
+
+/// <summary>
+/// One tick's decision for one service, as data: what was seen, what was weighed, what was chosen and why.
+/// It is written to the decision log before it is applied; <see cref="Id"/> is also the idempotency key the
+/// cloud adapter gets, so a restart that re-applies it cannot act twice.
+/// </summary>
+public sealed record ScalingDecision
+{
+    public required string Id { get; init; }
+
+    public required string Service { get; init; }
+
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Content hash of the policy in force, so an analyst can tell which edit made a decision.</summary>
+    public required string PolicyVersion { get; init; }
+
+    public string Variant { get; init; } = "default";
+
+    public required IReadOnlyDictionary<string, double> Kpis { get; init; }
+
+    public IReadOnlyList<AnomalyEvent> Anomalies { get; init; } = [];
+
+    public ForecastSummary? Forecast { get; init; }
+
+    public required Fleet Before { get; init; }
+
+    public required Fleet Chosen { get; init; }
+
+    public required decimal ChosenHourlyCost { get; init; }
+
+    public IReadOnlyList<PlanAlternative> Alternatives { get; init; } = [];
+
+    /// <summary>The strategy whose plan was chosen (e.g. "emergency-scale-out", "target-tracking").</summary>
+    public required string Strategy { get; init; }
+
+    public required string Reason { get; init; }
+
+    public BudgetStatus? Budget { get; init; }
+
+    /// <summary>True when the loop held the previous fleet because its inputs were missing.</summary>
+    public bool Held { get; init; }
+
+    public bool IsChange => !Before.Equals(Chosen);
+}

@@ -1,0 +1,21 @@
+namespace Dso.Optimization;
+
+/// <summary>
+/// The budget period in force: its bounds, what it allows and what has been spent so far. The service uses the
+/// calendar month; a simulation uses the trace's span with the budget prorated, as the evaluator does.
+/// </summary>
+public sealed record BudgetWindow(DateTimeOffset Start, DateTimeOffset End, decimal BudgetUsd, decimal SpentUsd, bool Hard)
+{
+    /// <summary>The highest hourly spend that, held to the end of the period, keeps the total within budget.</summary>
+    public decimal AffordableHourlyUsd(DateTimeOffset now)
+    {
+        var hoursLeft = (decimal)Math.Max((End - now).TotalHours, 1.0 / 60);
+        return Math.Max(0m, (BudgetUsd - SpentUsd) / hoursLeft);
+    }
+
+    public static BudgetWindow ForMonth(DateTimeOffset now, decimal monthlyUsd, decimal spentUsd, bool hard)
+    {
+        var start = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        return new BudgetWindow(start, start.AddMonths(1), monthlyUsd, spentUsd, hard);
+    }
+}

@@ -1,0 +1,84 @@
+using Dso.Abstractions.Catalog;
+using Dso.Policies.Model;
+
+namespace Dso.Optimization;
+
+/// <summary>
+/// Re-checks any plan against the policy before it is acted on (Karpenter re-validates decisions the same way):
+/// catalog, min/max instances, step per tick, the hourly spend cap and a hard budget. Whatever a strategy
+/// proposes, what leaves here respects them; each correction is stated in the reason.
+/// </summary>
+public static class PlanGuard
+{
+    public static ScalingPlan Enforce(ScalingPlan plan, ServicePolicy policy, PlanningContext context)
+    {
+        var catalog = policy.Catalog;
+        var limits = policy.Limits;
+        var notes = new List<string>();
+        var target = Fleet.Of(plan.Target.Counts.Where(kv => catalog.Contains(kv.Key)));
+        if (target.Total != plan.Target.Total)
+        {
+            notes.Add("dropped types not in the catalog");
+        }
+
+        var cheapest = catalog.Types.OrderBy(t => t.PricePerHour).First();
+        if (target.Total < limits.MinInstances)
+        {
+            target = target.With(cheapest.Name, target[cheapest.Name] + limits.MinInstances - target.Total);
+            notes.Add($"raised to min_instances {limits.MinInstances}");
+        }
+
+        target = TrimTo(target, catalog, f => f.Total > limits.MaxInstances, limits.MinInstances, notes, $"capped at max_instances {limits.MaxInstances}");
+        if (limits.MaxHourlyUsd is { } cap)
+        {
+            target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > cap, limits.MinInstances, notes, $"capped at max_hourly_usd {cap}");
+        }
+
+        if (context.Budget.Hard)
+        {
+            var affordable = context.Budget.AffordableHourlyUsd(context.Now);
+            target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > affordable && f.Total > 0, limits.MinInstances, notes,
+                $"trimmed to the hard budget (at most ${affordable:0.####}/h for the rest of the period)");
+        }
+
+        var stepped = FleetMath.StepTowards(context.Current, target, limits.MaxStepPerTick);
+        if (!stepped.Equals(target))
+        {
+            notes.Add($"limited to max_step {limits.MaxStepPerTick} this tick");
+            target = stepped;
+        }
+
+        return notes.Count == 0 ? plan with { Target = target } : plan with { Target = target, Reason = $"{plan.Reason}; guard: {string.Join(", ", notes)}" };
+    }
+
+    /// <summary>Removes the least cost-effective instances while the fleet breaks a limit (keeping at least the floor).</summary>
+    private static Fleet TrimTo(Fleet fleet, InstanceCatalog catalog, Func<Fleet, bool> breaks, int floor, List<string> notes, string note)
+    {
+        if (!breaks(fleet))
+        {
+            return fleet;
+        }
+
+        while (breaks(fleet) && fleet.Total > 0)
+        {
+            var worst = fleet.Counts.Keys.Select(n => catalog[n]).OrderByDescending(t => t.PricePerHour).ThenByDescending(t => t.PricePerRps).First();
+            if (fleet.Total <= floor)
+            {
+                // At the floor, swap an expensive instance for the cheapest type rather than go below min_instances.
+                var cheapest = catalog.Types.OrderBy(t => t.PricePerHour).First();
+                if (worst.Name == cheapest.Name)
+                {
+                    break;
+                }
+
+                fleet = fleet.With(worst.Name, fleet[worst.Name] - 1).With(cheapest.Name, fleet[cheapest.Name] + 1);
+                continue;
+            }
+
+            fleet = fleet.With(worst.Name, fleet[worst.Name] - 1);
+        }
+
+        notes.Add(note);
+        return fleet;
+    }
+}

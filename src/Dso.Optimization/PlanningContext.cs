@@ -1,0 +1,33 @@
+using Dso.Abstractions.Catalog;
+using Dso.Abstractions.Decisions;
+using Dso.Forecasting;
+
+namespace Dso.Optimization;
+
+/// <summary>What a planner may use at one tick: never anything from after <see cref="Now"/>.</summary>
+public sealed record PlanningContext
+{
+    public required DateTimeOffset Now { get; init; }
+
+    /// <summary>The request rate observed in the latest interval (requests/s).</summary>
+    public required double ObservedDemand { get; init; }
+
+    /// <summary>Demand forecast for the coming steps, or null when the forecaster has nothing yet.</summary>
+    public DemandForecast? Forecast { get; init; }
+
+    /// <summary>Billed fleet now (including booting instances).</summary>
+    public required Fleet Current { get; init; }
+
+    /// <summary>Fleet already serving now.</summary>
+    public required Fleet Ready { get; init; }
+
+    public IReadOnlyList<AnomalyEvent> Anomalies { get; init; } = [];
+
+    /// <summary>True when an anomaly asks for scale-up now (a surge the forecast has not seen).</summary>
+    public bool ScaleUpNow { get; init; }
+
+    /// <summary>True when an anomaly forbids scale-in this tick (an outage, a suspicious drop).</summary>
+    public bool HoldScaleIn { get; init; }
+
+    public required BudgetWindow Budget { get; init; }
+}

@@ -1,0 +1,12 @@
+using Dso.Abstractions.Catalog;
+using Dso.Abstractions.Decisions;
+
+namespace Dso.Optimization;
+
+/// <summary>A planner's answer: the target fleet, the alternatives it weighed and why it chose.</summary>
+public sealed record ScalingPlan(Fleet Target, string Strategy, string Reason, IReadOnlyList<PlanAlternative> Alternatives)
+{
+    public ForecastSummary? Forecast { get; init; }
+
+    public BudgetStatus? Budget { get; init; }
+}

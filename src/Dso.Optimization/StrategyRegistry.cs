@@ -1,0 +1,21 @@
+using Dso.Optimization.Strategies;
+
+namespace Dso.Optimization;
+
+/// <summary>The strategies this build knows, by the name policies use.</summary>
+public sealed class StrategyRegistry
+{
+    private readonly Dictionary<string, IScalingStrategy> _byName;
+
+    public StrategyRegistry(IEnumerable<IScalingStrategy> strategies) =>
+        _byName = strategies.ToDictionary(s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>All built-in strategies.</summary>
+    public static StrategyRegistry CreateDefault() => new([new TargetTrackingStrategy()]);
+
+    public IReadOnlyCollection<string> Names => _byName.Keys;
+
+    public IScalingStrategy Get(string name) => _byName.TryGetValue(name, out var strategy)
+        ? strategy
+        : throw new KeyNotFoundException($"unknown strategy '{name}' (known: {string.Join(", ", _byName.Keys)})");
+}

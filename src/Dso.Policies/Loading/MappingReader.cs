@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Dso.Policies.Loading;
+
+/// <summary>
+/// Reads typed fields from one YAML mapping and records every problem with its position, so a file with five
+/// mistakes gets five messages in one go. Keys that were never asked for are reported as unknown at the end.
+/// </summary>
+internal sealed partial class MappingReader(YamlMappingNode node, string file, string entity, List<PolicyError> errors)
+{
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+
+    public YamlMappingNode Node => node;
+
+    public string Entity => entity;
+
+    public int ErrorCount => errors.Count;
+
+    public void Error(YamlNode at, string field, string problem) =>
+        errors.Add(new PolicyError(file, (int)at.Start.Line, (int)at.Start.Column, entity, field, problem));
+
+    public MappingReader Child(YamlMappingNode child, string childEntity) => new(child, file, childEntity, errors);
+
+    public YamlNode? Raw(string key, bool required = false)
+    {
+        _known.Add(key);
+        if (node.Children.TryGetValue(new YamlScalarNode(key), out var value) && !IsNull(value))
+        {
+            return value;
+        }
+
+        if (required)
+        {
+            Error(node, key, "is required");
+        }
+
+        return null;
+    }
+
+    public string? String(string key, bool required = false)
+    {
+        var value = Raw(key, required);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value is not YamlScalarNode scalar || scalar.Value is null)
+        {
+            Error(value, key, "must be a text value");
+            return null;
+        }
+
+        return scalar.Value;
+    }
+
+    public double? Number(string key, bool required = false, double min = double.MinValue, double max = double.MaxValue, bool exclusiveMin = false)
+    {
+        var text = String(key, required);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            Error(Raw(key)!, key, $"must be a number (was '{text}')");
+            return null;
+        }
+
+        if (value < min || (exclusiveMin && value <= min) || value > max)
+        {
+            var range = exclusiveMin ? $"greater than {min.ToString(CultureInfo.InvariantCulture)}" : $"at least {min.ToString(CultureInfo.InvariantCulture)}";
+            var upper = max < double.MaxValue ? $" and at most {max.ToString(CultureInfo.InvariantCulture)}" : "";
+            Error(Raw(key)!, key, $"must be {range}{upper} (was {text})");
+            return null;
+        }
+
+        return value;
+    }
+
+    public int? Integer(string key, bool required = false, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var value = Number(key, required, min, max);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value != Math.Floor(value.Value))
+        {
+            Error(Raw(key)!, key, $"must be a whole number (was {value.Value.ToString(CultureInfo.InvariantCulture)})");
+            return null;
+        }
+
+        return (int)value.Value;
+    }
+
+    public decimal? Money(string key, bool required = false, bool positive = true)
+    {
+        var text = String(key, required);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+        {
+            Error(Raw(key)!, key, $"must be an amount in USD (was '{text}')");
+            return null;
+        }
+
+        if (positive ? value <= 0 : value < 0)
+        {
+            Error(Raw(key)!, key, $"must be {(positive ? "positive" : "zero or more")} (was {text})");
+            return null;
+        }
+
+        return value;
+    }
+
+    public TimeSpan? Duration(string key, bool required = false, TimeSpan? min = null)
+    {
+        var text = String(key, required);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!TryParseDuration(text, out var value))
+        {
+            Error(Raw(key)!, key, $"must be a duration such as 30s, 5m, 1h or 250ms (was '{text}')");
+            return null;
+        }
+
+        if (min is { } lower && value < lower)
+        {
+            Error(Raw(key)!, key, $"must be at least {lower} (was '{text}')");
+            return null;
+        }
+
+        return value;
+    }
+
+    public T? Enum<T>(string key, bool required = false)
+        where T : struct, Enum
+    {
+        var text = String(key, required);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (System.Enum.TryParse<T>(text.Replace("_", "").Replace("-", ""), ignoreCase: true, out var value))
+        {
+            return value;
+        }
+
+        var known = string.Join(", ", System.Enum.GetNames<T>().Select(ToSnake));
+        Error(Raw(key)!, key, $"'{text}' is not one of: {known}");
+        return null;
+    }
+
+    public YamlMappingNode? Mapping(string key, bool required = false)
+    {
+        var value = Raw(key, required);
+        if (value is null || value is YamlMappingNode)
+        {
+            return value as YamlMappingNode;
+        }
+
+        Error(value, key, "must be a mapping (key: value lines)");
+        return null;
+    }
+
+    public YamlSequenceNode? Sequence(string key, bool required = false)
+    {
+        var value = Raw(key, required);
+        if (value is null || value is YamlSequenceNode)
+        {
+            return value as YamlSequenceNode;
+        }
+
+        Error(value, key, "must be a list");
+        return null;
+    }
+
+    /// <summary>Reports keys this reader never asked for: typos are errors, not silently ignored settings.</summary>
+    public void RejectUnknownKeys()
+    {
+        foreach (var (key, _) in node.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? "?";
+            if (!_known.Contains(name))
+            {
+                Error(key, name, $"unknown key (known: {string.Join(", ", _known.Order(StringComparer.Ordinal))})");
+            }
+        }
+    }
+
+    public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        var match = DurationPattern().Match(text.Trim());
+        if (match.Success)
+        {
+            var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            value = match.Groups[2].Value switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(amount),
+                "s" or "" => TimeSpan.FromSeconds(amount),
+                "m" => TimeSpan.FromMinutes(amount),
+                "h" => TimeSpan.FromHours(amount),
+                _ => TimeSpan.FromDays(amount),
+            };
+            return true;
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value) && value >= TimeSpan.Zero;
+    }
+
+    private static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: "" or "~" or "null" };
+
+    private static string ToSnake(string name) => SnakePattern().Replace(name, "$1_$2").ToLowerInvariant();
+
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h|d|)$")]
+    private static partial Regex DurationPattern();
+
+    [GeneratedRegex("([a-z])([A-Z])")]
+    private static partial Regex SnakePattern();
+}

@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dso.Policies.Model;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Dso.Policies.Loading;
+
+/// <summary>
+/// Loads policy files (<c>*.yaml</c>/<c>*.yml</c>) into a <see cref="PolicySet"/>. All files are checked and
+/// every error is reported at once; a set with any error is rejected whole, so a half-valid edit never runs.
+/// </summary>
+public sealed class PolicyLoader(PolicyVocabulary vocabulary)
+{
+    public PolicyLoader()
+        : this(PolicyVocabulary.Default)
+    {
+    }
+
+    /// <summary>Loads one file or every YAML file of a directory; throws <see cref="PolicyLoadException"/> listing all errors.</summary>
+    public PolicySet Load(string path)
+    {
+        var files = Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*.y*ml", SearchOption.TopDirectoryOnly)
+                .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal).ToArray()
+            : [path];
+        if (!Directory.Exists(path) && !File.Exists(path))
+        {
+            throw new PolicyLoadException([new PolicyError(path, 0, 0, "policy", "", "no such file or directory")]);
+        }
+
+        return Parse(files.Select(f => (f, File.ReadAllText(f))).ToArray());
+    }
+
+    /// <summary>Parses policy texts named by their file paths (used by tests and hot reload).</summary>
+    public PolicySet Parse(IReadOnlyList<(string File, string Text)> sources)
+    {
+        var errors = new List<PolicyError>();
+        var services = new List<ServicePolicy>();
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (file, text) in sources)
+        {
+            foreach (var service in ParseFile(file, text, errors))
+            {
+                if (seen.TryGetValue(service.Name, out var first))
+                {
+                    var (line, column) = ParseOrigin(service.Origin);
+                    errors.Add(new PolicyError(file, line, column, $"service '{service.Name}'", "name", $"duplicate service (first declared at {first})"));
+                    continue;
+                }
+
+                seen[service.Name] = service.Origin;
+                services.Add(service);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new PolicyLoadException(errors);
+        }
+
+        return new PolicySet(services, Hash(sources));
+    }
+
+    private IEnumerable<ServicePolicy> ParseFile(string file, string text, List<PolicyError> errors)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t');
+            if (tab >= 0 && tab < indent)
+            {
+                errors.Add(new PolicyError(file, i + 1, tab + 1, "file", "", "tab used for indentation; YAML needs spaces"));
+            }
+        }
+
+        if (errors.Any(e => e.File == file))
+        {
+            yield break;
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            var reason = (ex.InnerException?.Message ?? ex.Message).Split(':').Last().Trim();
+            errors.Add(new PolicyError(file, (int)ex.Start.Line, (int)ex.Start.Column, "file", "", $"not valid YAML ({reason})"));
+            yield break;
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: "" or null })
+        {
+            errors.Add(new PolicyError(file, 1, 1, "file", "", "file is empty; expected a 'services:' list"));
+            yield break;
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            var at = stream.Documents[0].RootNode.Start;
+            errors.Add(new PolicyError(file, (int)at.Line, (int)at.Column, "file", "", "top level must be a mapping with a 'services:' list"));
+            yield break;
+        }
+
+        var top = new MappingReader(root, file, "file", errors);
+        var list = top.Sequence("services", required: true);
+        top.RejectUnknownKeys();
+        if (list is null)
+        {
+            yield break;
+        }
+
+        foreach (var item in list)
+        {
+            if (item is not YamlMappingNode map)
+            {
+                errors.Add(new PolicyError(file, (int)item.Start.Line, (int)item.Start.Column, "file", "services", "each service must be a mapping"));
+                continue;
+            }
+
+            var name = map.Children.TryGetValue(new YamlScalarNode("name"), out var n) ? (n as YamlScalarNode)?.Value : null;
+            var reader = new MappingReader(map, file, $"service '{name ?? "?"}'", errors);
+            var service = ServicePolicyReader.Read(reader, vocabulary, $"{file}:{map.Start.Line}:{map.Start.Column}");
+            if (service is not null)
+            {
+                yield return service;
+            }
+        }
+    }
+
+    private static (int Line, int Column) ParseOrigin(string origin)
+    {
+        var parts = origin.Split(':');
+        return parts.Length >= 3 && int.TryParse(parts[^2], out var line) && int.TryParse(parts[^1], out var column) ? (line, column) : (0, 0);
+    }
+
+    private static string Hash(IReadOnlyList<(string File, string Text)> sources)
+    {
+        var all = string.Join("\n---\n", sources.Select(s => s.Text));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(all)))[..12];
+    }
+}

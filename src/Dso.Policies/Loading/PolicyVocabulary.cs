@@ -1,0 +1,13 @@
+namespace Dso.Policies.Loading;
+
+/// <summary>
+/// The plug-in names the running product knows, so a policy naming an unknown strategy, metric source or
+/// provider is rejected at load time with the list of known names instead of failing at the first tick.
+/// </summary>
+public sealed record PolicyVocabulary(IReadOnlyCollection<string> Strategies, IReadOnlyCollection<string> Sources, IReadOnlyCollection<string> Providers)
+{
+    public static readonly PolicyVocabulary Default = new(
+        ["target-tracking", "cost-optimizer"],
+        ["synthetic", "trace", "prometheus", "push"],
+        ["simulated", "aws", "azure", "kubernetes"]);
+}

@@ -1,0 +1,286 @@
+using System.Globalization;
+using Dso.Abstractions.Catalog;
+using Dso.Policies.Model;
+using YamlDotNet.RepresentationModel;
+
+namespace Dso.Policies.Loading;
+
+/// <summary>Turns one <c>services:</c> entry into a <see cref="ServicePolicy"/>, collecting every error.</summary>
+internal static class ServicePolicyReader
+{
+    public static ServicePolicy? Read(MappingReader r, PolicyVocabulary vocabulary, string origin)
+    {
+        var errorsBefore = ErrorCount(r);
+        var name = r.String("name", required: true) ?? "?";
+        var provider = r.String("provider") ?? "simulated";
+        if (!vocabulary.Providers.Contains(provider))
+        {
+            r.Error(r.Raw("provider")!, "provider", $"unknown provider '{provider}' (known: {string.Join(", ", vocabulary.Providers)})");
+        }
+
+        var scaleGroup = r.String("scale_group") ?? name;
+        var tick = r.Duration("tick", min: TimeSpan.FromSeconds(1)) ?? TimeSpan.FromMinutes(1);
+        var slo = ReadSlo(r);
+        var catalog = ReadCatalog(r);
+        var bootDelay = r.Duration("boot_delay") ?? TimeSpan.FromMinutes(4);
+        var billingMinimum = r.Duration("billing_minimum") ?? TimeSpan.FromSeconds(60);
+        var budget = ReadBudget(r);
+        var limits = ReadLimits(r);
+        var initial = ReadInitialFleet(r, catalog);
+        var metrics = ReadMetrics(r, vocabulary);
+        var strategy = ReadStrategy(r, vocabulary);
+        var anomalyActions = ReadAnomalyActions(r);
+        r.RejectUnknownKeys();
+
+        if (ErrorCount(r) > errorsBefore || slo is null || catalog is null || budget is null || metrics is null || strategy is null)
+        {
+            return null;
+        }
+
+        return new ServicePolicy
+        {
+            Name = name,
+            Provider = provider,
+            ScaleGroup = scaleGroup,
+            Tick = tick,
+            Slo = slo,
+            Catalog = catalog,
+            BootDelay = bootDelay,
+            BillingMinimum = billingMinimum,
+            Budget = budget,
+            Limits = limits,
+            InitialFleet = initial,
+            Metrics = metrics,
+            Strategy = strategy,
+            AnomalyActions = anomalyActions,
+            Origin = origin,
+        };
+    }
+
+    private static int ErrorCount(MappingReader r) => r.ErrorCount;
+
+    private static SloPolicy? ReadSlo(MappingReader r)
+    {
+        var node = r.Mapping("slo", required: true);
+        if (node is null)
+        {
+            return null;
+        }
+
+        var s = r.Child(node, r.Entity);
+        var latency = s.Number("latency_p95_ms", required: true, min: 0, exclusiveMin: true);
+        s.RejectUnknownKeys();
+        return latency is null ? null : new SloPolicy(latency.Value);
+    }
+
+    private static InstanceCatalog? ReadCatalog(MappingReader r)
+    {
+        var list = r.Sequence("instance_types", required: true);
+        if (list is null)
+        {
+            return null;
+        }
+
+        var types = new List<InstanceType>();
+        foreach (var item in list)
+        {
+            if (item is not YamlMappingNode map)
+            {
+                r.Error(item, "instance_types", "each entry must be a mapping with name, price_per_hour and capacity_rps");
+                continue;
+            }
+
+            var t = r.Child(map, r.Entity);
+            var typeName = t.String("name", required: true);
+            var vcpu = t.Integer("vcpu", min: 1) ?? 1;
+            var memory = t.Number("memory_gib", min: 0) ?? 0;
+            var price = t.Money("price_per_hour", required: true);
+            var capacity = t.Number("capacity_rps", required: true, min: 0, exclusiveMin: true);
+            t.RejectUnknownKeys();
+            if (typeName is not null && types.Any(x => x.Name == typeName))
+            {
+                t.Error(map, "instance_types", $"instance type '{typeName}' is listed twice");
+            }
+            else if (typeName is not null && price is not null && capacity is not null)
+            {
+                types.Add(new InstanceType(typeName, vcpu, memory, price.Value, capacity.Value));
+            }
+        }
+
+        if (list.Children.Count == 0)
+        {
+            r.Error(list, "instance_types", "must list at least one instance type");
+        }
+
+        return types.Count > 0 ? new InstanceCatalog(types) : null;
+    }
+
+    private static BudgetPolicy? ReadBudget(MappingReader r)
+    {
+        var node = r.Mapping("budget", required: true);
+        if (node is null)
+        {
+            return null;
+        }
+
+        var b = r.Child(node, r.Entity);
+        var monthly = b.Money("monthly_usd", required: true);
+        var enforcement = b.Enum<BudgetEnforcement>("enforcement") ?? BudgetEnforcement.Hard;
+        b.RejectUnknownKeys();
+        return monthly is null ? null : new BudgetPolicy(monthly.Value, enforcement);
+    }
+
+    private static LimitsPolicy ReadLimits(MappingReader r)
+    {
+        var defaults = new LimitsPolicy();
+        var node = r.Mapping("limits");
+        if (node is null)
+        {
+            return defaults;
+        }
+
+        var l = r.Child(node, r.Entity);
+        var limits = new LimitsPolicy
+        {
+            MinInstances = l.Integer("min_instances", min: 0) ?? defaults.MinInstances,
+            MaxInstances = l.Integer("max_instances", min: 1) ?? defaults.MaxInstances,
+            MaxStepPerTick = l.Integer("max_step", min: 1) ?? defaults.MaxStepPerTick,
+            ScaleUpCooldown = l.Duration("scale_up_cooldown") ?? defaults.ScaleUpCooldown,
+            ScaleDownStabilization = l.Duration("scale_down_stabilization") ?? defaults.ScaleDownStabilization,
+            MaxHourlyUsd = l.Money("max_hourly_usd"),
+        };
+        if (limits.MinInstances > limits.MaxInstances)
+        {
+            l.Error(node, "min_instances", $"must not exceed max_instances ({limits.MinInstances} > {limits.MaxInstances})");
+        }
+
+        l.RejectUnknownKeys();
+        return limits;
+    }
+
+    private static Fleet ReadInitialFleet(MappingReader r, InstanceCatalog? catalog)
+    {
+        var node = r.Mapping("initial_fleet");
+        if (node is null)
+        {
+            return Fleet.Empty;
+        }
+
+        var counts = new List<KeyValuePair<string, int>>();
+        foreach (var (key, value) in node.Children)
+        {
+            var type = ((YamlScalarNode)key).Value ?? "";
+            if (catalog is not null && !catalog.Contains(type))
+            {
+                r.Error(key, "initial_fleet", $"unknown instance type '{type}' (known: {string.Join(", ", catalog.Types.Select(t => t.Name))})");
+            }
+            else if (value is not YamlScalarNode { Value: { } text } || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            {
+                r.Error(value, "initial_fleet", $"count for '{type}' must be a whole number of zero or more");
+            }
+            else
+            {
+                counts.Add(new(type, count));
+            }
+        }
+
+        return Fleet.Of(counts);
+    }
+
+    private static MetricsPolicy? ReadMetrics(MappingReader r, PolicyVocabulary vocabulary)
+    {
+        var node = r.Mapping("metrics");
+        if (node is null)
+        {
+            return new MetricsPolicy("synthetic", new Dictionary<string, string>(), new Dictionary<string, string>(), null);
+        }
+
+        var m = r.Child(node, r.Entity);
+        var source = m.String("source", required: true);
+        if (source is not null && !vocabulary.Sources.Contains(source))
+        {
+            m.Error(m.Raw("source")!, "metrics.source", $"unknown metric source '{source}' (known: {string.Join(", ", vocabulary.Sources)})");
+        }
+
+        var options = ReadStringMap(m, "options");
+        var queries = ReadStringMap(m, "queries");
+        var fallback = m.Integer("fallback_instances", min: 0);
+        m.RejectUnknownKeys();
+        return source is null ? null : new MetricsPolicy(source, options, queries, fallback);
+    }
+
+    private static StrategyPolicy? ReadStrategy(MappingReader r, PolicyVocabulary vocabulary)
+    {
+        var node = r.Mapping("strategy");
+        if (node is null)
+        {
+            return new StrategyPolicy("cost-optimizer", new Dictionary<string, double>());
+        }
+
+        var s = r.Child(node, r.Entity);
+        var name = s.String("name", required: true);
+        if (name is not null && !vocabulary.Strategies.Contains(name))
+        {
+            s.Error(s.Raw("name")!, "strategy.name", $"unknown strategy '{name}' (known: {string.Join(", ", vocabulary.Strategies)})");
+        }
+
+        var parameters = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (s.Mapping("parameters") is { } p)
+        {
+            var pr = s.Child(p, r.Entity);
+            foreach (var (key, _) in p.Children)
+            {
+                var k = ((YamlScalarNode)key).Value ?? "";
+                if (pr.Number(k) is { } v)
+                {
+                    parameters[k] = v;
+                }
+            }
+        }
+
+        s.RejectUnknownKeys();
+        return name is null ? null : new StrategyPolicy(name, parameters);
+    }
+
+    private static Dictionary<string, AnomalyAction> ReadAnomalyActions(MappingReader r)
+    {
+        var result = new Dictionary<string, AnomalyAction>(StringComparer.Ordinal);
+        if (r.Mapping("anomaly_actions") is not { } node)
+        {
+            return result;
+        }
+
+        var a = r.Child(node, r.Entity);
+        foreach (var (key, _) in node.Children)
+        {
+            var kpi = ((YamlScalarNode)key).Value ?? "";
+            if (a.Enum<AnomalyAction>(kpi) is { } action)
+            {
+                result[kpi] = action;
+            }
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, string> ReadStringMap(MappingReader r, string key)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (r.Mapping(key) is not { } node)
+        {
+            return result;
+        }
+
+        var m = r.Child(node, r.Entity);
+        foreach (var (k, _) in node.Children)
+        {
+            var name = ((YamlScalarNode)k).Value ?? "";
+            if (m.String(name) is { } value)
+            {
+                result[name] = value;
+            }
+        }
+
+        return result;
+    }
+}

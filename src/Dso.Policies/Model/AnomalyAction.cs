@@ -1,0 +1,10 @@
+namespace Dso.Policies.Model;
+
+/// <summary>What an anomaly on a KPI makes the loop do.</summary>
+public enum AnomalyAction
+{
+    AlertOnly,
+    ScaleUpNow,
+    HoldScaleIn,
+    ExcludeFromForecast,
+}

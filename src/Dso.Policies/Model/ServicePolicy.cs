@@ -1,0 +1,41 @@
+using Dso.Abstractions.Catalog;
+
+namespace Dso.Policies.Model;
+
+/// <summary>Everything the loop needs to scale one service, as the operator declared it in YAML.</summary>
+public sealed record ServicePolicy
+{
+    public required string Name { get; init; }
+
+    /// <summary>Which cloud adapter applies decisions ("simulated", "aws", "azure", "kubernetes").</summary>
+    public string Provider { get; init; } = "simulated";
+
+    /// <summary>The provider's name for the group of instances (ASG, scale set, deployment).</summary>
+    public required string ScaleGroup { get; init; }
+
+    public TimeSpan Tick { get; init; } = TimeSpan.FromMinutes(1);
+
+    public required SloPolicy Slo { get; init; }
+
+    public required InstanceCatalog Catalog { get; init; }
+
+    public TimeSpan BootDelay { get; init; } = TimeSpan.FromMinutes(4);
+
+    public TimeSpan BillingMinimum { get; init; } = TimeSpan.FromSeconds(60);
+
+    public required BudgetPolicy Budget { get; init; }
+
+    public required LimitsPolicy Limits { get; init; }
+
+    public Fleet InitialFleet { get; init; } = Fleet.Empty;
+
+    public required MetricsPolicy Metrics { get; init; }
+
+    public required StrategyPolicy Strategy { get; init; }
+
+    /// <summary>What an anomaly on each KPI does; KPIs not listed only alert.</summary>
+    public IReadOnlyDictionary<string, AnomalyAction> AnomalyActions { get; init; } = new Dictionary<string, AnomalyAction>();
+
+    /// <summary>Where the policy came from (file:line), for messages.</summary>
+    public string Origin { get; init; } = "";
+}

@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using Dso.Abstractions.Catalog;
+using Dso.Abstractions.Cloud;
+using Dso.Abstractions.Decisions;
+using Dso.Abstractions.Metrics;
+using Dso.Detection;
+using Dso.Forecasting;
+using Dso.Optimization;
+using Dso.Policies.Model;
+
+namespace Dso.Reconcile;
+
+/// <summary>
+/// The closed loop for one service, level-based like a controller-runtime reconciler: read KPIs, score them,
+/// forecast, plan, guard the plan, log the decision, then converge the cloud to it. The service runs it on
+/// the wall clock and <c>dso simulate</c> on virtual time; nothing here knows which.
+/// </summary>
+public sealed class ServiceLoop
+{
+    private readonly ServiceLoopDependencies _deps;
+    private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
+    private readonly IDemandForecaster _forecaster;
+    private readonly BudgetLedger _ledger = new();
+    private IScalingPlanner _planner;
+    private bool _recovered;
+    private double _lastDemand = double.NaN;
+
+    public ServiceLoop(ServicePolicy policy, string policyVersion, ServiceLoopDependencies deps)
+    {
+        Policy = policy;
+        PolicyVersion = policyVersion;
+        _deps = deps;
+        _planner = deps.Strategy.CreatePlanner(policy);
+        _forecaster = deps.ForecasterFactory();
+    }
+
+    public ServicePolicy Policy { get; private set; }
+
+    public string PolicyVersion { get; private set; }
+
+    /// <summary>Swaps in a reloaded policy; history (detectors, forecaster, budget ledger) is kept.</summary>
+    public void UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy)
+    {
+        Policy = policy;
+        PolicyVersion = version;
+        _planner = strategy.CreatePlanner(policy);
+    }
+
+    public async Task<TickResult> TickAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = _deps.Time.GetUtcNow();
+        var state = await _deps.Cloud.GetFleetAsync(Policy.ScaleGroup, cancellationToken).ConfigureAwait(false);
+        if (!_recovered)
+        {
+            _recovered = true;
+            var resumed = await ResumeUnfinishedAsync(state, cancellationToken).ConfigureAwait(false);
+            if (resumed is not null)
+            {
+                state = await _deps.Cloud.GetFleetAsync(Policy.ScaleGroup, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        _ledger.Accrue(now, Policy.Catalog.HourlyCost(state.Fleet));
+        var budget = BudgetWindowAt(now);
+        var reading = await ReadSafelyAsync(now, cancellationToken).ConfigureAwait(false);
+        var decision = reading.TryGet(KpiNames.RequestRate, out var demand) && reading.Health != SourceHealth.Down
+            ? Decide(now, reading, demand, state, budget)
+            : Hold(now, reading, state, budget);
+
+        await _deps.Log.AppendAsync(decision, cancellationToken).ConfigureAwait(false);
+        var latency = Stopwatch.GetElapsedTime(started);
+        var outcome = await ApplyAsync(decision, state, cancellationToken).ConfigureAwait(false);
+        var hourly = Policy.Catalog.HourlyCost(outcome?.After ?? decision.Chosen);
+        var projected = budget.SpentUsd + hourly * (decimal)Math.Max(0, (budget.End - now).TotalHours);
+        var result = new TickResult(decision, outcome, latency, budget.SpentUsd, projected);
+        _deps.Observer.OnTick(result);
+        return result;
+    }
+
+    private ScalingDecision Decide(DateTimeOffset now, KpiReading reading, double demand, FleetState state, BudgetWindow budget)
+    {
+        var anomalies = new List<AnomalyEvent>();
+        var scaleUpNow = false;
+        var holdScaleIn = false;
+        var excludeFromForecast = false;
+        foreach (var (kpi, value) in reading.Values)
+        {
+            if (!double.IsFinite(value))
+            {
+                continue;
+            }
+
+            var result = Detector(kpi).Observe(reading.Timestamp, value);
+            if (!result.IsAnomaly)
+            {
+                continue;
+            }
+
+            var action = AnomalyPolicy.ActionFor(Policy, kpi, value, kpi == KpiNames.RequestRate ? _lastDemand : double.NaN);
+            scaleUpNow |= action == AnomalyAction.ScaleUpNow;
+            holdScaleIn |= action is AnomalyAction.HoldScaleIn or AnomalyAction.ScaleUpNow;
+            excludeFromForecast |= kpi == KpiNames.RequestRate && action is AnomalyAction.ExcludeFromForecast or AnomalyAction.HoldScaleIn;
+            anomalies.Add(new AnomalyEvent(kpi, value, result.Score, AnomalyPolicy.Describe(action)));
+        }
+
+        _lastDemand = demand;
+        _forecaster.Observe(reading.Timestamp, demand, excludeFromForecast ? AnomalyPolicy.AnomalousPointWeight : 1.0);
+        var horizon = Math.Max(1, (int)Math.Round(AnomalyPolicy.ForecastHorizon / Policy.Tick));
+        var forecast = _forecaster.Predict(horizon);
+        var context = new PlanningContext
+        {
+            Now = now,
+            ObservedDemand = demand,
+            Forecast = forecast,
+            Current = state.Fleet,
+            Ready = state.Ready,
+            Anomalies = anomalies,
+            ScaleUpNow = scaleUpNow,
+            HoldScaleIn = holdScaleIn,
+            Budget = budget,
+        };
+        var plan = PlanGuard.Enforce(_planner.Plan(context), Policy, context);
+        return new ScalingDecision
+        {
+            Id = $"{Policy.Name}@{now:yyyy-MM-ddTHH:mm:ss.fffZ}",
+            Service = Policy.Name,
+            Timestamp = now,
+            PolicyVersion = PolicyVersion,
+            Kpis = reading.Values,
+            Anomalies = anomalies,
+            Forecast = plan.Forecast,
+            Before = state.Fleet,
+            Chosen = plan.Target,
+            ChosenHourlyCost = Policy.Catalog.HourlyCost(plan.Target),
+            Alternatives = plan.Alternatives,
+            Strategy = plan.Strategy,
+            Reason = plan.Reason,
+            Budget = plan.Budget ?? Status(budget, plan.Target, now),
+        };
+    }
+
+    /// <summary>Missing data is not zero demand: keep the fleet (or go to the policy's fallback size) and say why.</summary>
+    private ScalingDecision Hold(DateTimeOffset now, KpiReading reading, FleetState state, BudgetWindow budget)
+    {
+        var chosen = state.Fleet;
+        var reason = $"metric source '{Policy.Metrics.Source}' gave no request rate ({reading.Problem ?? reading.Health.ToString()}): holding the fleet";
+        if (Policy.Metrics.FallbackInstances is { } fallback && fallback > state.Fleet.Total)
+        {
+            var type = FleetMath.SmallestBestValue(Policy.Catalog);
+            chosen = state.Fleet.With(type.Name, state.Fleet[type.Name] + fallback - state.Fleet.Total);
+            reason = $"metric source '{Policy.Metrics.Source}' is down ({reading.Problem}): scaling to fallback of {fallback} instances";
+        }
+
+        return new ScalingDecision
+        {
+            Id = $"{Policy.Name}@{now:yyyy-MM-ddTHH:mm:ss.fffZ}",
+            Service = Policy.Name,
+            Timestamp = now,
+            PolicyVersion = PolicyVersion,
+            Kpis = reading.Values,
+            Before = state.Fleet,
+            Chosen = chosen,
+            ChosenHourlyCost = Policy.Catalog.HourlyCost(chosen),
+            Strategy = "hold",
+            Reason = reason,
+            Budget = Status(budget, chosen, now),
+            Held = true,
+        };
+    }
+
+    private async Task<DecisionOutcome?> ApplyAsync(ScalingDecision decision, FleetState state, CancellationToken cancellationToken)
+    {
+        if (decision.Chosen.Equals(state.Fleet))
+        {
+            var outcome = new DecisionOutcome(decision.Id, _deps.Time.GetUtcNow(), ApplyStatus.NoChange, state.Fleet, 0, 0, "fleet already as desired");
+            await _deps.Log.RecordOutcomeAsync(outcome, cancellationToken).ConfigureAwait(false);
+            return outcome;
+        }
+
+        try
+        {
+            var result = await _deps.Cloud.ApplyAsync(new ApplyRequest(Policy.ScaleGroup, decision.Chosen, decision.Id), cancellationToken).ConfigureAwait(false);
+            var outcome = new DecisionOutcome(decision.Id, _deps.Time.GetUtcNow(), result.Status, result.After, result.Launched, result.Terminated, result.Message);
+            await _deps.Log.RecordOutcomeAsync(outcome, cancellationToken).ConfigureAwait(false);
+            return outcome;
+        }
+        catch (CloudProviderException ex)
+        {
+            // Logged as failed; the next tick reads the actual fleet again and retries (level-based).
+            var outcome = new DecisionOutcome(decision.Id, _deps.Time.GetUtcNow(), ApplyStatus.Failed, state.Fleet, 0, 0,
+                $"{(ex.IsTransient ? "transient" : "terminal")}: {ex.Message}");
+            await _deps.Log.RecordOutcomeAsync(outcome, cancellationToken).ConfigureAwait(false);
+            return outcome;
+        }
+    }
+
+    /// <summary>
+    /// After a crash between "logged" and "applied", re-apply the logged decision with its own key: the adapter
+    /// ignores it if it had gone through, so nothing is launched twice and nothing logged is lost.
+    /// </summary>
+    private async Task<DecisionOutcome?> ResumeUnfinishedAsync(FleetState state, CancellationToken cancellationToken)
+    {
+        var last = await _deps.Log.LastAsync(Policy.Name, cancellationToken).ConfigureAwait(false);
+        if (last is null || last.Outcome is not null)
+        {
+            return null;
+        }
+
+        return await ApplyAsync(last.Decision, state, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<KpiReading> ReadSafelyAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _deps.Source.ReadAsync(Policy.Name, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return KpiReading.Unavailable(now, $"reading '{Policy.Metrics.Source}' failed: {ex.Message}");
+        }
+    }
+
+    private IStreamingAnomalyDetector Detector(string kpi)
+    {
+        if (!_detectors.TryGetValue(kpi, out var detector))
+        {
+            detector = _deps.DetectorFactory(kpi);
+            _detectors[kpi] = detector;
+        }
+
+        return detector;
+    }
+
+    private BudgetWindow BudgetWindowAt(DateTimeOffset now)
+    {
+        var (start, end, budget) = _deps.BudgetPeriod?.Invoke(now, Policy.Budget.MonthlyUsd)
+            ?? (new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1), Policy.Budget.MonthlyUsd);
+        return new BudgetWindow(start, end, budget, _ledger.SpentSince(start), Policy.Budget.Enforcement == BudgetEnforcement.Hard);
+    }
+
+    private BudgetStatus Status(BudgetWindow budget, Fleet chosen, DateTimeOffset now) => new(
+        budget.BudgetUsd,
+        decimal.Round(budget.SpentUsd, 4),
+        decimal.Round(budget.SpentUsd + Policy.Catalog.HourlyCost(chosen) * (decimal)Math.Max(0, (budget.End - now).TotalHours), 4),
+        budget.Hard ? "hard" : "soft",
+        Constrained: false);
+}

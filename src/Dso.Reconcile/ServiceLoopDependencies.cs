@@ -1,0 +1,33 @@
+using Dso.Abstractions.Cloud;
+using Dso.Abstractions.Decisions;
+using Dso.Abstractions.Metrics;
+using Dso.Detection;
+using Dso.Forecasting;
+using Dso.Optimization;
+
+namespace Dso.Reconcile;
+
+/// <summary>The plug-ins one service's loop runs with; the service and the simulator differ only here.</summary>
+public sealed record ServiceLoopDependencies
+{
+    public required IMetricSource Source { get; init; }
+
+    public required ICloudProvider Cloud { get; init; }
+
+    public required IDecisionLog Log { get; init; }
+
+    public required IScalingStrategy Strategy { get; init; }
+
+    public required TimeProvider Time { get; init; }
+
+    /// <summary>Creates the streaming detector for a KPI.</summary>
+    public required Func<string, IStreamingAnomalyDetector> DetectorFactory { get; init; }
+
+    /// <summary>Creates the request-rate forecaster.</summary>
+    public required Func<IDemandForecaster> ForecasterFactory { get; init; }
+
+    /// <summary>The budget period at a time: the calendar month in the service, the trace's span in a simulation.</summary>
+    public Func<DateTimeOffset, decimal, (DateTimeOffset Start, DateTimeOffset End, decimal BudgetUsd)>? BudgetPeriod { get; init; }
+
+    public ILoopObserver Observer { get; init; } = NullLoopObserver.Instance;
+}

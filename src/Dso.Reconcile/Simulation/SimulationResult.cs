@@ -1,0 +1,3 @@
+namespace Dso.Reconcile.Simulation;
+
+public sealed record SimulationResult(IReadOnlyList<SimulationRow> Rows, SimulationSummary Summary);

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Dso.Abstractions.Catalog;
+using Dso.Abstractions.Decisions;
+using Dso.Abstractions.Metrics;
+using Dso.Abstractions.Series;
+using Dso.Cloud.Simulated;
+using Dso.Detection;
+using Dso.Forecasting;
+using Dso.Ingestion.Trace;
+using Dso.Optimization;
+using Dso.Policies.Model;
+
+namespace Dso.Reconcile.Simulation;
+
+/// <summary>
+/// Replays a scenario through the service's own <see cref="ServiceLoop"/> on virtual time, against the simulated
+/// cloud. After row i's interval ends the loop ticks once and its decision takes effect at once, which is the
+/// evaluator's "decided after row i, effective from row i+1".
+/// </summary>
+public sealed class SimulationRunner(
+    StrategyRegistry strategies,
+    Func<string, IStreamingAnomalyDetector> detectorFactory,
+    Func<IDemandForecaster> forecasterFactory)
+{
+    /// <summary>Runs the scenario; <paramref name="rowLimit"/> cuts the trace (the no-look-ahead test uses it).</summary>
+    public async Task<SimulationResult> RunAsync(
+        Scenario scenario,
+        ServicePolicy template,
+        IDecisionLog log,
+        IProgress<double>? progress = null,
+        int? rowLimit = null,
+        CancellationToken cancellationToken = default)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var points = TimeSeriesCsv.Read(scenario.TracePath);
+        var raw = TimeSeriesCsv.ReadRawTimestamps(scenario.TracePath);
+        var source = new TraceMetricSource(points);
+        var count = Math.Min(points.Count, rowLimit ?? int.MaxValue);
+        var policy = PolicyFor(scenario, template, points);
+        var time = new VirtualTimeProvider(points[0].Timestamp);
+        var cloud = new SimulatedCloud(time);
+        cloud.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet));
+
+        // The budget covers the whole trace, prorated like the evaluator: knowing the period's length is not look-ahead.
+        var periodStart = points[0].Timestamp;
+        var periodEnd = source.EndOf(points.Count - 1);
+        var periodBudget = scenario.BudgetMonthlyUsd * (decimal)((periodEnd - periodStart).TotalDays / 30.0);
+        var loop = new ServiceLoop(policy, "scenario:" + scenario.Name, new ServiceLoopDependencies
+        {
+            Source = source,
+            Cloud = cloud,
+            Log = log,
+            Strategy = strategies.Get(policy.Strategy.Name),
+            Time = time,
+            DetectorFactory = detectorFactory,
+            ForecasterFactory = forecasterFactory,
+            BudgetPeriod = (_, _) => (periodStart, periodEnd, periodBudget),
+        });
+
+        var rows = new List<SimulationRow>(count);
+        double underSeconds = 0, unserved = 0, total = 0, seconds = 0;
+        var actions = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var start = points[i].Timestamp;
+            var end = source.EndOf(i);
+            var dt = (end - start).TotalSeconds;
+            var capacity = cloud.ServingCapacity(policy.ScaleGroup, start, end);
+            var state = await cloud.GetFleetAsync(policy.ScaleGroup, cancellationToken).ConfigureAwait(false);
+            var demand = points[i].Value;
+            total += demand * dt;
+            seconds += dt;
+            if (demand > capacity + 1e-9)
+            {
+                underSeconds += dt;
+                unserved += (demand - capacity) * dt;
+            }
+
+            time.Set(end);
+            var tick = await loop.TickAsync(cancellationToken).ConfigureAwait(false);
+            if (tick.Decision.IsChange)
+            {
+                actions++;
+            }
+
+            rows.Add(new SimulationRow(raw[i], demand, capacity, policy.Catalog.HourlyCost(state.Fleet), tick.Decision.Chosen, tick.Decision.Reason));
+            if (i % 500 == 0)
+            {
+                progress?.Report((double)i / count);
+            }
+        }
+
+        progress?.Report(1);
+        var summary = new SimulationSummary(
+            scenario.Name,
+            count,
+            seconds / 3600,
+            decimal.Round(cloud.CostUsd(policy.ScaleGroup), 4),
+            decimal.Round(periodBudget, 4),
+            100 * underSeconds / Math.Max(seconds, 1e-9),
+            100 * unserved / Math.Max(total, 1e-9),
+            actions,
+            stopwatch.Elapsed);
+        return new SimulationResult(rows, summary);
+    }
+
+    /// <summary>The template policy's strategy and safety settings, with the scenario's catalog, limits and budget.</summary>
+    public static ServicePolicy PolicyFor(Scenario scenario, ServicePolicy template, IReadOnlyList<TimeSeriesPoint> points)
+    {
+        var steps = points.Zip(points.Skip(1), (a, b) => b.Timestamp - a.Timestamp).Order().ToList();
+        var tick = steps.Count > 0 ? steps[steps.Count / 2] : TimeSpan.FromMinutes(1);
+        return template with
+        {
+            Name = scenario.Name,
+            ScaleGroup = scenario.Name,
+            Provider = SimulatedCloud.ProviderName,
+            Tick = tick,
+            Slo = new SloPolicy(scenario.LatencyP95Ms),
+            Catalog = scenario.Catalog,
+            BootDelay = scenario.BootDelay,
+            BillingMinimum = scenario.BillingMinimum,
+            Budget = new BudgetPolicy(scenario.BudgetMonthlyUsd, scenario.BudgetEnforcement),
+            Limits = template.Limits with { MinInstances = scenario.MinInstances, MaxInstances = scenario.MaxInstances },
+            InitialFleet = scenario.InitialFleet,
+            Metrics = template.Metrics with { Source = TraceMetricSource.SourceName },
+        };
+    }
+}

@@ -19,7 +19,7 @@ public sealed class ServiceLoop
 {
     private readonly ServiceLoopDependencies _deps;
     private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
-    private readonly IDemandForecaster _forecaster;
+    private readonly IDemandForecaster? _forecaster;
     private readonly BudgetLedger _ledger = new();
     private IScalingPlanner _planner;
     private bool _recovered;
@@ -31,7 +31,7 @@ public sealed class ServiceLoop
         PolicyVersion = policyVersion;
         _deps = deps;
         _planner = deps.Strategy.CreatePlanner(policy);
-        _forecaster = deps.ForecasterFactory();
+        _forecaster = deps.ForecasterFactory?.Invoke();
     }
 
     public ServicePolicy Policy { get; private set; }
@@ -91,8 +91,8 @@ public sealed class ServiceLoop
                 continue;
             }
 
-            var result = Detector(kpi).Observe(reading.Timestamp, value);
-            if (!result.IsAnomaly)
+            var result = Detector(kpi)?.Observe(reading.Timestamp, value);
+            if (result is not { IsAnomaly: true })
             {
                 continue;
             }
@@ -101,13 +101,13 @@ public sealed class ServiceLoop
             scaleUpNow |= action == AnomalyAction.ScaleUpNow;
             holdScaleIn |= action is AnomalyAction.HoldScaleIn or AnomalyAction.ScaleUpNow;
             excludeFromForecast |= kpi == KpiNames.RequestRate && action is AnomalyAction.ExcludeFromForecast or AnomalyAction.HoldScaleIn;
-            anomalies.Add(new AnomalyEvent(kpi, value, result.Score, AnomalyPolicy.Describe(action)));
+            anomalies.Add(new AnomalyEvent(kpi, value, result.Value.Score, AnomalyPolicy.Describe(action)));
         }
 
         _lastDemand = demand;
-        _forecaster.Observe(reading.Timestamp, demand, excludeFromForecast ? AnomalyPolicy.AnomalousPointWeight : 1.0);
+        _forecaster?.Observe(reading.Timestamp, demand, excludeFromForecast ? AnomalyPolicy.AnomalousPointWeight : 1.0);
         var horizon = Math.Max(1, (int)Math.Round(AnomalyPolicy.ForecastHorizon / Policy.Tick));
-        var forecast = _forecaster.Predict(horizon);
+        var forecast = _forecaster?.Predict(horizon);
         var context = new PlanningContext
         {
             Now = now,
@@ -222,8 +222,13 @@ public sealed class ServiceLoop
         }
     }
 
-    private IStreamingAnomalyDetector Detector(string kpi)
+    private IStreamingAnomalyDetector? Detector(string kpi)
     {
+        if (_deps.DetectorFactory is null)
+        {
+            return null;
+        }
+
         if (!_detectors.TryGetValue(kpi, out var detector))
         {
             detector = _deps.DetectorFactory(kpi);

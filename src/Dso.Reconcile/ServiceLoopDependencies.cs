@@ -20,11 +20,11 @@ public sealed record ServiceLoopDependencies
 
     public required TimeProvider Time { get; init; }
 
-    /// <summary>Creates the streaming detector for a KPI.</summary>
-    public required Func<string, IStreamingAnomalyDetector> DetectorFactory { get; init; }
+    /// <summary>Creates the streaming detector for a KPI; null runs the loop without anomaly detection.</summary>
+    public Func<string, IStreamingAnomalyDetector>? DetectorFactory { get; init; }
 
-    /// <summary>Creates the request-rate forecaster.</summary>
-    public required Func<IDemandForecaster> ForecasterFactory { get; init; }
+    /// <summary>Creates the request-rate forecaster; null plans on observed demand alone.</summary>
+    public Func<IDemandForecaster>? ForecasterFactory { get; init; }
 
     /// <summary>The budget period at a time: the calendar month in the service, the trace's span in a simulation.</summary>
     public Func<DateTimeOffset, decimal, (DateTimeOffset Start, DateTimeOffset End, decimal BudgetUsd)>? BudgetPeriod { get; init; }

@@ -19,8 +19,8 @@ namespace Dso.Reconcile.Simulation;
 /// </summary>
 public sealed class SimulationRunner(
     StrategyRegistry strategies,
-    Func<string, IStreamingAnomalyDetector> detectorFactory,
-    Func<IDemandForecaster> forecasterFactory)
+    Func<string, IStreamingAnomalyDetector>? detectorFactory,
+    Func<IDemandForecaster>? forecasterFactory)
 {
     /// <summary>Runs the scenario; <paramref name="rowLimit"/> cuts the trace (the no-look-ahead test uses it).</summary>
     public async Task<SimulationResult> RunAsync(

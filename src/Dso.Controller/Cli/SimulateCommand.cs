@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Dso.Abstractions.Series;
+using Dso.Controller.Composition;
+using Dso.DecisionLog;
+using Dso.Policies.Loading;
+using Dso.Reconcile.Simulation;
+using Spectre.Console;
+
+namespace Dso.Controller.Cli;
+
+/// <summary><c>dso simulate --scenario FILE [--policy FILE] --output FILE [--plot FILE.png]</c>.</summary>
+internal static class SimulateCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Option<FileInfo>("--scenario") { Description = "scenario YAML (trace, catalog, limits, budget)", Required = true };
+        var policy = new Option<FileInfo?>("--policy") { Description = "policy YAML whose first service's strategy and limits to use (default: the built-in policy)" };
+        var output = new Option<FileInfo>("--output") { Description = "decisions CSV: timestamp,fleet,...", Required = true };
+        var plot = new Option<FileInfo?>("--plot") { Description = "PNG of demand, capacity and fleet cost over time" };
+        var log = new Option<FileInfo?>("--decision-log") { Description = "SQLite decision log to write (default: kept in memory)" };
+        var rows = new Option<int?>("--rows") { Description = "simulate only the first N rows of the trace" };
+        var command = new Command("simulate", "Replay a scenario through the control loop on virtual time against the simulated cloud")
+        {
+            scenario, policy, output, plot, log, rows,
+        };
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetValue(scenario)!, parse.GetValue(policy), parse.GetValue(output)!, parse.GetValue(plot), parse.GetValue(log), parse.GetValue(rows), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(FileInfo scenarioFile, FileInfo? policyFile, FileInfo output, FileInfo? plot, FileInfo? logFile, int? rows, CancellationToken ct)
+    {
+        try
+        {
+            var scenario = ScenarioLoader.Load(scenarioFile.FullName);
+            var loader = Plugins.PolicyLoader();
+            var policies = policyFile is null ? DefaultPolicy.Load(loader) : loader.Load(policyFile.FullName);
+            var template = policies.Services.FirstOrDefault() ?? throw new ScenarioException($"{policyFile?.FullName}: declares no service");
+            using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(logFile?.FullName ?? ":memory:", BatchSize: 2000));
+            var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory);
+            var result = await RunWithProgressAsync(runner, scenario, template, log, rows, ct);
+            log.Flush();
+            await WriteCsvAsync(output.FullName, result);
+            if (plot is not null)
+            {
+                SimulationPlot.Save(plot.FullName, result);
+            }
+
+            PrintSummary(result.Summary);
+            return 0;
+        }
+        catch (Exception ex) when (ex is ScenarioException or PolicyLoadException or TimeSeriesCsvException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"simulate: {ex.Message.ReplaceLineEndings(" | ")}");
+            return 1;
+        }
+    }
+
+    private static async Task<SimulationResult> RunWithProgressAsync(SimulationRunner runner, Scenario scenario, Policies.Model.ServicePolicy template, SqliteDecisionLog log, int? rows, CancellationToken ct)
+    {
+        if (Console.IsErrorRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            return await runner.RunAsync(scenario, template, log, null, rows, ct);
+        }
+
+        SimulationResult? result = null;
+        await AnsiConsole.Progress().StartAsync(async ctx =>
+        {
+            var task = ctx.AddTask($"simulating {scenario.Name}", maxValue: 1.0);
+            result = await runner.RunAsync(scenario, template, log, new Progress<double>(p => task.Value = p), rows, ct);
+            task.Value = 1;
+        });
+        return result!;
+    }
+
+    private static async Task WriteCsvAsync(string path, SimulationResult result)
+    {
+        var sb = new StringBuilder("timestamp,fleet,demand_rps,capacity_rps,hourly_cost_usd\n");
+        foreach (var row in result.Rows)
+        {
+            sb.Append(row.RawTimestamp).Append(',').Append(row.Chosen).Append(',')
+                .Append(row.Demand.ToString("0.###", CultureInfo.InvariantCulture)).Append(',')
+                .Append(row.ServingCapacity.ToString("0.###", CultureInfo.InvariantCulture)).Append(',')
+                .Append(row.HourlyCost.ToString("0.####", CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        await File.WriteAllTextAsync(path, sb.ToString());
+    }
+
+    private static void PrintSummary(SimulationSummary s)
+    {
+        var table = new Table().Title($"simulation of {s.Scenario}").AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("rows", s.Rows.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("duration (h)", s.DurationHours.ToString("0.0", CultureInfo.InvariantCulture));
+        table.AddRow("cost (USD)", s.CostUsd.ToString("0.00", CultureInfo.InvariantCulture));
+        table.AddRow("budget for the span (USD)", s.BudgetUsd.ToString("0.00", CultureInfo.InvariantCulture));
+        table.AddRow("under-provisioned time (%)", s.UnderProvisionedTimePct.ToString("0.000", CultureInfo.InvariantCulture));
+        table.AddRow("unserved requests (%)", s.UnservedRequestPct.ToString("0.000", CultureInfo.InvariantCulture));
+        table.AddRow("scaling actions", s.ScalingActions.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("elapsed (s)", s.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        console.Write(table);
+    }
+}

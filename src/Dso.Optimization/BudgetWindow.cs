@@ -13,6 +13,19 @@ public sealed record BudgetWindow(DateTimeOffset Start, DateTimeOffset End, deci
         return Math.Max(0m, (BudgetUsd - SpentUsd) / hoursLeft);
     }
 
+    /// <summary>
+    /// The highest hourly spend for the next <see cref="BudgetPace.HoldHours"/> that keeps month-to-date + that spend
+    /// + the pace's reserve for the remaining hours within budget; never below the flat rate, which is always safe.
+    /// </summary>
+    public decimal AffordableHourlyUsd(DateTimeOffset now, BudgetPace pace)
+    {
+        var flat = AffordableHourlyUsd(now);
+        var hoursLeft = (decimal)Math.Max((End - now).TotalHours, 1.0 / 60);
+        var hold = Math.Clamp(pace.HoldHours, 1m / 3600, hoursLeft);
+        var paced = (BudgetUsd - SpentUsd - Math.Max(0m, pace.ReserveHourlyUsd) * (hoursLeft - hold)) / hold;
+        return Math.Max(flat, paced);
+    }
+
     public static BudgetWindow ForMonth(DateTimeOffset now, decimal monthlyUsd, decimal spentUsd, bool hard)
     {
         var start = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);

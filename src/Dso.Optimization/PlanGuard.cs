@@ -36,7 +36,9 @@ public static class PlanGuard
 
         if (context.Budget.Hard)
         {
-            var affordable = context.Budget.AffordableHourlyUsd(context.Now);
+            var affordable = plan.Pace is { } pace
+                ? context.Budget.AffordableHourlyUsd(context.Now, pace with { ReserveHourlyUsd = Math.Max(pace.ReserveHourlyUsd, FloorHourlyUsd(policy)) })
+                : context.Budget.AffordableHourlyUsd(context.Now);
             target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > affordable && f.Total > 0, limits.MinInstances, notes,
                 $"trimmed to the hard budget (at most ${affordable:0.####}/h for the rest of the period)");
         }
@@ -50,6 +52,10 @@ public static class PlanGuard
 
         return notes.Count == 0 ? plan with { Target = target } : plan with { Target = target, Reason = $"{plan.Reason}; guard: {string.Join(", ", notes)}" };
     }
+
+    /// <summary>The cheapest fleet the policy allows (min_instances of the cheapest type): what a paced budget must always keep for.</summary>
+    public static decimal FloorHourlyUsd(ServicePolicy policy) =>
+        policy.Limits.MinInstances * policy.Catalog.Types.Min(t => t.PricePerHour);
 
     /// <summary>Removes the least cost-effective instances while the fleet breaks a limit (keeping at least the floor).</summary>
     private static Fleet TrimTo(Fleet fleet, InstanceCatalog catalog, Func<Fleet, bool> breaks, int floor, List<string> notes, string note)

@@ -9,4 +9,7 @@ public sealed record ScalingPlan(Fleet Target, string Strategy, string Reason, I
     public ForecastSummary? Forecast { get; init; }
 
     public BudgetStatus? Budget { get; init; }
+
+    /// <summary>The strategy's budget pacing, if it paces a hard budget rather than spending at the flat affordable rate.</summary>
+    public BudgetPace? Pace { get; init; }
 }

@@ -1,4 +1,5 @@
 using Dso.Optimization.Strategies;
+using Dso.Optimization.Strategies.CostOptimizer;
 
 namespace Dso.Optimization;
 
@@ -11,7 +12,7 @@ public sealed class StrategyRegistry
         _byName = strategies.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
     /// <summary>All built-in strategies.</summary>
-    public static StrategyRegistry CreateDefault() => new([new TargetTrackingStrategy()]);
+    public static StrategyRegistry CreateDefault() => new([new TargetTrackingStrategy(), new CostOptimizerStrategy()]);
 
     public IReadOnlyCollection<string> Names => _byName.Keys;
 

@@ -1,0 +1,78 @@
+using Dso.Abstractions.Catalog;
+
+namespace Dso.Optimization.Strategies.CostOptimizer;
+
+/// <summary>
+/// Remembers when the planner's launches happened, per type, reconciled each tick with the billed and ready fleet
+/// the cloud reports (the cloud is the truth; this only adds the launch times it does not give). From it come
+/// the capacity of the current fleet in each coming row and which instances are still inside their billing minimum.
+/// </summary>
+internal sealed class BootTracker(TimeSpan bootDelay, TimeSpan billingMinimum)
+{
+    private readonly Dictionary<string, List<DateTimeOffset>> _launches = new(StringComparer.Ordinal);
+    private DateTimeOffset? _lastTick;
+
+    public void Update(DateTimeOffset now, Fleet current, Fleet ready)
+    {
+        var keepFor = bootDelay > billingMinimum ? bootDelay : billingMinimum;
+        foreach (var type in current.Counts.Keys.Union(_launches.Keys).ToList())
+        {
+            var list = _launches.TryGetValue(type, out var l) ? l : _launches[type] = [];
+            list.RemoveAll(at => at + keepFor <= now);
+            // Removals take booting, newest instances first (as clouds and the evaluator do).
+            while (list.Count > current[type])
+            {
+                list.RemoveAt(list.Count - 1);
+            }
+
+            var booting = Math.Max(0, current[type] - ready[type]);
+            var tracked = list.Count(at => at + bootDelay > now);
+            for (; tracked > booting; tracked--)
+            {
+                list.RemoveAt(list.FindLastIndex(at => at + bootDelay > now));
+            }
+
+            for (; tracked < booting; tracked++)
+            {
+                // Launched by the previous tick's decision (or, if unknown, just now: the cautious guess).
+                list.Add(_lastTick ?? now);
+            }
+
+            list.Sort();
+        }
+
+        _lastTick = now;
+    }
+
+    /// <summary>Capacity of <paramref name="ready"/> plus booting instances, over row k (1-based) of length <paramref name="tick"/>.</summary>
+    public double RowCapacity(InstanceCatalog catalog, Fleet ready, DateTimeOffset now, TimeSpan tick, int k)
+    {
+        var capacity = catalog.Capacity(ready);
+        var rowEnd = now + tick * k;
+        foreach (var (type, list) in _launches)
+        {
+            if (!catalog.Contains(type))
+            {
+                continue;
+            }
+
+            foreach (var at in list)
+            {
+                var readyAt = at + bootDelay;
+                if (readyAt > now)
+                {
+                    capacity += catalog[type].CapacityRps * Math.Clamp((rowEnd - readyAt) / tick, 0, 1);
+                }
+            }
+        }
+
+        return capacity;
+    }
+
+    /// <summary>Instances of a type launched less than the billing minimum ago: removing them saves nothing.</summary>
+    public int Young(string type, DateTimeOffset now) =>
+        _launches.TryGetValue(type, out var list) ? list.Count(at => at + billingMinimum > now) : 0;
+
+    /// <summary>When the latest launch of any type happened, if any is remembered.</summary>
+    public DateTimeOffset? LastLaunch => _launches.Values.SelectMany(l => l).DefaultIfEmpty().Max() is var m && m != default ? m : null;
+}

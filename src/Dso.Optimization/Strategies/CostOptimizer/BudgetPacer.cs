@@ -1,0 +1,44 @@
+using Dso.Policies.Model;
+
+namespace Dso.Optimization.Strategies.CostOptimizer;
+
+/// <summary>
+/// Decides how much the fleet may cost per hour this tick under the policy's caps. A hard budget is paced, not
+/// spread flat: a short burst may cost more than the flat affordable rate as long as month-to-date + the burst for
+/// one commitment (a tick or the billing minimum) + the spend rate the planner has actually needed so far, held to
+/// the period's end, stays within budget. Until that rate is known (the first hours) only the flat rate is used.
+/// </summary>
+internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions options)
+{
+    /// <summary>How far the reserve is put above the observed spend rate, for demand growing during the period.</summary>
+    private const decimal ReserveMargin = 0.15m;
+
+    /// <summary>Spend history needed before pacing by it (a day's rhythm needs at least a few hours to show).</summary>
+    private static readonly TimeSpan Warmup = TimeSpan.FromHours(6);
+
+    private readonly decimal _holdHours = (decimal)Math.Max(policy.Tick.TotalHours, policy.BillingMinimum.TotalHours);
+
+    /// <summary>The cap for this tick (null = none) and the pace to hand to the guard (null = flat rate).</summary>
+    public (decimal? Cap, BudgetPace? Pace) Allowance(PlanningContext context)
+    {
+        decimal? cap = policy.Limits.MaxHourlyUsd;
+        BudgetPace? pace = null;
+        var budget = context.Budget;
+        if (budget.Hard)
+        {
+            var safe = budget with { BudgetUsd = budget.BudgetUsd * (1 - (decimal)options.BudgetSafety) };
+            var affordable = safe.AffordableHourlyUsd(context.Now);
+            var elapsed = context.Now - budget.Start;
+            if (options.BudgetPacing && elapsed >= Warmup)
+            {
+                var rate = budget.SpentUsd / (decimal)elapsed.TotalHours;
+                pace = new BudgetPace(_holdHours, Math.Max(rate * (1 + ReserveMargin), PlanGuard.FloorHourlyUsd(policy)));
+                affordable = safe.AffordableHourlyUsd(context.Now, pace);
+            }
+
+            cap = cap is { } c ? Math.Min(c, affordable) : affordable;
+        }
+
+        return (cap, pace);
+    }
+}

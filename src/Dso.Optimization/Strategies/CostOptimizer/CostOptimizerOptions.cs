@@ -1,0 +1,108 @@
+using Dso.Policies.Model;
+
+namespace Dso.Optimization.Strategies.CostOptimizer;
+
+/// <summary>The <c>cost-optimizer</c> strategy's parameters, read from the policy's name→number map.</summary>
+internal sealed record CostOptimizerOptions
+{
+    /// <summary>Each coming interval is covered at this quantile of its demand; it sets the cost/SLO trade-off.</summary>
+    public const double DefaultCoverageQuantile = 0.995;
+
+    /// <summary>A launch is weighed against this many hours of the fleet's price (how long a choice is expected to hold).</summary>
+    public const double DefaultHorizonHours = 1.0;
+
+    /// <summary>Shortfall costs this many times the dearest price per rps-hour: covering demand wins unless impossible.</summary>
+    public const double DefaultShortfallPenalty = 50;
+
+    /// <summary>An anomaly-driven surge is covered with this much headroom over the observed demand.</summary>
+    public const double DefaultEmergencyHeadroom = 0.25;
+
+    /// <summary>Scale-in happens only if it saves at least this share of the hourly price (hysteresis against flapping).</summary>
+    public const double DefaultScaleInMinSaving = 0.02;
+
+    /// <summary>A type swap happens only if it saves at least this share of the hourly price (it costs overlap and churn).</summary>
+    public const double DefaultConsolidationMinSaving = 0.05;
+
+    /// <summary>No scale-in this many minutes after a scale-out (dwell), so a plateau after a ramp is not cut at once.</summary>
+    public const double DefaultMinDwellMinutes = 0;
+
+    /// <summary>Hours of own history the headroom model is calibrated on.</summary>
+    public const double DefaultCalibrationHours = 168;
+
+    /// <summary>Minutes either side of "same time yesterday / last week" the seasonal feature takes the peak over.</summary>
+    public const double DefaultSeasonalWindowMinutes = 3;
+
+    /// <summary>Headroom over recent demand while too little history exists to calibrate.</summary>
+    public const double DefaultWarmupHeadroom = 1.5;
+
+    /// <summary>Share of the hard budget kept in reserve against billing the ledger does not see (billing minimums, rounding).</summary>
+    public const double DefaultBudgetSafety = 0.01;
+
+    /// <summary>1 = pace the hard budget by expected spend (bursts may exceed the flat rate); 0 = flat affordable rate only.</summary>
+    public const double DefaultBudgetPacing = 1;
+
+    public double CoverageQuantile { get; init; } = DefaultCoverageQuantile;
+
+    public double HorizonHours { get; init; } = DefaultHorizonHours;
+
+    public double ShortfallPenalty { get; init; } = DefaultShortfallPenalty;
+
+    public double EmergencyHeadroom { get; init; } = DefaultEmergencyHeadroom;
+
+    public double ScaleInMinSaving { get; init; } = DefaultScaleInMinSaving;
+
+    public double ConsolidationMinSaving { get; init; } = DefaultConsolidationMinSaving;
+
+    public TimeSpan MinDwell { get; init; } = TimeSpan.FromMinutes(DefaultMinDwellMinutes);
+
+    public TimeSpan CalibrationWindow { get; init; } = TimeSpan.FromHours(DefaultCalibrationHours);
+
+    public TimeSpan SeasonalWindow { get; init; } = TimeSpan.FromMinutes(DefaultSeasonalWindowMinutes);
+
+    public double WarmupHeadroom { get; init; } = DefaultWarmupHeadroom;
+
+    public double BudgetSafety { get; init; } = DefaultBudgetSafety;
+
+    public bool BudgetPacing { get; init; } = DefaultBudgetPacing >= 0.5;
+
+    public static CostOptimizerOptions From(StrategyPolicy strategy)
+    {
+        var options = new CostOptimizerOptions
+        {
+            CoverageQuantile = strategy.Get("coverage_quantile", DefaultCoverageQuantile),
+            HorizonHours = strategy.Get("horizon_hours", DefaultHorizonHours),
+            ShortfallPenalty = strategy.Get("shortfall_penalty", DefaultShortfallPenalty),
+            EmergencyHeadroom = strategy.Get("emergency_headroom", DefaultEmergencyHeadroom),
+            ScaleInMinSaving = strategy.Get("scale_in_min_saving", DefaultScaleInMinSaving),
+            ConsolidationMinSaving = strategy.Get("consolidation_min_saving", DefaultConsolidationMinSaving),
+            MinDwell = TimeSpan.FromMinutes(strategy.Get("min_dwell_minutes", DefaultMinDwellMinutes)),
+            CalibrationWindow = TimeSpan.FromHours(strategy.Get("calibration_hours", DefaultCalibrationHours)),
+            SeasonalWindow = TimeSpan.FromMinutes(strategy.Get("seasonal_window_minutes", DefaultSeasonalWindowMinutes)),
+            WarmupHeadroom = strategy.Get("warmup_headroom", DefaultWarmupHeadroom),
+            BudgetSafety = strategy.Get("budget_safety", DefaultBudgetSafety),
+            BudgetPacing = strategy.Get("budget_pacing", DefaultBudgetPacing) >= 0.5,
+        };
+        options.Validate();
+        return options;
+    }
+
+    private void Validate()
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException($"cost-optimizer: {message}");
+            }
+        }
+
+        Require(CoverageQuantile is > 0.5 and < 1, "coverage_quantile must be in (0.5, 1)");
+        Require(HorizonHours > 0, "horizon_hours must be positive");
+        Require(ShortfallPenalty >= 1, "shortfall_penalty must be at least 1");
+        Require(EmergencyHeadroom >= 0, "emergency_headroom must not be negative");
+        Require(ScaleInMinSaving is >= 0 and < 1 && ConsolidationMinSaving is >= 0 and < 1, "min savings must be in [0, 1)");
+        Require(MinDwell >= TimeSpan.Zero && CalibrationWindow > TimeSpan.Zero && SeasonalWindow >= TimeSpan.Zero, "durations must not be negative");
+        Require(WarmupHeadroom >= 1, "warmup_headroom must be at least 1");
+        Require(BudgetSafety is >= 0 and < 0.5, "budget_safety must be in [0, 0.5)");
+    }
+}

@@ -1,0 +1,147 @@
+using Dso.Abstractions.Catalog;
+using Dso.Abstractions.Decisions;
+using Dso.Optimization.Strategies.CostOptimizer.Steps;
+using Dso.Policies.Model;
+
+namespace Dso.Optimization.Strategies.CostOptimizer;
+
+/// <summary>
+/// Per-service state of the cost optimizer: its demand outlook, launch times, budget pacing and the reactive
+/// shadow. Each tick it builds the fleet program for the rows this decision is the last chance to serve, runs the
+/// steps in order and explains the choice against keeping the fleet and against reactive target tracking.
+/// </summary>
+internal sealed class CostOptimizerPlanner : IScalingPlanner
+{
+    /// <summary>The steps, as data, in the order they get to decide.</summary>
+    internal static readonly IReadOnlyList<IPlanStep> Steps =
+        [new EmergencyScaleOutStep(), new ForecastPreScaleStep(), new ConsolidationStep(), new ScaleInStep()];
+
+    private readonly ServicePolicy _policy;
+    private readonly CostOptimizerOptions _options;
+    private readonly IFleetSolver _solver;
+    private readonly TimeSpan _tick;
+    private readonly int _rows;
+    private readonly double[] _launchFraction;
+    private readonly DemandOutlook _outlook;
+    private readonly BootTracker _boots;
+    private readonly BudgetPacer _pacer;
+    private readonly ReactiveShadow _reactive;
+    private readonly int _stabilizationRows;
+    private DateTimeOffset _lastScaleOut = DateTimeOffset.MinValue;
+
+    public CostOptimizerPlanner(ServicePolicy policy, CostOptimizerOptions options, IFleetSolver solver)
+    {
+        _policy = policy;
+        _options = options;
+        _solver = solver;
+        _tick = policy.Tick > TimeSpan.Zero ? policy.Tick : TimeSpan.FromMinutes(1);
+        var boot = policy.BootDelay / _tick;
+        // Rows this decision is the last chance to serve: the next decision's launches serve none of them.
+        _rows = (int)Math.Floor(1 + boot + 1e-9);
+        _launchFraction = [.. Enumerable.Range(1, _rows).Select(k => Math.Clamp(k - boot, 0, 1))];
+        _outlook = new DemandOutlook(_tick, _rows, options);
+        _boots = new BootTracker(policy.BootDelay, policy.BillingMinimum);
+        _pacer = new BudgetPacer(policy, options);
+        _reactive = new ReactiveShadow(policy);
+        _stabilizationRows = Math.Max(1, (int)Math.Ceiling(policy.Limits.ScaleDownStabilization / _tick));
+    }
+
+    public ScalingPlan Plan(PlanningContext context)
+    {
+        var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast);
+        _boots.Update(context.Now, context.Current, context.Ready);
+        var reactive = _reactive.Next(context.Now, context.ObservedDemand);
+        var (cap, pace) = _pacer.Allowance(context);
+        var inputs = new StepInputs
+        {
+            Context = context,
+            Policy = _policy,
+            Options = _options,
+            Outlook = outlook,
+            RecentMax = _outlook.History.RecentMax(_stabilizationRows),
+            Problem = BuildProblem(context, outlook, cap),
+            Solver = _solver,
+            ScaleInBlocked = context.HoldScaleIn ? "an anomaly holds scale-in"
+                : context.Now - _lastScaleOut < _options.MinDwell ? "minimum dwell after a scale-out" : null,
+            Tick = _tick,
+        };
+
+        var decision = Steps.Select(s => s.Decide(inputs)).FirstOrDefault(d => d is not null)
+            ?? new StepDecision("hold", null, null, inputs.Problem.SteadyDemand, $"{outlook.Describe()}: the fleet covers it" +
+                (inputs.ScaleInBlocked is { } why ? $" (scale-in blocked: {why})" : ""));
+        var target = decision.Solution is { } s && decision.Problem is { } p ? ToFleet(p, s.TargetNow(p)) : context.Current;
+        if (_policy.Catalog.Capacity(target) > _policy.Catalog.Capacity(context.Current) + 1e-9)
+        {
+            _lastScaleOut = context.Now;
+        }
+
+        return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}", Alternatives(context, inputs, reactive, target))
+        {
+            Forecast = Summary(context, outlook),
+            Budget = Status(context, target, decision.BudgetConstrained),
+            Pace = pace,
+        };
+    }
+
+    private FleetProblem BuildProblem(PlanningContext context, OutlookResult outlook, decimal? cap)
+    {
+        var types = _policy.Catalog.Types;
+        var limits = _policy.Limits;
+        var keep = Enumerable.Range(1, _rows).Select(k => _boots.RowCapacity(_policy.Catalog, context.Ready, context.Now, _tick, k)).ToArray();
+        var priciest = types.Max(t => t.PricePerRps);
+        return new FleetProblem
+        {
+            Types = types,
+            Current = [.. types.Select(t => context.Current[t.Name])],
+            KeepCapacity = keep,
+            LaunchFraction = _launchFraction,
+            RowDemand = outlook.Upper,
+            SteadyDemand = outlook.Upper[^1],
+            MaxRemove = [.. types.Select(t => Math.Max(0, context.Current[t.Name] - _boots.Young(t.Name, context.Now)))],
+            MinInstances = limits.MinInstances,
+            MaxInstances = limits.MaxInstances,
+            MaxChanges = limits.MaxStepPerTick,
+            MaxHourlyUsd = cap,
+            HorizonHours = _options.HorizonHours,
+            LaunchOverheadHours = _policy.BootDelay.TotalHours,
+            OverlapHours = _policy.BootDelay.TotalHours,
+            ShortfallUsdPerRps = _options.ShortfallPenalty * priciest * _options.HorizonHours,
+        };
+    }
+
+    private static Fleet ToFleet(FleetProblem problem, int[] counts) =>
+        Fleet.Of(problem.Types.Select((t, i) => new KeyValuePair<string, int>(t.Name, counts[i])));
+
+    private List<PlanAlternative> Alternatives(PlanningContext context, StepInputs inputs, Fleet reactive, Fleet chosen)
+    {
+        var need = inputs.Problem.SteadyDemand;
+        PlanAlternative Alt(string name, Fleet fleet, double capacity, string note) =>
+            new(name, fleet, _policy.Catalog.HourlyCost(fleet), capacity, Math.Max(0, need - capacity), note);
+
+        var keepCapacity = inputs.Problem.KeepCapacity[^1];
+        return
+        [
+            Alt("keep", context.Current, keepCapacity, "hold the billed fleet"),
+            Alt("reactive", reactive, _policy.Catalog.Capacity(reactive), "target tracking at 70% utilization"),
+            Alt("chosen", chosen, _policy.Catalog.Capacity(chosen), $"covers p{inputs.Outlook.Quantile * 100:0.#} demand {need:0.#} rps"),
+        ];
+    }
+
+    private ForecastSummary Summary(PlanningContext context, OutlookResult outlook)
+    {
+        var f = context.Forecast;
+        var steps = f is null ? 0 : Math.Min(_rows, f.Steps);
+        var p50 = steps > 0 ? f!.P50.Take(steps).Max() : outlook.Features[DemandOutlook.LevelFeature];
+        var p90 = steps > 0 ? f!.P90.Take(steps).Max() : double.NaN;
+        var level = outlook.Features[DemandOutlook.LevelFeature];
+        var trend = outlook.Peak > level * 1.1 ? "rising" : outlook.Peak < level * 0.9 ? "falling" : "steady";
+        return new ForecastSummary(f?.Model ?? "own-history envelope", _rows, p50, double.IsNaN(p90) ? outlook.Peak : p90, outlook.Quantile, outlook.Peak, trend);
+    }
+
+    private BudgetStatus Status(PlanningContext context, Fleet target, bool constrained)
+    {
+        var b = context.Budget;
+        var projected = b.SpentUsd + _policy.Catalog.HourlyCost(target) * (decimal)Math.Max(0, (b.End - context.Now).TotalHours);
+        return new BudgetStatus(b.BudgetUsd, decimal.Round(b.SpentUsd, 4), decimal.Round(projected, 4), b.Hard ? "hard" : "soft", constrained);
+    }
+}

@@ -1,0 +1,125 @@
+using Google.OrTools.Sat;
+
+namespace Dso.Optimization.Strategies.CostOptimizer;
+
+/// <summary>
+/// Solves the fleet program with OR-Tools CP-SAT. Capacities are scaled to centi-rps and money to micro-dollars
+/// so the model is integral; the answer is re-scored with <see cref="FleetEvaluator"/> so every figure the
+/// planner reports is in the same units the tests check.
+/// </summary>
+internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolver.DefaultTimeLimitSeconds) : IFleetSolver
+{
+    /// <summary>A tick's model has a few dozen variables; this only bounds a pathological case.</summary>
+    public const double DefaultTimeLimitSeconds = 0.2;
+
+    private const double CapacityScale = 100;     // centi-rps
+    private const double MoneyScale = 1_000_000;  // micro-USD
+
+    public FleetSolution? Solve(FleetProblem p)
+    {
+        var model = new CpModel();
+        var n = p.TypeCount;
+        var maxDemand = Math.Max(p.SteadyDemand, p.RowDemand.DefaultIfEmpty(0).Max());
+        var add = new IntVar[n];
+        var removeNow = new IntVar[n];
+        var removeLater = new IntVar[n];
+        var totalNow = LinearExpr.NewBuilder();
+        var totalFinal = LinearExpr.NewBuilder();
+        var changes = LinearExpr.NewBuilder();
+        var hourlyNow = LinearExpr.NewBuilder();
+        var objective = LinearExpr.NewBuilder();
+        long currentTotal = p.Current.Sum();
+        long currentHourly = 0;
+        for (var t = 0; t < n; t++)
+        {
+            var type = p.Types[t];
+            var addBound = p.AllowAdd ? AddBound(p, type.CapacityRps, maxDemand) : 0;
+            var removeBound = p.AllowRemove ? p.MaxRemove[t] : 0;
+            add[t] = model.NewIntVar(0, addBound, $"add_{t}");
+            removeNow[t] = model.NewIntVar(0, removeBound, $"rmnow_{t}");
+            removeLater[t] = model.NewIntVar(0, removeBound, $"rmlater_{t}");
+            model.Add(removeNow[t] + removeLater[t] <= removeBound);
+            totalNow.AddTerm(add[t], 1).AddTerm(removeNow[t], -1);
+            totalFinal.AddTerm(add[t], 1).AddTerm(removeNow[t], -1).AddTerm(removeLater[t], -1);
+            changes.AddTerm(add[t], 1).AddTerm(removeNow[t], 1);
+            var micro = (long)Math.Round((double)type.PricePerHour * MoneyScale);
+            currentHourly += micro * p.Current[t];
+            hourlyNow.AddTerm(add[t], micro).AddTerm(removeNow[t], -micro);
+            objective.AddTerm(add[t], Round(micro * (p.HorizonHours + p.LaunchOverheadHours)))
+                .AddTerm(removeNow[t], -Round(micro * p.HorizonHours))
+                .AddTerm(removeLater[t], Round(micro * (p.OverlapHours - p.HorizonHours)));
+        }
+
+        model.Add(LinearExpr.Sum(removeNow.Select((r, t) => add[t] - r)) >= p.MinInstances - currentTotal);
+        model.Add(totalFinal >= p.MinInstances - currentTotal);
+        if (p.MaxInstances < int.MaxValue)
+        {
+            model.Add(totalNow <= p.MaxInstances - currentTotal);
+        }
+
+        if (p.MaxChanges < int.MaxValue)
+        {
+            model.Add(changes <= p.MaxChanges);
+        }
+
+        if (p.MaxHourlyUsd is { } cap)
+        {
+            model.Add(hourlyNow <= (long)Math.Floor((double)cap * MoneyScale) - currentHourly);
+        }
+
+        var penalty = Math.Max(1, Round(p.ShortfallUsdPerRps * MoneyScale / CapacityScale));
+        for (var k = 0; k < p.Rows; k++)
+        {
+            var need = (long)Math.Ceiling((p.RowDemand[k] - p.KeepCapacity[k]) * CapacityScale - 1e-6);
+            AddCoverage(model, objective, p, k, need, penalty, add, removeNow, removeLater, $"short_{k}");
+        }
+
+        var steadyNeed = (long)Math.Ceiling((p.SteadyDemand - p.Current.Select((c, t) => c * p.Types[t].CapacityRps).Sum()) * CapacityScale - 1e-6);
+        AddCoverage(model, objective, p, -1, steadyNeed, penalty, add, removeNow, removeLater, "short_steady");
+        model.Minimize(objective);
+
+        var solver = new CpSolver
+        {
+            StringParameters = $"num_workers:1,max_time_in_seconds:{timeLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        };
+        var status = solver.Solve(model);
+        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
+        {
+            return null;
+        }
+
+        int[] Values(IntVar[] vars) => [.. vars.Select(v => (int)solver.Value(v))];
+        return FleetEvaluator.Evaluate(p, Values(add), Values(removeNow), Values(removeLater), status == CpSolverStatus.Optimal ? "cp-sat" : "cp-sat (time limit)");
+    }
+
+    /// <summary>Shortfall slack for one row (k ≥ 0) or the steady state (k = -1), priced per centi-rps.</summary>
+    private static void AddCoverage(CpModel model, LinearExprBuilder objective, FleetProblem p, int k, long need, long penalty,
+        IntVar[] add, IntVar[] removeNow, IntVar[] removeLater, string name)
+    {
+        var demand = k >= 0 ? p.RowDemand[k] : p.SteadyDemand;
+        var shortfall = model.NewIntVar(0, (long)Math.Ceiling(Math.Max(0, demand) * CapacityScale) + 1, name);
+        var supply = LinearExpr.NewBuilder();
+        var f = k >= 0 ? p.LaunchFraction[k] : 1.0;
+        for (var t = 0; t < p.TypeCount; t++)
+        {
+            var c = p.Types[t].CapacityRps * CapacityScale;
+            supply.AddTerm(add[t], (long)Math.Floor(c * f)).AddTerm(removeNow[t], -(long)Math.Ceiling(c));
+            if (f >= 1)
+            {
+                supply.AddTerm(removeLater[t], -(long)Math.Ceiling(c));
+            }
+        }
+
+        supply.Add(shortfall);
+        model.Add(supply >= need);
+        objective.AddTerm(shortfall, penalty);
+    }
+
+    private static long AddBound(FleetProblem p, double capacity, double maxDemand)
+    {
+        var bound = (long)Math.Ceiling(maxDemand / capacity) + p.MinInstances + 1;
+        return Math.Min(bound, Math.Min(p.MaxInstances, p.MaxChanges));
+    }
+
+    private static long Round(double v) => (long)Math.Round(v);
+}

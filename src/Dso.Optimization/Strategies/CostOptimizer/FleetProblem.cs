@@ -1,0 +1,63 @@
+using Dso.Abstractions.Catalog;
+
+namespace Dso.Optimization.Strategies.CostOptimizer;
+
+/// <summary>
+/// One tick's fleet choice as a small integer program. Per type: launch now (<c>add</c>), remove now
+/// (<c>removeNow</c>), or remove once this tick's launches are serving (<c>removeLater</c>, make-before-break).
+/// Rows are the coming trace intervals the current decision is the last chance to serve: row k's capacity is what
+/// stays plus launches weighted by the share of row k they serve after booting. Shortfall is allowed but priced,
+/// so a budget or max_instances that cannot cover demand still yields the plan that serves the most.
+/// </summary>
+internal sealed record FleetProblem
+{
+    public required IReadOnlyList<InstanceType> Types { get; init; }
+
+    /// <summary>Billed instances per type now (index-aligned with <see cref="Types"/>).</summary>
+    public required int[] Current { get; init; }
+
+    /// <summary>Capacity the current fleet gives in each coming row (ready instances plus booting ones pro rata).</summary>
+    public required double[] KeepCapacity { get; init; }
+
+    /// <summary>Share (0..1) of each coming row that an instance launched now serves.</summary>
+    public required double[] LaunchFraction { get; init; }
+
+    /// <summary>Capacity each coming row should have (an upper quantile of its demand).</summary>
+    public required double[] RowDemand { get; init; }
+
+    /// <summary>Capacity the fleet must have once the launches are serving and the replaced instances are gone.</summary>
+    public required double SteadyDemand { get; init; }
+
+    public bool AllowAdd { get; init; } = true;
+
+    public bool AllowRemove { get; init; } = true;
+
+    /// <summary>Most instances of each type that may be removed (instances still inside their billing minimum are kept).</summary>
+    public required int[] MaxRemove { get; init; }
+
+    public int MinInstances { get; init; }
+
+    public int MaxInstances { get; init; } = int.MaxValue;
+
+    /// <summary>Most launches plus removals now.</summary>
+    public int MaxChanges { get; init; } = int.MaxValue;
+
+    /// <summary>Ceiling on the hourly price of the fleet held now (hard budget, max_hourly_usd), if any.</summary>
+    public decimal? MaxHourlyUsd { get; init; }
+
+    /// <summary>Hours over which the held fleet's price is weighed against one-off costs.</summary>
+    public double HorizonHours { get; init; } = 1;
+
+    /// <summary>Hours each launch is paid for before it serves (boot) plus a churn allowance.</summary>
+    public double LaunchOverheadHours { get; init; }
+
+    /// <summary>Hours a replaced instance overlaps with its replacement (make-before-break).</summary>
+    public double OverlapHours { get; init; }
+
+    /// <summary>USD per rps of shortfall in one row: far above the price of capacity, so shortfall is a last resort.</summary>
+    public required double ShortfallUsdPerRps { get; init; }
+
+    public int Rows => RowDemand.Length;
+
+    public int TypeCount => Types.Count;
+}

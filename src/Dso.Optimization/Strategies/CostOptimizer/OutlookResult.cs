@@ -1,0 +1,17 @@
+namespace Dso.Optimization.Strategies.CostOptimizer;
+
+/// <summary>
+/// Upper-quantile demand per coming row (index 0 = the next row), the features behind the last row's bound, which
+/// of them set it, and the calibrated multipliers (NaN = unused).
+/// </summary>
+internal sealed record OutlookResult(double[] Upper, double[] Features, int Binding, bool Calibrated, double Quantile, double[] Multipliers)
+{
+    public double Peak => Upper.Max();
+
+    public string Describe()
+    {
+        var what = DemandOutlook.FeatureNames[Binding];
+        var basis = Calibrated ? $"{what} {Features[Binding]:0.#} rps x{Multipliers[Binding]:0.00}" : $"warm-up headroom over {what} {Features[Binding]:0.#} rps";
+        return $"p{Quantile * 100:0.#} demand {Upper[^1]:0.#} rps ({basis})";
+    }
+}

@@ -1,0 +1,52 @@
+namespace Dso.Optimization.Strategies.CostOptimizer.Steps;
+
+/// <summary>
+/// The fleet covers what is coming but a different mix would cover it for clearly less: launch the new mix and
+/// retire the old instances once the replacements serve (make-before-break). Only when scale-in is allowed,
+/// since a swap shrinks the fleet it replaces.
+/// </summary>
+internal sealed class ConsolidationStep : IPlanStep
+{
+    public const string StepName = "consolidation";
+
+    public string Name => StepName;
+
+    public StepDecision? Decide(StepInputs inputs)
+    {
+        if (inputs.ScaleInBlocked is not null || !CanSave(inputs))
+        {
+            return null;
+        }
+
+        var (solution, solved) = inputs.Solve(inputs.DownwardProblem());
+        inputs.DownwardSolution = solution;
+        if (solution is null || !solution.Launches)
+        {
+            return null;
+        }
+
+        var current = (double)inputs.CurrentHourly;
+        var final = solution.Final(solved).Select((n, t) => n * (double)solved.Types[t].PricePerHour).Sum();
+        if (current - final < inputs.Options.ConsolidationMinSaving * current)
+        {
+            inputs.DownwardSolution = null;
+            return null;
+        }
+
+        var reason = $"{inputs.Outlook.Describe()}: a cheaper mix covers {solved.SteadyDemand:0.#} rps for ${final:0.###}/h instead of ${current:0.###}/h ({inputs.Describe(solution, solved)})";
+        return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason);
+    }
+
+    /// <summary>
+    /// Skips the solve when no fleet covering the demand could be cheap enough to pass either saving threshold:
+    /// any such fleet costs at least the demand at the best price per rps (and the floor's price).
+    /// </summary>
+    internal static bool CanSave(StepInputs inputs)
+    {
+        var p = inputs.Problem;
+        var demand = Math.Max(p.SteadyDemand, inputs.RecentMax);
+        var bound = Math.Max(demand * p.Types.Min(t => t.PricePerRps), p.MinInstances * (double)p.Types.Min(t => t.PricePerHour));
+        var threshold = Math.Min(inputs.Options.ScaleInMinSaving, inputs.Options.ConsolidationMinSaving);
+        return (double)inputs.CurrentHourly * (1 - threshold) >= bound - 1e-12;
+    }
+}

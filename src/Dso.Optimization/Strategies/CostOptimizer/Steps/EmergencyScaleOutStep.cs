@@ -1,0 +1,36 @@
+namespace Dso.Optimization.Strategies.CostOptimizer.Steps;
+
+/// <summary>
+/// An anomaly flagged a surge the outlook has not seen: cover the observed demand plus headroom in every row at
+/// once, launch only (nothing is removed during a surge).
+/// </summary>
+internal sealed class EmergencyScaleOutStep : IPlanStep
+{
+    public const string StepName = "emergency-scale-out";
+
+    public string Name => StepName;
+
+    public StepDecision? Decide(StepInputs inputs)
+    {
+        if (!inputs.Context.ScaleUpNow)
+        {
+            return null;
+        }
+
+        var surge = inputs.Context.ObservedDemand * (1 + inputs.Options.EmergencyHeadroom);
+        var problem = inputs.Problem with
+        {
+            RowDemand = [.. inputs.Problem.RowDemand.Select(d => Math.Max(d, surge))],
+            SteadyDemand = Math.Max(inputs.Problem.SteadyDemand, surge),
+            AllowRemove = false,
+        };
+        var (solution, solved) = inputs.Solve(problem);
+        if (solution is null)
+        {
+            return new StepDecision(StepName, null, null, surge, $"anomaly surge at {inputs.Context.ObservedDemand:0.#} rps: no plan within limits, holding");
+        }
+
+        var reason = $"anomaly surge at {inputs.Context.ObservedDemand:0.#} rps: covering {solved.SteadyDemand:0.#} rps now ({inputs.Describe(solution, solved)})";
+        return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason) { BudgetConstrained = inputs.BudgetBound(solution, solved) };
+    }
+}

@@ -1,0 +1,49 @@
+namespace Dso.Optimization.Strategies.CostOptimizer.Steps;
+
+/// <summary>
+/// Some coming row that launches made now can still reach lacks capacity at the outlook's quantile: launch the
+/// cheapest mix that covers it (make-before-break: nothing is removed while scaling out).
+/// </summary>
+internal sealed class ForecastPreScaleStep : IPlanStep
+{
+    public const string StepName = "forecast-pre-scale";
+
+    /// <summary>Deficits below this (rps) are rounding, not a reason to launch.</summary>
+    private const double Tolerance = 1e-6;
+
+    public string Name => StepName;
+
+    public StepDecision? Decide(StepInputs inputs)
+    {
+        var p = inputs.Problem;
+        var worst = -1;
+        var worstGap = Tolerance;
+        for (var k = 0; k < p.Rows; k++)
+        {
+            var gap = p.RowDemand[k] - p.KeepCapacity[k];
+            if (p.LaunchFraction[k] > 0 && gap > worstGap)
+            {
+                worst = k;
+                worstGap = gap;
+            }
+        }
+
+        var currentCapacity = inputs.Catalog.Capacity(inputs.Context.Current);
+        if (worst < 0 && p.SteadyDemand - currentCapacity <= Tolerance)
+        {
+            return null;
+        }
+
+        var row = worst >= 0 ? worst : p.Rows - 1;
+        var (solution, solved) = inputs.Solve(p with { AllowRemove = false });
+        var need = $"{inputs.Outlook.Describe()} in {inputs.When(row + 1)} needs {p.RowDemand[row]:0.#} rps, the fleet gives {p.KeepCapacity[row]:0.#}";
+        if (solution is null)
+        {
+            return new StepDecision(StepName, null, null, p.RowDemand[row], $"{need}: no plan within limits, holding");
+        }
+
+        var constrained = inputs.BudgetBound(solution, solved);
+        var reason = $"{need}: {inputs.Describe(solution, solved)}" + (constrained ? $" (budget-limited: {solution.MaxShortfall:0.#} rps uncovered)" : "");
+        return new StepDecision(StepName, solution, solved, p.RowDemand[row], reason) { BudgetConstrained = constrained };
+    }
+}

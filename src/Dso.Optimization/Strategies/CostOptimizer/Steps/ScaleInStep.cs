@@ -1,0 +1,43 @@
+namespace Dso.Optimization.Strategies.CostOptimizer.Steps;
+
+/// <summary>
+/// The fleet is larger than both the outlook's upper quantile and recent demand need: remove the instances whose
+/// absence leaves every coming row covered (so nothing needed before a relaunch could serve is removed), if that
+/// saves enough to be worth the risk of having to scale out again.
+/// </summary>
+internal sealed class ScaleInStep : IPlanStep
+{
+    public const string StepName = "scale-in";
+
+    public string Name => StepName;
+
+    public StepDecision? Decide(StepInputs inputs)
+    {
+        if (inputs.ScaleInBlocked is not null || !ConsolidationStep.CanSave(inputs))
+        {
+            return null;
+        }
+
+        FleetSolution? solution = inputs.DownwardSolution;
+        var solved = inputs.DownwardProblem();
+        if (solution is null || solution.Launches)
+        {
+            (solution, solved) = inputs.Solve(solved with { AllowAdd = false });
+        }
+
+        if (solution is null || !solution.Removes)
+        {
+            return null;
+        }
+
+        var current = (double)inputs.CurrentHourly;
+        var final = solution.Final(solved).Select((n, t) => n * (double)solved.Types[t].PricePerHour).Sum();
+        if (current - final < inputs.Options.ScaleInMinSaving * current - 1e-12)
+        {
+            return null;
+        }
+
+        var reason = $"{inputs.Outlook.Describe()} and recent peak {inputs.RecentMax:0.#} rps need {solved.SteadyDemand:0.#} rps: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
+        return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason);
+    }
+}

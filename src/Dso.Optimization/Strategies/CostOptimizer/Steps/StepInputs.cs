@@ -1,0 +1,104 @@
+using Dso.Abstractions.Catalog;
+using Dso.Policies.Model;
+
+namespace Dso.Optimization.Strategies.CostOptimizer.Steps;
+
+/// <summary>What every step sees in one tick, and the solver calls they share.</summary>
+internal sealed class StepInputs
+{
+    public required PlanningContext Context { get; init; }
+
+    public required ServicePolicy Policy { get; init; }
+
+    public required CostOptimizerOptions Options { get; init; }
+
+    public required OutlookResult Outlook { get; init; }
+
+    /// <summary>Highest demand over the scale-down stabilization window: scale-in never goes below it.</summary>
+    public required double RecentMax { get; init; }
+
+    /// <summary>The program with the outlook's demand per row and every move allowed.</summary>
+    public required FleetProblem Problem { get; init; }
+
+    public required IFleetSolver Solver { get; init; }
+
+    /// <summary>Null when scale-in is allowed; otherwise why not (anomaly hold, dwell after a scale-out).</summary>
+    public string? ScaleInBlocked { get; init; }
+
+    /// <summary>The tick length, for saying when a row is.</summary>
+    public required TimeSpan Tick { get; init; }
+
+    /// <summary>Full re-optimisation cached between consolidation and scale-in, which share it.</summary>
+    public FleetSolution? DownwardSolution { get; set; }
+
+    public InstanceCatalog Catalog => Policy.Catalog;
+
+    public decimal CurrentHourly => Catalog.HourlyCost(Context.Current);
+
+    /// <summary>Demand scale-in must still cover per row: the outlook's bound and recent demand, whichever is higher.</summary>
+    public FleetProblem DownwardProblem() => Problem with
+    {
+        RowDemand = [.. Problem.RowDemand.Select(d => Math.Max(d, RecentMax))],
+        SteadyDemand = Math.Max(Problem.SteadyDemand, RecentMax),
+    };
+
+    /// <summary>
+    /// Solves, relaxing in order of least harm when the hard constraints leave no plan: the step limit first (the
+    /// guard re-applies it), then the ban on removals (a fleet above a lowered cap must shrink).
+    /// </summary>
+    public (FleetSolution? Solution, FleetProblem Problem) Solve(FleetProblem problem)
+    {
+        var solution = Solver.Solve(problem);
+        if (solution is null)
+        {
+            problem = problem with { MaxChanges = int.MaxValue };
+            solution = Solver.Solve(problem);
+        }
+
+        if (solution is null && !problem.AllowRemove)
+        {
+            problem = problem with { AllowRemove = true };
+            solution = Solver.Solve(problem);
+        }
+
+        return (solution, problem);
+    }
+
+    /// <summary>When row k (1-based) is, from now, e.g. "4–5 min".</summary>
+    public string When(int k)
+    {
+        var from = Tick * (k - 1);
+        var to = Tick * k;
+        return Tick >= TimeSpan.FromHours(1) ? $"{from.TotalHours:0.#}–{to.TotalHours:0.#} h" : $"{from.TotalMinutes:0.#}–{to.TotalMinutes:0.#} min";
+    }
+
+    public string Describe(FleetSolution solution, FleetProblem problem)
+    {
+        var parts = new List<string>();
+        for (var t = 0; t < problem.TypeCount; t++)
+        {
+            var name = problem.Types[t].Name;
+            if (solution.Add[t] > 0)
+            {
+                parts.Add($"+{solution.Add[t]} {name}");
+            }
+
+            if (solution.RemoveNow[t] > 0)
+            {
+                parts.Add($"-{solution.RemoveNow[t]} {name}");
+            }
+
+            if (solution.RemoveLater[t] > 0)
+            {
+                parts.Add($"-{solution.RemoveLater[t]} {name} once replacements serve");
+            }
+        }
+
+        return parts.Count == 0 ? "no change" : string.Join(", ", parts);
+    }
+
+    public bool BudgetBound(FleetSolution solution, FleetProblem problem) =>
+        solution.MaxShortfall > 1e-6 && problem.MaxHourlyUsd is { } cap &&
+        Catalog.HourlyCost(Fleet.Of(problem.Types.Select((t, i) => new KeyValuePair<string, int>(t.Name, solution.TargetNow(problem)[i])))) +
+        problem.Types.Min(t => t.PricePerHour) > cap;
+}

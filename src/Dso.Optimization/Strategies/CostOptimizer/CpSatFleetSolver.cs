@@ -80,7 +80,7 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
 
         var solver = new CpSolver
         {
-            StringParameters = $"num_workers:1,max_time_in_seconds:{timeLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            StringParameters = $"num_workers:1,cp_model_presolve:false,symmetry_level:0,max_time_in_seconds:{timeLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
         };
         var status = solver.Solve(model);
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
@@ -97,7 +97,9 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
         IntVar[] add, IntVar[] removeNow, IntVar[] removeLater, string name)
     {
         var demand = k >= 0 ? p.RowDemand[k] : p.SteadyDemand;
-        var shortfall = model.NewIntVar(0, (long)Math.Ceiling(Math.Max(0, demand) * CapacityScale) + 1, name);
+        // Removals are counted at full capacity, so a row's modelled capacity can go below zero: bound accordingly.
+        var removable = p.Current.Select((c, t) => c * p.Types[t].CapacityRps).Sum();
+        var shortfall = model.NewIntVar(0, (long)Math.Ceiling((Math.Max(0, demand) + removable) * CapacityScale) + 1, name);
         var supply = LinearExpr.NewBuilder();
         var f = k >= 0 ? p.LaunchFraction[k] : 1.0;
         for (var t = 0; t < p.TypeCount; t++)

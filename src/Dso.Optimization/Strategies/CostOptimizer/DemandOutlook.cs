@@ -11,15 +11,27 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 internal sealed class DemandOutlook
 {
     public const int LevelFeature = 0;
-    public const int SeasonalFeature = 1;
-    public const int ForecastFeature = 2;
-    public static readonly string[] FeatureNames = ["recent level", "seasonal peak", "forecast"];
+    public const int LatestFeature = 1;
+    public const int SeasonalFeature = 2;
+    public const int DailyShapeFeature = 3;
+    public const int WeeklyShapeFeature = 4;
+    public const int ForecastFeature = 5;
+    public static readonly string[] FeatureNames = ["recent mean", "latest peak", "seasonal peak", "yesterday's shape", "last week's shape", "forecast"];
+
+    /// <summary>Fewest calibration samples kept, whatever the tick (an hourly service needs weeks of them).</summary>
+    private const int MinWindowSamples = 2000;
+
+    /// <summary>Span the recent mean averages: enough to damp per-tick noise, short enough to follow a ramp.</summary>
+    private static readonly TimeSpan LevelSpan = TimeSpan.FromMinutes(10);
 
     /// <summary>Samples kept for calibration; older ticks are thinned so the window still spans the configured hours.</summary>
     private const int MaxSamples = 4000;
 
     /// <summary>Calibrated samples needed before the bound is trusted over the warm-up headroom.</summary>
     private const int MinSamples = 60;
+
+    /// <summary>A seasonal rise is trusted up to this factor (one period's outage-to-recovery must not explode it).</summary>
+    private const double MaxShapeRatio = 4;
 
     private static readonly TimeSpan RefitInterval = TimeSpan.FromMinutes(60);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
@@ -34,6 +46,7 @@ internal sealed class DemandOutlook
     private readonly DemandHistory _history;
     private readonly EnvelopeCalibrator _calibrator;
     private readonly double[]?[] _pending;
+    private readonly int _levelTicks;
 
     public DemandOutlook(TimeSpan tick, int rows, CostOptimizerOptions options)
     {
@@ -44,11 +57,12 @@ internal sealed class DemandOutlook
         _lags = period >= rows + 1 ? [period, 2 * period, 7 * period] : [];
         _seasonalWindow = (int)Math.Round(options.SeasonalWindow / tick);
         _history = new DemandHistory((_lags.Length > 0 ? _lags[^1] : 0) + _seasonalWindow + rows + 64);
-        var windowTicks = Math.Max(1, (int)(options.CalibrationWindow / tick));
+        var windowTicks = Math.Max(MinWindowSamples, (int)(options.CalibrationWindow / tick));
         _stride = Math.Max(1, (int)Math.Ceiling(windowTicks / (double)MaxSamples));
         _calibrator = new EnvelopeCalibrator(FeatureNames.Length, Math.Min(windowTicks, MaxSamples), options.CoverageQuantile, MinSamples);
         _refitEvery = Math.Max(1, (int)Math.Round(RefitInterval / tick));
         _pending = new double[]?[rows + 1];
+        _levelTicks = Math.Max(1, (int)Math.Round(LevelSpan / tick));
     }
 
     public DemandHistory History => _history;
@@ -77,13 +91,17 @@ internal sealed class DemandOutlook
         if (now % _refitEvery == 0 || !_calibrator.Fitted)
         {
             _calibrator.Refit([.. features[_rows - 1].Select(double.IsFinite)]);
+            if (Environment.GetEnvironmentVariable("DSO_OPT_DEBUG") == "1")
+            {
+                Console.Error.WriteLine($"refit@{now} n={_calibrator.Samples} m=[{string.Join(", ", _calibrator.Multipliers.Select(m => m.ToString("0.###")))}]");
+            }
         }
 
         var upper = new double[_rows];
         for (var k = 0; k < _rows; k++)
         {
             var u = _calibrator.Envelope(features[k]);
-            upper[k] = double.IsNaN(u) ? features[k][LevelFeature] * _warmup : u;
+            upper[k] = double.IsNaN(u) ? Math.Max(features[k][LevelFeature], features[k][LatestFeature]) * _warmup : u;
         }
 
         var last = features[_rows - 1];
@@ -94,7 +112,8 @@ internal sealed class DemandOutlook
     private double[] Features(int k, DemandForecast? forecast)
     {
         var now = _history.Latest;
-        var level = Math.Max(_history.At(now), now > 0 ? _history.At(now - 1) : 0);
+        var latest = Math.Max(_history.At(now), now > 0 ? _history.At(now - 1) : 0);
+        var level = RecentMean();
         var seasonal = double.NaN;
         foreach (var lag in _lags)
         {
@@ -107,6 +126,35 @@ internal sealed class DemandOutlook
         }
 
         var predicted = forecast is not null && k - 1 < forecast.Steps ? forecast.Quantile(k - 1, _quantile) : double.NaN;
-        return [level, seasonal, double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN];
+        return [level, latest, seasonal, Shape(k, 0, latest), Shape(k, 2, latest), double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN];
+    }
+
+    /// <summary>
+    /// Seasonal shape: the latest demand scaled by how much demand rose from "now" to row k one period ago
+    /// (a day, or a week), so a daily ramp is anticipated at today's level. NaN without that history.
+    /// </summary>
+    private double Shape(int k, int lagIndex, double latest)
+    {
+        if (lagIndex >= _lags.Length)
+        {
+            return double.NaN;
+        }
+
+        var then = _history.Latest - _lags[lagIndex];
+        var before = Math.Max(_history.At(then), _history.At(then - 1));
+        var after = _history.PeakBetween(then + k - _seasonalWindow, then + k + _seasonalWindow);
+        return double.IsFinite(before) && double.IsFinite(after) ? latest * Math.Min(after / Math.Max(before, 1e-6), MaxShapeRatio) : double.NaN;
+    }
+
+    private double RecentMean()
+    {
+        double sum = 0;
+        var n = 0;
+        for (var i = _history.Latest; i >= 0 && n < _levelTicks && !double.IsNaN(_history.At(i)); i--, n++)
+        {
+            sum += _history.At(i);
+        }
+
+        return n == 0 ? 0 : sum / n;
     }
 }

@@ -13,7 +13,7 @@ internal sealed class ConsolidationStep : IPlanStep
 
     public StepDecision? Decide(StepInputs inputs)
     {
-        if (inputs.ScaleInBlocked is not null || !CanSave(inputs))
+        if (inputs.ScaleInBlocked is not null || !SwapMaySave(inputs))
         {
             return null;
         }
@@ -38,15 +38,14 @@ internal sealed class ConsolidationStep : IPlanStep
     }
 
     /// <summary>
-    /// Skips the solve when no fleet covering the demand could be cheap enough to pass either saving threshold:
+    /// Skips the solve when no fleet covering the demand could be cheap enough to pass the saving threshold:
     /// any such fleet costs at least the demand at the best price per rps (and the floor's price).
     /// </summary>
-    internal static bool CanSave(StepInputs inputs)
+    internal static bool SwapMaySave(StepInputs inputs)
     {
         var p = inputs.Problem;
         var demand = Math.Max(p.SteadyDemand, inputs.RecentMax);
         var bound = Math.Max(demand * p.Types.Min(t => t.PricePerRps), p.MinInstances * (double)p.Types.Min(t => t.PricePerHour));
-        var threshold = Math.Min(inputs.Options.ScaleInMinSaving, inputs.Options.ConsolidationMinSaving);
-        return (double)inputs.CurrentHourly * (1 - threshold) >= bound - 1e-12;
+        return (double)inputs.CurrentHourly * (1 - inputs.Options.ConsolidationMinSaving) >= bound - 1e-12;
     }
 }

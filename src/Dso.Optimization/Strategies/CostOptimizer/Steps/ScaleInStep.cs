@@ -13,7 +13,7 @@ internal sealed class ScaleInStep : IPlanStep
 
     public StepDecision? Decide(StepInputs inputs)
     {
-        if (inputs.ScaleInBlocked is not null || !ConsolidationStep.CanSave(inputs))
+        if (inputs.ScaleInBlocked is not null || !AnyRemovable(inputs))
         {
             return null;
         }
@@ -39,5 +39,29 @@ internal sealed class ScaleInStep : IPlanStep
 
         var reason = $"{inputs.Outlook.Describe()} and recent peak {inputs.RecentMax:0.#} rps need {solved.SteadyDemand:0.#} rps: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
         return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason);
+    }
+
+    /// <summary>
+    /// Skips the solve unless at least one instance could go: its capacity fits within the surplus over what
+    /// scale-in must keep in every coming row and after.
+    /// </summary>
+    private static bool AnyRemovable(StepInputs inputs)
+    {
+        var p = inputs.DownwardProblem();
+        var surplus = p.Current.Select((c, t) => c * p.Types[t].CapacityRps).Sum() - p.SteadyDemand;
+        for (var k = 0; k < p.Rows; k++)
+        {
+            surplus = Math.Min(surplus, p.KeepCapacity[k] - p.RowDemand[k]);
+        }
+
+        for (var t = 0; t < p.TypeCount; t++)
+        {
+            if (p.MaxRemove[t] > 0 && p.Types[t].CapacityRps <= surplus + 1e-9 && p.Current.Sum() > p.MinInstances)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

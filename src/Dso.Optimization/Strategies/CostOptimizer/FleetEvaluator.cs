@@ -59,6 +59,11 @@ internal static class FleetEvaluator
         return new FleetSolution(add, removeNow, removeLater, rowShort, steadyShort, objective, solver);
     }
 
+    /// <summary>Shortfalls and objective of a plan without checking the hard constraints (for a step-limited partial move).</summary>
+    public static FleetSolution Score(FleetProblem p, int[] add, int[] removeNow, int[] removeLater, string solver) =>
+        Evaluate(p with { MinInstances = 0, MaxInstances = int.MaxValue, MaxChanges = int.MaxValue, MaxHourlyUsd = null, AllowAdd = true, AllowRemove = true, MaxRemove = [.. p.Current] },
+            add, removeNow, removeLater, solver)!;
+
     /// <summary>
     /// Capacity in row k: what the current fleet gives, minus removals (counted at full capacity, which is
     /// conservative for booting ones), plus launches pro rata; instances replaced later still serve until the

@@ -13,7 +13,7 @@ internal sealed class ConsolidationStep : IPlanStep
 
     public StepDecision? Decide(StepInputs inputs)
     {
-        if (inputs.ScaleInBlocked is not null || !SwapMaySave(inputs))
+        if (!inputs.OverCap && (inputs.ScaleInBlocked is not null || !SwapMaySave(inputs)))
         {
             return null;
         }
@@ -27,7 +27,7 @@ internal sealed class ConsolidationStep : IPlanStep
 
         var current = (double)inputs.CurrentHourly;
         var final = solution.Final(solved).Select((n, t) => n * (double)solved.Types[t].PricePerHour).Sum();
-        if (current - final < inputs.Options.ConsolidationMinSaving * current)
+        if (!inputs.OverCap && current - final < inputs.Options.ConsolidationMinSaving * current)
         {
             inputs.DownwardSolution = null;
             return null;

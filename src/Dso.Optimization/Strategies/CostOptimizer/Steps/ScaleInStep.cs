@@ -13,7 +13,7 @@ internal sealed class ScaleInStep : IPlanStep
 
     public StepDecision? Decide(StepInputs inputs)
     {
-        if (inputs.ScaleInBlocked is not null || !AnyRemovable(inputs))
+        if (!inputs.OverCap && (inputs.ScaleInBlocked is not null || !AnyRemovable(inputs)))
         {
             return null;
         }
@@ -32,12 +32,14 @@ internal sealed class ScaleInStep : IPlanStep
 
         var current = (double)inputs.CurrentHourly;
         var final = solution.Final(solved).Select((n, t) => n * (double)solved.Types[t].PricePerHour).Sum();
-        if (current - final < inputs.Options.ScaleInMinSaving * current - 1e-12)
+        if (!inputs.OverCap && current - final < inputs.Options.ScaleInMinSaving * current - 1e-12)
         {
             return null;
         }
 
-        var reason = $"{inputs.Outlook.Describe()} and recent peak {inputs.RecentMax:0.#} rps need {solved.SteadyDemand:0.#} rps: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
+        var reason = inputs.OverCap
+            ? $"the fleet's ${current:0.###}/h is over the ${inputs.Problem.MaxHourlyUsd:0.###}/h the budget or cap allows now: {inputs.Describe(solution, solved)}"
+            : $"{inputs.Outlook.Describe()} and recent peak {inputs.RecentMax:0.#} rps need {solved.SteadyDemand:0.#} rps: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
         return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason);
     }
 

@@ -35,6 +35,9 @@ internal sealed class StepInputs
 
     public decimal CurrentHourly => Catalog.HourlyCost(Context.Current);
 
+    /// <summary>The fleet costs more than the budget or cap allows now: shrinking is mandatory, not a saving to weigh.</summary>
+    public bool OverCap => Problem.MaxHourlyUsd is { } cap && CurrentHourly > cap;
+
     /// <summary>Demand scale-in must still cover per row: the outlook's bound and recent demand, whichever is higher.</summary>
     public FleetProblem DownwardProblem() => Problem with
     {
@@ -43,25 +46,72 @@ internal sealed class StepInputs
     };
 
     /// <summary>
-    /// Solves, relaxing in order of least harm when the hard constraints leave no plan: the step limit first (the
-    /// guard re-applies it), then the ban on removals (a fleet above a lowered cap must shrink).
+    /// Solves, relaxing in order of least harm when the hard constraints leave no plan: first the ban on removals
+    /// (a fleet above a lowered cap must shrink), then the step limit; a plan found only without the step limit is
+    /// then taken max_step changes at a time, as the guard would.
     /// </summary>
     public (FleetSolution? Solution, FleetProblem Problem) Solve(FleetProblem problem)
     {
         var solution = Solver.Solve(problem);
-        if (solution is null)
-        {
-            problem = problem with { MaxChanges = int.MaxValue };
-            solution = Solver.Solve(problem);
-        }
-
         if (solution is null && !problem.AllowRemove)
         {
             problem = problem with { AllowRemove = true };
             solution = Solver.Solve(problem);
         }
 
+        if (solution is null && problem.MaxChanges < int.MaxValue)
+        {
+            var unlimited = Solver.Solve(problem with { MaxChanges = int.MaxValue });
+            solution = unlimited is null ? null : Stepped(problem, unlimited);
+        }
+
+        if (solution is null && problem.MaxHourlyUsd is not null)
+        {
+            // Not even the floor fits the cap: go to the cheapest fleet min_instances allows, the least overrun there is.
+            var floor = problem with { MaxHourlyUsd = null, AllowRemove = true, RowDemand = new double[problem.Rows], SteadyDemand = 0, MaxChanges = int.MaxValue };
+            var cheapest = Solver.Solve(floor);
+            solution = cheapest is null ? null : Stepped(problem, cheapest);
+        }
+
         return (solution, problem);
+    }
+
+    /// <summary>
+    /// The first max_step changes of a plan that needs more: removals first when the plan is there to cut cost
+    /// (a cap or budget the fleet is above), launches first otherwise (capacity is what the SLO needs).
+    /// </summary>
+    private static FleetSolution Stepped(FleetProblem problem, FleetSolution plan)
+    {
+        var budget = problem.MaxChanges;
+        var add = new int[problem.TypeCount];
+        var removeNow = new int[problem.TypeCount];
+        var price = problem.Types.Select(t => t.PricePerHour).ToArray();
+        var cutsCost = plan.TargetNow(problem).Select((n, t) => n * price[t]).Sum() < problem.Current.Select((n, t) => n * price[t]).Sum();
+        var removable = plan.RemoveNow.Select((r, t) => r + plan.RemoveLater[t]).ToArray();
+        var byPrice = Enumerable.Range(0, problem.TypeCount).OrderByDescending(t => price[t]).ToArray();
+        while (budget > 0)
+        {
+            var spare = problem.Current.Sum() + add.Sum() - removeNow.Sum() - problem.MinInstances;
+            var removeType = spare > 0 ? byPrice.Where(t => removeNow[t] < removable[t]).DefaultIfEmpty(-1).First() : -1;
+            var addType = Enumerable.Range(0, problem.TypeCount).Where(t => add[t] < plan.Add[t]).DefaultIfEmpty(-1).First();
+            // Cutting cost: remove whenever min_instances allows, launching only to make room; otherwise launch first.
+            if (removeType >= 0 && (cutsCost || addType < 0))
+            {
+                removeNow[removeType]++;
+            }
+            else if (addType >= 0)
+            {
+                add[addType]++;
+            }
+            else
+            {
+                break;
+            }
+
+            budget--;
+        }
+
+        return FleetEvaluator.Score(problem, add, removeNow, new int[problem.TypeCount], plan.Solver + ", stepped");
     }
 
     /// <summary>When row k (1-based) is, from now, e.g. "4–5 min".</summary>

@@ -1,0 +1,90 @@
+using Dso.Abstractions.Catalog;
+using Dso.Forecasting;
+using Dso.Optimization.Strategies.CostOptimizer;
+using Dso.Policies.Model;
+
+namespace Dso.Optimization.Tests;
+
+/// <summary>
+/// A minimal closed loop for planner tests: instances boot after the policy's delay, spend accrues per tick, and
+/// every plan goes through <see cref="PlanGuard"/> as in the service loop. Checks hooks see the raw and guarded plans.
+/// </summary>
+internal sealed class PlannerHarness(ServicePolicy policy, DateTimeOffset start, TimeSpan span, bool hardBudget)
+{
+    private readonly List<(string Type, DateTimeOffset ReadyAt)> _instances = [];
+
+    public decimal Spent { get; private set; }
+
+    public Fleet Current => Fleet.Of(_instances.GroupBy(i => i.Type).Select(g => new KeyValuePair<string, int>(g.Key, g.Count())));
+
+    public static ServicePolicy Policy(InstanceCatalog catalog, LimitsPolicy limits, decimal monthlyUsd, TimeSpan boot, IReadOnlyDictionary<string, double>? parameters = null) => new()
+    {
+        Name = "svc",
+        ScaleGroup = "svc",
+        Slo = new SloPolicy(250),
+        Catalog = catalog,
+        BootDelay = boot,
+        BillingMinimum = TimeSpan.FromSeconds(60),
+        Budget = new BudgetPolicy(monthlyUsd, BudgetEnforcement.Hard),
+        Limits = limits,
+        Metrics = new MetricsPolicy("synthetic", new Dictionary<string, string>(), new Dictionary<string, string>(), null),
+        Strategy = new StrategyPolicy(CostOptimizerStrategy.StrategyName, parameters ?? new Dictionary<string, double>()),
+    };
+
+    public void Seed(Fleet fleet)
+    {
+        foreach (var (type, count) in fleet.Counts)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _instances.Add((type, start - policy.BootDelay));
+            }
+        }
+    }
+
+    public void Run(IScalingPlanner planner, IReadOnlyList<double> demand, Action<int, PlanningContext, ScalingPlan, ScalingPlan> check,
+        Func<int, (bool ScaleUpNow, bool HoldScaleIn)>? anomalies = null, Func<int, DemandForecast?>? forecast = null)
+    {
+        for (var i = 0; i < demand.Count; i++)
+        {
+            var now = start + policy.Tick * (i + 1);
+            Spent += policy.Catalog.HourlyCost(Current) * (decimal)policy.Tick.TotalHours;
+            var ready = Fleet.Of(_instances.Where(x => x.ReadyAt <= now).GroupBy(x => x.Type).Select(g => new KeyValuePair<string, int>(g.Key, g.Count())));
+            var (up, hold) = anomalies?.Invoke(i) ?? (false, false);
+            var context = new PlanningContext
+            {
+                Now = now,
+                ObservedDemand = demand[i],
+                Forecast = forecast?.Invoke(i),
+                Current = Current,
+                Ready = ready,
+                ScaleUpNow = up,
+                HoldScaleIn = hold,
+                Budget = new BudgetWindow(start, start + span, policy.Budget.MonthlyUsd, Spent, hardBudget),
+            };
+            var raw = planner.Plan(context);
+            var guarded = PlanGuard.Enforce(raw, policy, context);
+            check(i, context, raw, guarded);
+            Apply(guarded.Target, now);
+        }
+    }
+
+    private void Apply(Fleet target, DateTimeOffset now)
+    {
+        foreach (var type in target.Counts.Keys.Union(Current.Counts.Keys).ToList())
+        {
+            var have = _instances.Count(x => x.Type == type);
+            for (var n = have; n < target[type]; n++)
+            {
+                _instances.Add((type, now + policy.BootDelay));
+            }
+
+            for (var n = have; n > target[type]; n--)
+            {
+                // Booting, newest first, as the evaluator removes them.
+                var victim = _instances.Where(x => x.Type == type).OrderByDescending(x => x.ReadyAt).First();
+                _instances.Remove(victim);
+            }
+        }
+    }
+}

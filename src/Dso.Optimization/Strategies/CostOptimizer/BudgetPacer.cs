@@ -11,7 +11,7 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions options)
 {
     /// <summary>How far the reserve is put above the observed spend rate, for demand growing during the period.</summary>
-    private const decimal ReserveMargin = 0.15m;
+    private const decimal ReserveMargin = 0.3m;
 
     /// <summary>Spend history needed before pacing by it (a day's rhythm needs at least a few hours to show).</summary>
     private static readonly TimeSpan Warmup = TimeSpan.FromHours(6);
@@ -19,7 +19,9 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     private readonly decimal _holdHours = (decimal)Math.Max(policy.Tick.TotalHours, policy.BillingMinimum.TotalHours);
 
     /// <summary>The cap for this tick (null = none) and the pace to hand to the guard (null = flat rate).</summary>
-    public (decimal? Cap, BudgetPace? Pace) Allowance(PlanningContext context)
+    /// <param name="context">The tick.</param>
+    /// <param name="expectedCapacity">Capacity the planner expects to need on average (NaN while unknown).</param>
+    public (decimal? Cap, BudgetPace? Pace) Allowance(PlanningContext context, double expectedCapacity)
     {
         decimal? cap = policy.Limits.MaxHourlyUsd;
         BudgetPace? pace = null;
@@ -31,7 +33,11 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
             var elapsed = context.Now - budget.Start;
             if (options.BudgetPacing && elapsed >= Warmup)
             {
-                var rate = budget.SpentUsd / (decimal)elapsed.TotalHours;
+                // The reserve is what the average demand seen so far costs at the best price per rps, with a margin for
+                // headroom and instance granularity; before any demand is seen, what has been spent per hour so far.
+                var rate = double.IsFinite(expectedCapacity)
+                    ? (decimal)(expectedCapacity * policy.Catalog.Types.Min(t => t.PricePerRps))
+                    : budget.SpentUsd / (decimal)elapsed.TotalHours;
                 pace = new BudgetPace(_holdHours, Math.Max(rate * (1 + ReserveMargin), PlanGuard.FloorHourlyUsd(policy)));
                 affordable = safe.AffordableHourlyUsd(context.Now, pace);
             }

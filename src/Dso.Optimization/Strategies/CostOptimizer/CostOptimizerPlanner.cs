@@ -28,6 +28,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly ReactiveShadow _reactive;
     private readonly int _stabilizationRows;
     private DateTimeOffset _lastScaleOut = DateTimeOffset.MinValue;
+    private double _demandSum;
+    private long _demandTicks;
 
     public CostOptimizerPlanner(ServicePolicy policy, CostOptimizerOptions options, IFleetSolver solver)
     {
@@ -39,7 +41,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         // Rows this decision is the last chance to serve: the next decision's launches serve none of them.
         _rows = (int)Math.Floor(1 + boot + 1e-9);
         _launchFraction = [.. Enumerable.Range(1, _rows).Select(k => Math.Clamp(k - boot, 0, 1))];
-        _outlook = new DemandOutlook(_tick, _rows, options);
+        // Whatever the mix, min_instances of the smallest type is served anyway: demand below it needs no headroom.
+        _outlook = new DemandOutlook(_tick, _rows, options, policy.Limits.MinInstances * policy.Catalog.Types.Min(t => t.CapacityRps));
         _boots = new BootTracker(policy.BootDelay, policy.BillingMinimum);
         _pacer = new BudgetPacer(policy, options);
         _reactive = new ReactiveShadow(policy);
@@ -51,7 +54,13 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast);
         _boots.Update(context.Now, context.Current, context.Ready);
         var reactive = _reactive.Next(context.Now, context.ObservedDemand);
-        var (cap, pace) = _pacer.Allowance(context);
+        _demandSum += Math.Max(0, double.IsFinite(context.ObservedDemand) ? context.ObservedDemand : 0);
+        _demandTicks++;
+        var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks);
+        if (Environment.GetEnvironmentVariable("DSO_OPT_DEBUG") == "2")
+        {
+            Console.Error.WriteLine($"{context.Now:MM-ddTHH:mm} d={context.ObservedDemand:0} cap={cap:0.###} pace={pace} spent={context.Budget.SpentUsd:0.##} meanU={_outlook.Calibrator.MeanBound:0}");
+        }
         var inputs = new StepInputs
         {
             Context = context,

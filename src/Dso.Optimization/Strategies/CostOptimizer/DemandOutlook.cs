@@ -25,15 +25,15 @@ internal sealed class DemandOutlook
     private static readonly TimeSpan LevelSpan = TimeSpan.FromMinutes(10);
 
     /// <summary>Samples kept for calibration; older ticks are thinned so the window still spans the configured hours.</summary>
-    private const int MaxSamples = 4000;
+    private const int MaxSamples = 2000;
 
     /// <summary>Calibrated samples needed before the bound is trusted over the warm-up headroom.</summary>
-    private const int MinSamples = 60;
+    private const int MinSamples = 30;
 
     /// <summary>A seasonal rise is trusted up to this factor (one period's outage-to-recovery must not explode it).</summary>
     private const double MaxShapeRatio = 4;
 
-    private static readonly TimeSpan RefitInterval = TimeSpan.FromMinutes(60);
+    private static readonly TimeSpan RefitInterval = TimeSpan.FromMinutes(120);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
     private readonly int _rows;
@@ -48,7 +48,7 @@ internal sealed class DemandOutlook
     private readonly double[]?[] _pending;
     private readonly int _levelTicks;
 
-    public DemandOutlook(TimeSpan tick, int rows, CostOptimizerOptions options)
+    public DemandOutlook(TimeSpan tick, int rows, CostOptimizerOptions options, double floorCapacity = 0)
     {
         _rows = rows;
         _quantile = options.CoverageQuantile;
@@ -59,7 +59,7 @@ internal sealed class DemandOutlook
         _history = new DemandHistory((_lags.Length > 0 ? _lags[^1] : 0) + _seasonalWindow + rows + 64);
         var windowTicks = Math.Max(MinWindowSamples, (int)(options.CalibrationWindow / tick));
         _stride = Math.Max(1, (int)Math.Ceiling(windowTicks / (double)MaxSamples));
-        _calibrator = new EnvelopeCalibrator(FeatureNames.Length, Math.Min(windowTicks, MaxSamples), options.CoverageQuantile, MinSamples);
+        _calibrator = new EnvelopeCalibrator(FeatureNames.Length, Math.Min(windowTicks, MaxSamples), options.CoverageQuantile, MinSamples) { Floor = floorCapacity };
         _refitEvery = Math.Max(1, (int)Math.Round(RefitInterval / tick));
         _pending = new double[]?[rows + 1];
         _levelTicks = Math.Max(1, (int)Math.Round(LevelSpan / tick));

@@ -16,7 +16,7 @@ internal sealed class EnvelopeCalibrator
     private const double MinLevelMultiplier = 0.5;
 
     /// <summary>Rounds of coordinate descent; the optimum settles in two or three.</summary>
-    private const int DescentPasses = 3;
+    private const int DescentPasses = 2;
 
     private readonly int _features;
     private readonly double _quantile;
@@ -36,12 +36,21 @@ internal sealed class EnvelopeCalibrator
         Multipliers = [.. Enumerable.Repeat(double.NaN, features)];
     }
 
+    /// <summary>
+    /// Demand the smallest fleet the policy allows always covers: samples below it can never be misses and the bound
+    /// never needs to go below it, so quiet periods do not inflate the multipliers busy ones pay for.
+    /// </summary>
+    public double Floor { get; set; }
+
     /// <summary>Fitted multiplier per feature; NaN = feature not used. All NaN until enough history.</summary>
     public double[] Multipliers { get; private set; }
 
-    public bool Fitted => !double.IsNaN(Multipliers[0]);
+    public bool Fitted => Multipliers.Any(m => !double.IsNaN(m));
 
     public int Samples => _count;
+
+    /// <summary>Mean bound (at least the floor) over the calibration window at the last fit: the capacity the planner expects to hold on average.</summary>
+    public double MeanBound { get; private set; } = double.NaN;
 
     public void Add(double[] features, double actual)
     {
@@ -98,6 +107,7 @@ internal sealed class EnvelopeCalibrator
             if (rows.Count >= _minSamples)
             {
                 Multipliers = Fit(rows, use);
+                MeanBound = rows.Average(i => Math.Max(Envelope(_x[i]) is var u && double.IsNaN(u) ? 0 : u, Floor));
                 return;
             }
 
@@ -105,6 +115,7 @@ internal sealed class EnvelopeCalibrator
             if (drop <= 0)
             {
                 Multipliers = [.. Enumerable.Repeat(double.NaN, _features)];
+                MeanBound = double.NaN;
                 return;
             }
 
@@ -133,15 +144,36 @@ internal sealed class EnvelopeCalibrator
     }
 
     /// <summary>
-    /// Coordinate descent over the optional features' multipliers (each from its grid, or off); for each setting the
-    /// base multiplier is the smallest that leaves at most the allowed misses uncovered. Cost is the mean bound.
+    /// Tries each usable feature as the catch-all (its multiplier is the smallest that leaves at most the allowed
+    /// misses) and, for each, coordinate descent over the other features' multipliers (each from its grid, or off);
+    /// keeps the envelope with the smallest mean bound. Trying every catch-all avoids the local optimum where the
+    /// recent level, a poor predictor on a daily ramp, forces a wasteful seasonal multiplier.
     /// </summary>
     private double[] Fit(List<int> rows, bool[] use)
     {
+        double[] best = [.. Enumerable.Repeat(double.NaN, _features)];
+        var bestCost = double.PositiveInfinity;
+        var grids = Enumerable.Range(0, _features).Select(j => use[j] ? Grid(rows, j) : []).ToArray();
+        for (var c = 0; c < _features; c++)
+        {
+            if (use[c])
+            {
+                var (cost, multipliers) = FitWithCatchAll(rows, use, grids, c);
+                if (cost < bestCost)
+                {
+                    (bestCost, best) = (cost, multipliers);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private (double Cost, double[] Multipliers) FitWithCatchAll(List<int> rows, bool[] use, double[][] grids, int catchAll)
+    {
         var n = rows.Count;
         var misses = Math.Max(0, n - (int)Math.Ceiling((n + 1) * _quantile));
-        var optional = Enumerable.Range(1, _features - 1).Where(j => use[j]).ToArray();
-        var grids = optional.Select(j => Grid(rows, j)).ToArray();
+        var optional = Enumerable.Range(0, _features).Where(j => use[j] && j != catchAll).ToArray();
         var choice = optional.Select(_ => double.NaN).ToArray();
         var heap = new PriorityQueue<double, double>(misses + 2);
         var others = new double[_x.Length];
@@ -152,7 +184,7 @@ internal sealed class EnvelopeCalibrator
             for (var g = 0; g < optional.Length; g++)
             {
                 var keep = choice[g];
-                foreach (var m in grids[g])
+                foreach (var m in grids[optional[g]])
                 {
                     choice[g] = m;
                     var (cost, level) = Evaluate();
@@ -172,13 +204,13 @@ internal sealed class EnvelopeCalibrator
         }
 
         double[] best = [.. Enumerable.Repeat(double.NaN, _features)];
-        best[0] = bestBase;
+        best[catchAll] = bestBase;
         for (var k = 0; k < optional.Length; k++)
         {
             best[optional[k]] = choice[k];
         }
 
-        return best;
+        return (bestCost, best);
 
         (double Cost, double Level) Evaluate()
         {
@@ -194,10 +226,10 @@ internal sealed class EnvelopeCalibrator
                     }
                 }
 
-                others[i] = v;
-                if (v < _y[i])
+                others[i] = Math.Max(v, Floor);
+                if (others[i] < _y[i])
                 {
-                    var r = _y[i] / Math.Max(_x[i][0], 1e-6);
+                    var r = _y[i] / Math.Max(_x[i][catchAll], 1e-6);
                     heap.Enqueue(r, r);
                     if (heap.Count > misses + 1)
                     {
@@ -210,7 +242,7 @@ internal sealed class EnvelopeCalibrator
             var cost = 0.0;
             foreach (var i in rows)
             {
-                cost += Math.Max(level * _x[i][0], others[i]);
+                cost += Math.Max(level * _x[i][catchAll], others[i]);
             }
 
             return (cost / n, level);

@@ -18,6 +18,31 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
 
     private readonly decimal _holdHours = (decimal)Math.Max(policy.Tick.TotalHours, policy.BillingMinimum.TotalHours);
 
+    /// <summary>Instance granularity and headroom make a fleet cost this much more than its demand at the best price per rps.</summary>
+    private const double GranularityMargin = 0.1;
+
+    /// <summary>
+    /// Mean capacity a hard budget can pay for over the rest of the period at the flat affordable rate (infinite
+    /// without a hard budget): the outlook lowers its coverage quantile when its usual bound would cost more.
+    /// </summary>
+    public double SustainableCapacity(PlanningContext context)
+    {
+        var budget = context.Budget;
+        if (!budget.Hard)
+        {
+            return double.PositiveInfinity;
+        }
+
+        var safe = budget with { BudgetUsd = budget.BudgetUsd * (1 - (decimal)options.BudgetSafety) };
+        var hourly = (double)safe.AffordableHourlyUsd(context.Now);
+        if (policy.Limits.MaxHourlyUsd is { } cap)
+        {
+            hourly = Math.Min(hourly, (double)cap);
+        }
+
+        return hourly / (policy.Catalog.Types.Min(t => t.PricePerRps) * (1 + GranularityMargin));
+    }
+
     /// <summary>The cap for this tick (null = none) and the pace to hand to the guard (null = flat rate).</summary>
     /// <param name="context">The tick.</param>
     /// <param name="expectedCapacity">Capacity the planner expects to need on average (NaN while unknown).</param>

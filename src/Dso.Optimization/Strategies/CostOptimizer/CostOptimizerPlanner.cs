@@ -51,7 +51,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
 
     public ScalingPlan Plan(PlanningContext context)
     {
-        var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast);
+        var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, _pacer.SustainableCapacity(context));
         _boots.Update(context.Now, context.Current, context.Ready);
         var reactive = _reactive.Next(context.Now, context.ObservedDemand);
         _demandSum += Math.Max(0, double.IsFinite(context.ObservedDemand) ? context.ObservedDemand : 0);

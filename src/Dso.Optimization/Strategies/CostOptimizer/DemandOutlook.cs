@@ -70,7 +70,10 @@ internal sealed class DemandOutlook
     public EnvelopeCalibrator Calibrator => _calibrator;
 
     /// <summary>Records this tick's demand, learns from it, and bounds the coming rows.</summary>
-    public OutlookResult Observe(double demand, DemandForecast? forecast)
+    /// <param name="demand">This tick's observed demand.</param>
+    /// <param name="forecast">The forecaster's quantiles, if any.</param>
+    /// <param name="maxMeanCapacity">Mean capacity the budget sustains (infinite without a hard budget).</param>
+    public OutlookResult Observe(double demand, DemandForecast? forecast, double maxMeanCapacity = double.PositiveInfinity)
     {
         _history.Add(demand);
         var now = _history.Latest;
@@ -90,10 +93,10 @@ internal sealed class DemandOutlook
         _pending[(int)((now + _rows) % _pending.Length)] = features[_rows - 1];
         if (now % _refitEvery == 0 || !_calibrator.Fitted)
         {
-            _calibrator.Refit([.. features[_rows - 1].Select(double.IsFinite)]);
+            _calibrator.Refit([.. features[_rows - 1].Select(double.IsFinite)], maxMeanCapacity);
             if (Environment.GetEnvironmentVariable("DSO_OPT_DEBUG") == "1")
             {
-                Console.Error.WriteLine($"refit@{now} n={_calibrator.Samples} m=[{string.Join(", ", _calibrator.Multipliers.Select(m => m.ToString("0.###")))}]");
+                Console.Error.WriteLine($"refit@{now} n={_calibrator.Samples} q={_calibrator.ActiveQuantile} meanU={_calibrator.MeanBound:0} max={maxMeanCapacity:0} m=[{string.Join(", ", _calibrator.Multipliers.Select(m => m.ToString("0.###")))}]");
             }
         }
 
@@ -106,7 +109,7 @@ internal sealed class DemandOutlook
 
         var last = features[_rows - 1];
         var binding = _calibrator.Fitted ? _calibrator.Binding(last) : LevelFeature;
-        return new OutlookResult(upper, last, binding, _calibrator.Fitted, _quantile, [.. _calibrator.Multipliers]);
+        return new OutlookResult(upper, last, binding, _calibrator.Fitted, _calibrator.ActiveQuantile, [.. _calibrator.Multipliers]) { TargetQuantile = _quantile };
     }
 
     private double[] Features(int k, DemandForecast? forecast)

@@ -18,6 +18,9 @@ internal sealed class EnvelopeCalibrator
     /// <summary>Rounds of coordinate descent; the optimum settles in two or three.</summary>
     private const int DescentPasses = 2;
 
+    /// <summary>Coverage levels tried, in order, below the target when the budget cannot sustain the target.</summary>
+    private static readonly double[] Ladder = [0.99, 0.98, 0.95, 0.9, 0.8];
+
     private readonly int _features;
     private readonly double _quantile;
     private readonly int _minSamples;
@@ -30,6 +33,7 @@ internal sealed class EnvelopeCalibrator
     {
         _features = features;
         _quantile = quantile;
+        ActiveQuantile = quantile;
         _minSamples = minSamples;
         _x = new double[capacity][];
         _y = new double[capacity];
@@ -48,6 +52,9 @@ internal sealed class EnvelopeCalibrator
     public bool Fitted => Multipliers.Any(m => !double.IsNaN(m));
 
     public int Samples => _count;
+
+    /// <summary>Quantile the current multipliers cover: the target, or a lower one the budget forced.</summary>
+    public double ActiveQuantile { get; private set; }
 
     /// <summary>Mean bound (at least the floor) over the calibration window at the last fit: the capacity the planner expects to hold on average.</summary>
     public double MeanBound { get; private set; } = double.NaN;
@@ -97,7 +104,13 @@ internal sealed class EnvelopeCalibrator
     /// Refits on samples whose features available now were available then; drops optional features (newest first)
     /// while too few such samples exist, so a feature that just became available does not inherit old misses.
     /// </summary>
-    public void Refit(bool[] available)
+    /// <param name="available">Which features exist now.</param>
+    /// <param name="maxMeanBound">
+    /// Mean capacity the budget can sustain. When the bound at the target quantile would need more, lower quantiles
+    /// from <see cref="Ladder"/> are fitted until one fits: the deliberate degradation a budget below full coverage
+    /// calls for (serve every predictable peak, give up on the rare unpredictable ones first).
+    /// </param>
+    public void Refit(bool[] available, double maxMeanBound = double.PositiveInfinity)
     {
         var use = (bool[])available.Clone();
         use[0] = true;
@@ -106,8 +119,17 @@ internal sealed class EnvelopeCalibrator
             var rows = Complete(use);
             if (rows.Count >= _minSamples)
             {
-                Multipliers = Fit(rows, use);
-                MeanBound = rows.Average(i => Math.Max(Envelope(_x[i]) is var u && double.IsNaN(u) ? 0 : u, Floor));
+                foreach (var level in Ladder.Where(l => l < _quantile).Prepend(_quantile))
+                {
+                    Multipliers = Fit(rows, use, level);
+                    MeanBound = rows.Average(i => Math.Max(Envelope(_x[i]) is var u && double.IsNaN(u) ? 0 : u, Floor));
+                    ActiveQuantile = level;
+                    if (MeanBound <= maxMeanBound)
+                    {
+                        break;
+                    }
+                }
+
                 return;
             }
 
@@ -149,7 +171,7 @@ internal sealed class EnvelopeCalibrator
     /// keeps the envelope with the smallest mean bound. Trying every catch-all avoids the local optimum where the
     /// recent level, a poor predictor on a daily ramp, forces a wasteful seasonal multiplier.
     /// </summary>
-    private double[] Fit(List<int> rows, bool[] use)
+    private double[] Fit(List<int> rows, bool[] use, double quantile)
     {
         double[] best = [.. Enumerable.Repeat(double.NaN, _features)];
         var bestCost = double.PositiveInfinity;
@@ -158,7 +180,7 @@ internal sealed class EnvelopeCalibrator
         {
             if (use[c])
             {
-                var (cost, multipliers) = FitWithCatchAll(rows, use, grids, c);
+                var (cost, multipliers) = FitWithCatchAll(rows, use, grids, c, quantile);
                 if (cost < bestCost)
                 {
                     (bestCost, best) = (cost, multipliers);
@@ -169,10 +191,10 @@ internal sealed class EnvelopeCalibrator
         return best;
     }
 
-    private (double Cost, double[] Multipliers) FitWithCatchAll(List<int> rows, bool[] use, double[][] grids, int catchAll)
+    private (double Cost, double[] Multipliers) FitWithCatchAll(List<int> rows, bool[] use, double[][] grids, int catchAll, double quantile)
     {
         var n = rows.Count;
-        var misses = Math.Max(0, n - (int)Math.Ceiling((n + 1) * _quantile));
+        var misses = Math.Max(0, n - (int)Math.Ceiling((n + 1) * quantile));
         var optional = Enumerable.Range(0, _features).Where(j => use[j] && j != catchAll).ToArray();
         var choice = optional.Select(_ => double.NaN).ToArray();
         var heap = new PriorityQueue<double, double>(misses + 2);

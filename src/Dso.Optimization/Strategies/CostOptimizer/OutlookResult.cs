@@ -8,10 +8,14 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
 {
     public double Peak => Upper.Max();
 
+    /// <summary>The policy's coverage quantile; <see cref="Quantile"/> is lower when the budget forced it down.</summary>
+    public double TargetQuantile { get; init; } = double.NaN;
+
     public string Describe()
     {
         var what = DemandOutlook.FeatureNames[Binding];
         var basis = Calibrated ? $"{what} {Features[Binding]:0.#} rps x{Multipliers[Binding]:0.00}" : $"warm-up headroom over {what} {Features[Binding]:0.#} rps";
-        return $"p{Quantile * 100:0.#} demand {Upper[^1]:0.#} rps ({basis})";
+        var degraded = Quantile < TargetQuantile ? $", budget allows p{Quantile * 100:0.#} not p{TargetQuantile * 100:0.#}" : "";
+        return $"p{Quantile * 100:0.#} demand {Upper[^1]:0.#} rps ({basis}{degraded})";
     }
 }

@@ -20,6 +20,9 @@ internal sealed record CostOptimizerOptions
     /// <summary>Scale-in happens only if it saves at least this share of the hourly price (hysteresis against flapping).</summary>
     public const double DefaultScaleInMinSaving = 0.02;
 
+    /// <summary>Scale-in waits until the surplus over the covered demand exceeds an instance by this share of that demand.</summary>
+    public const double DefaultScaleInBand = 0.1;
+
     /// <summary>A type swap happens only if it saves at least this share of the hourly price (it costs overlap and churn).</summary>
     public const double DefaultConsolidationMinSaving = 0.05;
 
@@ -53,6 +56,8 @@ internal sealed record CostOptimizerOptions
 
     public double ConsolidationMinSaving { get; init; } = DefaultConsolidationMinSaving;
 
+    public double ScaleInBand { get; init; } = DefaultScaleInBand;
+
     public TimeSpan MinDwell { get; init; } = TimeSpan.FromMinutes(DefaultMinDwellMinutes);
 
     public TimeSpan CalibrationWindow { get; init; } = TimeSpan.FromHours(DefaultCalibrationHours);
@@ -75,6 +80,7 @@ internal sealed record CostOptimizerOptions
             EmergencyHeadroom = strategy.Get("emergency_headroom", DefaultEmergencyHeadroom),
             ScaleInMinSaving = strategy.Get("scale_in_min_saving", DefaultScaleInMinSaving),
             ConsolidationMinSaving = strategy.Get("consolidation_min_saving", DefaultConsolidationMinSaving),
+            ScaleInBand = strategy.Get("scale_in_band", DefaultScaleInBand),
             MinDwell = TimeSpan.FromMinutes(strategy.Get("min_dwell_minutes", DefaultMinDwellMinutes)),
             CalibrationWindow = TimeSpan.FromHours(strategy.Get("calibration_hours", DefaultCalibrationHours)),
             SeasonalWindow = TimeSpan.FromMinutes(strategy.Get("seasonal_window_minutes", DefaultSeasonalWindowMinutes)),
@@ -102,6 +108,7 @@ internal sealed record CostOptimizerOptions
         Require(EmergencyHeadroom >= 0, "emergency_headroom must not be negative");
         Require(ScaleInMinSaving is >= 0 and < 1 && ConsolidationMinSaving is >= 0 and < 1, "min savings must be in [0, 1)");
         Require(MinDwell >= TimeSpan.Zero && CalibrationWindow > TimeSpan.Zero && SeasonalWindow >= TimeSpan.Zero, "durations must not be negative");
+        Require(ScaleInBand is >= 0 and < 1, "scale_in_band must be in [0, 1)");
         Require(WarmupHeadroom >= 1, "warmup_headroom must be at least 1");
         Require(BudgetSafety is >= 0 and < 0.5, "budget_safety must be in [0, 0.5)");
     }

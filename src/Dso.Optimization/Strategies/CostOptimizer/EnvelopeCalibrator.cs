@@ -67,6 +67,15 @@ internal sealed class EnvelopeCalibrator
         _count = Math.Min(_count + 1, _x.Length);
     }
 
+    /// <summary>
+    /// True when the catch-all feature's term is additive in √demand (<c>f + m·√f</c>, the shape of counting noise,
+    /// which is relatively larger when demand is low) rather than proportional (<c>m·f</c>).
+    /// </summary>
+    public bool SqrtCatchAll { get; private set; }
+
+    /// <summary>Which feature absorbs the misses of the others (see <see cref="Refit"/>).</summary>
+    public int CatchAll { get; private set; } = -1;
+
     /// <summary>The bound for one row's features; NaN when not fitted.</summary>
     public double Envelope(double[] features)
     {
@@ -75,13 +84,16 @@ internal sealed class EnvelopeCalibrator
         {
             if (!double.IsNaN(Multipliers[j]) && double.IsFinite(features[j]))
             {
-                var v = Multipliers[j] * features[j];
+                var v = Term(j, features[j]);
                 u = double.IsNaN(u) ? v : Math.Max(u, v);
             }
         }
 
         return u;
     }
+
+    private double Term(int j, double f) =>
+        j == CatchAll && SqrtCatchAll ? Math.Max(0, f + Multipliers[j] * Math.Sqrt(Math.Max(f, 1))) : Multipliers[j] * f;
 
     /// <summary>Index of the feature that sets the bound for these features (for explanations).</summary>
     public int Binding(double[] features)
@@ -90,9 +102,9 @@ internal sealed class EnvelopeCalibrator
         var top = double.NegativeInfinity;
         for (var j = 0; j < _features; j++)
         {
-            if (!double.IsNaN(Multipliers[j]) && double.IsFinite(features[j]) && Multipliers[j] * features[j] > top)
+            if (!double.IsNaN(Multipliers[j]) && double.IsFinite(features[j]) && Term(j, features[j]) > top)
             {
-                top = Multipliers[j] * features[j];
+                top = Term(j, features[j]);
                 best = j;
             }
         }
@@ -121,7 +133,7 @@ internal sealed class EnvelopeCalibrator
             {
                 foreach (var level in Ladder.Where(l => l < _quantile).Prepend(_quantile))
                 {
-                    Multipliers = Fit(rows, use, level);
+                    (Multipliers, CatchAll, SqrtCatchAll) = Fit(rows, use, level);
                     MeanBound = rows.Average(i => Math.Max(Envelope(_x[i]) is var u && double.IsNaN(u) ? 0 : u, Floor));
                     ActiveQuantile = level;
                     if (MeanBound <= maxMeanBound)
@@ -137,6 +149,7 @@ internal sealed class EnvelopeCalibrator
             if (drop <= 0)
             {
                 Multipliers = [.. Enumerable.Repeat(double.NaN, _features)];
+                CatchAll = -1;
                 MeanBound = double.NaN;
                 return;
             }
@@ -171,19 +184,22 @@ internal sealed class EnvelopeCalibrator
     /// keeps the envelope with the smallest mean bound. Trying every catch-all avoids the local optimum where the
     /// recent level, a poor predictor on a daily ramp, forces a wasteful seasonal multiplier.
     /// </summary>
-    private double[] Fit(List<int> rows, bool[] use, double quantile)
+    private (double[] Multipliers, int CatchAll, bool Sqrt) Fit(List<int> rows, bool[] use, double quantile)
     {
-        double[] best = [.. Enumerable.Repeat(double.NaN, _features)];
+        (double[], int, bool) best = ([.. Enumerable.Repeat(double.NaN, _features)], -1, false);
         var bestCost = double.PositiveInfinity;
         var grids = Enumerable.Range(0, _features).Select(j => use[j] ? Grid(rows, j) : []).ToArray();
         for (var c = 0; c < _features; c++)
         {
-            if (use[c])
+            foreach (var sqrt in new[] { false, true })
             {
-                var (cost, multipliers) = FitWithCatchAll(rows, use, grids, c, quantile);
-                if (cost < bestCost)
+                if (use[c])
                 {
-                    (bestCost, best) = (cost, multipliers);
+                    var (cost, multipliers) = FitWithCatchAll(rows, use, grids, c, quantile, sqrt);
+                    if (cost < bestCost)
+                    {
+                        (bestCost, best) = (cost, (multipliers, c, sqrt));
+                    }
                 }
             }
         }
@@ -191,7 +207,7 @@ internal sealed class EnvelopeCalibrator
         return best;
     }
 
-    private (double Cost, double[] Multipliers) FitWithCatchAll(List<int> rows, bool[] use, double[][] grids, int catchAll, double quantile)
+    private (double Cost, double[] Multipliers) FitWithCatchAll(List<int> rows, bool[] use, double[][] grids, int catchAll, double quantile, bool sqrt)
     {
         var n = rows.Count;
         var misses = Math.Max(0, n - (int)Math.Ceiling((n + 1) * quantile));
@@ -251,7 +267,8 @@ internal sealed class EnvelopeCalibrator
                 others[i] = Math.Max(v, Floor);
                 if (others[i] < _y[i])
                 {
-                    var r = _y[i] / Math.Max(_x[i][catchAll], 1e-6);
+                    var f = _x[i][catchAll];
+                    var r = sqrt ? (_y[i] - f) / Math.Sqrt(Math.Max(f, 1)) : _y[i] / Math.Max(f, 1e-6);
                     heap.Enqueue(r, r);
                     if (heap.Count > misses + 1)
                     {
@@ -260,11 +277,13 @@ internal sealed class EnvelopeCalibrator
                 }
             }
 
-            var level = heap.Count > misses ? Math.Max(heap.Peek(), MinLevelMultiplier) : MinLevelMultiplier;
+            var lowest = sqrt ? double.NegativeInfinity : MinLevelMultiplier;
+            var level = heap.Count > misses ? Math.Max(heap.Peek(), lowest) : sqrt ? 0 : MinLevelMultiplier;
             var cost = 0.0;
             foreach (var i in rows)
             {
-                cost += Math.Max(level * _x[i][catchAll], others[i]);
+                var f = _x[i][catchAll];
+                cost += Math.Max(sqrt ? f + level * Math.Sqrt(Math.Max(f, 1)) : level * f, others[i]);
             }
 
             return (cost / n, level);

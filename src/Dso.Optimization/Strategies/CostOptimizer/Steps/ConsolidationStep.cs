@@ -38,14 +38,18 @@ internal sealed class ConsolidationStep : IPlanStep
     }
 
     /// <summary>
-    /// Skips the solve when no fleet covering the demand could be cheap enough to pass the saving threshold:
-    /// any such fleet costs at least the demand at the best price per rps (and the floor's price).
+    /// A swap can only pay when the fleet's mix is inefficient: its price per rps of capacity is above the best
+    /// type's by more than the saving threshold. (Plain over-provisioning is scale-in's business.)
     /// </summary>
     internal static bool SwapMaySave(StepInputs inputs)
     {
-        var p = inputs.Problem;
-        var demand = Math.Max(p.SteadyDemand, inputs.RecentMax);
-        var bound = Math.Max(demand * p.Types.Min(t => t.PricePerRps), p.MinInstances * (double)p.Types.Min(t => t.PricePerHour));
-        return (double)inputs.CurrentHourly * (1 - inputs.Options.ConsolidationMinSaving) >= bound - 1e-12;
+        var capacity = inputs.Catalog.Capacity(inputs.Context.Current);
+        if (capacity <= 0)
+        {
+            return false;
+        }
+
+        var best = inputs.Problem.Types.Min(t => t.PricePerRps);
+        return (double)inputs.CurrentHourly / capacity > best * (1 + inputs.Options.ConsolidationMinSaving);
     }
 }

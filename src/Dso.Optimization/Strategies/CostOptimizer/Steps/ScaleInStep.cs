@@ -58,7 +58,9 @@ internal sealed class ScaleInStep : IPlanStep
 
         for (var t = 0; t < p.TypeCount; t++)
         {
-            if (p.MaxRemove[t] > 0 && p.Types[t].CapacityRps <= surplus + 1e-9 && p.Current.Sum() > p.MinInstances)
+            // Hysteresis: the surplus must exceed the instance by a band, so demand wobbling around a boundary
+            // does not launch and remove the same instance tick after tick.
+            if (p.MaxRemove[t] > 0 && p.Types[t].CapacityRps + inputs.Options.ScaleInBand * p.SteadyDemand <= surplus + 1e-9 && p.Current.Sum() > p.MinInstances)
             {
                 return true;
             }

@@ -23,6 +23,9 @@ internal sealed record CostOptimizerOptions
     /// <summary>Scale-in waits until the surplus over the covered demand exceeds an instance by this share of that demand.</summary>
     public const double DefaultScaleInBand = 0.1;
 
+    /// <summary>1 = the calibration may also model noise as additive in √demand (counting noise); 0 = proportional only.</summary>
+    public const double DefaultSqrtNoise = 1;
+
     /// <summary>A type swap happens only if it saves at least this share of the hourly price (it costs overlap and churn).</summary>
     public const double DefaultConsolidationMinSaving = 0.05;
 
@@ -58,6 +61,8 @@ internal sealed record CostOptimizerOptions
 
     public double ScaleInBand { get; init; } = DefaultScaleInBand;
 
+    public bool SqrtNoise { get; init; } = DefaultSqrtNoise >= 0.5;
+
     public TimeSpan MinDwell { get; init; } = TimeSpan.FromMinutes(DefaultMinDwellMinutes);
 
     public TimeSpan CalibrationWindow { get; init; } = TimeSpan.FromHours(DefaultCalibrationHours);
@@ -81,6 +86,7 @@ internal sealed record CostOptimizerOptions
             ScaleInMinSaving = strategy.Get("scale_in_min_saving", DefaultScaleInMinSaving),
             ConsolidationMinSaving = strategy.Get("consolidation_min_saving", DefaultConsolidationMinSaving),
             ScaleInBand = strategy.Get("scale_in_band", DefaultScaleInBand),
+            SqrtNoise = strategy.Get("sqrt_noise", DefaultSqrtNoise) >= 0.5,
             MinDwell = TimeSpan.FromMinutes(strategy.Get("min_dwell_minutes", DefaultMinDwellMinutes)),
             CalibrationWindow = TimeSpan.FromHours(strategy.Get("calibration_hours", DefaultCalibrationHours)),
             SeasonalWindow = TimeSpan.FromMinutes(strategy.Get("seasonal_window_minutes", DefaultSeasonalWindowMinutes)),

@@ -59,7 +59,7 @@ internal sealed class DemandOutlook
         _history = new DemandHistory((_lags.Length > 0 ? _lags[^1] : 0) + _seasonalWindow + rows + 64);
         var windowTicks = Math.Max(MinWindowSamples, (int)(options.CalibrationWindow / tick));
         _stride = Math.Max(1, (int)Math.Ceiling(windowTicks / (double)MaxSamples));
-        _calibrator = new EnvelopeCalibrator(FeatureNames.Length, Math.Min(windowTicks, MaxSamples), options.CoverageQuantile, MinSamples) { Floor = floorCapacity };
+        _calibrator = new EnvelopeCalibrator(FeatureNames.Length, Math.Min(windowTicks, MaxSamples), options.CoverageQuantile, MinSamples, options.SqrtNoise) { Floor = floorCapacity };
         _refitEvery = Math.Max(1, (int)Math.Round(RefitInterval / tick));
         _pending = new double[]?[rows + 1];
         _levelTicks = Math.Max(1, (int)Math.Round(LevelSpan / tick));

@@ -22,6 +22,7 @@ internal sealed class EnvelopeCalibrator
     private static readonly double[] Ladder = [0.99, 0.98, 0.95, 0.9, 0.8];
 
     private readonly int _features;
+    private readonly bool[] _sqrtModes;
     private readonly double _quantile;
     private readonly int _minSamples;
     private readonly double[][] _x;
@@ -29,8 +30,9 @@ internal sealed class EnvelopeCalibrator
     private int _count;
     private int _next;
 
-    public EnvelopeCalibrator(int features, int capacity, double quantile, int minSamples)
+    public EnvelopeCalibrator(int features, int capacity, double quantile, int minSamples, bool sqrtNoise = true)
     {
+        _sqrtModes = sqrtNoise ? [false, true] : [false];
         _features = features;
         _quantile = quantile;
         ActiveQuantile = quantile;
@@ -191,7 +193,7 @@ internal sealed class EnvelopeCalibrator
         var grids = Enumerable.Range(0, _features).Select(j => use[j] ? Grid(rows, j) : []).ToArray();
         for (var c = 0; c < _features; c++)
         {
-            foreach (var sqrt in new[] { false, true })
+            foreach (var sqrt in _sqrtModes)
             {
                 if (use[c])
                 {

@@ -38,18 +38,15 @@ internal sealed class ConsolidationStep : IPlanStep
     }
 
     /// <summary>
-    /// A swap can only pay when the fleet's mix is inefficient: its price per rps of capacity is above the best
-    /// type's by more than the saving threshold. (Plain over-provisioning is scale-in's business.)
+    /// A swap can only pay when some fleet covering the demand (plus the scale-in band, within which the fleet is
+    /// left alone) costs less than the saving threshold below the current one: any such fleet costs at least that
+    /// demand at the best price per rps, and at least the floor. Cheap to check, so most ticks skip the solve.
     /// </summary>
     internal static bool SwapMaySave(StepInputs inputs)
     {
-        var capacity = inputs.Catalog.Capacity(inputs.Context.Current);
-        if (capacity <= 0)
-        {
-            return false;
-        }
-
-        var best = inputs.Problem.Types.Min(t => t.PricePerRps);
-        return (double)inputs.CurrentHourly / capacity > best * (1 + inputs.Options.ConsolidationMinSaving);
+        var p = inputs.Problem;
+        var demand = Math.Max(p.SteadyDemand, inputs.RecentMax) * (1 + inputs.Options.ScaleInBand);
+        var bound = Math.Max(demand * p.Types.Min(t => t.PricePerRps), p.MinInstances * (double)p.Types.Min(t => t.PricePerHour));
+        return (double)inputs.CurrentHourly * (1 - inputs.Options.ConsolidationMinSaving) >= bound - 1e-12;
     }
 }

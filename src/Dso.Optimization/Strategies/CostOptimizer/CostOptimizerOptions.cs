@@ -6,7 +6,7 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 internal sealed record CostOptimizerOptions
 {
     /// <summary>Each coming interval is covered at this quantile of its demand; it sets the cost/SLO trade-off.</summary>
-    public const double DefaultCoverageQuantile = 0.995;
+    public const double DefaultCoverageQuantile = 0.98;
 
     /// <summary>A launch is weighed against this many hours of the fleet's price (how long a choice is expected to hold).</summary>
     public const double DefaultHorizonHours = 1.0;

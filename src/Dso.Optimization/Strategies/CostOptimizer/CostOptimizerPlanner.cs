@@ -49,40 +49,14 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _stabilizationRows = Math.Max(1, (int)Math.Ceiling(policy.Limits.ScaleDownStabilization / _tick));
     }
 
-    internal static readonly System.Diagnostics.Stopwatch ObserveWatch = new(), StepsWatch = new(), TotalWatch = new();
-    internal static int Solves;
-
     public ScalingPlan Plan(PlanningContext context)
     {
-        TotalWatch.Start();
-        try
-        {
-            return PlanCore(context);
-        }
-        finally
-        {
-            TotalWatch.Stop();
-            if (Environment.GetEnvironmentVariable("DSO_OPT_DEBUG") == "3" && _demandTicks % 5000 == 0)
-            {
-                Console.Error.WriteLine($"tick {_demandTicks}: total {TotalWatch.Elapsed.TotalSeconds:0.0}s observe {ObserveWatch.Elapsed.TotalSeconds:0.0}s steps {StepsWatch.Elapsed.TotalSeconds:0.0}s solves {Solves}");
-            }
-        }
-    }
-
-    private ScalingPlan PlanCore(PlanningContext context)
-    {
-        ObserveWatch.Start();
         var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, _pacer.SustainableCapacity(context));
-        ObserveWatch.Stop();
         _boots.Update(context.Now, context.Current, context.Ready);
         var reactive = _reactive.Next(context.Now, context.ObservedDemand);
         _demandSum += Math.Max(0, double.IsFinite(context.ObservedDemand) ? context.ObservedDemand : 0);
         _demandTicks++;
         var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks);
-        if (Environment.GetEnvironmentVariable("DSO_OPT_DEBUG") == "2")
-        {
-            Console.Error.WriteLine($"{context.Now:MM-ddTHH:mm} d={context.ObservedDemand:0} cap={cap:0.###} pace={pace} spent={context.Budget.SpentUsd:0.##} meanU={_outlook.Calibrator.MeanBound:0}");
-        }
         var inputs = new StepInputs
         {
             Context = context,
@@ -97,10 +71,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Tick = _tick,
         };
 
-        StepsWatch.Start();
-        var decided = Steps.Select(s => s.Decide(inputs)).FirstOrDefault(d => d is not null);
-        StepsWatch.Stop();
-        var decision = decided
+        var decision = Steps.Select(s => s.Decide(inputs)).FirstOrDefault(d => d is not null)
             ?? new StepDecision("hold", null, null, inputs.Problem.SteadyDemand, $"{outlook.Describe()}: the fleet covers it" +
                 (inputs.ScaleInBlocked is { } why ? $" (scale-in blocked: {why})" : ""));
         var target = decision.Solution is { } s && decision.Problem is { } p ? ToFleet(p, s.TargetNow(p)) : context.Current;

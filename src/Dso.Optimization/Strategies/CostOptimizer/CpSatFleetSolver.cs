@@ -17,7 +17,6 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
 
     public FleetSolution? Solve(FleetProblem p)
     {
-        CostOptimizerPlanner.Solves++;
         var model = new CpModel();
         var n = p.TypeCount;
         var maxDemand = Math.Max(p.SteadyDemand, p.RowDemand.DefaultIfEmpty(0).Max());

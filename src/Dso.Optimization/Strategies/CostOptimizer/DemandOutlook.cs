@@ -94,10 +94,6 @@ internal sealed class DemandOutlook
         if (now % _refitEvery == 0 || !_calibrator.Fitted)
         {
             _calibrator.Refit([.. features[_rows - 1].Select(double.IsFinite)], maxMeanCapacity);
-            if (Environment.GetEnvironmentVariable("DSO_OPT_DEBUG") == "1")
-            {
-                Console.Error.WriteLine($"refit@{now} n={_calibrator.Samples} c={_calibrator.CatchAll} sqrt={_calibrator.SqrtCatchAll} q={_calibrator.ActiveQuantile} meanU={_calibrator.MeanBound:0} max={maxMeanCapacity:0} m=[{string.Join(", ", _calibrator.Multipliers.Select(m => m.ToString("0.###")))}]");
-            }
         }
 
         var upper = new double[_rows];

@@ -1,0 +1,114 @@
+using Dso.Abstractions.Catalog;
+using Dso.Optimization.Strategies.CostOptimizer;
+using Dso.Optimization.Strategies.CostOptimizer.Steps;
+using Dso.Policies.Model;
+
+namespace Dso.Optimization.Tests;
+
+/// <summary>The named steps in the closed loop: who decides, what they may not do, and what the plan explains.</summary>
+public sealed class PlannerStepTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly InstanceCatalog Catalog = new(
+    [
+        new InstanceType("small", 2, 4, 0.10m, 100),
+        new InstanceType("large", 8, 16, 0.36m, 400),
+    ]);
+
+    private static (PlannerHarness Harness, IScalingPlanner Planner, ServicePolicy Policy) Setup(decimal monthlyUsd = 100_000)
+    {
+        var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 2, MaxInstances = 100, MaxStepPerTick = 50 }, monthlyUsd, TimeSpan.FromMinutes(4)) with
+        {
+            Tick = TimeSpan.FromMinutes(1),
+        };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: true);
+        harness.Seed(Fleet.Of(("small", 2)));
+        return (harness, new CostOptimizerStrategy().CreatePlanner(policy), policy);
+    }
+
+    [Fact]
+    public void AnomalySurge_ScalesOutAtOnce_WithEmergencyStep()
+    {
+        var (harness, planner, _) = Setup();
+        var demand = Enumerable.Repeat(150.0, 30).Append(900).ToArray();
+        ScalingPlan? last = null;
+        harness.Run(planner, demand, (_, _, raw, _) => last = raw, anomalies: i => (i == 30, false));
+        Assert.Equal(EmergencyScaleOutStep.StepName, last!.Strategy);
+        Assert.True(Catalog.Capacity(last.Target) >= 900 * 1.25 - 1e-9, $"surge covered: {last.Target}");
+        Assert.Contains("anomaly surge", last.Reason);
+    }
+
+    [Fact]
+    public void HoldScaleIn_KeepsTheFleet_WhenDemandCollapses()
+    {
+        var (harness, planner, _) = Setup();
+        var demand = Enumerable.Repeat(800.0, 60).Concat(Enumerable.Repeat(50.0, 30)).ToArray();
+        harness.Run(planner, demand, (i, context, raw, _) =>
+        {
+            if (i >= 60)
+            {
+                Assert.True(Catalog.Capacity(raw.Target) >= Catalog.Capacity(context.Current) - 1e-9, $"tick {i}: scaled in under hold");
+            }
+        }, anomalies: i => (false, i >= 60));
+    }
+
+    [Fact]
+    public void Ramp_PreScalesAhead_AndScaleInWaitsForRecentDemand()
+    {
+        var (harness, planner, _) = Setup();
+        // A steady level, a ramp to four times it, a plateau, then a drop.
+        var demand = Enumerable.Repeat(300.0, 120)
+            .Concat(Enumerable.Range(1, 30).Select(i => 300 + 30.0 * i))
+            .Concat(Enumerable.Repeat(1200.0, 60))
+            .Concat(Enumerable.Repeat(300.0, 60)).ToArray();
+        var steps = new List<string>();
+        harness.Run(planner, demand, (i, context, raw, _) =>
+        {
+            steps.Add(raw.Strategy);
+            if (raw.Strategy == ScaleInStep.StepName)
+            {
+                // Never below the demand of the last stabilization window.
+                var recent = demand.Skip(Math.Max(0, i - 4)).Take(Math.Min(5, i + 1)).Max();
+                Assert.True(Catalog.Capacity(raw.Target) >= recent, $"tick {i}: scale-in below recent demand {recent}");
+            }
+
+            Assert.Equal(["keep", "reactive", "chosen"], raw.Alternatives.Select(a => a.Name));
+            Assert.All(raw.Alternatives, a => Assert.Equal(Catalog.HourlyCost(a.Fleet), a.HourlyCost));
+        });
+        Assert.Contains(ForecastPreScaleStep.StepName, steps);
+        Assert.Contains(ScaleInStep.StepName, steps);
+    }
+
+    [Fact]
+    public void PreScaleReason_NamesTheDriverAndWhen()
+    {
+        var (harness, planner, _) = Setup();
+        var demand = Enumerable.Repeat(300.0, 120).Concat(Enumerable.Range(1, 20).Select(i => 300 + 40.0 * i)).ToArray();
+        var reasons = new List<string>();
+        harness.Run(planner, demand, (_, _, raw, _) =>
+        {
+            if (raw.Strategy == ForecastPreScaleStep.StepName)
+            {
+                reasons.Add(raw.Reason);
+            }
+        });
+        Assert.NotEmpty(reasons);
+        Assert.Contains(reasons, r => r.Contains("4–5 min") && r.Contains("rps") && r.Contains("needs"));
+    }
+
+    [Fact]
+    public void TightHardBudget_IsMarkedConstrained_AndServesWhatItCan()
+    {
+        // $30/month is about $0.04/h: the two-instance floor alone is over it, so every plan is budget-bound.
+        var (harness, planner, policy) = Setup(monthlyUsd: 30);
+        var demand = Enumerable.Repeat(2000.0, 30).ToArray();
+        var constrained = 0;
+        harness.Run(planner, demand, (_, context, raw, _) =>
+        {
+            constrained += raw.Budget is { Constrained: true } ? 1 : 0;
+            Assert.True(raw.Target.Total >= policy.Limits.MinInstances);
+        });
+        Assert.True(constrained > 0, "budget never reported as constraining");
+    }
+}

@@ -183,7 +183,7 @@ internal sealed class EnvelopeCalibrator
     /// <summary>
     /// Tries each usable feature as the catch-all (its multiplier is the smallest that leaves at most the allowed
     /// misses) and, for each, coordinate descent over the other features' multipliers (each from its grid, or off);
-    /// keeps the envelope with the smallest mean bound. Trying every catch-all avoids the local optimum where the
+    /// keeps the envelope with the smallest mean bound plus priced shortfall. Trying every catch-all avoids the local optimum where the
     /// recent level, a poor predictor on a daily ramp, forces a wasteful seasonal multiplier.
     /// </summary>
     private (double[] Multipliers, int CatchAll, bool Sqrt) Fit(List<int> rows, bool[] use, double quantile)
@@ -213,6 +213,7 @@ internal sealed class EnvelopeCalibrator
     {
         var n = rows.Count;
         var misses = Math.Max(0, n - (int)Math.Ceiling((n + 1) * quantile));
+        var shortfallPrice = quantile / (1 - quantile);
         var optional = Enumerable.Range(0, _features).Where(j => use[j] && j != catchAll).ToArray();
         var choice = optional.Select(_ => double.NaN).ToArray();
         var heap = new PriorityQueue<double, double>(misses + 2);
@@ -281,11 +282,15 @@ internal sealed class EnvelopeCalibrator
 
             var lowest = sqrt ? double.NegativeInfinity : MinLevelMultiplier;
             var level = heap.Count > misses ? Math.Max(heap.Peek(), lowest) : sqrt ? 0 : MinLevelMultiplier;
+            // Expected capacity plus the priced expected shortfall (newsvendor: κ = q/(1-q) makes q the optimal
+            // coverage of a single feature). Unlike counting missed rows, this sees that missing a burst's first
+            // minutes costs far more than missing noise, so features that anticipate bursts win.
             var cost = 0.0;
             foreach (var i in rows)
             {
                 var f = _x[i][catchAll];
-                cost += Math.Max(sqrt ? f + level * Math.Sqrt(Math.Max(f, 1)) : level * f, others[i]);
+                var u = Math.Max(sqrt ? f + level * Math.Sqrt(Math.Max(f, 1)) : level * f, others[i]);
+                cost += u + shortfallPrice * Math.Max(0, _y[i] - u);
             }
 
             return (cost / n, level);

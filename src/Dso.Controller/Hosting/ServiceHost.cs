@@ -44,6 +44,7 @@ internal static class ServiceHost
             sp.GetRequiredService<SimulatedCloud>(),
             service => sp.GetRequiredService<LoopRegistry>().TryGet(service, out var loop) ? loop.Policy.ScaleGroup : service));
         builder.Services.AddSingleton<IMetricSourceFactory, TraceSourceFactory>();
+        builder.Services.AddDsoIngestion(builder.Configuration, dataDirectory);
         builder.Services.AddSingleton<ILoopObserver, PrometheusLoopObserver>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PolicyReloader>(sp, sp.GetRequiredService<ServiceClock>()));

@@ -19,6 +19,7 @@ internal static class Endpoints
             policyError = reloader.LastError,
         }));
         app.MapMetrics("/metrics");
+        PushEndpoints.Map(app);
         app.MapGet("/", async (IDecisionLog log, LoopRegistry loops, PolicyReloader reloader, IOptions<DsoOptions> options, string? service, CancellationToken ct) =>
         {
             var records = await log.RecentAsync(service, options.Value.DecisionPageSize, ct);

@@ -1,0 +1,85 @@
+using Dso.Abstractions.Decisions;
+using Dso.Abstractions.Metrics;
+using Dso.Controller.Composition;
+using Dso.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dso.Integration.Tests.Prometheus;
+
+/// <summary>The prometheus source against a real Prometheus scraping an exporter with a known rate and latency.</summary>
+public sealed class PrometheusSourceIntegrationTests(PrometheusFixture fixture) : IClassFixture<PrometheusFixture>
+{
+    private IMetricSource Source()
+    {
+        var policy = Loops.Parse(Loops.PrometheusPolicyYaml(fixture.Server.Url));
+        return new PrometheusSourceFactory(NullLoggerFactory.Instance).Create(policy.Name, policy.Metrics.Options, policy.Metrics.Queries);
+    }
+
+    [PrometheusFact]
+    public async Task ReadAsync_RealPrometheus_RequestRateAndLatencyFromPromQL()
+    {
+        var source = Source();
+
+        var reading = await Eventually.WaitAsync(
+            () => source.ReadAsync("shop", DateTimeOffset.UtcNow, CancellationToken.None),
+            r => r.Health == SourceHealth.Healthy,
+            TimeSpan.FromSeconds(20));
+
+        Assert.True(reading.Health == SourceHealth.Healthy, reading.Problem);
+        Assert.InRange(reading.Values[KpiNames.RequestRate], TestExporter.RequestsPerSecond * 0.95, TestExporter.RequestsPerSecond * 1.05);
+        Assert.InRange(reading.Values[KpiNames.LatencyP95Ms], TestExporter.P95Ms * 0.95, TestExporter.P95Ms * 1.05);
+    }
+
+    [PrometheusFact]
+    public async Task TickAsync_LoopOnRealPrometheus_DecidesFromTheKpis()
+    {
+        var (loop, log) = Loops.Create(Loops.Parse(Loops.PrometheusPolicyYaml(fixture.Server.Url)), Source());
+
+        var result = await loop.TickAsync(CancellationToken.None);
+
+        var decision = result.Decision;
+        Assert.False(decision.Held, decision.Reason);
+        Assert.InRange(decision.Kpis[KpiNames.RequestRate], 47.5, 52.5);
+        Assert.InRange(decision.Kpis[KpiNames.LatencyP95Ms], 184, 204);
+
+        // 50 rps at 70% of 10 rps per instance: 8 instances (7.14 rounded up), so the 8 it started with stay.
+        Assert.Equal(8, decision.Chosen.Total);
+        Assert.Single(log.Decisions);
+    }
+
+    [PrometheusFact]
+    public async Task BackfillAsync_RealPrometheus_ReturnsRecentHistoryAtTheStep()
+    {
+        var source = (IHistoricalMetricSource)Source();
+        var now = DateTimeOffset.UtcNow;
+
+        var history = await source.BackfillAsync("shop", now.AddSeconds(-30), now, TimeSpan.FromSeconds(2), CancellationToken.None);
+
+        var complete = history.Where(r => r.Health == SourceHealth.Healthy).ToArray();
+        Assert.NotEmpty(complete);
+        Assert.All(history.Zip(history.Skip(1)), p => Assert.Equal(TimeSpan.FromSeconds(2), p.Second.Timestamp - p.First.Timestamp));
+        // Early steps cover the warm-up, when the 5s window was not yet full; the newest must be the true rate.
+        Assert.InRange(complete[^1].Values[KpiNames.RequestRate], 45, 55);
+        Assert.All(complete, r => Assert.True(r.Values[KpiNames.RequestRate] > 0));
+    }
+
+    [PrometheusFact]
+    public async Task Service_PrometheusSourcedPolicy_DecidesAndItsOwnMetricsAreScraped()
+    {
+        var host = fixture.Host!;
+        var log = host.App.Services.GetRequiredService<IDecisionLog>();
+
+        var decided = await Eventually.WaitAsync(
+            async () => (await log.RecentAsync("shop", 50, CancellationToken.None)).FirstOrDefault(r => !r.Decision.Held && r.Decision.Kpis[KpiNames.RequestRate] > 45),
+            r => r is not null,
+            TimeSpan.FromSeconds(20));
+        var up = await Eventually.WaitAsync(() => fixture.Server.QueryAsync("up{job=\"dso\"}"), v => v == 1, TimeSpan.FromSeconds(15));
+        var ticks = await Eventually.WaitAsync(() => fixture.Server.QueryAsync("sum(dso_ticks_total{service=\"shop\"})"), v => v > 0, TimeSpan.FromSeconds(15));
+
+        Assert.NotNull(decided);
+        Assert.InRange(decided.Decision.Kpis[KpiNames.RequestRate], 45, 55);
+        Assert.Equal(1, up);
+        Assert.True(ticks > 0, $"Prometheus saw no dso_ticks_total from the controller; its config was:\n{fixture.Server.Config}");
+    }
+}

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using Dso.Ingestion.Push;
 using Microsoft.Net.Http.Headers;
 
@@ -47,23 +46,25 @@ internal static class PushEndpoints
         }
 
         var reader = context.Request.BodyReader;
-        ReadResult read;
-        do
+        while (true)
         {
-            read = await reader.ReadAsync(ct);
+            var read = await reader.ReadAsync(ct);
             if (read.Buffer.Length > limit)
             {
+                reader.AdvanceTo(read.Buffer.End);
                 return Refuse(logger, service, StatusCodes.Status413PayloadTooLarge, $"the body is more than the limit of {limit} bytes");
+            }
+
+            if (read.IsCompleted)
+            {
+                var result = Ingest(ingestor, schema, read.Buffer, json);
+                reader.AdvanceTo(read.Buffer.End);
+                return Respond(logger, service, result);
             }
 
             // Leave everything unconsumed until the body is complete, so the pipe hands it back as one buffer.
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
-        while (!read.IsCompleted);
-
-        var result = Ingest(ingestor, schema, read.Buffer, json);
-        reader.AdvanceTo(read.Buffer.End);
-        return Respond(logger, service, result);
     }
 
     private static PushResult Ingest(PushIngestor ingestor, PushSchema schema, ReadOnlySequence<byte> body, bool json)

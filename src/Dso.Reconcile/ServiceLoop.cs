@@ -242,7 +242,7 @@ public sealed class ServiceLoop
     {
         var (start, end, budget) = _deps.BudgetPeriod?.Invoke(now, Policy.Budget.MonthlyUsd)
             ?? (new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1), Policy.Budget.MonthlyUsd);
-        return new BudgetWindow(start, end, budget, _ledger.SpentSince(start), Policy.Budget.Enforcement == BudgetEnforcement.Hard);
+        return new BudgetWindow(start, end, budget, _deps.BilledSpendUsd?.Invoke() ?? _ledger.SpentSince(start), Policy.Budget.Enforcement == BudgetEnforcement.Hard);
     }
 
     private BudgetStatus Status(BudgetWindow budget, Fleet chosen, DateTimeOffset now) => new(

@@ -21,6 +21,7 @@ public sealed class ServiceLoop
     private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
     private readonly IDemandForecaster? _forecaster;
     private readonly BudgetLedger _ledger = new();
+    private readonly ZeroTrafficGuard _zeroTraffic = new(ZeroTrafficGuard.DefaultLookBack);
     private IScalingPlanner _planner;
     private bool _recovered;
     private double _lastDemand = double.NaN;
@@ -64,9 +65,19 @@ public sealed class ServiceLoop
         _ledger.Accrue(now, Policy.Catalog.HourlyCost(state.Fleet));
         var budget = BudgetWindowAt(now);
         var reading = await ReadSafelyAsync(now, cancellationToken).ConfigureAwait(false);
-        var decision = reading.TryGet(KpiNames.RequestRate, out var demand) && reading.Health != SourceHealth.Down
-            ? Decide(now, reading, demand, state, budget)
-            : Hold(now, reading, state, budget);
+        ScalingDecision decision;
+        if (!reading.TryGet(KpiNames.RequestRate, out var demand) || reading.Health == SourceHealth.Down)
+        {
+            decision = Hold(now, reading, state, budget);
+        }
+        else if (_zeroTraffic.LooksLikeOutage(reading.Timestamp, demand))
+        {
+            decision = Hold(now, reading with { Problem = "request rate fell to exactly zero after recent traffic; treated as a metrics outage" }, state, budget);
+        }
+        else
+        {
+            decision = Decide(now, reading, demand, state, budget);
+        }
 
         await _deps.Log.AppendAsync(decision, cancellationToken).ConfigureAwait(false);
         var latency = Stopwatch.GetElapsedTime(started);
@@ -144,7 +155,7 @@ public sealed class ServiceLoop
     private ScalingDecision Hold(DateTimeOffset now, KpiReading reading, FleetState state, BudgetWindow budget)
     {
         var chosen = state.Fleet;
-        var reason = $"metric source '{Policy.Metrics.Source}' gave no request rate ({reading.Problem ?? reading.Health.ToString()}): holding the fleet";
+        var reason = $"no usable request rate from '{Policy.Metrics.Source}' ({reading.Problem ?? reading.Health.ToString()}): holding the fleet";
         if (Policy.Metrics.FallbackInstances is { } fallback && fallback > state.Fleet.Total)
         {
             var type = FleetMath.SmallestBestValue(Policy.Catalog);

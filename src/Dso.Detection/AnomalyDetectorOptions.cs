@@ -21,6 +21,24 @@ public sealed class AnomalyDetectorOptions
     public const int DefaultLikelihoodShortWindow = 10;
     public const int DefaultLikelihoodLongWindow = 2000;
     public const double DefaultLikelihoodMinStd = 0.03;
+    public const double DefaultLikelihoodHalfScoreEvidence = 5.0;
+    public const int DefaultNoveltyLevels = 8;
+    public const int DefaultNoveltyMaxOrder = 6;
+    public const int DefaultNoveltyRebuildInterval = 512;
+    public const int DefaultNoveltyShortWindow = 10;
+    public const double DefaultNoveltyWeight = 1.0;
+    public const double DefaultResidualWeight = 1.0;
+    public const int DefaultRecordLookBack = 8640;
+    public const int DefaultMomentWindow = 12;
+    public const double DefaultErrorRecordTolerance = 0.05;
+    public const double DefaultSpreadRecordTolerance = 0.05;
+    public const double DefaultValueRecordWeight = 1.0;
+    public const double DefaultErrorRecordWeight = 1.0;
+    public const double DefaultSeasonalRecordWeight = 1.0;
+    public const double DefaultMeanRecordWeight = 1.0;
+    public const double DefaultSpreadRecordWeight = 1.0;
+    public const double DefaultRecordScale = 0.2;
+    public const double DefaultLikelihoodScoreCeiling = 0.5;
     public const double DefaultSpatialTolerance = 0.05;
     public const double DefaultSpatialScore = 1.0;
     public const int DefaultSuppressionPoints = 200;
@@ -73,6 +91,71 @@ public sealed class AnomalyDetectorOptions
     /// <summary>Smallest standard deviation assumed for the averaged surprise, so a calm series does not alert on noise.</summary>
     [Range(1e-6, 1.0)]
     public double LikelihoodMinStd { get; set; } = DefaultLikelihoodMinStd;
+
+    /// <summary>Evidence -log10(tail probability) of the short-term surprise that maps to a score of 0.5.</summary>
+    [Range(0.1, 1000.0)]
+    public double LikelihoodHalfScoreEvidence { get; set; } = DefaultLikelihoodHalfScoreEvidence;
+
+    /// <summary>Quantisation levels between the robust bounds of recent history, for pattern novelty.</summary>
+    [Range(2, 30)]
+    public int NoveltyLevels { get; set; } = DefaultNoveltyLevels;
+
+    /// <summary>Longest sequence of levels whose novelty is tracked.</summary>
+    [Range(1, 11)]
+    public int NoveltyMaxOrder { get; set; } = DefaultNoveltyMaxOrder;
+
+    /// <summary>How often (points) the novelty levels are re-derived and sequence counts rebuilt from history.</summary>
+    [Range(16, 1_000_000)]
+    public int NoveltyRebuildInterval { get; set; } = DefaultNoveltyRebuildInterval;
+
+    /// <summary>Points averaged for the short-term novelty the likelihood tests.</summary>
+    [Range(1, 1000)]
+    public int NoveltyShortWindow { get; set; } = DefaultNoveltyShortWindow;
+
+    /// <summary>Multiplier of the pattern-novelty evidence before the components are combined.</summary>
+    [Range(0.0, 10.0)]
+    public double NoveltyWeight { get; set; } = DefaultNoveltyWeight;
+
+    /// <summary>Multiplier of the residual evidence before the components are combined.</summary>
+    [Range(0.0, 10.0)]
+    public double ResidualWeight { get; set; } = DefaultResidualWeight;
+
+    /// <summary>Points back over which a feature's extremes define "seen before" (8640 = 30 days of 5-minute points).</summary>
+    [Range(100, 1_000_000)]
+    public int RecordLookBack { get; set; } = DefaultRecordLookBack;
+
+    /// <summary>Points in the short window whose mean and spread are tracked for level shifts and variance changes.</summary>
+    [Range(2, 1000)]
+    public int MomentWindow { get; set; } = DefaultMomentWindow;
+
+    [Range(0.0, 10.0)]
+    public double ErrorRecordTolerance { get; set; } = DefaultErrorRecordTolerance;
+
+    [Range(0.0, 10.0)]
+    public double SpreadRecordTolerance { get; set; } = DefaultSpreadRecordTolerance;
+
+    [Range(0.0, 10.0)]
+    public double ValueRecordWeight { get; set; } = DefaultValueRecordWeight;
+
+    [Range(0.0, 10.0)]
+    public double ErrorRecordWeight { get; set; } = DefaultErrorRecordWeight;
+
+    [Range(0.0, 10.0)]
+    public double SeasonalRecordWeight { get; set; } = DefaultSeasonalRecordWeight;
+
+    [Range(0.0, 10.0)]
+    public double MeanRecordWeight { get; set; } = DefaultMeanRecordWeight;
+
+    [Range(0.0, 10.0)]
+    public double SpreadRecordWeight { get; set; } = DefaultSpreadRecordWeight;
+
+    /// <summary>Excess (in ranges) over which a record's score climbs from 0.5 most of the way to 1.</summary>
+    [Range(0.001, 100.0)]
+    public double RecordScale { get; set; } = DefaultRecordScale;
+
+    /// <summary>Scores from the likelihood alone are scaled into [0, this], below record-breaking evidence.</summary>
+    [Range(0.0, 1.0)]
+    public double LikelihoodScoreCeiling { get; set; } = DefaultLikelihoodScoreCeiling;
 
     /// <summary>A value beyond the range seen so far by more than this fraction of that range is a novelty.</summary>
     [Range(0.0, 10.0)]

@@ -6,12 +6,11 @@ namespace Dso.Detection;
 /// Turns raw surprise into a calibrated score, after HTM's "anomaly likelihood": how improbable is the
 /// short-term average surprise given the distribution of that average over the long-term past?
 /// A noisy series is then not permanently alarming, and a sustained rise in surprise (a variance change)
-/// is caught even when no single point is extreme. The result is the log-scaled tail probability,
-/// 0 = ordinary, 1 = a one-in-10^10 event.
+/// is caught even when no single point is extreme. The result is the evidence E = -log10(tail probability),
+/// about 0.3 for ordinary points; the caller maps it to [0,1].
 /// </summary>
 internal sealed class AnomalyLikelihood
 {
-    private const double TailFloor = 1e-10;
     private const int MinSamples = 50;
 
     private readonly RingBuffer _short;
@@ -28,6 +27,7 @@ internal sealed class AnomalyLikelihood
         _minStd = minStd;
     }
 
+    /// <summary>Adds a raw surprise in [0,1]; returns the evidence -log10(tail probability) of the short-term average.</summary>
     public double Update(double raw)
     {
         if (_short.Count == _short.Capacity)
@@ -39,15 +39,13 @@ internal sealed class AnomalyLikelihood
         _shortSum += raw;
         var average = _shortSum / _short.Count;
 
-        var score = 0.0;
+        var evidence = 0.0;
         if (_long.Count >= MinSamples)
         {
             var mean = _longSum / _long.Count;
             var variance = Math.Max(_longSumSquares / _long.Count - mean * mean, 0);
             var std = Math.Max(Math.Sqrt(variance), _minStd);
-            var z = (average - mean) / std;
-            var tail = 0.5 * SpecialFunctions.Erfc(z / Math.Sqrt(2));
-            score = Math.Clamp(Math.Log(tail + TailFloor) / Math.Log(TailFloor), 0, 1);
+            evidence = NegativeLog10UpperTail((average - mean) / std);
         }
 
         if (_long.Count == _long.Capacity)
@@ -60,6 +58,26 @@ internal sealed class AnomalyLikelihood
         _long.Add(average);
         _longSum += average;
         _longSumSquares += average * average;
-        return score;
+        return evidence;
+    }
+
+    /// <summary>
+    /// -log10 of the Gaussian upper tail, without underflow: HTM clamps the tail at 1e-10, which ties every strong
+    /// event at the top score; keeping the evidence continuous keeps the strongest events ranked first.
+    /// </summary>
+    internal static double NegativeLog10UpperTail(double z)
+    {
+        if (z <= 0)
+        {
+            return -Math.Log10(0.5 * SpecialFunctions.Erfc(z / Math.Sqrt(2)));
+        }
+
+        if (z < 30)
+        {
+            return -Math.Log10(0.5 * SpecialFunctions.Erfc(z / Math.Sqrt(2)));
+        }
+
+        // Mills ratio: Q(z) ~ phi(z)/z for large z.
+        return (z * z / 2 + Math.Log(z * Math.Sqrt(2 * Math.PI))) / Math.Log(10);
     }
 }

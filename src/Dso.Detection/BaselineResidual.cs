@@ -33,12 +33,28 @@ internal sealed class BaselineResidual
 
     public int Period { get; private set; }
 
-    /// <summary>Signed error of the last point in units of the recent error scale.</summary>
+    /// <summary>Signed error of the last point under the better recent baseline, in units of that baseline's error scale.</summary>
     public double Z { get; private set; }
+
+    /// <summary>Error of the last point under the local baseline, in the series' units.</summary>
+    public double LocalError { get; private set; }
+
+    /// <summary>Error under the seasonal baseline, in the series' units; NaN while no period is known.</summary>
+    public double SeasonalError { get; private set; } = double.NaN;
+
+    /// <summary>Signed error under the local baseline, in units of its scale.</summary>
+    public double LocalZ { get; private set; }
+
+    /// <summary>Signed error under the seasonal baseline, in units of its scale; NaN while no period is known.</summary>
+    public double SeasonalZ { get; private set; }
 
     public void Update(double value)
     {
         Z = 0;
+        LocalZ = 0;
+        SeasonalZ = double.NaN;
+        LocalError = 0;
+        SeasonalError = double.NaN;
         if (_history.Count >= 1)
         {
             var local = LocalPrediction();
@@ -52,13 +68,20 @@ internal sealed class BaselineResidual
             }
 
             var floor = Math.Max(_options.ScaleFloorFraction * (_max - _min), 1e-9);
-            var error = useSeasonal ? seasonalError : localError;
-            var scale = useSeasonal ? _seasonalScale : _localScale;
-            if (!double.IsNaN(scale))
+            // 1.25 turns a mean absolute deviation into a Gaussian-equivalent standard deviation.
+            if (!double.IsNaN(_localScale))
             {
-                // 1.25 turns a mean absolute deviation into a Gaussian-equivalent standard deviation.
-                Z = error / Math.Max(1.25 * scale, floor);
+                LocalZ = localError / Math.Max(1.25 * _localScale, floor);
             }
+
+            if (Period > 0 && !double.IsNaN(_seasonalScale))
+            {
+                SeasonalZ = seasonalError / Math.Max(1.25 * _seasonalScale, floor);
+            }
+
+            Z = useSeasonal ? SeasonalZ : LocalZ;
+            LocalError = localError;
+            SeasonalError = Period > 0 && _history.Count >= Period + LevelPoints ? seasonalError : double.NaN;
 
             UpdateScale(ref _localScale, ref _localError, localError);
             if (Period > 0 && _history.Count >= Period + LevelPoints)

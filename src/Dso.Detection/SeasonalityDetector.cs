@@ -13,6 +13,7 @@ internal static class SeasonalityDetector
     // trending or random-walk series have high but monotonically falling autocorrelation and no real period.
     private const double MinPeakCorrelation = 0.3;
     private const double MinPeakProminence = 0.2;
+    private const double HarmonicTolerance = 0.85;
 
     /// <summary>Returns the period in points, or 0 when the series shows no convincing seasonality.</summary>
     public static int Detect(ReadOnlySpan<double> series, int minPeriod, int maxPeriod)
@@ -30,25 +31,27 @@ internal static class SeasonalityDetector
             return 0;
         }
 
-        var best = 0;
-        var bestValue = MinPeakCorrelation;
+        // Multiples of the true period correlate almost as well as the period itself; take the shortest peak
+        // that comes close to the best one, so a daily cycle is not mistaken for a three-day one.
+        var peaks = new List<(int Lag, double Value)>();
         var runningMin = 1.0;
-        for (var lag = 1; lag <= maxPeriod; lag++)
+        for (var lag = 1; lag <= maxPeriod && lag + 1 < acf.Length; lag++)
         {
             runningMin = Math.Min(runningMin, acf[lag]);
-            if (lag < minPeriod || lag + 1 >= acf.Length)
+            var isPeak = acf[lag] >= acf[lag - 1] && acf[lag] > acf[lag + 1];
+            if (lag >= minPeriod && isPeak && acf[lag] >= MinPeakCorrelation && acf[lag] - runningMin >= MinPeakProminence)
             {
-                continue;
-            }
-
-            var isPeak = acf[lag] >= acf[lag - 1] && acf[lag] >= acf[lag + 1];
-            if (isPeak && acf[lag] > bestValue && acf[lag] - runningMin >= MinPeakProminence)
-            {
-                best = lag;
-                bestValue = acf[lag];
+                peaks.Add((lag, acf[lag]));
             }
         }
 
+        if (peaks.Count == 0)
+        {
+            return 0;
+        }
+
+        var strongest = peaks.Max(p => p.Value);
+        var best = peaks.First(p => p.Value >= HarmonicTolerance * strongest).Lag;
         return best;
     }
 
@@ -94,11 +97,11 @@ internal static class SeasonalityDetector
             return null;
         }
 
-        // Unbiased normalisation (divide by the overlap n - lag) so long lags are not penalised for having fewer pairs.
+        // The usual biased estimate: it shrinks long lags, which have fewer pairs and noisier correlations.
         var acf = new double[n / 2 + 2];
         for (var lag = 0; lag < acf.Length; lag++)
         {
-            acf[lag] = buffer[lag].Real / zeroLag * n / (n - lag);
+            acf[lag] = buffer[lag].Real / zeroLag;
         }
 
         return acf;

@@ -80,6 +80,12 @@ public sealed class ServiceLoop
         }
 
         await _deps.Log.AppendAsync(decision, cancellationToken).ConfigureAwait(false);
+        foreach (var anomaly in decision.Anomalies)
+        {
+            await _deps.Log.AppendEventAsync(Policy.Name, reading.Timestamp, "anomaly",
+                $"{anomaly.Kpi}={anomaly.Value:0.###} score {anomaly.Score:0.000} ({anomaly.Kind}) -> {anomaly.Action}", cancellationToken).ConfigureAwait(false);
+        }
+
         var latency = Stopwatch.GetElapsedTime(started);
         var outcome = await ApplyAsync(decision, state, cancellationToken).ConfigureAwait(false);
         var hourly = Policy.Catalog.HourlyCost(outcome?.After ?? decision.Chosen);
@@ -108,11 +114,11 @@ public sealed class ServiceLoop
                 continue;
             }
 
-            var action = AnomalyPolicy.ActionFor(Policy, kpi, value, kpi == KpiNames.RequestRate ? _lastDemand : double.NaN);
+            var action = AnomalyPolicy.ActionFor(Policy, kpi, result.Value.Kind, value, kpi == KpiNames.RequestRate ? _lastDemand : double.NaN);
             scaleUpNow |= action == AnomalyAction.ScaleUpNow;
             holdScaleIn |= action is AnomalyAction.HoldScaleIn or AnomalyAction.ScaleUpNow;
             excludeFromForecast |= kpi == KpiNames.RequestRate && action is AnomalyAction.ExcludeFromForecast or AnomalyAction.HoldScaleIn;
-            anomalies.Add(new AnomalyEvent(kpi, value, result.Value.Score, AnomalyPolicy.Describe(action)));
+            anomalies.Add(new AnomalyEvent(kpi, value, result.Value.Score, AnomalyPolicy.Describe(action)) { Kind = result.Value.Kind.ToString() });
         }
 
         _lastDemand = demand;

@@ -1,6 +1,7 @@
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
 using Dso.Cloud.Simulated;
+using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
 using Dso.Controller.Web;
 using Dso.DecisionLog;
@@ -44,7 +45,13 @@ internal static class ServiceHost
             sp.GetRequiredService<SimulatedCloud>(),
             service => sp.GetRequiredService<LoopRegistry>().TryGet(service, out var loop) ? loop.Policy.ScaleGroup : service));
         builder.Services.AddSingleton<IMetricSourceFactory, TraceSourceFactory>();
-        builder.Services.AddSingleton<ILoopObserver, PrometheusLoopObserver>();
+        builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection(AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient();
+        builder.Services.AddSingleton<PrometheusLoopObserver>();
+        builder.Services.AddSingleton<WebhookAlertObserver>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookAlertObserver>());
+        builder.Services.AddSingleton<ILoopObserver>(sp => new CompositeLoopObserver(
+            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>()]));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PolicyReloader>(sp, sp.GetRequiredService<ServiceClock>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());

@@ -14,9 +14,9 @@ public sealed class ForecasterOptions
     public const int DefaultMinTrainingPoints = 240;
     public const int DefaultMinPointsBetweenRetrains = 288;
     public const int DefaultMinTrainingWindowPoints = 4000;
-    public const int DefaultMaxTrainingSamples = 6000;
+    public const int DefaultMaxTrainingSamples = 4000;
     public const int DefaultMaxHistoryPoints = 45_000;
-    public const int DefaultNumberOfTrees = 120;
+    public const int DefaultNumberOfTrees = 60;
     public const int DefaultNumberOfLeaves = 24;
     public const int DefaultCalibrationWindow = 600;
     public const double DefaultIntervalCoverage = 0.80;

@@ -33,6 +33,9 @@ public sealed class TrainedDemandModel
 
     internal MLContext Context => _context;
 
+    /// <summary>Whether the trees could be read directly (always so for models this code trains).</summary>
+    internal bool HasTreeEnsemble => _trees is not null;
+
     /// <summary>Scores through ML.NET's own PredictionEngine (tests compare it with the direct tree evaluation).</summary>
     internal float ScoreWithEngine(float[] features)
     {

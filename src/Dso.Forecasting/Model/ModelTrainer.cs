@@ -73,7 +73,7 @@ internal sealed class ModelTrainer
             NumberOfTrees = _options.NumberOfTrees,
             NumberOfLeaves = _options.NumberOfLeaves,
             MinimumExampleCountPerLeaf = 20,
-            LearningRate = 0.1,
+            LearningRate = 0.15,
             NumberOfThreads = 1, // the control plane shares its cores; determinism helps tests and rollbacks too
             Seed = _options.Seed,
         });

@@ -277,6 +277,7 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         }
 
         CurrentModel = model;
+        _current = null; // Predict re-forecasts the anchors with the new model
         _lastTrainIndex = t;
         _maseAtTrain = RollingMase;
         _resolvedSinceTrain = 0;

@@ -12,9 +12,11 @@ public sealed class ForecasterOptions
     public static readonly TimeSpan DefaultRetrainInterval = TimeSpan.FromDays(1);
     public static readonly TimeSpan DefaultTrainingWindow = TimeSpan.FromDays(28);
     public const int DefaultMinTrainingPoints = 240;
-    public const int DefaultMaxTrainingSamples = 6000;
+    public const int DefaultMinPointsBetweenRetrains = 288;
+    public const int DefaultMinTrainingWindowPoints = 4000;
+    public const int DefaultMaxTrainingSamples = 4000;
     public const int DefaultMaxHistoryPoints = 45_000;
-    public const int DefaultNumberOfTrees = 120;
+    public const int DefaultNumberOfTrees = 60;
     public const int DefaultNumberOfLeaves = 24;
     public const int DefaultCalibrationWindow = 600;
     public const double DefaultIntervalCoverage = 0.80;
@@ -36,6 +38,17 @@ public sealed class ForecasterOptions
 
     /// <summary>Only this much recent history trains a model, which bounds training cost and lets old regimes age out.</summary>
     public TimeSpan TrainingWindow { get; set; } = DefaultTrainingWindow;
+
+    /// <summary>
+    /// Scheduled retraining also waits for this many new points: a daily retrain of an hourly series would learn from
+    /// 24 new points at the cost of a full training, and simulations replay years of such series.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MinPointsBetweenRetrains { get; set; } = DefaultMinPointsBetweenRetrains;
+
+    /// <summary>The training window is widened to at least this many points, so coarse series (hourly) get enough examples.</summary>
+    [Range(100, 10_000_000)]
+    public int MinTrainingWindowPoints { get; set; } = DefaultMinTrainingWindowPoints;
 
     /// <summary>Below this many points the seasonal baseline forecasts alone (too few examples for trees).</summary>
     [Range(50, 1_000_000)]

@@ -13,6 +13,7 @@ public sealed class TrainedDemandModel
     private readonly MLContext _context;
     private PredictionEngine<FeatureRow, ScoreRow>? _engine;
     private readonly FeatureRow _row = new();
+    private readonly TreeEnsembleEvaluator? _trees;
 
     internal TrainedDemandModel(MLContext context, ITransformer transformer, DataViewSchema inputSchema, ModelInfo info)
     {
@@ -20,6 +21,7 @@ public sealed class TrainedDemandModel
         Transformer = transformer;
         InputSchema = inputSchema;
         Info = info;
+        _trees = TreeEnsembleEvaluator.TryCreate(transformer);
     }
 
     /// <summary>What the model is, where it came from and how good it was; written as the registry manifest's core.</summary>
@@ -31,9 +33,25 @@ public sealed class TrainedDemandModel
 
     internal MLContext Context => _context;
 
-    /// <summary>Scores one feature vector. PredictionEngine is reused: building one per call costs more than scoring.</summary>
-    internal float Score(float[] features)
+    /// <summary>Whether the trees could be read directly (always so for models this code trains).</summary>
+    internal bool HasTreeEnsemble => _trees is not null;
+
+    /// <summary>Scores through ML.NET's own PredictionEngine (tests compare it with the direct tree evaluation).</summary>
+    internal float ScoreWithEngine(float[] features)
     {
+        _engine ??= _context.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(Transformer, InputSchema);
+        Array.Copy(features, _row.Features, FeatureBuilder.Count);
+        return _engine.Predict(_row).Score;
+    }
+
+    /// <summary>Scores one feature vector: straight from the trees when possible, else through a reused PredictionEngine.</summary>
+    internal double Score(float[] features)
+    {
+        if (_trees is not null)
+        {
+            return _trees.Score(features);
+        }
+
         _engine ??= _context.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(Transformer, InputSchema);
         Array.Copy(features, _row.Features, FeatureBuilder.Count);
         return _engine.Predict(_row).Score;

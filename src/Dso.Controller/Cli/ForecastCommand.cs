@@ -57,10 +57,18 @@ internal static class ForecastCommand
             SeriesName = Path.GetFileNameWithoutExtension(input.Name),
             Events = eventsFile is null ? null : EventCalendarLoader.Load(eventsFile.FullName),
         };
-        var forecaster = DemandForecasters.Create(options);
+        var forecaster = DemandForecasters.CreateRetrainable(options);
+        var trainSeconds = 0.0;
+        var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        forecaster.ModelTrained += model =>
+        {
+            trainSeconds += model.Info.Metrics.GetValueOrDefault("train_seconds");
+            reasons[model.Info.Reason] = reasons.GetValueOrDefault(model.Info.Reason) + 1;
+        };
         var rows = WalkForward(points, horizon, forecaster);
         WriteCsv(output.FullName, raw, rows);
-        Console.Error.WriteLine($"forecast: {points.Count} rows, horizon {horizonMinutes} min, {clock.Elapsed.TotalSeconds:F1} s");
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"forecast: {points.Count} rows, horizon {horizonMinutes} min, {clock.Elapsed.TotalSeconds:F1} s ({forecaster.RetrainCount} trainings: {string.Join(' ', reasons.Select(r => $"{r.Key}={r.Value}"))}, {trainSeconds:F1} s); rolling MASE {forecaster.RollingMase:F3}, coverage {forecaster.IntervalCoverage:P1}"));
         return 0;
     }
 

@@ -68,6 +68,11 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         Process(_history.Flush());
+        if (_history.LonePoint is { } lone)
+        {
+            return LonePointForecast(lone.Timestamp, lone.Value, steps);
+        }
+
         if (_history.Count == 0)
         {
             throw new InvalidOperationException("no observations yet: Observe at least one point before Predict");
@@ -80,6 +85,18 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         }
 
         return ForecastComposer.Compose(_history, _features, _anchors, _current, steps, _options.Events ?? EventCalendar.Empty);
+    }
+
+    /// <summary>
+    /// One point tells neither the step nor the noise: a flat forecast, ±50% as the interval, on a provisional
+    /// one-minute grid that is not committed (the second point decides the real step).
+    /// </summary>
+    private static DemandForecast LonePointForecast(DateTimeOffset timestamp, double value, int steps)
+    {
+        var spread = Math.Abs(value) * 0.5;
+        double Quantile(int j, double level) => value + (spread * (level - 0.5) / 0.4);
+        return new DemandForecast(timestamp, TimeSpan.FromMinutes(1), Enumerable.Repeat(value, steps).ToArray(),
+            Enumerable.Repeat(Quantile(0, 0.1), steps).ToArray(), Enumerable.Repeat(Quantile(0, 0.9), steps).ToArray(), Quantile, "single-point");
     }
 
     public bool Retrain(string reason = "manual")
@@ -204,7 +221,7 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
             return;
         }
 
-        var interval = Math.Max(1, (long)Math.Round(_options.RetrainInterval / _history.Step));
+        var interval = Math.Max(_options.MinPointsBetweenRetrains, (long)Math.Round(_options.RetrainInterval / _history.Step));
         var spacing = Math.Max(1, interval / 4);
         string? reason = null;
         if (CurrentModel is null)
@@ -260,6 +277,7 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         }
 
         CurrentModel = model;
+        _current = null; // Predict re-forecasts the anchors with the new model
         _lastTrainIndex = t;
         _maseAtTrain = RollingMase;
         _resolvedSinceTrain = 0;

@@ -21,8 +21,9 @@ internal sealed class ModelTrainer
 
     public TrainedDemandModel? Train(SeriesHistory history, FeatureBuilder features, IReadOnlyList<int> horizons, string reason, IReadOnlyDictionary<string, double> metrics)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var last = history.Count - 1;
-        var windowPoints = (long)Math.Ceiling(_options.TrainingWindow / history.Step);
+        var windowPoints = Math.Max((long)Math.Ceiling(_options.TrainingWindow / history.Step), _options.MinTrainingWindowPoints);
         var firstOrigin = Math.Max(features.FirstOrigin, last - windowPoints);
         var rows = new List<FeatureRow>(_options.MaxTrainingSamples);
         var candidates = (last - firstOrigin) * horizons.Count;
@@ -72,11 +73,12 @@ internal sealed class ModelTrainer
             NumberOfTrees = _options.NumberOfTrees,
             NumberOfLeaves = _options.NumberOfLeaves,
             MinimumExampleCountPerLeaf = 20,
-            LearningRate = 0.1,
+            LearningRate = 0.15,
             NumberOfThreads = 1, // the control plane shares its cores; determinism helps tests and rollbacks too
             Seed = _options.Seed,
         });
         var transformer = trainer.Fit(data);
+        var allMetrics = new Dictionary<string, double>(metrics) { ["train_seconds"] = clock.Elapsed.TotalSeconds };
         var info = new ModelInfo
         {
             Step = history.Step,
@@ -86,7 +88,7 @@ internal sealed class ModelTrainer
             TrainingRows = rows.Count,
             Series = _options.SeriesName,
             Reason = reason,
-            Metrics = metrics,
+            Metrics = allMetrics,
         };
         return new TrainedDemandModel(context, transformer, data.Schema, info);
     }

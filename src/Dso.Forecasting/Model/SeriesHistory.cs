@@ -72,8 +72,12 @@ internal sealed class SeriesHistory
         return Place(timestamp, value, weight);
     }
 
-    /// <summary>Forces step inference from whatever is buffered (Predict calls this with few points); one point assumes 1 minute.</summary>
-    public int Flush() => _unplaced.Count == 0 ? 0 : PlaceUnplaced();
+    /// <summary>Forces step inference from whatever is buffered (Predict calls this with few points); needs two points.</summary>
+    public int Flush() => _unplaced.Count < 2 ? 0 : PlaceUnplaced();
+
+    /// <summary>The only point seen so far, while a single one cannot tell the step.</summary>
+    public (DateTimeOffset Timestamp, double Value)? LonePoint =>
+        Count == 0 && _unplaced.Count == 1 ? (_unplaced[0].Timestamp, _unplaced[0].Value) : null;
 
     public double Mean(long from, long to)
     {
@@ -108,7 +112,7 @@ internal sealed class SeriesHistory
         {
             var deltas = _unplaced.Zip(_unplaced.Skip(1), (a, b) => b.Timestamp - a.Timestamp).Where(d => d > TimeSpan.Zero).ToList();
             // The smallest gap is the grid step: gaps in the data are multiples of it, never smaller.
-            Step = deltas.Count > 0 ? deltas.Min() : TimeSpan.FromMinutes(1);
+            Step = deltas.Min();
         }
 
         var added = 0;

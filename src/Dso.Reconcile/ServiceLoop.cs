@@ -25,6 +25,7 @@ public sealed class ServiceLoop
     private IScalingPlanner _planner;
     private bool _recovered;
     private double _lastDemand = double.NaN;
+    private volatile string? _retrainReason;
 
     public ServiceLoop(ServicePolicy policy, string policyVersion, ServiceLoopDependencies deps)
     {
@@ -36,6 +37,18 @@ public sealed class ServiceLoop
     }
 
     public ServicePolicy Policy { get; private set; }
+
+    /// <summary>The request-rate forecaster, for retraining jobs and the model registry.</summary>
+    public IDemandForecaster? Forecaster => _forecaster;
+
+    /// <summary>Registry version of the model in use, when the host tracks one.</summary>
+    public int? ModelVersion { get; set; }
+
+    /// <summary>
+    /// Asks for a retrain at the start of the next tick. Scheduled jobs call this instead of retraining directly
+    /// because the forecaster belongs to the tick's thread.
+    /// </summary>
+    public void RequestRetrain(string reason) => _retrainReason = reason;
 
     public string PolicyVersion { get; private set; }
 
@@ -90,7 +103,12 @@ public sealed class ServiceLoop
         var outcome = await ApplyAsync(decision, state, cancellationToken).ConfigureAwait(false);
         var hourly = Policy.Catalog.HourlyCost(outcome?.After ?? decision.Chosen);
         var projected = budget.SpentUsd + hourly * (decimal)Math.Max(0, (budget.End - now).TotalHours);
-        var result = new TickResult(decision, outcome, latency, budget.SpentUsd, projected);
+        var result = new TickResult(decision, outcome, latency, budget.SpentUsd, projected)
+        {
+            Accuracy = _forecaster is IRetrainableForecaster r
+                ? new ForecastAccuracy(r.RollingMase, r.IntervalCoverage, r.RetrainCount, r.LastRetrainReason, ModelVersion)
+                : null,
+        };
         _deps.Observer.OnTick(result);
         return result;
     }
@@ -122,6 +140,12 @@ public sealed class ServiceLoop
         }
 
         _lastDemand = demand;
+        if (_retrainReason is { } why && _forecaster is IRetrainableForecaster retrainable)
+        {
+            _retrainReason = null;
+            retrainable.Retrain(why);
+        }
+
         _forecaster?.Observe(reading.Timestamp, demand, excludeFromForecast ? AnomalyPolicy.AnomalousPointWeight : 1.0);
         var horizon = Math.Max(1, (int)Math.Round(AnomalyPolicy.ForecastHorizon / Policy.Tick));
         var forecast = _forecaster?.Predict(horizon);

@@ -18,7 +18,8 @@ internal sealed class LoopRegistry(
     IEnumerable<IMetricSourceFactory> sources,
     IDecisionLog log,
     TimeProvider time,
-    ILoopObserver observer)
+    ILoopObserver observer,
+    ForecastModels models)
 {
     private readonly ConcurrentDictionary<string, ServiceLoop> _loops = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ICloudProvider> _clouds = clouds.ToDictionary(c => c.Name, StringComparer.Ordinal);
@@ -63,7 +64,7 @@ internal sealed class LoopRegistry(
                 Strategy = Plugins.Strategies.Get(policy.Strategy.Name),
                 Time = time,
                 DetectorFactory = Plugins.DetectorFactory,
-                ForecasterFactory = Plugins.ForecasterFactory,
+                ForecasterFactory = models.FactoryFor(policy.Name, () => TryGet(policy.Name, out var l) ? l : null),
                 Observer = observer,
             });
         }

@@ -83,6 +83,16 @@ internal sealed partial class PolicyReloader(
             await scheduler.DeleteJob(key, ct);
             await scheduler.ScheduleJob(job, trigger, cancellationToken: ct);
             _scheduled.Add(key);
+
+            var retrainKey = new JobKey(service.Name, "retrain");
+            var retrainEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, (long)(options.Value.RetrainInterval.Ticks / clock.Speed)));
+            await scheduler.DeleteJob(retrainKey, ct);
+            await scheduler.ScheduleJob(
+                JobBuilder.Create<RetrainJob>().WithIdentity(retrainKey).UsingJobData(ReconcileJob.ServiceKey, service.Name).Build(),
+                TriggerBuilder.Create().WithIdentity(service.Name, "retrain").StartAt(DateTimeOffset.UtcNow + retrainEvery)
+                    .WithSimpleSchedule(s => s.WithInterval(retrainEvery).RepeatForever()).Build(),
+                cancellationToken: ct);
+            _scheduled.Add(retrainKey);
         }
     }
 

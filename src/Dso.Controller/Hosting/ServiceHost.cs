@@ -28,10 +28,12 @@ internal static class ServiceHost
         var dso = builder.Configuration.GetSection(DsoOptions.Section).Get<DsoOptions>() ?? new DsoOptions();
         var dataDirectory = Path.GetFullPath(dso.DataDirectory, builder.Environment.ContentRootPath);
         var policiesPath = Path.GetFullPath(dso.PoliciesPath, builder.Environment.ContentRootPath);
+        var modelsDirectory = Path.GetFullPath(dso.ModelsDirectory, builder.Environment.ContentRootPath);
         builder.Services.PostConfigure<DsoOptions>(o =>
         {
             o.DataDirectory = dataDirectory;
             o.PoliciesPath = policiesPath;
+            o.ModelsDirectory = modelsDirectory;
         });
         builder.WebHost.UseUrls(dso.Listen);
 
@@ -52,6 +54,7 @@ internal static class ServiceHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookAlertObserver>());
         builder.Services.AddSingleton<ILoopObserver>(sp => new CompositeLoopObserver(
             [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>()]));
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ForecastModels>(sp, modelsDirectory));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PolicyReloader>(sp, sp.GetRequiredService<ServiceClock>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());

@@ -52,7 +52,7 @@ public sealed class ProcessRestartTests : IDisposable
             ArgumentList =
             {
                 $"--Dso:DataDirectory={DataDirectory}", $"--Dso:PoliciesPath={policies}", $"--Dso:Listen=http://127.0.0.1:{port}",
-                "--Dso:ClockSpeed=900", "--Logging:LogLevel:Default=Warning",
+                "--Dso:ClockSpeed=900", "--Logging:LogLevel:Default=Warning", $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

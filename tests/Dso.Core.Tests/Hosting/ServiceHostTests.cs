@@ -29,6 +29,7 @@ public sealed class ServiceHostTests : IAsyncLifetime
             "--Dso:Listen=http://127.0.0.1:0",
             "--Dso:ClockSpeed=600",
             "--Dso:PolicyReloadInterval=00:00:00.2",
+            $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}",
         ]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -160,6 +160,9 @@ public sealed class ServiceLoop
             ScaleUpNow = scaleUpNow,
             HoldScaleIn = holdScaleIn,
             Budget = budget,
+            DemandClass = forecast is not null && _forecaster is IRetrainableForecaster classifier
+                ? classifier.ClassifyScenarios(forecast).FirstOrDefault()?.Scenario
+                : null,
         };
         var plan = PlanGuard.Enforce(_planner.Plan(context), Policy, context);
         return new ScalingDecision
@@ -170,7 +173,7 @@ public sealed class ServiceLoop
             PolicyVersion = PolicyVersion,
             Kpis = reading.Values,
             Anomalies = anomalies,
-            Forecast = plan.Forecast,
+            Forecast = plan.Forecast ?? Summarize(forecast, context.DemandClass),
             Before = state.Fleet,
             Chosen = plan.Target,
             ChosenHourlyCost = Policy.Catalog.HourlyCost(plan.Target),
@@ -285,6 +288,16 @@ public sealed class ServiceLoop
             ?? (new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1), Policy.Budget.MonthlyUsd);
         return new BudgetWindow(start, end, budget, _deps.BilledSpendUsd?.Invoke() ?? _ledger.SpentSince(start), Policy.Budget.Enforcement == BudgetEnforcement.Hard);
     }
+
+    private static ForecastSummary? Summarize(DemandForecast? forecast, DemandScenario? demandClass) =>
+        forecast is null ? null : new ForecastSummary(
+            forecast.Model,
+            forecast.Steps,
+            forecast.P50.Max(),
+            forecast.P90.Max(),
+            0.9,
+            forecast.P90.Max(),
+            demandClass?.ToString().ToLowerInvariant() ?? "unknown");
 
     private BudgetStatus Status(BudgetWindow budget, Fleet chosen, DateTimeOffset now) => new(
         budget.BudgetUsd,

@@ -10,10 +10,11 @@ namespace Dso.Controller.Hosting;
 /// </summary>
 internal sealed partial class ForecastModels(string modelsDirectory, ILogger<ForecastModels> logger)
 {
-    public Func<IDemandForecaster> FactoryFor(string service, Func<ServiceLoop?> loop) => () =>
+    /// <summary>The forecaster factory for a service; the calendar is loaded by the caller so a bad file rejects the policy.</summary>
+    public Func<IDemandForecaster> FactoryFor(string service, EventCalendar events, Func<ServiceLoop?> loop) => () =>
     {
         var registry = new ModelRegistry(modelsDirectory, service);
-        var forecaster = DemandForecasters.CreateRetrainable();
+        var forecaster = DemandForecasters.CreateRetrainable(new ForecasterOptions { Events = events });
         try
         {
             if (registry.Active is { } active)

@@ -97,7 +97,7 @@ internal sealed partial class PolicyReloader(
     }
 
     private static bool HasPolicyFiles(string path) =>
-        File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFiles(path).Any(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)));
+        File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFiles(path).Any(f => (f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)) && !PolicyLoader.IsEventCalendar(f)));
 
     private static string Fingerprint(string path)
     {

@@ -30,6 +30,7 @@ internal static class ServicePolicyReader
         var metrics = ReadMetrics(r, vocabulary);
         var strategy = ReadStrategy(r, vocabulary);
         var anomalyActions = ReadAnomalyActions(r);
+        var eventsFile = ReadEventsFile(r, origin);
         r.RejectUnknownKeys();
 
         if (ErrorCount(r) > errorsBefore || slo is null || catalog is null || budget is null || metrics is null || strategy is null)
@@ -53,6 +54,7 @@ internal static class ServicePolicyReader
             Metrics = metrics,
             Strategy = strategy,
             AnomalyActions = anomalyActions,
+            EventsFile = eventsFile,
             Origin = origin,
         };
     }
@@ -263,6 +265,26 @@ internal static class ServicePolicyReader
         }
 
         return result;
+    }
+
+    private static string? ReadEventsFile(MappingReader r, string origin)
+    {
+        var text = r.String("events_file");
+        if (text is null)
+        {
+            return null;
+        }
+
+        var file = origin[..origin.LastIndexOf(':', origin.LastIndexOf(':') - 1)];
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
+        var path = Path.GetFullPath(text, folder);
+        if (!File.Exists(path))
+        {
+            r.Error(r.Raw("events_file")!, "events_file", $"no such file '{text}' (looked in {folder})");
+            return null;
+        }
+
+        return path;
     }
 
     private static Dictionary<string, string> ReadStringMap(MappingReader r, string key)

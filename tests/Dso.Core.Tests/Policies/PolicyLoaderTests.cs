@@ -146,4 +146,25 @@ public sealed class PolicyLoaderTests
 
         Assert.NotEmpty(new PolicyLoader().Load(Path.Combine(root, "policies")).Services);
     }
+
+    [Fact]
+    public void Load_EventsFile_ResolvedNextToThePolicyOrReported()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dso-events-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "campaigns.events.yaml"), "events: []\n");
+            File.WriteAllText(Path.Combine(dir, "shop.yaml"), Valid.Replace("    tick: 30s", "    tick: 30s\n    events_file: campaigns.events.yaml"));
+            Assert.Equal(Path.Combine(dir, "campaigns.events.yaml"), new PolicyLoader().Load(dir).Services[0].EventsFile);
+
+            File.WriteAllText(Path.Combine(dir, "shop.yaml"), Valid.Replace("    tick: 30s", "    tick: 30s\n    events_file: missing.yaml"));
+            var error = Assert.Single(Assert.Throws<PolicyLoadException>(() => new PolicyLoader().Load(dir)).Errors);
+            Assert.Contains("no such file 'missing.yaml'", error.Problem);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

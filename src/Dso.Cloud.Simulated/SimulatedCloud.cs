@@ -33,12 +33,14 @@ public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) 
                 return group;
             }
 
-            var past = time.GetUtcNow() - settings.BootDelay - TimeSpan.FromSeconds(1);
+            // Like the evaluator's cloud: the initial fleet was launched long before and is serving at the start.
+            var now = time.GetUtcNow();
+            var launched = now - (10 * settings.BootDelay) - TimeSpan.FromSeconds(1);
             foreach (var (type, count) in settings.InitialFleet.Counts)
             {
                 for (var i = 0; i < count; i++)
                 {
-                    group.Instances.Add(new SimulatedInstance(type, past, past));
+                    group.Instances.Add(new SimulatedInstance(type, launched, now - TimeSpan.FromSeconds(1)));
                 }
             }
 

@@ -7,6 +7,7 @@ root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(DetectCommand.Create());
 root.Subcommands.Add(ForecastCommand.Create());
+root.Subcommands.Add(ModelsCommand.Create());
 root.TreatUnmatchedTokensAsErrors = false;
 root.SetAction(async (parse, ct) =>
 {

@@ -21,9 +21,11 @@ public sealed class ServiceLoop
     private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
     private readonly IDemandForecaster? _forecaster;
     private readonly BudgetLedger _ledger = new();
+    private readonly ZeroTrafficGuard _zeroTraffic = new(ZeroTrafficGuard.DefaultLookBack);
     private IScalingPlanner _planner;
     private bool _recovered;
     private double _lastDemand = double.NaN;
+    private volatile string? _retrainReason;
 
     public ServiceLoop(ServicePolicy policy, string policyVersion, ServiceLoopDependencies deps)
     {
@@ -35,6 +37,18 @@ public sealed class ServiceLoop
     }
 
     public ServicePolicy Policy { get; private set; }
+
+    /// <summary>The request-rate forecaster, for retraining jobs and the model registry.</summary>
+    public IDemandForecaster? Forecaster => _forecaster;
+
+    /// <summary>Registry version of the model in use, when the host tracks one.</summary>
+    public int? ModelVersion { get; set; }
+
+    /// <summary>
+    /// Asks for a retrain at the start of the next tick. Scheduled jobs call this instead of retraining directly
+    /// because the forecaster belongs to the tick's thread.
+    /// </summary>
+    public void RequestRetrain(string reason) => _retrainReason = reason;
 
     public string PolicyVersion { get; private set; }
 
@@ -64,16 +78,37 @@ public sealed class ServiceLoop
         _ledger.Accrue(now, Policy.Catalog.HourlyCost(state.Fleet));
         var budget = BudgetWindowAt(now);
         var reading = await ReadSafelyAsync(now, cancellationToken).ConfigureAwait(false);
-        var decision = reading.TryGet(KpiNames.RequestRate, out var demand) && reading.Health != SourceHealth.Down
-            ? Decide(now, reading, demand, state, budget)
-            : Hold(now, reading, state, budget);
+        ScalingDecision decision;
+        if (!reading.TryGet(KpiNames.RequestRate, out var demand) || reading.Health == SourceHealth.Down)
+        {
+            decision = Hold(now, reading, state, budget);
+        }
+        else if (_zeroTraffic.LooksLikeOutage(reading.Timestamp, demand))
+        {
+            decision = Hold(now, reading with { Problem = "request rate fell to exactly zero after recent traffic; treated as a metrics outage" }, state, budget);
+        }
+        else
+        {
+            decision = Decide(now, reading, demand, state, budget);
+        }
 
         await _deps.Log.AppendAsync(decision, cancellationToken).ConfigureAwait(false);
+        foreach (var anomaly in decision.Anomalies)
+        {
+            await _deps.Log.AppendEventAsync(Policy.Name, reading.Timestamp, "anomaly",
+                $"{anomaly.Kpi}={anomaly.Value:0.###} score {anomaly.Score:0.000} ({anomaly.Kind}) -> {anomaly.Action}", cancellationToken).ConfigureAwait(false);
+        }
+
         var latency = Stopwatch.GetElapsedTime(started);
         var outcome = await ApplyAsync(decision, state, cancellationToken).ConfigureAwait(false);
         var hourly = Policy.Catalog.HourlyCost(outcome?.After ?? decision.Chosen);
         var projected = budget.SpentUsd + hourly * (decimal)Math.Max(0, (budget.End - now).TotalHours);
-        var result = new TickResult(decision, outcome, latency, budget.SpentUsd, projected);
+        var result = new TickResult(decision, outcome, latency, budget.SpentUsd, projected)
+        {
+            Accuracy = _forecaster is IRetrainableForecaster r
+                ? new ForecastAccuracy(r.RollingMase, r.IntervalCoverage, r.RetrainCount, r.LastRetrainReason, ModelVersion)
+                : null,
+        };
         _deps.Observer.OnTick(result);
         return result;
     }
@@ -97,14 +132,20 @@ public sealed class ServiceLoop
                 continue;
             }
 
-            var action = AnomalyPolicy.ActionFor(Policy, kpi, value, kpi == KpiNames.RequestRate ? _lastDemand : double.NaN);
+            var action = AnomalyPolicy.ActionFor(Policy, kpi, result.Value.Kind, value, kpi == KpiNames.RequestRate ? _lastDemand : double.NaN);
             scaleUpNow |= action == AnomalyAction.ScaleUpNow;
             holdScaleIn |= action is AnomalyAction.HoldScaleIn or AnomalyAction.ScaleUpNow;
             excludeFromForecast |= kpi == KpiNames.RequestRate && action is AnomalyAction.ExcludeFromForecast or AnomalyAction.HoldScaleIn;
-            anomalies.Add(new AnomalyEvent(kpi, value, result.Value.Score, AnomalyPolicy.Describe(action)));
+            anomalies.Add(new AnomalyEvent(kpi, value, result.Value.Score, AnomalyPolicy.Describe(action)) { Kind = result.Value.Kind.ToString() });
         }
 
         _lastDemand = demand;
+        if (_retrainReason is { } why && _forecaster is IRetrainableForecaster retrainable)
+        {
+            _retrainReason = null;
+            retrainable.Retrain(why);
+        }
+
         _forecaster?.Observe(reading.Timestamp, demand, excludeFromForecast ? AnomalyPolicy.AnomalousPointWeight : 1.0);
         var horizon = Math.Max(1, (int)Math.Round(AnomalyPolicy.ForecastHorizon / Policy.Tick));
         var forecast = _forecaster?.Predict(horizon);
@@ -119,6 +160,9 @@ public sealed class ServiceLoop
             ScaleUpNow = scaleUpNow,
             HoldScaleIn = holdScaleIn,
             Budget = budget,
+            DemandClass = forecast is not null && _forecaster is IRetrainableForecaster classifier
+                ? classifier.ClassifyScenarios(forecast).FirstOrDefault()?.Scenario
+                : null,
         };
         var plan = PlanGuard.Enforce(_planner.Plan(context), Policy, context);
         return new ScalingDecision
@@ -129,7 +173,7 @@ public sealed class ServiceLoop
             PolicyVersion = PolicyVersion,
             Kpis = reading.Values,
             Anomalies = anomalies,
-            Forecast = plan.Forecast,
+            Forecast = plan.Forecast ?? Summarize(forecast, context.DemandClass),
             Before = state.Fleet,
             Chosen = plan.Target,
             ChosenHourlyCost = Policy.Catalog.HourlyCost(plan.Target),
@@ -144,7 +188,7 @@ public sealed class ServiceLoop
     private ScalingDecision Hold(DateTimeOffset now, KpiReading reading, FleetState state, BudgetWindow budget)
     {
         var chosen = state.Fleet;
-        var reason = $"metric source '{Policy.Metrics.Source}' gave no request rate ({reading.Problem ?? reading.Health.ToString()}): holding the fleet";
+        var reason = $"no usable request rate from '{Policy.Metrics.Source}' ({reading.Problem ?? reading.Health.ToString()}): holding the fleet";
         if (Policy.Metrics.FallbackInstances is { } fallback && fallback > state.Fleet.Total)
         {
             var type = FleetMath.SmallestBestValue(Policy.Catalog);
@@ -242,8 +286,18 @@ public sealed class ServiceLoop
     {
         var (start, end, budget) = _deps.BudgetPeriod?.Invoke(now, Policy.Budget.MonthlyUsd)
             ?? (new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1), Policy.Budget.MonthlyUsd);
-        return new BudgetWindow(start, end, budget, _ledger.SpentSince(start), Policy.Budget.Enforcement == BudgetEnforcement.Hard);
+        return new BudgetWindow(start, end, budget, _deps.BilledSpendUsd?.Invoke() ?? _ledger.SpentSince(start), Policy.Budget.Enforcement == BudgetEnforcement.Hard);
     }
+
+    private static ForecastSummary? Summarize(DemandForecast? forecast, DemandScenario? demandClass) =>
+        forecast is null ? null : new ForecastSummary(
+            forecast.Model,
+            forecast.Steps,
+            forecast.P50.Max(),
+            forecast.P90.Max(),
+            0.9,
+            forecast.P90.Max(),
+            demandClass?.ToString().ToLowerInvariant() ?? "unknown");
 
     private BudgetStatus Status(BudgetWindow budget, Fleet chosen, DateTimeOffset now) => new(
         budget.BudgetUsd,

@@ -10,6 +10,7 @@ public sealed class DsoOptions
     public const string DefaultPoliciesPath = "policies";
     public const string DefaultListen = "http://127.0.0.1:5080";
     public const double DefaultClockSpeed = 1;
+    public const string DefaultModelsDirectory = "models";
 
     /// <summary>Where the decision log, series snapshots and the simulated cloud's state live.</summary>
     [Required]
@@ -33,4 +34,12 @@ public sealed class DsoOptions
 
     [Range(1, 5000)]
     public int DecisionPageSize { get; set; } = 100;
+
+    /// <summary>The forecast model registry (one folder per service).</summary>
+    [Required]
+    public string ModelsDirectory { get; set; } = DefaultModelsDirectory;
+
+    /// <summary>Scheduled retraining interval, in service time; drift triggers retraining in between.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
+    public TimeSpan RetrainInterval { get; set; } = TimeSpan.FromHours(6);
 }

@@ -3,6 +3,7 @@ using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Composition;
+using Dso.Forecasting;
 using Dso.Ingestion;
 using Dso.Policies.Model;
 using Dso.Reconcile;
@@ -18,7 +19,8 @@ internal sealed class LoopRegistry(
     IEnumerable<IMetricSourceFactory> sources,
     IDecisionLog log,
     TimeProvider time,
-    ILoopObserver observer)
+    ILoopObserver observer,
+    ForecastModels models)
 {
     private readonly ConcurrentDictionary<string, ServiceLoop> _loops = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ICloudProvider> _clouds = clouds.ToDictionary(c => c.Name, StringComparer.Ordinal);
@@ -55,6 +57,7 @@ internal sealed class LoopRegistry(
             }
 
             var source = sourceFactory.Create(policy.Name, policy.Metrics.Options, policy.Metrics.Queries);
+            var events = LoadEvents(policy);
             built[policy.Name] = () => new ServiceLoop(policy, set.Version, new ServiceLoopDependencies
             {
                 Source = source,
@@ -63,7 +66,7 @@ internal sealed class LoopRegistry(
                 Strategy = Plugins.Strategies.Get(policy.Strategy.Name),
                 Time = time,
                 DetectorFactory = Plugins.DetectorFactory,
-                ForecasterFactory = Plugins.ForecasterFactory,
+                ForecasterFactory = models.FactoryFor(policy.Name, events, () => TryGet(policy.Name, out var l) ? l : null),
                 Observer = observer,
             });
         }
@@ -86,5 +89,17 @@ internal sealed class LoopRegistry(
         }
 
         Current = set;
+    }
+
+    private static EventCalendar LoadEvents(ServicePolicy policy)
+    {
+        try
+        {
+            return policy.EventsFile is null ? EventCalendar.Empty : EventCalendarLoader.Load(policy.EventsFile);
+        }
+        catch (EventCalendarException ex)
+        {
+            throw new InvalidOperationException($"{policy.Origin}: service '{policy.Name}': events_file: {ex.Message}", ex);
+        }
     }
 }

@@ -83,11 +83,21 @@ internal sealed partial class PolicyReloader(
             await scheduler.DeleteJob(key, ct);
             await scheduler.ScheduleJob(job, trigger, cancellationToken: ct);
             _scheduled.Add(key);
+
+            var retrainKey = new JobKey(service.Name, "retrain");
+            var retrainEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, (long)(options.Value.RetrainInterval.Ticks / clock.Speed)));
+            await scheduler.DeleteJob(retrainKey, ct);
+            await scheduler.ScheduleJob(
+                JobBuilder.Create<RetrainJob>().WithIdentity(retrainKey).UsingJobData(ReconcileJob.ServiceKey, service.Name).Build(),
+                TriggerBuilder.Create().WithIdentity(service.Name, "retrain").StartAt(DateTimeOffset.UtcNow + retrainEvery)
+                    .WithSimpleSchedule(s => s.WithInterval(retrainEvery).RepeatForever()).Build(),
+                cancellationToken: ct);
+            _scheduled.Add(retrainKey);
         }
     }
 
     private static bool HasPolicyFiles(string path) =>
-        File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFiles(path).Any(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)));
+        File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFiles(path).Any(f => (f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)) && !PolicyLoader.IsEventCalendar(f)));
 
     private static string Fingerprint(string path)
     {

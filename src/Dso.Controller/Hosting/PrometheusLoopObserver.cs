@@ -18,8 +18,19 @@ internal sealed class PrometheusLoopObserver : ILoopObserver
     private static readonly Gauge Projected = Metrics.CreateGauge("dso_budget_projected_usd", "Projected spend at the end of the budget period.", "service");
     private static readonly Gauge Demand = Metrics.CreateGauge("dso_observed_demand_rps", "Request rate observed in the latest interval.", "service");
 
+    private static readonly Gauge Mase = Metrics.CreateGauge("dso_forecast_rolling_mase", "Rolling MASE of the request-rate forecast at the full horizon.", "service");
+    private static readonly Gauge Coverage = Metrics.CreateGauge("dso_forecast_interval_coverage", "Rolling share of actuals inside the forecast's p10-p90 interval.", "service");
+    private static readonly Gauge Retrains = Metrics.CreateGauge("dso_forecast_retrains", "Forecast model trainings since start.", "service");
+
     public void OnTick(TickResult result)
     {
+        if (result.Accuracy is { } accuracy)
+        {
+            Mase.WithLabels(result.Decision.Service).Set(accuracy.RollingMase);
+            Coverage.WithLabels(result.Decision.Service).Set(accuracy.IntervalCoverage);
+            Retrains.WithLabels(result.Decision.Service).Set(accuracy.RetrainCount);
+        }
+
         var d = result.Decision;
         Ticks.WithLabels(d.Service).Inc();
         if (d.IsChange)

@@ -1,6 +1,7 @@
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
 using Dso.Cloud.Simulated;
+using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
 using Dso.Controller.Web;
 using Dso.DecisionLog;
@@ -27,10 +28,12 @@ internal static class ServiceHost
         var dso = builder.Configuration.GetSection(DsoOptions.Section).Get<DsoOptions>() ?? new DsoOptions();
         var dataDirectory = Path.GetFullPath(dso.DataDirectory, builder.Environment.ContentRootPath);
         var policiesPath = Path.GetFullPath(dso.PoliciesPath, builder.Environment.ContentRootPath);
+        var modelsDirectory = Path.GetFullPath(dso.ModelsDirectory, builder.Environment.ContentRootPath);
         builder.Services.PostConfigure<DsoOptions>(o =>
         {
             o.DataDirectory = dataDirectory;
             o.PoliciesPath = policiesPath;
+            o.ModelsDirectory = modelsDirectory;
         });
         builder.WebHost.UseUrls(dso.Listen);
 
@@ -45,7 +48,14 @@ internal static class ServiceHost
             service => sp.GetRequiredService<LoopRegistry>().TryGet(service, out var loop) ? loop.Policy.ScaleGroup : service));
         builder.Services.AddSingleton<IMetricSourceFactory, TraceSourceFactory>();
         builder.Services.AddDsoIngestion(builder.Configuration, dataDirectory);
-        builder.Services.AddSingleton<ILoopObserver, PrometheusLoopObserver>();
+        builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection(AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient();
+        builder.Services.AddSingleton<PrometheusLoopObserver>();
+        builder.Services.AddSingleton<WebhookAlertObserver>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookAlertObserver>());
+        builder.Services.AddSingleton<ILoopObserver>(sp => new CompositeLoopObserver(
+            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>()]));
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ForecastModels>(sp, modelsDirectory));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PolicyReloader>(sp, sp.GetRequiredService<ServiceClock>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());

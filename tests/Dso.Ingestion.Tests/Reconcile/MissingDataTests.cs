@@ -31,7 +31,7 @@ public sealed class MissingDataTests
         Assert.True(gap.Decision.Held);
         Assert.Equal(gap.Decision.Before, gap.Decision.Chosen);
         Assert.Equal(before.Decision.Chosen.Total, gap.Decision.Chosen.Total);
-        Assert.Contains("gave no request rate", gap.Decision.Reason, StringComparison.Ordinal);
+        Assert.Contains("holding the fleet", gap.Decision.Reason, StringComparison.Ordinal);
         Assert.Contains("no samples pushed for 'shop'", gap.Decision.Reason, StringComparison.Ordinal);
         Assert.False(after.Decision.Held);
         Assert.Equal(before.Decision.Chosen.Total, after.Decision.Chosen.Total);

@@ -48,7 +48,7 @@ public sealed class PushIngestor(SeriesStore store, PushLimits limits, TimeProvi
         var accepted = 0;
         foreach (var sample in batch.Samples)
         {
-            if (Check(schema, sample, latestMs, oldestMs) is { } problem)
+            if (Check(sample, latestMs, oldestMs) is { } problem)
             {
                 batch.Reject(sample.Index, problem.Field, problem.Message);
                 continue;
@@ -72,7 +72,7 @@ public sealed class PushIngestor(SeriesStore store, PushLimits limits, TimeProvi
         return new PushResult(batch.Rejected == 0 ? PushOutcome.Accepted : PushOutcome.PartiallyRejected, accepted, batch.Rejected, problems);
     }
 
-    private (string Field, string Message)? Check(PushSchema schema, PendingSample sample, long latestMs, long oldestMs)
+    private (string Field, string Message)? Check(PendingSample sample, long latestMs, long oldestMs)
     {
         if (!double.IsFinite(sample.Value))
         {

@@ -12,7 +12,10 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
     internal TestExporter Exporter { get; } = new();
 
-    internal PrometheusServer Server { get; private set; } = null!;
+    private PrometheusServer? _server;
+
+    internal PrometheusServer Server => _server
+        ?? throw new InvalidOperationException($"{PrometheusServer.Binary} is missing; with CI=true the Prometheus tests must run, so install it (apt-get install -y prometheus)");
 
     internal TestHost? Host { get; private set; }
 
@@ -25,7 +28,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
         }
 
         var hostPort = FreePort.Next();
-        Server = new PrometheusServer(("app", Exporter.Port), ("dso", hostPort));
+        _server = new PrometheusServer(("app", Exporter.Port), ("dso", hostPort));
         await Server.StartAsync();
         var policies = Path.Combine(_dir, "policies");
         Directory.CreateDirectory(policies);
@@ -42,7 +45,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
             await Host.DisposeAsync();
         }
 
-        Server?.Dispose();
+        _server?.Dispose();
         Exporter.Dispose();
         Directory.Delete(_dir, recursive: true);
     }

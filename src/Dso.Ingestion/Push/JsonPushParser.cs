@@ -53,7 +53,7 @@ internal static class JsonPushParser
         }
         catch (JsonException ex)
         {
-            batch.Samples.Clear();
+            batch.ClearSamples();
             batch.Fail($"malformed JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message.Split(" LineNumber", 2)[0]}");
         }
     }

@@ -1,12 +1,18 @@
+using System.Buffers;
+
 namespace Dso.Ingestion.Push;
 
 /// <summary>
 /// What a parser produced from one payload: the samples it could read and the ones it could not. Only the
-/// first few problems are kept in full; the rest are counted.
+/// first few problems are kept in full; the rest are counted. The sample buffer is pooled: a busy push endpoint
+/// would otherwise allocate a large-object-heap array per batch and spend its time in gen-2 collections.
 /// </summary>
-internal sealed class PushBatch(int maxSamples, int maxReportedProblems)
+internal sealed class PushBatch(int maxSamples, int maxReportedProblems) : IDisposable
 {
-    public List<PendingSample> Samples { get; } = new(Math.Min(maxSamples, 4096));
+    private PendingSample[] _samples = ArrayPool<PendingSample>.Shared.Rent(Math.Min(maxSamples, 1024));
+    private int _count;
+
+    public ReadOnlySpan<PendingSample> Samples => _samples.AsSpan(0, _count);
 
     public List<PushProblem> Problems { get; } = [];
 
@@ -17,7 +23,7 @@ internal sealed class PushBatch(int maxSamples, int maxReportedProblems)
 
     public bool TooLarge { get; private set; }
 
-    public int Seen => Samples.Count + Rejected;
+    public int Seen => _count + Rejected;
 
     /// <summary>Counts a sample; false once the batch is over the limit, so parsers stop early instead of reading a huge body.</summary>
     public bool Admit()
@@ -32,7 +38,20 @@ internal sealed class PushBatch(int maxSamples, int maxReportedProblems)
         return false;
     }
 
-    public void Add(int index, string kpi, long timeMs, double value) => Samples.Add(new PendingSample(index, kpi, timeMs, value));
+    public void Add(int index, string kpi, long timeMs, double value)
+    {
+        if (_count == _samples.Length)
+        {
+            var larger = ArrayPool<PendingSample>.Shared.Rent(_samples.Length * 2);
+            Samples.CopyTo(larger);
+            ArrayPool<PendingSample>.Shared.Return(_samples, clearArray: true);
+            _samples = larger;
+        }
+
+        _samples[_count++] = new PendingSample(index, kpi, timeMs, value);
+    }
+
+    public void ClearSamples() => _count = 0;
 
     public void Reject(int index, string field, string message)
     {
@@ -44,4 +63,12 @@ internal sealed class PushBatch(int maxSamples, int maxReportedProblems)
     }
 
     public void Fail(string error) => Error = error;
+
+    public void Dispose()
+    {
+        // Cleared so pooled arrays do not keep KPI strings alive.
+        ArrayPool<PendingSample>.Shared.Return(_samples, clearArray: true);
+        _samples = [];
+        _count = 0;
+    }
 }

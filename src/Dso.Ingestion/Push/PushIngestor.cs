@@ -23,7 +23,7 @@ public sealed class PushIngestor(SeriesStore store, PushLimits limits, TimeProvi
         }
 
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var batch = new PushBatch(limits.MaxSamplesPerBatch, limits.MaxReportedProblems);
+        using var batch = new PushBatch(limits.MaxSamplesPerBatch, limits.MaxReportedProblems);
         if (json)
         {
             JsonPushParser.Parse(body, schema, nowMs, batch);

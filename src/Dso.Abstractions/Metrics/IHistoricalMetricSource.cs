@@ -7,6 +7,9 @@ namespace Dso.Abstractions.Metrics;
 /// </summary>
 public interface IHistoricalMetricSource
 {
+    /// <summary>How far back a cold loop should ask (the policy's <c>metrics.options.backfill</c>, a day by default).</summary>
+    TimeSpan BackfillWindow { get; }
+
     /// <summary>
     /// KPI readings at each <paramref name="step"/> in [<paramref name="from"/>, <paramref name="to"/>], oldest first.
     /// Steps with no data are left out (never zero-filled); a step with only some KPIs is <see cref="SourceHealth.Degraded"/>.

@@ -39,6 +39,8 @@ public sealed class PrometheusMetricSource : IMetricSource, IHistoricalMetricSou
 
     public PrometheusSourceOptions Options { get; }
 
+    public TimeSpan BackfillWindow => Options.Backfill;
+
     public async Task<KpiReading> ReadAsync(string service, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var results = await Task.WhenAll(_queries.Select(q => ReadKpiAsync(q.Key, q.Value, cancellationToken))).ConfigureAwait(false);

@@ -8,14 +8,19 @@ namespace Dso.Ingestion.Push;
 /// Feeds a loop from what clients pushed: the newest value of each KPI, if it is recent. A KPI that stopped
 /// arriving is stale, not zero; with nothing recent at all the source is Down and the loop holds.
 /// </summary>
-public sealed class PushMetricSource(ISeriesStore store, IReadOnlyCollection<string> declaredKpis, TimeSpan staleAfter) : IMetricSource, IHistoricalMetricSource
+public sealed class PushMetricSource(ISeriesStore store, IReadOnlyCollection<string> declaredKpis, TimeSpan staleAfter, TimeSpan? backfillWindow = null)
+    : IMetricSource, IHistoricalMetricSource
 {
     public const string SourceName = "push";
     public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan DefaultBackfillWindow = TimeSpan.FromHours(24);
 
     public string Name => SourceName;
 
     public TimeSpan StaleAfter => staleAfter;
+
+    /// <summary>What the store restored from its snapshot (and what arrived since) covers at most this far back at full use.</summary>
+    public TimeSpan BackfillWindow { get; } = backfillWindow ?? DefaultBackfillWindow;
 
     public Task<KpiReading> ReadAsync(string service, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -26,8 +26,8 @@ internal sealed class PrometheusClient(HttpClient http, PrometheusSourceOptions 
             {
                 using var response = await state.http.GetAsync(state.uri, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
                 var body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity
-                    && body.StartsWith('{'))
+                if (response.StatusCode == HttpStatusCode.OK
+                    || (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity && body.StartsWith('{')))
                 {
                     // 400/422 carry Prometheus' own error envelope (bad PromQL, execution errors): read it for the message.
                     return PrometheusResponseReader.Read(body, state.query);

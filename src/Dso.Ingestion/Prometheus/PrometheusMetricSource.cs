@@ -9,6 +9,8 @@ namespace Dso.Ingestion.Prometheus;
 /// Runs the policy's PromQL per KPI against the Prometheus HTTP API. Each query must yield one number; a query
 /// that fails, returns nothing, several series or NaN leaves its KPI out and says so. If Prometheus cannot be
 /// reached the reading is Down with the reason: an outage must never read as zero demand.
+/// Instant queries run at Prometheus' own "now" rather than the loop's: Prometheus holds real-time data, and a
+/// loop on an accelerated clock (or one a little behind) should still see the latest values.
 /// </summary>
 public sealed class PrometheusMetricSource : IMetricSource, IHistoricalMetricSource
 {

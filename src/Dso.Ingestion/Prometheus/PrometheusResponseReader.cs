@@ -12,6 +12,20 @@ internal static class PrometheusResponseReader
 {
     public static IReadOnlyList<PrometheusSeries> Read(string json, string query)
     {
+        try
+        {
+            return ReadEnvelope(json, query);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+        {
+            // Usually the URL points at something that is not Prometheus (a proxy's HTML page, another API).
+            var start = json.Length > 60 ? json[..60] + "..." : json;
+            throw new PrometheusQueryException($"query '{query}': the answer is not a Prometheus API response ({ex.GetType().Name}): {start}", isTransient: false);
+        }
+    }
+
+    private static IReadOnlyList<PrometheusSeries> ReadEnvelope(string json, string query)
+    {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         if (root.GetProperty("status").GetString() != "success")

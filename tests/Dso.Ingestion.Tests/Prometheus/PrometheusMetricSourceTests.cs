@@ -115,6 +115,19 @@ public sealed class PrometheusMetricSourceTests
     }
 
     [Fact]
+    public async Task ReadAsync_UrlIsNotPrometheus_DownNamingTheAnswer()
+    {
+        var (source, handler) = Create((_, _) => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<html>proxy login</html>") });
+
+        var reading = await source.ReadAsync("shop", Now, CancellationToken.None);
+
+        Assert.Equal(SourceHealth.Down, reading.Health);
+        Assert.Contains("not a Prometheus API response", reading.Problem, StringComparison.Ordinal);
+        Assert.Contains("<html>proxy login", reading.Problem, StringComparison.Ordinal);
+        Assert.Equal(2, handler.Calls);
+    }
+
+    [Fact]
     public async Task ReadAsync_NoQueryHasData_Down()
     {
         var (source, _) = Create((_, _) => StubHttpHandler.Json(StubHttpHandler.Vector()));

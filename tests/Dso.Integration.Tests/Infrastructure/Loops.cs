@@ -60,6 +60,9 @@ internal static class Loops
     public static Task WarmUpAsync(PrometheusServer server) =>
         Eventually.WaitAsync(() => server.QueryAsync(RateQuery), v => v is > 47.5, TimeSpan.FromSeconds(30));
 
+    /// <summary>What target tracking at 70% of 10 rps per instance must choose for a rate: 50 rps gives 8.</summary>
+    public static int ExpectedInstances(double rps) => Math.Max(1, (int)Math.Ceiling((rps / 7.0) - 1e-9));
+
     public static ServicePolicy Parse(string yaml) => new PolicyLoader().Parse([("test.yaml", yaml)]).Services[0];
 
     public static (ServiceLoop Loop, InMemoryDecisionLog Log) Create(ServicePolicy policy, IMetricSource source)

@@ -4,12 +4,13 @@ namespace Dso.Ingestion.Store;
 
 /// <summary>
 /// Memory bounds of the series store. With the defaults a series holds about 17 hours of one-minute samples
-/// raw, two days at 5 minutes and 40 days at one hour, in at most ~60 KB however long it runs.
+/// raw, two days at 5 minutes and 40 days at one hour, in at most 64 KB however long it runs (16-byte samples,
+/// 32-byte buckets); with <see cref="MaxSeries"/> at its default the store can never exceed about 640 MB.
 /// </summary>
 public sealed record SeriesStoreOptions
 {
     public const int DefaultRawCapacity = 1024;
-    public const int DefaultMaxSeries = 100_000;
+    public const int DefaultMaxSeries = 10_000;
 
     public static readonly IReadOnlyList<DownsampleTier> DefaultTiers =
     [

@@ -29,17 +29,22 @@ public sealed class AnomalyDetectorOptions
     public const double DefaultNoveltyWeight = 1.0;
     public const double DefaultResidualWeight = 1.0;
     public const int DefaultRecordLookBack = 8640;
-    public const int DefaultMomentWindow = 12;
-    public const double DefaultErrorRecordTolerance = 0.05;
+    public const int DefaultMomentWindow = 24;
+    public const double DefaultErrorRecordTolerance = 0.15;
     public const double DefaultSpreadRecordTolerance = 0.05;
     public const double DefaultValueRecordWeight = 1.0;
     public const double DefaultErrorRecordWeight = 1.0;
     public const double DefaultSeasonalRecordWeight = 1.0;
     public const double DefaultMeanRecordWeight = 1.0;
     public const double DefaultSpreadRecordWeight = 1.0;
+    public const int DefaultLongMomentWindow = 96;
+    public const double DefaultLongMeanRecordWeight = 0.0;
+    public const double DefaultSeasonalDriftRecordWeight = 0.0;
+    public const double DefaultRecordGapHalf = 500;
+    public const int DefaultRecordDelay = 1;
     public const double DefaultRecordScale = 0.2;
-    public const double DefaultLikelihoodScoreCeiling = 0.5;
-    public const double DefaultSpatialTolerance = 0.05;
+    public const double DefaultLikelihoodScoreCeiling = 0.0;
+    public const double DefaultSpatialTolerance = 0.02;
     public const double DefaultSpatialScore = 1.0;
     public const int DefaultSuppressionPoints = 200;
     public const double DefaultSuppressionDamping = 0.3;
@@ -128,6 +133,16 @@ public sealed class AnomalyDetectorOptions
     [Range(2, 1000)]
     public int MomentWindow { get; set; } = DefaultMomentWindow;
 
+    /// <summary>Points in the long window whose mean is tracked for slow level shifts.</summary>
+    [Range(2, 10_000)]
+    public int LongMomentWindow { get; set; } = DefaultLongMomentWindow;
+
+    [Range(0.0, 10.0)]
+    public double LongMeanRecordWeight { get; set; } = DefaultLongMeanRecordWeight;
+
+    [Range(0.0, 10.0)]
+    public double SeasonalDriftRecordWeight { get; set; } = DefaultSeasonalDriftRecordWeight;
+
     [Range(0.0, 10.0)]
     public double ErrorRecordTolerance { get; set; } = DefaultErrorRecordTolerance;
 
@@ -148,6 +163,14 @@ public sealed class AnomalyDetectorOptions
 
     [Range(0.0, 10.0)]
     public double SpreadRecordWeight { get; set; } = DefaultSpreadRecordWeight;
+
+    /// <summary>Points by which the look-back lags the present, so slow slides are measured from where they began.</summary>
+    [Range(1, 100_000)]
+    public int RecordDelay { get; set; } = DefaultRecordDelay;
+
+    /// <summary>Points since the feature's previous record at which a new record scores halfway up its band.</summary>
+    [Range(1.0, 1e7)]
+    public double RecordGapHalf { get; set; } = DefaultRecordGapHalf;
 
     /// <summary>Excess (in ranges) over which a record's score climbs from 0.5 most of the way to 1.</summary>
     [Range(0.001, 100.0)]

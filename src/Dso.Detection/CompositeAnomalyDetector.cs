@@ -51,7 +51,7 @@ internal sealed class CompositeAnomalyDetector : IStreamingAnomalyDetector
         var (excess, recordKind) = _records.Update(value, _residual.LocalError, _residual.SeasonalError);
         if (excess > 0)
         {
-            score = Math.Max(score, 1 - 0.5 * Math.Exp(-excess / _options.RecordScale));
+            score = Math.Max(score, 0.5 + 0.5 * Math.Min(excess, 1));
         }
 
         if (_count <= _options.WarmupPoints)

@@ -10,7 +10,7 @@ namespace Dso.Detection;
 public sealed class AnomalyDetectorOptions
 {
     public const double DefaultThreshold = 0.5;
-    public const int DefaultWarmupPoints = 150;
+    public const int DefaultWarmupPoints = 288;
     public const int DefaultHistoryPoints = 4096;
     public const int DefaultMinPeriod = 4;
     public const int DefaultMaxPeriod = 2016;
@@ -30,8 +30,10 @@ public sealed class AnomalyDetectorOptions
     public const double DefaultResidualWeight = 1.0;
     public const int DefaultRecordLookBack = 8640;
     public const int DefaultMomentWindow = 24;
-    public const double DefaultErrorRecordTolerance = 0.15;
+    public const double DefaultErrorRecordTolerance = 0.25;
     public const double DefaultSpreadRecordTolerance = 0.05;
+    public const double DefaultMeanRecordTolerance = 0.02;
+    public const double DefaultSeasonalRecordTolerance = 0.6;
     public const double DefaultValueRecordWeight = 1.0;
     public const double DefaultErrorRecordWeight = 1.0;
     public const double DefaultSeasonalRecordWeight = 1.0;
@@ -42,7 +44,11 @@ public sealed class AnomalyDetectorOptions
     public const double DefaultSeasonalDriftRecordWeight = 0.0;
     public const double DefaultRecordGapHalf = 500;
     public const int DefaultRecordDelay = 1;
-    public const double DefaultRecordScale = 0.2;
+    public const double DefaultRecordMagnitudePower = 0.5;
+    public const int DefaultRecordConfidencePoints = 600;
+    public const double DefaultNoiseTolerance = 0.0;
+    public const double DefaultRecordScoreFloor = 0.35;
+    public const double DefaultRecordScale = 0.1;
     public const double DefaultLikelihoodScoreCeiling = 0.0;
     public const double DefaultSpatialTolerance = 0.02;
     public const double DefaultSpatialScore = 1.0;
@@ -147,6 +153,12 @@ public sealed class AnomalyDetectorOptions
     public double ErrorRecordTolerance { get; set; } = DefaultErrorRecordTolerance;
 
     [Range(0.0, 10.0)]
+    public double MeanRecordTolerance { get; set; } = DefaultMeanRecordTolerance;
+
+    [Range(0.0, 10.0)]
+    public double SeasonalRecordTolerance { get; set; } = DefaultSeasonalRecordTolerance;
+
+    [Range(0.0, 10.0)]
     public double SpreadRecordTolerance { get; set; } = DefaultSpreadRecordTolerance;
 
     [Range(0.0, 10.0)]
@@ -168,9 +180,25 @@ public sealed class AnomalyDetectorOptions
     [Range(1, 100_000)]
     public int RecordDelay { get; set; } = DefaultRecordDelay;
 
+    /// <summary>Points of history after which a record counts in full; earlier ones score lower.</summary>
+    [Range(1, 1_000_000)]
+    public int RecordConfidencePoints { get; set; } = DefaultRecordConfidencePoints;
+
+    /// <summary>A new extreme value must also clear the old one by this many noise standard deviations.</summary>
+    [Range(0.0, 100.0)]
+    public double NoiseTolerance { get; set; } = DefaultNoiseTolerance;
+
+    /// <summary>Lowest score of a record; the strength of the record fills the band from here to 1.</summary>
+    [Range(0.0, 1.0)]
+    public double RecordScoreFloor { get; set; } = DefaultRecordScoreFloor;
+
     /// <summary>Points since the feature's previous record at which a new record scores halfway up its band.</summary>
     [Range(1.0, 1e7)]
     public double RecordGapHalf { get; set; } = DefaultRecordGapHalf;
+
+    /// <summary>How much the size of the exceedance (not just the quiet spell before it) ranks a record.</summary>
+    [Range(0.0, 10.0)]
+    public double RecordMagnitudePower { get; set; } = DefaultRecordMagnitudePower;
 
     /// <summary>Excess (in ranges) over which a record's score climbs from 0.5 most of the way to 1.</summary>
     [Range(0.001, 100.0)]

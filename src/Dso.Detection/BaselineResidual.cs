@@ -33,6 +33,9 @@ internal sealed class BaselineResidual
 
     public int Period { get; private set; }
 
+    /// <summary>Gaussian-equivalent standard deviation of the one-step error: the series' short-term noise level.</summary>
+    public double NoiseScale => double.IsNaN(_localScale) ? 0 : 1.25 * _localScale;
+
     /// <summary>Signed error of the last point under the better recent baseline, in units of that baseline's error scale.</summary>
     public double Z { get; private set; }
 

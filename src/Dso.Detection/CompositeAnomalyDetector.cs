@@ -48,10 +48,12 @@ internal sealed class CompositeAnomalyDetector : IStreamingAnomalyDetector
         var noveltyEvidence = _noveltyLikelihood.Update(_novelty.Update(value));
         evidence = Math.Max(evidence * _options.ResidualWeight, noveltyEvidence * _options.NoveltyWeight);
         var score = _options.LikelihoodScoreCeiling * evidence / (evidence + _options.LikelihoodHalfScoreEvidence);
-        var (excess, recordKind) = _records.Update(value, _residual.LocalError, _residual.SeasonalError);
+        var (excess, recordKind) = _records.Update(value, _residual.LocalError, _residual.SeasonalError, _residual.NoiseScale);
         if (excess > 0)
         {
-            score = Math.Max(score, 0.5 + 0.5 * Math.Min(excess, 1));
+            // Records fill the band above RecordScoreFloor, everything else stays below it: the ranking NAB-style
+            // scoring sees is the same for any floor, while the alert threshold can skip the weakest records.
+            score = Math.Max(score, _options.RecordScoreFloor + (1 - _options.RecordScoreFloor) * Math.Min(excess, 1));
         }
 
         if (_count <= _options.WarmupPoints)

@@ -14,6 +14,7 @@ internal sealed class FeatureRecords
     private readonly RecordExceedance _mean;
     private readonly RecordExceedance _spread;
     private readonly RollingMoments _moments;
+    private long _count;
     private readonly RecordExceedance _longMean;
     private readonly RollingMoments _longMoments;
     private readonly RecordExceedance _seasonalDrift;
@@ -36,46 +37,56 @@ internal sealed class FeatureRecords
         _seasonalErrors = new RollingMoments(options.MomentWindow);
     }
 
+    /// <summary>Which feature set the last record (for diagnostics), or null.</summary>
+    public string? LastFeature { get; private set; }
+
     /// <summary>Largest exceedance beyond its tolerance (0 when none) and the anomaly kind it points to.</summary>
-    public (double Excess, AnomalyKind Kind) Update(double value, double localError, double seasonalError)
+    public (double Excess, AnomalyKind Kind) Update(double value, double localError, double seasonalError, double noise)
     {
+        _count++;
         var best = 0.0;
         var kind = AnomalyKind.None;
-        void Consider(RecordExceedance record, (double Exceedance, int Direction) r, double tolerance, double weight, AnomalyKind up, AnomalyKind down)
+
+        // Records right after start-up mostly mean "not enough history yet": trust grows with the history seen.
+        var confidence = Math.Min(1.0, (double)_count / _options.RecordConfidencePoints);
+        LastFeature = null;
+        void Consider(string name, RecordExceedance record, (double Exceedance, int Direction) r, double tolerance, double weight, AnomalyKind up, AnomalyKind down)
         {
             var gap = (double)record.Gap;
-            var excess = r.Exceedance <= tolerance ? 0 : weight * (gap / (gap + _options.RecordGapHalf));
+            var excess = r.Exceedance <= tolerance ? 0 : weight * confidence * (gap / (gap + _options.RecordGapHalf))
+                * Math.Pow(1 - Math.Exp(-(r.Exceedance - tolerance) / _options.RecordScale), _options.RecordMagnitudePower);
             if (r.Direction != 0 && excess > best)
             {
                 best = excess;
                 kind = r.Direction > 0 ? up : down;
+                LastFeature = name;
             }
         }
 
         var signUp = localError >= 0 ? AnomalyKind.SpikeUp : AnomalyKind.SpikeDown;
-        Consider(_value, _value.Update(value), _options.SpatialTolerance, _options.ValueRecordWeight, signUp, signUp);
-        Consider(_localError, _localError.Update(Math.Abs(localError)), _options.ErrorRecordTolerance, _options.ErrorRecordWeight, signUp, signUp);
+        Consider("value", _value, _value.Update(value, _options.NoiseTolerance * noise), _options.SpatialTolerance, _options.ValueRecordWeight, signUp, signUp);
+        Consider("localError", _localError, _localError.Update(Math.Abs(localError)), _options.ErrorRecordTolerance, _options.ErrorRecordWeight, signUp, signUp);
         if (!double.IsNaN(seasonalError))
         {
-            Consider(_seasonalError, _seasonalError.Update(Math.Abs(seasonalError)), _options.ErrorRecordTolerance, _options.SeasonalRecordWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
+            Consider("seasonalError", _seasonalError, _seasonalError.Update(Math.Abs(seasonalError)), _options.SeasonalRecordTolerance, _options.SeasonalRecordWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
             _seasonalErrors.Add(seasonalError);
             if (_seasonalErrors.IsFull)
             {
-                Consider(_seasonalDrift, _seasonalDrift.Update(Math.Abs(_seasonalErrors.Mean)), _options.ErrorRecordTolerance, _options.SeasonalDriftRecordWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
+                Consider("seasonalDrift", _seasonalDrift, _seasonalDrift.Update(Math.Abs(_seasonalErrors.Mean)), _options.ErrorRecordTolerance, _options.SeasonalDriftRecordWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
             }
         }
 
         _moments.Add(value);
         if (_moments.IsFull)
         {
-            Consider(_mean, _mean.Update(_moments.Mean), _options.SpatialTolerance, _options.MeanRecordWeight, AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
-            Consider(_spread, _spread.Update(_moments.StdDev), _options.SpreadRecordTolerance, _options.SpreadRecordWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
+            Consider("mean", _mean, _mean.Update(_moments.Mean), _options.MeanRecordTolerance, _options.MeanRecordWeight, AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
+            Consider("spread", _spread, _spread.Update(_moments.StdDev), _options.SpreadRecordTolerance, _options.SpreadRecordWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
         }
 
         _longMoments.Add(value);
         if (_longMoments.IsFull)
         {
-            Consider(_longMean, _longMean.Update(_longMoments.Mean), _options.SpatialTolerance, _options.LongMeanRecordWeight, AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
+            Consider("longMean", _longMean, _longMean.Update(_longMoments.Mean), _options.SpatialTolerance, _options.LongMeanRecordWeight, AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
         }
 
         return (best, kind);

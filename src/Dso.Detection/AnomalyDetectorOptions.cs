@@ -48,11 +48,14 @@ public sealed class AnomalyDetectorOptions
     public const int DefaultRecordConfidencePoints = 600;
     public const double DefaultNoiseTolerance = 0.0;
     public const double DefaultRecordScoreFloor = 0.35;
+    public const double DefaultGlobalGapHalf = 300;
+    public const double DefaultMedianRecordWeight = 1.0;
+    public const double DefaultMedianRecordTolerance = 0.2;
     public const double DefaultRecordScale = 0.1;
     public const double DefaultLikelihoodScoreCeiling = 0.0;
     public const double DefaultSpatialTolerance = 0.02;
     public const double DefaultSpatialScore = 1.0;
-    public const int DefaultSuppressionPoints = 200;
+    public const int DefaultSuppressionPoints = 100;
     public const double DefaultSuppressionDamping = 0.3;
 
     /// <summary>Score at or above which <see cref="AnomalyResult.IsAnomaly"/> is true.</summary>
@@ -144,6 +147,12 @@ public sealed class AnomalyDetectorOptions
     public int LongMomentWindow { get; set; } = DefaultLongMomentWindow;
 
     [Range(0.0, 10.0)]
+    public double MedianRecordTolerance { get; set; } = DefaultMedianRecordTolerance;
+
+    [Range(0.0, 10.0)]
+    public double MedianRecordWeight { get; set; } = DefaultMedianRecordWeight;
+
+    [Range(0.0, 10.0)]
     public double LongMeanRecordWeight { get; set; } = DefaultLongMeanRecordWeight;
 
     [Range(0.0, 10.0)]
@@ -191,6 +200,10 @@ public sealed class AnomalyDetectorOptions
     /// <summary>Lowest score of a record; the strength of the record fills the band from here to 1.</summary>
     [Range(0.0, 1.0)]
     public double RecordScoreFloor { get; set; } = DefaultRecordScoreFloor;
+
+    /// <summary>Points since a record of any feature at which a new record scores halfway (0: not used).</summary>
+    [Range(0.0, 1e7)]
+    public double GlobalGapHalf { get; set; } = DefaultGlobalGapHalf;
 
     /// <summary>Points since the feature's previous record at which a new record scores halfway up its band.</summary>
     [Range(1.0, 1e7)]

@@ -15,8 +15,12 @@ internal sealed class FeatureRecords
     private readonly RecordExceedance _spread;
     private readonly RollingMoments _moments;
     private long _count;
+    private long _lastRecord;
     private readonly RecordExceedance _longMean;
     private readonly RollingMoments _longMoments;
+    private readonly RecordExceedance _median;
+    private readonly RingBuffer _recent = new(5);
+    private readonly double[] _sortBuffer = new double[5];
     private readonly RecordExceedance _seasonalDrift;
     private readonly RollingMoments _seasonalErrors;
 
@@ -33,6 +37,7 @@ internal sealed class FeatureRecords
         _moments = new RollingMoments(options.MomentWindow);
         _longMean = new RecordExceedance(lookBack, options.RecordDelay, minHistory, upper: true, lower: true);
         _longMoments = new RollingMoments(options.LongMomentWindow);
+        _median = new RecordExceedance(lookBack, options.RecordDelay, minHistory, upper: true, lower: true);
         _seasonalDrift = new RecordExceedance(lookBack, options.RecordDelay, minHistory, upper: true, lower: false);
         _seasonalErrors = new RollingMoments(options.MomentWindow);
     }
@@ -50,10 +55,12 @@ internal sealed class FeatureRecords
         // Records right after start-up mostly mean "not enough history yet": trust grows with the history seen.
         var confidence = Math.Min(1.0, (double)_count / _options.RecordConfidencePoints);
         LastFeature = null;
+        var sinceAnyRecord = (double)(_count - _lastRecord);
+        var globalFactor = _options.GlobalGapHalf > 0 ? sinceAnyRecord / (sinceAnyRecord + _options.GlobalGapHalf) : 1.0;
         void Consider(string name, RecordExceedance record, (double Exceedance, int Direction) r, double tolerance, double weight, AnomalyKind up, AnomalyKind down)
         {
             var gap = (double)record.Gap;
-            var excess = r.Exceedance <= tolerance ? 0 : weight * confidence * (gap / (gap + _options.RecordGapHalf))
+            var excess = r.Exceedance <= tolerance ? 0 : weight * confidence * globalFactor * (gap / (gap + _options.RecordGapHalf))
                 * Math.Pow(1 - Math.Exp(-(r.Exceedance - tolerance) / _options.RecordScale), _options.RecordMagnitudePower);
             if (r.Direction != 0 && excess > best)
             {
@@ -83,10 +90,23 @@ internal sealed class FeatureRecords
             Consider("spread", _spread, _spread.Update(_moments.StdDev), _options.SpreadRecordTolerance, _options.SpreadRecordWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
         }
 
+        _recent.Add(value);
+        if (_recent.Count == _recent.Capacity && _options.MedianRecordWeight > 0)
+        {
+            _recent.CopyLatest(_recent.Count, _sortBuffer);
+            Array.Sort(_sortBuffer);
+            Consider("median", _median, _median.Update(_sortBuffer[2]), _options.MedianRecordTolerance, _options.MedianRecordWeight, AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
+        }
+
         _longMoments.Add(value);
         if (_longMoments.IsFull)
         {
             Consider("longMean", _longMean, _longMean.Update(_longMoments.Mean), _options.SpatialTolerance, _options.LongMeanRecordWeight, AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
+        }
+
+        if (best > 0)
+        {
+            _lastRecord = _count;
         }
 
         return (best, kind);

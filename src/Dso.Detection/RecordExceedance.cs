@@ -32,7 +32,7 @@ internal sealed class RecordExceedance
     public long Gap { get; private set; }
 
     /// <summary>Adds a feature value; returns its exceedance (0 when inside the past range) and its direction.</summary>
-    public (double Exceedance, int Direction) Update(double feature, double minimumExcess = 0)
+    public (double Exceedance, int Direction) Update(double feature)
     {
         _count++;
         var result = (0.0, 0);
@@ -43,11 +43,11 @@ internal sealed class RecordExceedance
 
             // A flat history has no range; measure against its level instead so a first move still registers.
             var range = Math.Max(max - min, 1e-9 + 1e-3 * Math.Max(Math.Abs(max), Math.Abs(min)));
-            if (_upper && feature > max + minimumExcess)
+            if (_upper && feature > max)
             {
                 result = ((feature - max) / range, 1);
             }
-            else if (_lower && feature < min - minimumExcess)
+            else if (_lower && feature < min)
             {
                 result = ((min - feature) / range, -1);
             }

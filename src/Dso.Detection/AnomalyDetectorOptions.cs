@@ -3,52 +3,44 @@ using System.ComponentModel.DataAnnotations;
 namespace Dso.Detection;
 
 /// <summary>
-/// Settings of the default streaming detector. The defaults were chosen once on the NAB corpus and are meant to
-/// work across KPI series without per-series tuning; change them only for a fleet-wide reason.
-/// Counts are in points (rows), not wall-clock time, so the detector works the same at any sampling rate.
+/// Settings of the default streaming detector. The defaults were chosen once, on the whole NAB corpus, and are
+/// meant to work across KPI series without per-series tuning; change them only for a fleet-wide reason.
+/// Counts are in points (rows), not wall-clock time, so the detector behaves the same at any sampling rate.
+/// Tolerances are fractions of the feature's own range over the look-back.
 /// </summary>
 public sealed class AnomalyDetectorOptions
 {
     public const double DefaultThreshold = 0.5;
-    public const int DefaultWarmupPoints = 150;
+    public const int DefaultWarmupPoints = 288;
     public const int DefaultHistoryPoints = 4096;
     public const int DefaultMinPeriod = 4;
     public const int DefaultMaxPeriod = 2016;
     public const int DefaultSeasonalityCheckInterval = 256;
-    public const int DefaultScaleWindow = 100;
-    public const double DefaultScaleFloorFraction = 0.001;
-    public const double DefaultRawHalfScoreZ = 3.0;
-    public const int DefaultLikelihoodShortWindow = 10;
-    public const int DefaultLikelihoodLongWindow = 2000;
-    public const double DefaultLikelihoodMinStd = 0.03;
-    public const double DefaultLikelihoodHalfScoreEvidence = 5.0;
-    public const int DefaultNoveltyLevels = 8;
-    public const int DefaultNoveltyMaxOrder = 6;
-    public const int DefaultNoveltyRebuildInterval = 512;
-    public const int DefaultNoveltyShortWindow = 10;
-    public const double DefaultNoveltyWeight = 1.0;
-    public const double DefaultResidualWeight = 1.0;
-    public const int DefaultRecordLookBack = 8640;
-    public const int DefaultMomentWindow = 12;
-    public const double DefaultErrorRecordTolerance = 0.05;
-    public const double DefaultSpreadRecordTolerance = 0.05;
-    public const double DefaultValueRecordWeight = 1.0;
-    public const double DefaultErrorRecordWeight = 1.0;
-    public const double DefaultSeasonalRecordWeight = 1.0;
-    public const double DefaultMeanRecordWeight = 1.0;
-    public const double DefaultSpreadRecordWeight = 1.0;
-    public const double DefaultRecordScale = 0.2;
-    public const double DefaultLikelihoodScoreCeiling = 0.5;
-    public const double DefaultSpatialTolerance = 0.05;
-    public const double DefaultSpatialScore = 1.0;
-    public const int DefaultSuppressionPoints = 200;
+    public const int DefaultRecordLookBack = 5000;
+    public const int DefaultRecordDelay = 1;
+    public const int DefaultRecordConfidencePoints = 600;
+    public const double DefaultRecordGapHalf = 500;
+    public const double DefaultGlobalGapHalf = 300;
+    public const double DefaultRecordMagnitudePower = 0.5;
+    public const double DefaultRecordScale = 0.1;
+    public const double DefaultRecordScoreFloor = 0.35;
+    public const int DefaultMomentWindow = 24;
+    public const int DefaultMedianWindow = 3;
+    public const double DefaultValueTolerance = 0.02;
+    public const double DefaultErrorTolerance = 0.25;
+    public const double DefaultSeasonalErrorTolerance = 0.6;
+    public const double DefaultMeanTolerance = 0.02;
+    public const double DefaultMedianTolerance = 0.2;
+    public const double DefaultSpreadTolerance = 0.05;
+    public const double DefaultFeatureWeight = 1.0;
+    public const int DefaultSuppressionPoints = 100;
     public const double DefaultSuppressionDamping = 0.3;
 
-    /// <summary>Score at or above which <see cref="AnomalyResult.IsAnomaly"/> is true.</summary>
+    /// <summary>Score at or above which <see cref="AnomalyResult.IsAnomaly"/> is true (records of some strength).</summary>
     [Range(0.0, 1.0)]
     public double Threshold { get; set; } = DefaultThreshold;
 
-    /// <summary>Points seen before any non-zero score: the baselines need some history to mean anything.</summary>
+    /// <summary>Points seen before any non-zero score: a day of 5-minute points, so a first cycle is not news.</summary>
     [Range(10, 100_000)]
     public int WarmupPoints { get; set; } = DefaultWarmupPoints;
 
@@ -68,102 +60,82 @@ public sealed class AnomalyDetectorOptions
     [Range(16, 100_000)]
     public int SeasonalityCheckInterval { get; set; } = DefaultSeasonalityCheckInterval;
 
-    /// <summary>Effective length (points) of the moving estimate of the residual scale.</summary>
-    [Range(5, 100_000)]
-    public int ScaleWindow { get; set; } = DefaultScaleWindow;
-
-    /// <summary>Lower bound of the residual scale, as a fraction of the value range seen so far.</summary>
-    [Range(0.0, 1.0)]
-    public double ScaleFloorFraction { get; set; } = DefaultScaleFloorFraction;
-
-    /// <summary>Robust z-score of a residual that maps to a raw surprise of 0.5.</summary>
-    [Range(0.1, 100.0)]
-    public double RawHalfScoreZ { get; set; } = DefaultRawHalfScoreZ;
-
-    /// <summary>Points averaged for the short-term surprise the likelihood tests.</summary>
-    [Range(1, 1000)]
-    public int LikelihoodShortWindow { get; set; } = DefaultLikelihoodShortWindow;
-
-    /// <summary>Points of averaged surprise that define "normal" for the likelihood.</summary>
-    [Range(50, 100_000)]
-    public int LikelihoodLongWindow { get; set; } = DefaultLikelihoodLongWindow;
-
-    /// <summary>Smallest standard deviation assumed for the averaged surprise, so a calm series does not alert on noise.</summary>
-    [Range(1e-6, 1.0)]
-    public double LikelihoodMinStd { get; set; } = DefaultLikelihoodMinStd;
-
-    /// <summary>Evidence -log10(tail probability) of the short-term surprise that maps to a score of 0.5.</summary>
-    [Range(0.1, 1000.0)]
-    public double LikelihoodHalfScoreEvidence { get; set; } = DefaultLikelihoodHalfScoreEvidence;
-
-    /// <summary>Quantisation levels between the robust bounds of recent history, for pattern novelty.</summary>
-    [Range(2, 30)]
-    public int NoveltyLevels { get; set; } = DefaultNoveltyLevels;
-
-    /// <summary>Longest sequence of levels whose novelty is tracked.</summary>
-    [Range(1, 11)]
-    public int NoveltyMaxOrder { get; set; } = DefaultNoveltyMaxOrder;
-
-    /// <summary>How often (points) the novelty levels are re-derived and sequence counts rebuilt from history.</summary>
-    [Range(16, 1_000_000)]
-    public int NoveltyRebuildInterval { get; set; } = DefaultNoveltyRebuildInterval;
-
-    /// <summary>Points averaged for the short-term novelty the likelihood tests.</summary>
-    [Range(1, 1000)]
-    public int NoveltyShortWindow { get; set; } = DefaultNoveltyShortWindow;
-
-    /// <summary>Multiplier of the pattern-novelty evidence before the components are combined.</summary>
-    [Range(0.0, 10.0)]
-    public double NoveltyWeight { get; set; } = DefaultNoveltyWeight;
-
-    /// <summary>Multiplier of the residual evidence before the components are combined.</summary>
-    [Range(0.0, 10.0)]
-    public double ResidualWeight { get; set; } = DefaultResidualWeight;
-
-    /// <summary>Points back over which a feature's extremes define "seen before" (8640 = 30 days of 5-minute points).</summary>
+    /// <summary>Points back over which a feature's extremes define "seen before" (5000 ≈ 17 days of 5-minute points).</summary>
     [Range(100, 1_000_000)]
     public int RecordLookBack { get; set; } = DefaultRecordLookBack;
+
+    /// <summary>Points by which the look-back lags the present, so slow slides are measured from where they began.</summary>
+    [Range(1, 100_000)]
+    public int RecordDelay { get; set; } = DefaultRecordDelay;
+
+    /// <summary>Points of history after which a record counts in full; earlier ones score lower.</summary>
+    [Range(1, 1_000_000)]
+    public int RecordConfidencePoints { get; set; } = DefaultRecordConfidencePoints;
+
+    /// <summary>Points since the same feature's previous record at which a new record is worth half.</summary>
+    [Range(1.0, 1e7)]
+    public double RecordGapHalf { get; set; } = DefaultRecordGapHalf;
+
+    /// <summary>Points since a record of any feature at which a new record is worth half (0: not used).</summary>
+    [Range(0.0, 1e7)]
+    public double GlobalGapHalf { get; set; } = DefaultGlobalGapHalf;
+
+    /// <summary>How much the size of the exceedance (besides the quiet spell before it) ranks a record.</summary>
+    [Range(0.0, 10.0)]
+    public double RecordMagnitudePower { get; set; } = DefaultRecordMagnitudePower;
+
+    /// <summary>Exceedance beyond tolerance (in ranges) over which the size term climbs most of the way to 1.</summary>
+    [Range(0.001, 100.0)]
+    public double RecordScale { get; set; } = DefaultRecordScale;
+
+    /// <summary>Lowest score of a record; the strength of the record fills the band from here to 1.</summary>
+    [Range(0.0, 1.0)]
+    public double RecordScoreFloor { get; set; } = DefaultRecordScoreFloor;
 
     /// <summary>Points in the short window whose mean and spread are tracked for level shifts and variance changes.</summary>
     [Range(2, 1000)]
     public int MomentWindow { get; set; } = DefaultMomentWindow;
 
-    [Range(0.0, 10.0)]
-    public double ErrorRecordTolerance { get; set; } = DefaultErrorRecordTolerance;
+    /// <summary>Points in the short median tracked for level shifts that a single outlier cannot fake.</summary>
+    [Range(1, 1000)]
+    public int MedianWindow { get; set; } = DefaultMedianWindow;
 
     [Range(0.0, 10.0)]
-    public double SpreadRecordTolerance { get; set; } = DefaultSpreadRecordTolerance;
+    public double ValueTolerance { get; set; } = DefaultValueTolerance;
 
     [Range(0.0, 10.0)]
-    public double ValueRecordWeight { get; set; } = DefaultValueRecordWeight;
+    public double ErrorTolerance { get; set; } = DefaultErrorTolerance;
 
     [Range(0.0, 10.0)]
-    public double ErrorRecordWeight { get; set; } = DefaultErrorRecordWeight;
+    public double SeasonalErrorTolerance { get; set; } = DefaultSeasonalErrorTolerance;
 
     [Range(0.0, 10.0)]
-    public double SeasonalRecordWeight { get; set; } = DefaultSeasonalRecordWeight;
+    public double MeanTolerance { get; set; } = DefaultMeanTolerance;
 
     [Range(0.0, 10.0)]
-    public double MeanRecordWeight { get; set; } = DefaultMeanRecordWeight;
+    public double MedianTolerance { get; set; } = DefaultMedianTolerance;
 
     [Range(0.0, 10.0)]
-    public double SpreadRecordWeight { get; set; } = DefaultSpreadRecordWeight;
+    public double SpreadTolerance { get; set; } = DefaultSpreadTolerance;
 
-    /// <summary>Excess (in ranges) over which a record's score climbs from 0.5 most of the way to 1.</summary>
-    [Range(0.001, 100.0)]
-    public double RecordScale { get; set; } = DefaultRecordScale;
-
-    /// <summary>Scores from the likelihood alone are scaled into [0, this], below record-breaking evidence.</summary>
-    [Range(0.0, 1.0)]
-    public double LikelihoodScoreCeiling { get; set; } = DefaultLikelihoodScoreCeiling;
-
-    /// <summary>A value beyond the range seen so far by more than this fraction of that range is a novelty.</summary>
+    /// <summary>Relative weights of the features' records (0 switches a feature off).</summary>
     [Range(0.0, 10.0)]
-    public double SpatialTolerance { get; set; } = DefaultSpatialTolerance;
+    public double ValueWeight { get; set; } = DefaultFeatureWeight;
 
-    /// <summary>Score given to a range novelty (0 disables the check).</summary>
-    [Range(0.0, 1.0)]
-    public double SpatialScore { get; set; } = DefaultSpatialScore;
+    [Range(0.0, 10.0)]
+    public double ErrorWeight { get; set; } = DefaultFeatureWeight;
+
+    [Range(0.0, 10.0)]
+    public double SeasonalErrorWeight { get; set; } = DefaultFeatureWeight;
+
+    [Range(0.0, 10.0)]
+    public double MeanWeight { get; set; } = DefaultFeatureWeight;
+
+    [Range(0.0, 10.0)]
+    public double MedianWeight { get; set; } = DefaultFeatureWeight;
+
+    [Range(0.0, 10.0)]
+    public double SpreadWeight { get; set; } = DefaultFeatureWeight;
 
     /// <summary>After a score peak, points during which lower scores are damped, so one incident raises one alert.</summary>
     [Range(0, 100_000)]

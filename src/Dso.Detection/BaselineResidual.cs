@@ -1,40 +1,29 @@
 namespace Dso.Detection;
 
 /// <summary>
-/// Predicts each point from the past with two simple baselines and returns the robust z-score of the
-/// prediction error under whichever baseline has recently predicted better:
-/// a local one (median of the last three points, robust to a single outlier) and a seasonal one
-/// (same phase one period ago, shifted by the change in recent level), used once a period is detected.
+/// One-step prediction errors against two simple baselines: a local one (median of the last three points,
+/// robust to a single outlier) and, once a period is detected, a seasonal one (the same phase one period ago,
+/// shifted by the change in recent level). A spike shows in the local error; a broken daily pattern whose
+/// values stay inside the normal range shows only in the seasonal error.
 /// </summary>
 internal sealed class BaselineResidual
 {
+    // Points averaged for the level correction of the seasonal baseline: enough to smooth the noise,
+    // few enough to follow a level change within minutes.
     private const int LevelPoints = 6;
-
-    // The model choice must be stable, so it uses a much slower error average than the scale.
-    private const double ModelChoiceAlpha = 0.002;
 
     private readonly AnomalyDetectorOptions _options;
     private readonly RingBuffer _history;
-    private readonly double _scaleAlpha;
-    private double _localScale = double.NaN;
-    private double _seasonalScale = double.NaN;
-    private double _localError;
-    private double _seasonalError;
     private int _sinceSeasonalityCheck;
-    private double _min = double.PositiveInfinity;
-    private double _max = double.NegativeInfinity;
 
     public BaselineResidual(AnomalyDetectorOptions options)
     {
         _options = options;
         _history = new RingBuffer(options.HistoryPoints);
-        _scaleAlpha = 1.0 / options.ScaleWindow;
     }
 
+    /// <summary>The detected seasonal period in points, or 0 when none.</summary>
     public int Period { get; private set; }
-
-    /// <summary>Signed error of the last point under the better recent baseline, in units of that baseline's error scale.</summary>
-    public double Z { get; private set; }
 
     /// <summary>Error of the last point under the local baseline, in the series' units.</summary>
     public double LocalError { get; private set; }
@@ -42,57 +31,12 @@ internal sealed class BaselineResidual
     /// <summary>Error under the seasonal baseline, in the series' units; NaN while no period is known.</summary>
     public double SeasonalError { get; private set; } = double.NaN;
 
-    /// <summary>Signed error under the local baseline, in units of its scale.</summary>
-    public double LocalZ { get; private set; }
-
-    /// <summary>Signed error under the seasonal baseline, in units of its scale; NaN while no period is known.</summary>
-    public double SeasonalZ { get; private set; }
-
     public void Update(double value)
     {
-        Z = 0;
-        LocalZ = 0;
-        SeasonalZ = double.NaN;
-        LocalError = 0;
-        SeasonalError = double.NaN;
-        if (_history.Count >= 1)
-        {
-            var local = LocalPrediction();
-            var localError = value - local;
-            var useSeasonal = false;
-            var seasonalError = 0.0;
-            if (Period > 0 && _history.Count >= Period + LevelPoints)
-            {
-                seasonalError = value - SeasonalPrediction();
-                useSeasonal = !double.IsNaN(_seasonalScale) && _seasonalError < _localError;
-            }
-
-            var floor = Math.Max(_options.ScaleFloorFraction * (_max - _min), 1e-9);
-            // 1.25 turns a mean absolute deviation into a Gaussian-equivalent standard deviation.
-            if (!double.IsNaN(_localScale))
-            {
-                LocalZ = localError / Math.Max(1.25 * _localScale, floor);
-            }
-
-            if (Period > 0 && !double.IsNaN(_seasonalScale))
-            {
-                SeasonalZ = seasonalError / Math.Max(1.25 * _seasonalScale, floor);
-            }
-
-            Z = useSeasonal ? SeasonalZ : LocalZ;
-            LocalError = localError;
-            SeasonalError = Period > 0 && _history.Count >= Period + LevelPoints ? seasonalError : double.NaN;
-
-            UpdateScale(ref _localScale, ref _localError, localError);
-            if (Period > 0 && _history.Count >= Period + LevelPoints)
-            {
-                UpdateScale(ref _seasonalScale, ref _seasonalError, seasonalError);
-            }
-        }
+        LocalError = _history.Count >= 1 ? value - LocalPrediction() : 0;
+        SeasonalError = Period > 0 && _history.Count >= Period + LevelPoints ? value - SeasonalPrediction() : double.NaN;
 
         _history.Add(value);
-        _min = Math.Min(_min, value);
-        _max = Math.Max(_max, value);
         if (++_sinceSeasonalityCheck >= _options.SeasonalityCheckInterval)
         {
             _sinceSeasonalityCheck = 0;
@@ -125,23 +69,6 @@ internal sealed class BaselineResidual
         return _history.Back(p - 1) + (recent - then) / LevelPoints;
     }
 
-    private void UpdateScale(ref double scale, ref double modelError, double error)
-    {
-        var magnitude = Math.Abs(error);
-        if (double.IsNaN(scale))
-        {
-            scale = magnitude;
-            modelError = magnitude;
-            return;
-        }
-
-        // Clipping keeps one outlier from inflating the scale (and hiding the next one), while a genuine
-        // variance increase still raises it within a few dozen points.
-        var clipped = scale > 0 ? Math.Min(magnitude, 4 * scale) : magnitude;
-        scale += _scaleAlpha * (clipped - scale);
-        modelError += ModelChoiceAlpha * (clipped - modelError);
-    }
-
     private void CheckSeasonality()
     {
         var n = _history.Count;
@@ -150,14 +77,9 @@ internal sealed class BaselineResidual
             return;
         }
 
+        // O(n log n) every few hundred points: cheap next to the O(1) per-point work.
         var copy = new double[n];
         _history.CopyLatest(n, copy);
-        var period = SeasonalityDetector.Detect(copy, _options.MinPeriod, _options.MaxPeriod);
-        if (period != Period)
-        {
-            Period = period;
-            _seasonalScale = double.NaN;
-            _seasonalError = double.PositiveInfinity;
-        }
+        Period = SeasonalityDetector.Detect(copy, _options.MinPeriod, _options.MaxPeriod);
     }
 }

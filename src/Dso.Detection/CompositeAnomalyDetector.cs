@@ -1,29 +1,24 @@
 namespace Dso.Detection;
 
 /// <summary>
-/// The default detector: robust residual against a local or seasonal baseline, range novelty, HTM-style
-/// likelihood calibration, then peak suppression. Each stage is a small type; this one only wires them.
+/// The default detector. Per point: one-step prediction errors against a local and a seasonal baseline
+/// (<see cref="BaselineResidual"/>, period found by FFT autocorrelation), then record-breaking evidence over
+/// the value, those errors and short-window statistics (<see cref="FeatureRecords"/>), mapped into a score band,
+/// then peak suppression so one incident raises one alert (<see cref="AlertSuppressor"/>).
+/// All state is bounded; the per-point cost is O(1) amortised plus a periodic FFT.
 /// </summary>
 internal sealed class CompositeAnomalyDetector : IStreamingAnomalyDetector
 {
     private readonly AnomalyDetectorOptions _options;
     private readonly BaselineResidual _residual;
-    private readonly AnomalyLikelihood _localLikelihood;
-    private readonly AnomalyLikelihood _seasonalLikelihood;
-    private readonly PatternNovelty _novelty;
-    private readonly AnomalyLikelihood _noveltyLikelihood;
-    private readonly AlertSuppressor _suppressor;
     private readonly FeatureRecords _records;
+    private readonly AlertSuppressor _suppressor;
     private long _count;
 
     public CompositeAnomalyDetector(AnomalyDetectorOptions options)
     {
         _options = options;
         _residual = new BaselineResidual(options);
-        _localLikelihood = new AnomalyLikelihood(options.LikelihoodShortWindow, options.LikelihoodLongWindow, options.LikelihoodMinStd);
-        _seasonalLikelihood = new AnomalyLikelihood(options.LikelihoodShortWindow, options.LikelihoodLongWindow, options.LikelihoodMinStd);
-        _novelty = new PatternNovelty(options.NoveltyLevels, options.NoveltyMaxOrder, options.HistoryPoints, options.NoveltyRebuildInterval);
-        _noveltyLikelihood = new AnomalyLikelihood(options.NoveltyShortWindow, options.LikelihoodLongWindow, options.LikelihoodMinStd);
         _records = new FeatureRecords(options);
         _suppressor = new AlertSuppressor(options.SuppressionPoints, options.SuppressionDamping);
     }
@@ -38,33 +33,18 @@ internal sealed class CompositeAnomalyDetector : IStreamingAnomalyDetector
 
         _count++;
         _residual.Update(value);
-        var z = _residual.Z;
-        var evidence = _localLikelihood.Update(Squash(Math.Abs(_residual.LocalZ), _options.RawHalfScoreZ));
-        if (!double.IsNaN(_residual.SeasonalZ))
-        {
-            evidence = Math.Max(evidence, _seasonalLikelihood.Update(Squash(Math.Abs(_residual.SeasonalZ), _options.RawHalfScoreZ)));
-        }
+        var (strength, kind) = _records.Update(value, _residual.LocalError, _residual.SeasonalError);
 
-        var noveltyEvidence = _noveltyLikelihood.Update(_novelty.Update(value));
-        evidence = Math.Max(evidence * _options.ResidualWeight, noveltyEvidence * _options.NoveltyWeight);
-        var score = _options.LikelihoodScoreCeiling * evidence / (evidence + _options.LikelihoodHalfScoreEvidence);
-        var (excess, recordKind) = _records.Update(value, _residual.LocalError, _residual.SeasonalError);
-        if (excess > 0)
-        {
-            score = Math.Max(score, 1 - 0.5 * Math.Exp(-excess / _options.RecordScale));
-        }
-
+        // Records fill the band from RecordScoreFloor to 1 and everything else scores 0: the ranking (all that
+        // NAB-style scoring looks at) is the same for any floor, while the alert threshold skips the weakest records.
+        var score = strength > 0 ? _options.RecordScoreFloor + (1 - _options.RecordScoreFloor) * strength : 0;
         if (_count <= _options.WarmupPoints)
         {
             score = 0;
         }
 
         score = Math.Clamp(_suppressor.Apply(score), 0, 1);
-        var isAnomaly = score >= _options.Threshold && score > 0;
-        var kind = !isAnomaly ? AnomalyKind.None : recordKind != AnomalyKind.None ? recordKind : z >= 0 ? AnomalyKind.SpikeUp : AnomalyKind.SpikeDown;
-        return new AnomalyResult(score, isAnomaly) { Kind = kind };
+        var isAnomaly = score > 0 && score >= _options.Threshold;
+        return new AnomalyResult(score, isAnomaly) { Kind = isAnomaly ? kind : AnomalyKind.None };
     }
-
-    /// <summary>z²/(z²+h²): 0 for a perfect prediction, 0.5 at z = h, approaching 1 for huge errors.</summary>
-    private static double Squash(double z, double half) => z * z / (z * z + half * half);
 }

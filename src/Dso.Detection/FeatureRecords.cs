@@ -1,63 +1,112 @@
 namespace Dso.Detection;
 
 /// <summary>
-/// Record-breaking evidence over a handful of KPI features: the value itself, the size of the one-step and
-/// seasonal prediction errors (spikes, broken seasonal pattern), and the short-window mean and spread
-/// (level shift, variance change). Returns the largest exceedance beyond tolerance and what kind it suggests.
+/// Record-breaking evidence over a handful of KPI features: the value and its 3-point median (new levels),
+/// the size of the one-step and seasonal prediction errors (spikes, a broken daily pattern), and the mean and
+/// spread of a short window (level shifts, variance changes). Returns the strongest record's strength in [0,1]
+/// and the anomaly kind it points to.
 /// </summary>
 internal sealed class FeatureRecords
 {
     private readonly AnomalyDetectorOptions _options;
     private readonly RecordExceedance _value;
+    private readonly RecordExceedance _median;
     private readonly RecordExceedance _localError;
     private readonly RecordExceedance _seasonalError;
     private readonly RecordExceedance _mean;
     private readonly RecordExceedance _spread;
     private readonly RollingMoments _moments;
+    private readonly RingBuffer _recent;
+    private readonly double[] _sortBuffer;
+    private long _count;
+    private long _lastRecord;
+    private double _best;
+    private AnomalyKind _kind;
 
     public FeatureRecords(AnomalyDetectorOptions options)
     {
         _options = options;
-        var lookBack = options.RecordLookBack;
-        var minHistory = options.WarmupPoints;
-        _value = new RecordExceedance(lookBack, minHistory, upper: true, lower: true);
-        _localError = new RecordExceedance(lookBack, minHistory, upper: true, lower: false);
-        _seasonalError = new RecordExceedance(lookBack, minHistory, upper: true, lower: false);
-        _mean = new RecordExceedance(lookBack, minHistory, upper: true, lower: true);
-        _spread = new RecordExceedance(lookBack, minHistory, upper: true, lower: true);
+        RecordExceedance Create(bool lower) =>
+            new(options.RecordLookBack, options.RecordDelay, options.WarmupPoints, upper: true, lower);
+        _value = Create(lower: true);
+        _median = Create(lower: true);
+        _localError = Create(lower: false);
+        _seasonalError = Create(lower: false);
+        _mean = Create(lower: true);
+        _spread = Create(lower: true);
         _moments = new RollingMoments(options.MomentWindow);
+        _recent = new RingBuffer(options.MedianWindow);
+        _sortBuffer = new double[options.MedianWindow];
     }
 
-    /// <summary>Largest exceedance beyond its tolerance (0 when none) and the anomaly kind it points to.</summary>
-    public (double Excess, AnomalyKind Kind) Update(double value, double localError, double seasonalError)
-    {
-        var best = 0.0;
-        var kind = AnomalyKind.None;
-        void Consider((double Exceedance, int Direction) r, double tolerance, double weight, AnomalyKind up, AnomalyKind down)
-        {
-            var excess = weight * (r.Exceedance - tolerance);
-            if (r.Direction != 0 && excess > best)
-            {
-                best = excess;
-                kind = r.Direction > 0 ? up : down;
-            }
-        }
+    /// <summary>Which feature set the last record (for diagnostics), or null.</summary>
+    public string? LastFeature { get; private set; }
 
-        var signUp = localError >= 0 ? AnomalyKind.SpikeUp : AnomalyKind.SpikeDown;
-        Consider(_value.Update(value), _options.SpatialTolerance, _options.ValueRecordWeight, signUp, signUp);
-        Consider(_localError.Update(Math.Abs(localError)), _options.ErrorRecordTolerance, _options.ErrorRecordWeight, signUp, signUp);
+    /// <summary>Strength (0 when no record) of the strongest record at this point and the anomaly kind it suggests.</summary>
+    public (double Strength, AnomalyKind Kind) Update(double value, double localError, double seasonalError)
+    {
+        _count++;
+        _best = 0;
+        _kind = AnomalyKind.None;
+        LastFeature = null;
+
+        var spike = localError >= 0 ? AnomalyKind.SpikeUp : AnomalyKind.SpikeDown;
+        Consider("value", _value, value, _options.ValueTolerance, _options.ValueWeight, spike, spike);
+        Consider("localError", _localError, Math.Abs(localError), _options.ErrorTolerance, _options.ErrorWeight, spike, spike);
         if (!double.IsNaN(seasonalError))
         {
-            Consider(_seasonalError.Update(Math.Abs(seasonalError)), _options.ErrorRecordTolerance, _options.SeasonalRecordWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
+            Consider("seasonalError", _seasonalError, Math.Abs(seasonalError), _options.SeasonalErrorTolerance,
+                _options.SeasonalErrorWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
         }
 
         _moments.Add(value);
         if (_moments.IsFull)
         {
-            Consider(_mean.Update(_moments.Mean), _options.SpatialTolerance, _options.MeanRecordWeight, AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
-            Consider(_spread.Update(_moments.StdDev), _options.SpreadRecordTolerance, _options.SpreadRecordWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
+            Consider("mean", _mean, _moments.Mean, _options.MeanTolerance, _options.MeanWeight, AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
+            Consider("spread", _spread, _moments.StdDev, _options.SpreadTolerance, _options.SpreadWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
         }
 
-        return (best, kind);
+        _recent.Add(value);
+        if (_recent.Count == _recent.Capacity)
+        {
+            _recent.CopyLatest(_recent.Count, _sortBuffer);
+            Array.Sort(_sortBuffer);
+            Consider("median", _median, _sortBuffer[_sortBuffer.Length / 2], _options.MedianTolerance, _options.MedianWeight,
+                AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
+        }
+
+        if (_best > 0)
+        {
+            _lastRecord = _count;
+        }
+
+        return (_best, _kind);
+    }
+
+    private void Consider(string name, RecordExceedance record, double feature, double tolerance, double weight, AnomalyKind up, AnomalyKind down)
+    {
+        // Every feature sees every point, so its extremes stay current even when it is switched off.
+        var (exceedance, direction) = record.Update(feature);
+        if (direction == 0 || exceedance <= tolerance || weight <= 0)
+        {
+            return;
+        }
+
+        // What ranks one record above another, in order of how much it mattered on real KPIs: a record after a
+        // long quiet spell (of this feature, and of all features) means more than one in a series that keeps
+        // breaking its own records; a record right after start-up means little; a big jump means more than a nudge.
+        var confidence = Math.Min(1.0, (double)_count / _options.RecordConfidencePoints);
+        var gap = (double)record.Gap;
+        var sinceAny = (double)(_count - _lastRecord);
+        var quiet = gap / (gap + _options.RecordGapHalf)
+            * (_options.GlobalGapHalf > 0 ? sinceAny / (sinceAny + _options.GlobalGapHalf) : 1.0);
+        var size = Math.Pow(1 - Math.Exp(-(exceedance - tolerance) / _options.RecordScale), _options.RecordMagnitudePower);
+        var strength = Math.Min(1.0, weight * confidence * quiet * size);
+        if (strength > _best)
+        {
+            _best = strength;
+            _kind = direction > 0 ? up : down;
+            LastFeature = name;
+        }
     }
 }

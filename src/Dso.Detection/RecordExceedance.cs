@@ -9,23 +9,34 @@ namespace Dso.Detection;
 internal sealed class RecordExceedance
 {
     private readonly SlidingExtremes _extremes;
+    private readonly RingBuffer _delay;
     private readonly bool _upper;
     private readonly bool _lower;
     private readonly int _minHistory;
+    private long _count;
+    private long _lastRecord = -1;
 
-    public RecordExceedance(int lookBack, int minHistory, bool upper, bool lower)
+    public RecordExceedance(int lookBack, int delay, int minHistory, bool upper, bool lower)
     {
+        _delay = new RingBuffer(Math.Max(delay, 1));
         _extremes = new SlidingExtremes(lookBack);
         _minHistory = minHistory;
         _upper = upper;
         _lower = lower;
     }
 
+    /// <summary>
+    /// Points between the previous record and the latest one (the whole history if there was none): a record
+    /// after a long quiet spell means more than one in a series that keeps breaking its own records.
+    /// </summary>
+    public long Gap { get; private set; }
+
     /// <summary>Adds a feature value; returns its exceedance (0 when inside the past range) and its direction.</summary>
     public (double Exceedance, int Direction) Update(double feature)
     {
+        _count++;
         var result = (0.0, 0);
-        if (_extremes.Count >= _minHistory)
+        if (_extremes.Count >= _minHistory && _extremes.Count > 0)
         {
             var max = _extremes.Max;
             var min = _extremes.Min;
@@ -42,7 +53,20 @@ internal sealed class RecordExceedance
             }
         }
 
-        _extremes.Add(feature);
+        if (result.Item2 != 0)
+        {
+            Gap = _count - Math.Max(_lastRecord, 0);
+            _lastRecord = _count;
+        }
+
+        // The extremes lag the present by a few points: a slow slide to a new level is measured against where
+        // the series stood before the slide began, not against the previous point of the slide.
+        if (_delay.Count == _delay.Capacity)
+        {
+            _extremes.Add(_delay[0]);
+        }
+
+        _delay.Add(feature);
         return result;
     }
 }

@@ -14,6 +14,7 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
     private readonly FeatureBuilder _features;
     private readonly ModelTrainer _trainer;
     private readonly AccuracyTracker _accuracy;
+    private readonly AccuracyTracker _baselineAccuracy;
     private readonly float[] _buffer = new float[FeatureBuilder.Count];
     private int[] _anchors = [];
     private ConformalCalibrator[] _calibrators = [];
@@ -25,7 +26,6 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
     private long _lastTrainIndex = -1;
     private long _lastAttemptIndex = -1;
     private double _maseScale = double.NaN;
-    private double _maseAtTrain = double.NaN;
     private int _resolvedSinceTrain;
     private (long Index, double Low, double Peak) _thresholds = (-1, 0, 0);
 
@@ -36,6 +36,7 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         _features = new FeatureBuilder(_history);
         _trainer = new ModelTrainer(options);
         _accuracy = new AccuracyTracker(options.AccuracyWindow);
+        _baselineAccuracy = new AccuracyTracker(options.AccuracyWindow);
     }
 
     public event Action<TrainedDemandModel>? ModelTrained;
@@ -206,6 +207,7 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
                 if (i == _anchors.Length - 1)
                 {
                     _accuracy.Add(Math.Abs(actual - p.Point), residual >= p.ResidualLow && residual <= p.ResidualHigh);
+                    _baselineAccuracy.Add(Math.Abs(actual - p.Baseline), covered: false);
                     _resolvedSinceTrain++;
                 }
             }
@@ -254,8 +256,9 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
             return false;
         }
 
-        var mase = RollingMase;
-        var worse = !double.IsNaN(_maseAtTrain) && mase > _options.DriftMaseRatio * _maseAtTrain;
+        // Relative to the seasonal baseline over the same window, because absolute error moves with the time of day
+        // (a window of a few hundred minutes is all night or all afternoon) while "worse than the baseline" does not.
+        var worse = _accuracy.MeanAbsoluteError > _options.DriftMaseRatio * _baselineAccuracy.MeanAbsoluteError;
         var miscalibrated = Math.Abs(IntervalCoverage - _options.IntervalCoverage) > 0.15;
         return worse || miscalibrated;
     }
@@ -279,7 +282,6 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         CurrentModel = model;
         _current = null; // Predict re-forecasts the anchors with the new model
         _lastTrainIndex = t;
-        _maseAtTrain = RollingMase;
         _resolvedSinceTrain = 0;
         RetrainCount++;
         LastRetrainReason = reason;

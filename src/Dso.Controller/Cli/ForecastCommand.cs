@@ -76,7 +76,7 @@ internal static class ForecastCommand
     /// For each origin i (after observing row i), fills every target row j whose latest admissible origin is i, i.e.
     /// T[i] ≤ T[j] − H &lt; T[i+1]. Works for irregular rows too: the step count comes from the time difference.
     /// </summary>
-    private static (double P50, double P10, double P90)?[] WalkForward(IReadOnlyList<TimeSeriesPoint> points, TimeSpan horizon, IDemandForecaster forecaster)
+    private static (double P50, double P10, double P90)?[] WalkForward(IReadOnlyList<TimeSeriesPoint> points, TimeSpan horizon, IRetrainableForecaster forecaster)
     {
         var rows = new (double, double, double)?[points.Count];
         var target = 0;
@@ -86,22 +86,29 @@ internal static class ForecastCommand
             var nextOrigin = i + 1 < points.Count ? points[i + 1].Timestamp : DateTimeOffset.MaxValue;
             while (target < points.Count && points[target].Timestamp - horizon < points[i].Timestamp)
             {
-                target++; // too close to row i: its forecast had to be made before row i existed
+                target++; // its forecast had to be made before row i existed: left empty (only possible at the start)
             }
 
             DemandForecast? forecast = null;
             while (target < points.Count && points[target].Timestamp - horizon < nextOrigin)
             {
-                forecast ??= forecaster.Predict(Math.Max(1, StepsAhead(forecasterStep: null, points, i, points.Count - 1, horizon)));
+                // One Predict per origin, as long as the farthest target it must cover (usually exactly one).
+                var last = target;
+                while (last + 1 < points.Count && points[last + 1].Timestamp - horizon < nextOrigin)
+                {
+                    last++;
+                }
+
+                forecast ??= forecaster.Predict(StepsAhead(points[last].Timestamp - points[i].Timestamp, forecaster.Step));
                 var step = (int)Math.Round((points[target].Timestamp - points[i].Timestamp) / forecast.Step);
-                if (step >= 1 && step <= forecast.Steps)
+                if (step > forecast.Steps)
+                {
+                    forecast = forecaster.Predict(step); // sized before the step was known (a lone first point)
+                }
+
+                if (step >= 1)
                 {
                     rows[target] = (forecast.P50[step - 1], forecast.P10[step - 1], forecast.P90[step - 1]);
-                }
-                else if (step > forecast.Steps)
-                {
-                    var longer = forecaster.Predict(step);
-                    rows[target] = (longer.P50[step - 1], longer.P10[step - 1], longer.P90[step - 1]);
                 }
 
                 target++;
@@ -111,12 +118,9 @@ internal static class ForecastCommand
         return rows;
     }
 
-    /// <summary>Steps needed to reach the first target of this origin on a regular grid (at least one).</summary>
-    private static int StepsAhead(TimeSpan? forecasterStep, IReadOnlyList<TimeSeriesPoint> points, int origin, int last, TimeSpan horizon)
-    {
-        var step = forecasterStep ?? (points[Math.Min(origin + 1, last)].Timestamp - points[Math.Max(0, Math.Min(origin, last - 1))].Timestamp);
-        return step <= TimeSpan.Zero ? 1 : (int)Math.Ceiling(horizon / step - 1e-9);
-    }
+    /// <summary>Steps to ask for: the span to the farthest target in the forecaster's (inferred) step; 1 while unknown.</summary>
+    private static int StepsAhead(TimeSpan span, TimeSpan step) =>
+        step <= TimeSpan.Zero ? 1 : Math.Max(1, (int)Math.Round(span / step));
 
     private static void WriteCsv(string path, IReadOnlyList<string> raw, (double P50, double P10, double P90)?[] rows)
     {

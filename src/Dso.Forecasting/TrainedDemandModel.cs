@@ -24,6 +24,12 @@ public sealed class TrainedDemandModel
         _trees = TreeEnsembleEvaluator.TryCreate(transformer);
     }
 
+    /// <summary>Registry version once registered or loaded from a registry; null for a fresh, unregistered model.</summary>
+    public int? Version { get; internal set; }
+
+    /// <summary>"fasttree v3" (or "fasttree" while unregistered), as forecasts report it.</summary>
+    public string Name => Version is { } v ? $"{Info.Algorithm} v{v}" : Info.Algorithm;
+
     /// <summary>What the model is, where it came from and how good it was; written as the registry manifest's core.</summary>
     public ModelInfo Info { get; }
 

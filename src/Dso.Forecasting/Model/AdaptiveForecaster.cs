@@ -99,6 +99,10 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
 
         CurrentModel = model;
         _current = null; // Predict re-forecasts the anchors with this model at once, not at the next tick
+        if (_history.Count > 0)
+        {
+            _schedule.Trained(_history.Count - 1); // a chosen model counts as fresh: the next retrain comes on schedule
+        }
     }
 
     public IReadOnlyList<DemandPeriod> ClassifyScenarios(DemandForecast forecast)
@@ -115,7 +119,15 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         }
 
         // The anchors depend on the step, known only once the first points are placed.
-        _book ??= new AnchorBook(HorizonAnchors.For(Math.Max(1, (int)Math.Ceiling((_options.Horizon / _history.Step) - 1e-9))), _options);
+        if (_book is null)
+        {
+            _book = new AnchorBook(HorizonAnchors.For(Math.Max(1, (int)Math.Ceiling((_options.Horizon / _history.Step) - 1e-9))), _options);
+            if (CurrentModel is { } early && early.Info.Step != _history.Step)
+            {
+                CurrentModel = null; // chosen before any data; the data's step says it was for another series
+            }
+        }
+
         for (var t = _history.Count - added; t < _history.Count; t++)
         {
             _book.Resolve(t, _history.Value(t), trusted: _history.Weight(t) >= 0.5);
@@ -165,6 +177,7 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         var modelPoint = new double[anchors.Length];
         var residuals = new ConformalCalibrator.Snapshot[anchors.Length];
         var model = t >= _features.FirstOrigin ? CurrentModel : null;
+        var modelAnchors = 0;
         for (var i = 0; i < anchors.Length; i++)
         {
             baseline[i] = _features.Baseline(t, anchors[i]);
@@ -175,10 +188,13 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
                 modelPoint[i] = level + (scale * model.Score(_buffer));
             }
 
-            point[i] = !double.IsNaN(modelPoint[i]) && book.PreferModel(i) ? modelPoint[i] : baseline[i];
+            var useModel = !double.IsNaN(modelPoint[i]) && book.PreferModel(i);
+            point[i] = useModel ? modelPoint[i] : baseline[i];
+            modelAnchors += useModel ? 1 : 0;
             residuals[i] = book.Residuals(i);
         }
 
-        return new AnchorForecast(t, point, baseline, modelPoint, _features.Noise(t), residuals);
+        var name = modelAnchors == 0 ? "seasonal-baseline" : modelAnchors == anchors.Length ? model!.Name : model!.Name + "+baseline";
+        return new AnchorForecast(t, point, baseline, modelPoint, _features.Noise(t), residuals, name);
     }
 }

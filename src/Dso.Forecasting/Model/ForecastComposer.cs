@@ -70,8 +70,7 @@ internal static class ForecastComposer
 
         var origin = history.TimeOf(t);
         var step0 = history.Step;
-        var model = current.ModelPoint.Any(double.IsFinite) ? "fasttree" : "seasonal-baseline";
-        return new DemandForecast(origin, step0, p50, p10, p90, Quantile, model)
+        return new DemandForecast(origin, step0, p50, p10, p90, Quantile, current.ModelName)
         {
             EventMultipliers = multipliers,
             Events = events.Overlapping(origin + step0, origin + (step0 * (steps + 1))),

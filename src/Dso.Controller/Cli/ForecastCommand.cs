@@ -7,7 +7,7 @@ using Dso.Forecasting;
 namespace Dso.Controller.Cli;
 
 /// <summary>
-/// <c>dso forecast --input FILE --horizon-minutes H --output FILE [--events FILE]</c>: walk-forward forecasts with the
+/// <c>dso forecast --input FILE --horizon-minutes H --output FILE [--events FILE] [--models DIR]</c>: walk-forward forecasts with the
 /// service's forecaster. Rows are fed one at a time exactly as the service would see them (including its retraining);
 /// the row for time t gets the forecast made once every row at or before t − H had been observed, and nothing later.
 /// </summary>
@@ -19,14 +19,15 @@ internal static class ForecastCommand
         var horizon = new Option<int>("--horizon-minutes") { Description = "forecast horizon in minutes", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "where to write timestamp,forecast,p10,p90", Required = true };
         var events = new Option<FileInfo?>("--events") { Description = "optional event calendar (YAML) applied to the forecasts" };
-        var command = new Command("forecast", "Walk-forward demand forecasts with uncertainty") { input, horizon, output, events };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "optional model registry directory: every trained model is registered and promoted there, as the service does" };
+        var command = new Command("forecast", "Walk-forward demand forecasts with uncertainty") { input, horizon, output, events, models };
         command.SetAction(parse =>
         {
             try
             {
-                return Run(parse.GetValue(input)!, parse.GetValue(horizon), parse.GetValue(output)!, parse.GetValue(events));
+                return Run(parse.GetValue(input)!, parse.GetValue(horizon), parse.GetValue(output)!, parse.GetValue(events), parse.GetValue(models));
             }
-            catch (Exception ex) when (ex is TimeSeriesCsvException or EventCalendarException or IOException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception ex) when (ex is TimeSeriesCsvException or EventCalendarException or ModelRegistryException or IOException or UnauthorizedAccessException or ArgumentException)
             {
                 Console.Error.WriteLine($"forecast: {ex.Message.ReplaceLineEndings(" ")}");
                 return 2;
@@ -35,7 +36,7 @@ internal static class ForecastCommand
         return command;
     }
 
-    private static int Run(FileInfo input, int horizonMinutes, FileInfo output, FileInfo? eventsFile)
+    private static int Run(FileInfo input, int horizonMinutes, FileInfo output, FileInfo? eventsFile, DirectoryInfo? modelsDirectory)
     {
         if (horizonMinutes <= 0)
         {
@@ -59,11 +60,13 @@ internal static class ForecastCommand
         };
         var forecaster = DemandForecasters.CreateRetrainable(options);
         var trainSeconds = 0.0;
+        var registry = modelsDirectory is null ? null : new ModelRegistry(modelsDirectory.FullName, options.SeriesName);
         var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
         forecaster.ModelTrained += model =>
         {
             trainSeconds += model.Info.Metrics.GetValueOrDefault("train_seconds");
             reasons[model.Info.Reason] = reasons.GetValueOrDefault(model.Info.Reason) + 1;
+            registry?.Register(model, policy: "dso-forecast", promote: true);
         };
         var rows = WalkForward(points, horizon, forecaster);
         WriteCsv(output.FullName, raw, rows);

@@ -3,6 +3,11 @@ using Xunit.Abstractions;
 
 namespace Dso.Forecasting.Tests;
 
+/// <summary>Runs alone (no parallel test classes), so the timing is of the forecaster and not of its neighbours.</summary>
+[CollectionDefinition(nameof(CostTests), DisableParallelization = true)]
+public sealed class CostTestsCollection;
+
+[Collection(nameof(CostTests))]
 public sealed class CostTests(ITestOutputHelper output)
 {
     [Fact]

@@ -133,7 +133,7 @@ internal static class ForecastCommand
         {
             if (rows[j] is { } r)
             {
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{raw[j]},{r.P50:0.###},{r.P10:0.###},{r.P90:0.###}"));
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{raw[j]},{r.P50:0.######},{r.P10:0.######},{r.P90:0.######}"));
             }
             else
             {

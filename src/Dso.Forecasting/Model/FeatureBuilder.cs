@@ -82,7 +82,7 @@ internal sealed class FeatureBuilder
         return days % 2 == 1 ? used[days / 2] : (used[(days / 2) - 1] + used[days / 2]) / 2;
     }
 
-    /// <summary>The seasonal baseline forecast for t+k: level plus averaged seasonal delta (level alone with under a day).</summary>
+    /// <summary>The seasonal baseline forecast for t+k: level plus the median seasonal delta (level alone with under a day).</summary>
     public double Baseline(long t, int k)
     {
         var delta = SeasonalDelta(t, k);

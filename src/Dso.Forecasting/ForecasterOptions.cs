@@ -21,7 +21,7 @@ public sealed class ForecasterOptions
     public const int DefaultCalibrationWindow = 600;
     public const double DefaultIntervalCoverage = 0.80;
     public const double DefaultCoverageAdaptationRate = 0.005;
-    public const double DefaultDriftMaseRatio = 1.3;
+    public const double DefaultDriftMaseRatio = 1.25;
     public const int DefaultAccuracyWindow = 500;
     public const double DefaultLowDemandQuantile = 0.25;
     public const double DefaultPeakDemandQuantile = 0.90;
@@ -80,8 +80,9 @@ public sealed class ForecasterOptions
     [Range(0.0, 0.1)]
     public double CoverageAdaptationRate { get; set; } = DefaultCoverageAdaptationRate;
 
-    /// <summary>Retrain early when the rolling MASE exceeds this multiple of the MASE before the last training.</summary>
-    [Range(1.0, 10.0)]
+    /// <summary>Retrain early (drift) when the rolling MASE exceeds this multiple of the seasonal baseline's rolling MASE
+    /// over the same forecasts (the model has become clearly worse than the baseline), or when coverage is off by 15 points.</summary>
+    [Range(0.5, 10.0)]
     public double DriftMaseRatio { get; set; } = DefaultDriftMaseRatio;
 
     /// <summary>Resolved forecasts the rolling MASE and coverage are computed over.</summary>

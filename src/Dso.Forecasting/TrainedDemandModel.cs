@@ -24,6 +24,12 @@ public sealed class TrainedDemandModel
         _trees = TreeEnsembleEvaluator.TryCreate(transformer);
     }
 
+    /// <summary>Registry version once registered or loaded from a registry; null for a fresh, unregistered model.</summary>
+    public int? Version { get; internal set; }
+
+    /// <summary>"fasttree v3" (or "fasttree" while unregistered), as forecasts report it.</summary>
+    public string Name => Version is { } v ? $"{Info.Algorithm} v{v}" : Info.Algorithm;
+
     /// <summary>What the model is, where it came from and how good it was; written as the registry manifest's core.</summary>
     public ModelInfo Info { get; }
 
@@ -56,30 +62,4 @@ public sealed class TrainedDemandModel
         Array.Copy(features, _row.Features, FeatureBuilder.Count);
         return _engine.Predict(_row).Score;
     }
-}
-
-/// <summary>Descriptive data of a trained model (serialised into the registry manifest).</summary>
-public sealed record ModelInfo
-{
-    public string Algorithm { get; init; } = "fasttree";
-
-    public int FeatureLayout { get; init; } = FeatureBuilder.LayoutVersion;
-
-    public TimeSpan Step { get; init; }
-
-    public int HorizonSteps { get; init; }
-
-    public DateTimeOffset TrainedFrom { get; init; }
-
-    public DateTimeOffset TrainedTo { get; init; }
-
-    public int TrainingRows { get; init; }
-
-    public string Series { get; init; } = "requests";
-
-    /// <summary>Why it was trained: "initial", "schedule", "drift" or "manual".</summary>
-    public string Reason { get; init; } = "manual";
-
-    /// <summary>Accuracy figures at training time (e.g. rolling_mase_before, rolling_coverage_before, train_mae).</summary>
-    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 }

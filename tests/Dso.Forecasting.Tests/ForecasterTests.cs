@@ -124,6 +124,26 @@ public sealed class ForecasterTests
     }
 
     [Fact]
+    public void Observe_SpikesFlaggedAnomalous_IntervalsNotWidenedByThem()
+    {
+        // Weight < 1 marks an anomaly: it must not train the model nor widen the intervals like real demand would.
+        var series = SyntheticSeries.Daily(days: 4, FiveMinutes, relativeNoise: 0.02, seed: 5);
+        var flagged = DemandForecasters.Create(new ForecasterOptions { Horizon = TimeSpan.FromHours(1) });
+        var unflagged = DemandForecasters.Create(new ForecasterOptions { Horizon = TimeSpan.FromHours(1) });
+        for (var i = 0; i < series.Count; i++)
+        {
+            var spike = i % 37 == 0;
+            var value = spike ? series[i].Value * 4 : series[i].Value;
+            flagged.Observe(series[i].Time, value, spike ? 0.0 : 1.0);
+            unflagged.Observe(series[i].Time, value);
+        }
+
+        var a = flagged.Predict(12);
+        var b = unflagged.Predict(12);
+        Assert.True(a.P90[11] - a.P10[11] < 0.7 * (b.P90[11] - b.P10[11]), $"flagged width {a.P90[11] - a.P10[11]:F1}, unflagged {b.P90[11] - b.P10[11]:F1}");
+    }
+
+    [Fact]
     public void Predict_NoObservations_Throws() =>
         Assert.Throws<InvalidOperationException>(() => DemandForecasters.Create().Predict(5));
 

@@ -7,7 +7,7 @@ using Dso.Forecasting;
 namespace Dso.Controller.Cli;
 
 /// <summary>
-/// <c>dso forecast --input FILE --horizon-minutes H --output FILE [--events FILE]</c>: walk-forward forecasts with the
+/// <c>dso forecast --input FILE --horizon-minutes H --output FILE [--events FILE] [--models DIR]</c>: walk-forward forecasts with the
 /// service's forecaster. Rows are fed one at a time exactly as the service would see them (including its retraining);
 /// the row for time t gets the forecast made once every row at or before t − H had been observed, and nothing later.
 /// </summary>
@@ -19,14 +19,15 @@ internal static class ForecastCommand
         var horizon = new Option<int>("--horizon-minutes") { Description = "forecast horizon in minutes", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "where to write timestamp,forecast,p10,p90", Required = true };
         var events = new Option<FileInfo?>("--events") { Description = "optional event calendar (YAML) applied to the forecasts" };
-        var command = new Command("forecast", "Walk-forward demand forecasts with uncertainty") { input, horizon, output, events };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "optional model registry directory: every trained model is registered and promoted there, as the service does" };
+        var command = new Command("forecast", "Walk-forward demand forecasts with uncertainty") { input, horizon, output, events, models };
         command.SetAction(parse =>
         {
             try
             {
-                return Run(parse.GetValue(input)!, parse.GetValue(horizon), parse.GetValue(output)!, parse.GetValue(events));
+                return Run(parse.GetValue(input)!, parse.GetValue(horizon), parse.GetValue(output)!, parse.GetValue(events), parse.GetValue(models));
             }
-            catch (Exception ex) when (ex is TimeSeriesCsvException or EventCalendarException or IOException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception ex) when (ex is TimeSeriesCsvException or EventCalendarException or ModelRegistryException or IOException or UnauthorizedAccessException or ArgumentException)
             {
                 Console.Error.WriteLine($"forecast: {ex.Message.ReplaceLineEndings(" ")}");
                 return 2;
@@ -35,7 +36,7 @@ internal static class ForecastCommand
         return command;
     }
 
-    private static int Run(FileInfo input, int horizonMinutes, FileInfo output, FileInfo? eventsFile)
+    private static int Run(FileInfo input, int horizonMinutes, FileInfo output, FileInfo? eventsFile, DirectoryInfo? modelsDirectory)
     {
         if (horizonMinutes <= 0)
         {
@@ -59,11 +60,13 @@ internal static class ForecastCommand
         };
         var forecaster = DemandForecasters.CreateRetrainable(options);
         var trainSeconds = 0.0;
+        var registry = modelsDirectory is null ? null : new ModelRegistry(modelsDirectory.FullName, options.SeriesName);
         var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
         forecaster.ModelTrained += model =>
         {
             trainSeconds += model.Info.Metrics.GetValueOrDefault("train_seconds");
             reasons[model.Info.Reason] = reasons.GetValueOrDefault(model.Info.Reason) + 1;
+            registry?.Register(model, policy: "dso-forecast", promote: true);
         };
         var rows = WalkForward(points, horizon, forecaster);
         WriteCsv(output.FullName, raw, rows);
@@ -76,7 +79,7 @@ internal static class ForecastCommand
     /// For each origin i (after observing row i), fills every target row j whose latest admissible origin is i, i.e.
     /// T[i] ≤ T[j] − H &lt; T[i+1]. Works for irregular rows too: the step count comes from the time difference.
     /// </summary>
-    private static (double P50, double P10, double P90)?[] WalkForward(IReadOnlyList<TimeSeriesPoint> points, TimeSpan horizon, IDemandForecaster forecaster)
+    private static (double P50, double P10, double P90)?[] WalkForward(IReadOnlyList<TimeSeriesPoint> points, TimeSpan horizon, IRetrainableForecaster forecaster)
     {
         var rows = new (double, double, double)?[points.Count];
         var target = 0;
@@ -86,22 +89,29 @@ internal static class ForecastCommand
             var nextOrigin = i + 1 < points.Count ? points[i + 1].Timestamp : DateTimeOffset.MaxValue;
             while (target < points.Count && points[target].Timestamp - horizon < points[i].Timestamp)
             {
-                target++; // too close to row i: its forecast had to be made before row i existed
+                target++; // its forecast had to be made before row i existed: left empty (only possible at the start)
             }
 
             DemandForecast? forecast = null;
             while (target < points.Count && points[target].Timestamp - horizon < nextOrigin)
             {
-                forecast ??= forecaster.Predict(Math.Max(1, StepsAhead(forecasterStep: null, points, i, points.Count - 1, horizon)));
+                // One Predict per origin, as long as the farthest target it must cover (usually exactly one).
+                var last = target;
+                while (last + 1 < points.Count && points[last + 1].Timestamp - horizon < nextOrigin)
+                {
+                    last++;
+                }
+
+                forecast ??= forecaster.Predict(StepsAhead(points[last].Timestamp - points[i].Timestamp, forecaster.Step));
                 var step = (int)Math.Round((points[target].Timestamp - points[i].Timestamp) / forecast.Step);
-                if (step >= 1 && step <= forecast.Steps)
+                if (step > forecast.Steps)
+                {
+                    forecast = forecaster.Predict(step); // sized before the step was known (a lone first point)
+                }
+
+                if (step >= 1)
                 {
                     rows[target] = (forecast.P50[step - 1], forecast.P10[step - 1], forecast.P90[step - 1]);
-                }
-                else if (step > forecast.Steps)
-                {
-                    var longer = forecaster.Predict(step);
-                    rows[target] = (longer.P50[step - 1], longer.P10[step - 1], longer.P90[step - 1]);
                 }
 
                 target++;
@@ -111,12 +121,9 @@ internal static class ForecastCommand
         return rows;
     }
 
-    /// <summary>Steps needed to reach the first target of this origin on a regular grid (at least one).</summary>
-    private static int StepsAhead(TimeSpan? forecasterStep, IReadOnlyList<TimeSeriesPoint> points, int origin, int last, TimeSpan horizon)
-    {
-        var step = forecasterStep ?? (points[Math.Min(origin + 1, last)].Timestamp - points[Math.Max(0, Math.Min(origin, last - 1))].Timestamp);
-        return step <= TimeSpan.Zero ? 1 : (int)Math.Ceiling(horizon / step - 1e-9);
-    }
+    /// <summary>Steps to ask for: the span to the farthest target in the forecaster's (inferred) step; 1 while unknown.</summary>
+    private static int StepsAhead(TimeSpan span, TimeSpan step) =>
+        step <= TimeSpan.Zero ? 1 : Math.Max(1, (int)Math.Round(span / step));
 
     private static void WriteCsv(string path, IReadOnlyList<string> raw, (double P50, double P10, double P90)?[] rows)
     {
@@ -126,7 +133,7 @@ internal static class ForecastCommand
         {
             if (rows[j] is { } r)
             {
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{raw[j]},{r.P50:0.###},{r.P10:0.###},{r.P90:0.###}"));
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{raw[j]},{r.P50:0.######},{r.P10:0.######},{r.P90:0.######}"));
             }
             else
             {

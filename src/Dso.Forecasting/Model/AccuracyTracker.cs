@@ -44,11 +44,23 @@ internal sealed class AccuracyTracker
         _next = (_next + 1) % _errors.Length;
     }
 
-    public void Reset()
+    /// <summary>
+    /// MASE's denominator: in-sample one-step seasonal-naive error (season = one day; one step when history is shorter
+    /// than a day) over the last <paramref name="window"/> points up to t.
+    /// </summary>
+    public static double SeasonalNaiveScale(SeriesHistory history, long t, long window)
     {
-        _count = 0;
-        _next = 0;
-        _errorSum = 0;
-        _coveredCount = 0;
+        var day = history.StepsPerDay;
+        var lag = t - Math.Max(history.FirstAvailable, t - window) > day + 10 ? day : 1;
+        var from = Math.Max(history.FirstAvailable + lag, t - window);
+        double sum = 0;
+        long n = 0;
+        for (var i = from; i <= t; i++)
+        {
+            sum += Math.Abs(history.Value(i) - history.Value(i - lag));
+            n++;
+        }
+
+        return n > 0 && sum > 0 ? sum / n : double.NaN;
     }
 }

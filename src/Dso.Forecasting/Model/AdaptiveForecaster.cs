@@ -8,51 +8,42 @@ namespace Dso.Forecasting.Model;
 /// </summary>
 internal sealed class AdaptiveForecaster : IRetrainableForecaster
 {
-    private const double ErrorSmoothing = 1.0 / 200;
     private readonly ForecasterOptions _options;
+    private readonly EventCalendar _events;
     private readonly SeriesHistory _history;
     private readonly FeatureBuilder _features;
     private readonly ModelTrainer _trainer;
-    private readonly AccuracyTracker _accuracy;
+    private readonly RetrainSchedule _schedule;
+    private readonly ScenarioThresholds _thresholds;
     private readonly float[] _buffer = new float[FeatureBuilder.Count];
-    private int[] _anchors = [];
-    private ConformalCalibrator[] _calibrators = [];
-    private Queue<PendingForecast>[] _pending = [];
-    private double[] _modelError = [];
-    private double[] _baselineError = [];
-    private int[] _modelResolved = [];
+    private AnchorBook? _book;
     private AnchorForecast? _current;
-    private long _lastTrainIndex = -1;
-    private long _lastAttemptIndex = -1;
     private double _maseScale = double.NaN;
-    private double _maseAtTrain = double.NaN;
-    private int _resolvedSinceTrain;
-    private (long Index, double Low, double Peak) _thresholds = (-1, 0, 0);
 
     public AdaptiveForecaster(ForecasterOptions options)
     {
         _options = options;
-        _history = new SeriesHistory(options.MaxHistoryPoints, options.Step, options.Events ?? EventCalendar.Empty);
+        _events = options.Events ?? EventCalendar.Empty;
+        _history = new SeriesHistory(options.MaxHistoryPoints, options.Step, _events);
         _features = new FeatureBuilder(_history);
         _trainer = new ModelTrainer(options);
-        _accuracy = new AccuracyTracker(options.AccuracyWindow);
+        _schedule = new RetrainSchedule(options);
+        _thresholds = new ScenarioThresholds(_history, options.LowDemandQuantile, options.PeakDemandQuantile);
     }
 
     public event Action<TrainedDemandModel>? ModelTrained;
 
     public TimeSpan Step => _history.Step;
 
-    public double RollingMase => _accuracy.MeanAbsoluteError / _maseScale;
+    public double RollingMase => (_book?.Accuracy.MeanAbsoluteError ?? double.NaN) / _maseScale;
 
-    public double IntervalCoverage => _accuracy.Coverage;
+    public double IntervalCoverage => _book?.Accuracy.Coverage ?? double.NaN;
 
     public int RetrainCount { get; private set; }
 
     public string? LastRetrainReason { get; private set; }
 
     public TrainedDemandModel? CurrentModel { get; private set; }
-
-    internal int[] Anchors => _anchors;
 
     public void Observe(DateTimeOffset timestamp, double value, double weight = 1.0)
     {
@@ -70,10 +61,10 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         Process(_history.Flush());
         if (_history.LonePoint is { } lone)
         {
-            return LonePointForecast(lone.Timestamp, lone.Value, steps);
+            return ForecastComposer.LonePoint(lone.Timestamp, lone.Value, steps);
         }
 
-        if (_history.Count == 0)
+        if (_book is null)
         {
             throw new InvalidOperationException("no observations yet: Observe at least one point before Predict");
         }
@@ -81,28 +72,16 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         var t = _history.Count - 1;
         if (_current is null || _current.Origin != t)
         {
-            _current = ForecastAnchors(t);
+            _current = ForecastAnchors(t, _book);
         }
 
-        return ForecastComposer.Compose(_history, _features, _anchors, _current, steps, _options.Events ?? EventCalendar.Empty);
-    }
-
-    /// <summary>
-    /// One point tells neither the step nor the noise: a flat forecast, ±50% as the interval, on a provisional
-    /// one-minute grid that is not committed (the second point decides the real step).
-    /// </summary>
-    private static DemandForecast LonePointForecast(DateTimeOffset timestamp, double value, int steps)
-    {
-        var spread = Math.Abs(value) * 0.5;
-        double Quantile(int j, double level) => value + (spread * (level - 0.5) / 0.4);
-        return new DemandForecast(timestamp, TimeSpan.FromMinutes(1), Enumerable.Repeat(value, steps).ToArray(),
-            Enumerable.Repeat(Quantile(0, 0.1), steps).ToArray(), Enumerable.Repeat(Quantile(0, 0.9), steps).ToArray(), Quantile, "single-point");
+        return ForecastComposer.Compose(_history, _features, _book.Anchors, _current, steps, _events);
     }
 
     public bool Retrain(string reason = "manual")
     {
         Process(_history.Flush());
-        return _history.Count > 0 && Train(_history.Count - 1, reason);
+        return _book is not null && Train(_history.Count - 1, reason);
     }
 
     public void UseModel(TrainedDemandModel model)
@@ -119,218 +98,103 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         }
 
         CurrentModel = model;
-        if (_history.Count > 0 && _anchors.Length > 0)
+        _current = null; // Predict re-forecasts the anchors with this model at once, not at the next tick
+        if (_history.Count > 0)
         {
-            _current = ForecastAnchors(_history.Count - 1); // forecasts switch at once, not at the next tick
+            _schedule.Trained(_history.Count - 1); // a chosen model counts as fresh: the next retrain comes on schedule
         }
     }
 
     public IReadOnlyList<DemandPeriod> ClassifyScenarios(DemandForecast forecast)
     {
-        var t = _history.Count - 1;
-        if (_thresholds.Index < 0 || t - _thresholds.Index >= Math.Max(1, _history.StepsPerDay / 24))
-        {
-            // Recomputed at most hourly: sorting a week of points every tick would dominate the tick's cost.
-            var from = Math.Max(_history.FirstAvailable, t - (7L * _history.StepsPerDay) + 1);
-            var recent = new List<double>();
-            for (var i = from; i <= t; i++)
-            {
-                recent.Add(_history.Value(i));
-            }
-
-            var (low, peak) = DemandScenarioClassifier.Thresholds(recent, _options.LowDemandQuantile, _options.PeakDemandQuantile);
-            _thresholds = (t, low, peak);
-        }
-
-        return DemandScenarioClassifier.Classify(forecast, _thresholds.Low, _thresholds.Peak);
+        var (low, peak) = _history.Count > 0 ? _thresholds.At(_history.Count - 1) : (double.NegativeInfinity, double.PositiveInfinity);
+        return DemandScenarioClassifier.Classify(forecast, low, peak);
     }
 
     private void Process(int added)
     {
-        if (added > 0 && _anchors.Length == 0)
-        {
-            InitialiseAnchors();
-        }
-
-        for (var t = _history.Count - added; t < _history.Count; t++)
-        {
-            Resolve(t);
-            MaybeRetrain(t);
-            _current = ForecastAnchors(t);
-            for (var i = 0; i < _anchors.Length; i++)
-            {
-                var noise = _current.Noise;
-                var snapshot = _current.Residuals[i];
-                _pending[i].Enqueue(new PendingForecast(t + _anchors[i], _current.Point[i], _current.Baseline[i], _current.ModelPoint[i], noise,
-                    snapshot.Residual(snapshot.NominalLow), snapshot.Residual(snapshot.NominalHigh)));
-            }
-        }
-    }
-
-    private void InitialiseAnchors()
-    {
-        var horizonSteps = Math.Max(1, (int)Math.Ceiling(_options.Horizon / _history.Step - 1e-9));
-        _anchors = HorizonAnchors.For(horizonSteps);
-        _calibrators = _anchors.Select(k => new ConformalCalibrator(_options.CalibrationWindow, _options.IntervalCoverage, _options.CoverageAdaptationRate, k)).ToArray();
-        _pending = _anchors.Select(_ => new Queue<PendingForecast>()).ToArray();
-        _modelError = new double[_anchors.Length];
-        _baselineError = new double[_anchors.Length];
-        _modelResolved = new int[_anchors.Length];
-    }
-
-    /// <summary>Scores the forecasts whose target is t: residuals feed the calibrators, errors the model/baseline choice.</summary>
-    private void Resolve(long t)
-    {
-        var actual = _history.Value(t);
-        var trusted = _history.Weight(t) >= 0.5; // filled gaps and flagged anomalies would teach the intervals noise
-        for (var i = 0; i < _anchors.Length; i++)
-        {
-            var queue = _pending[i];
-            while (queue.Count > 0 && queue.Peek().Target <= t)
-            {
-                var p = queue.Dequeue();
-                if (p.Target != t || !trusted)
-                {
-                    continue;
-                }
-
-                var residual = (actual - p.Point) / p.Noise;
-                _calibrators[i].Add(residual, p.ResidualLow, p.ResidualHigh);
-                _baselineError[i] = Smooth(_baselineError[i], Math.Abs(actual - p.Baseline), _modelResolved[i] == 0 && _baselineError[i] == 0);
-                if (!double.IsNaN(p.ModelPoint))
-                {
-                    _modelError[i] = Smooth(_modelError[i], Math.Abs(actual - p.ModelPoint), _modelResolved[i] == 0);
-                    _modelResolved[i]++;
-                }
-
-                if (i == _anchors.Length - 1)
-                {
-                    _accuracy.Add(Math.Abs(actual - p.Point), residual >= p.ResidualLow && residual <= p.ResidualHigh);
-                    _resolvedSinceTrain++;
-                }
-            }
-        }
-    }
-
-    private static double Smooth(double current, double value, bool first) => first ? value : current + (ErrorSmoothing * (value - current));
-
-    private void MaybeRetrain(long t)
-    {
-        if (t + 1 < _options.MinTrainingPoints || t < _features.FirstOrigin + _anchors[^1] + 50)
+        if (added == 0)
         {
             return;
         }
 
-        var interval = Math.Max(_options.MinPointsBetweenRetrains, (long)Math.Round(_options.RetrainInterval / _history.Step));
-        var spacing = Math.Max(1, interval / 4);
-        string? reason = null;
-        if (CurrentModel is null)
+        // The anchors depend on the step, known only once the first points are placed.
+        if (_book is null)
         {
-            reason = _lastAttemptIndex < 0 || t - _lastAttemptIndex >= spacing ? "initial" : null;
-        }
-        else if (t - _lastTrainIndex >= interval)
-        {
-            reason = "schedule";
-        }
-        else if (t + 1 >= 1.5 * (_lastTrainIndex + 1) && t - _lastTrainIndex >= Math.Min(spacing, 24))
-        {
-            reason = "growth"; // young models saw little history; retrain as it grows by half
-        }
-        else if (Drifted(t, spacing))
-        {
-            reason = "drift";
+            _book = new AnchorBook(HorizonAnchors.For(Math.Max(1, (int)Math.Ceiling((_options.Horizon / _history.Step) - 1e-9))), _options);
+            if (CurrentModel is { } early && early.Info.Step != _history.Step)
+            {
+                CurrentModel = null; // chosen before any data; the data's step says it was for another series
+            }
         }
 
-        if (reason is not null)
+        for (var t = _history.Count - added; t < _history.Count; t++)
         {
-            Train(t, reason);
-        }
-    }
+            _book.Resolve(t, _history.Value(t), trusted: _history.Weight(t) >= 0.5);
+            var firstUsable = _features.FirstOrigin + _book.Anchors[^1] + 50;
+            if (_schedule.Due(t, CurrentModel is not null, firstUsable, _history.Step, _book) is { } reason)
+            {
+                Train(t, reason);
+            }
 
-    private bool Drifted(long t, long spacing)
-    {
-        if (_resolvedSinceTrain < _options.AccuracyWindow / 2 || t - _lastTrainIndex < spacing)
-        {
-            return false;
+            _current = ForecastAnchors(t, _book);
+            _book.Publish(_current);
         }
-
-        var mase = RollingMase;
-        var worse = !double.IsNaN(_maseAtTrain) && mase > _options.DriftMaseRatio * _maseAtTrain;
-        var miscalibrated = Math.Abs(IntervalCoverage - _options.IntervalCoverage) > 0.15;
-        return worse || miscalibrated;
     }
 
     private bool Train(long t, string reason)
     {
-        _lastAttemptIndex = t;
-        _maseScale = ComputeMaseScale(t);
+        _schedule.Attempted(t);
+        var window = Math.Max((long)Math.Ceiling(_options.TrainingWindow / _history.Step), _options.MinTrainingWindowPoints);
+        _maseScale = AccuracyTracker.SeasonalNaiveScale(_history, t, window);
         var metrics = new Dictionary<string, double>
         {
             ["rolling_mase_before"] = RollingMase,
             ["rolling_coverage_before"] = IntervalCoverage,
             ["history_points"] = t + 1,
         };
-        var model = _trainer.Train(_history, _features, _anchors, reason, metrics);
+        var model = _trainer.Train(_history, _features, _book!.Anchors, reason, metrics);
         if (model is null)
         {
             return false;
         }
 
         CurrentModel = model;
-        _current = null; // Predict re-forecasts the anchors with the new model
-        _lastTrainIndex = t;
-        _maseAtTrain = RollingMase;
-        _resolvedSinceTrain = 0;
+        _current = null;
+        _schedule.Trained(t);
         RetrainCount++;
         LastRetrainReason = reason;
         ModelTrained?.Invoke(model);
         return true;
     }
 
-    /// <summary>In-sample one-step seasonal-naive error (season = one day) over the training window, as MASE defines it.</summary>
-    private double ComputeMaseScale(long t)
-    {
-        var day = _history.StepsPerDay;
-        var window = (long)Math.Ceiling(_options.TrainingWindow / _history.Step);
-        var lag = t - Math.Max(_history.FirstAvailable, t - window) > day + 10 ? day : 1;
-        var from = Math.Max(_history.FirstAvailable + lag, t - window);
-        double sum = 0;
-        long n = 0;
-        for (var i = from; i <= t; i++)
-        {
-            sum += Math.Abs(_history.Value(i) - _history.Value(i - lag));
-            n++;
-        }
-
-        return n > 0 && sum > 0 ? sum / n : double.NaN;
-    }
-
     /// <summary>Forecasts every anchor from origin t: the model where it has earned it, else the seasonal baseline.</summary>
-    private AnchorForecast ForecastAnchors(long t)
+    private AnchorForecast ForecastAnchors(long t, AnchorBook book)
     {
-        var point = new double[_anchors.Length];
-        var baseline = new double[_anchors.Length];
-        var modelPoint = new double[_anchors.Length];
-        var residuals = new ConformalCalibrator.Snapshot[_anchors.Length];
-        var model = CurrentModel;
-        var canScore = model is not null && t >= _features.FirstOrigin;
-        for (var i = 0; i < _anchors.Length; i++)
+        var anchors = book.Anchors;
+        var point = new double[anchors.Length];
+        var baseline = new double[anchors.Length];
+        var modelPoint = new double[anchors.Length];
+        var residuals = new ConformalCalibrator.Snapshot[anchors.Length];
+        var model = t >= _features.FirstOrigin ? CurrentModel : null;
+        var modelAnchors = 0;
+        for (var i = 0; i < anchors.Length; i++)
         {
-            var k = _anchors[i];
-            baseline[i] = _features.Baseline(t, k);
+            baseline[i] = _features.Baseline(t, anchors[i]);
             modelPoint[i] = double.NaN;
-            if (canScore)
+            if (model is not null)
             {
-                var (level, scale) = _features.Build(t, k, _buffer);
-                modelPoint[i] = level + (scale * model!.Score(_buffer));
+                var (level, scale) = _features.Build(t, anchors[i], _buffer);
+                modelPoint[i] = level + (scale * model.Score(_buffer));
             }
 
-            // A new model is trusted until its own errors say the baseline does better at this horizon.
-            var useModel = !double.IsNaN(modelPoint[i]) && (_modelResolved[i] < 50 || _modelError[i] <= _baselineError[i]);
+            var useModel = !double.IsNaN(modelPoint[i]) && book.PreferModel(i);
             point[i] = useModel ? modelPoint[i] : baseline[i];
-            residuals[i] = _calibrators[i].Current;
+            modelAnchors += useModel ? 1 : 0;
+            residuals[i] = book.Residuals(i);
         }
 
-        return new AnchorForecast(t, point, baseline, modelPoint, _features.Noise(t), residuals);
+        var name = modelAnchors == 0 ? "seasonal-baseline" : modelAnchors == anchors.Length ? model!.Name : model!.Name + "+baseline";
+        return new AnchorForecast(t, point, baseline, modelPoint, _features.Noise(t), residuals, name);
     }
 }

@@ -1,7 +1,7 @@
 namespace Dso.Forecasting.Model;
 
-/// <summary>Point forecasts at the anchors from one origin, plus what is needed to turn them into quantiles.</summary>
-internal sealed record AnchorForecast(long Origin, double[] Point, double[] Baseline, double[] ModelPoint, double Noise, ConformalCalibrator.Snapshot[] Residuals);
-
-/// <summary>A published anchor forecast waiting for its actual (to feed the calibrator and the accuracy figures).</summary>
-internal readonly record struct PendingForecast(long Target, double Point, double Baseline, double ModelPoint, double Noise, double ResidualLow, double ResidualHigh);
+/// <summary>
+/// Point forecasts at the anchors from one origin, plus what is needed to turn them into quantiles, and the name of
+/// what produced them for the decision log ("fasttree v3", "seasonal-baseline", or "fasttree v3+baseline" when mixed).
+/// </summary>
+internal sealed record AnchorForecast(long Origin, double[] Point, double[] Baseline, double[] ModelPoint, double Noise, ConformalCalibrator.Snapshot[] Residuals, string ModelName);

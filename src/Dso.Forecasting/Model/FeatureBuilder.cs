@@ -52,12 +52,14 @@ internal sealed class FeatureBuilder
     }
 
     /// <summary>
-    /// Average over up to a week of past days of "how demand moved from the equivalent of now to the equivalent of
-    /// t+k": the seasonal baseline's shape, averaged over days to cancel their noise. NaN with less than a day.
+    /// Median over up to a week of past days of "how demand moved from the equivalent of now to the equivalent of
+    /// t+k": the seasonal baseline's shape. The median, not the mean, so one day's burst or outage at either end
+    /// cannot drag the forecast (a burst yesterday at this minute would otherwise predict a crash now). NaN with
+    /// less than a day of history.
     /// </summary>
     public double SeasonalDelta(long t, int k)
     {
-        var sum = 0.0;
+        Span<double> deltas = stackalloc double[MaxSeasonalDays];
         var days = 0;
         for (var d = 1; d <= MaxSeasonalDays; d++)
         {
@@ -67,14 +69,20 @@ internal sealed class FeatureBuilder
                 break;
             }
 
-            sum += delta;
-            days++;
+            deltas[days++] = delta;
         }
 
-        return days == 0 ? double.NaN : sum / days;
+        if (days == 0)
+        {
+            return double.NaN;
+        }
+
+        var used = deltas[..days];
+        used.Sort();
+        return days % 2 == 1 ? used[days / 2] : (used[(days / 2) - 1] + used[days / 2]) / 2;
     }
 
-    /// <summary>The seasonal baseline forecast for t+k: level plus averaged seasonal delta (level alone with under a day).</summary>
+    /// <summary>The seasonal baseline forecast for t+k: level plus the median seasonal delta (level alone with under a day).</summary>
     public double Baseline(long t, int k)
     {
         var delta = SeasonalDelta(t, k);

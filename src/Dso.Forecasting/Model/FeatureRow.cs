@@ -12,9 +12,3 @@ internal sealed class FeatureRow
 
     public float Weight { get; set; } = 1f;
 }
-
-/// <summary>The regression output column.</summary>
-internal sealed class ScoreRow
-{
-    public float Score { get; set; }
-}

@@ -7,6 +7,18 @@ namespace Dso.Forecasting.Model;
 /// </summary>
 internal static class ForecastComposer
 {
+    /// <summary>
+    /// One point tells neither the step nor the noise: a flat forecast, ±50% as the interval, on a provisional
+    /// one-minute grid that is not committed (the second point decides the real step).
+    /// </summary>
+    public static DemandForecast LonePoint(DateTimeOffset timestamp, double value, int steps)
+    {
+        var spread = Math.Abs(value) * 0.5;
+        double Quantile(int j, double level) => value + (spread * (level - 0.5) / 0.4);
+        return new DemandForecast(timestamp, TimeSpan.FromMinutes(1), Enumerable.Repeat(value, steps).ToArray(),
+            Enumerable.Repeat(Quantile(0, 0.1), steps).ToArray(), Enumerable.Repeat(Quantile(0, 0.9), steps).ToArray(), Quantile, "single-point");
+    }
+
     public static DemandForecast Compose(SeriesHistory history, FeatureBuilder features, int[] anchors, AnchorForecast current, int steps, EventCalendar events)
     {
         var t = current.Origin;
@@ -58,8 +70,7 @@ internal static class ForecastComposer
 
         var origin = history.TimeOf(t);
         var step0 = history.Step;
-        var model = current.ModelPoint.Any(double.IsFinite) ? "fasttree" : "seasonal-baseline";
-        return new DemandForecast(origin, step0, p50, p10, p90, Quantile, model)
+        return new DemandForecast(origin, step0, p50, p10, p90, Quantile, current.ModelName)
         {
             EventMultipliers = multipliers,
             Events = events.Overlapping(origin + step0, origin + (step0 * (steps + 1))),

@@ -74,6 +74,7 @@ internal sealed class ModelTrainer
             NumberOfLeaves = _options.NumberOfLeaves,
             MinimumExampleCountPerLeaf = 20,
             LearningRate = 0.15,
+            MaximumBinCountPerFeature = 64, // halves training time; accuracy on the benchmark unchanged
             NumberOfThreads = 1, // the control plane shares its cores; determinism helps tests and rollbacks too
             Seed = _options.Seed,
         });

@@ -65,6 +65,7 @@ public sealed class ModelRegistry
             Model = model.Info,
         };
         WriteAtomically(ManifestPath(version), JsonSerializer.Serialize(manifest, Json));
+        model.Version = version;
         return promote ? Promote(version) : manifest;
     }
 
@@ -150,7 +151,7 @@ public sealed class ModelRegistry
             throw new ModelRegistryException($"{path}: corrupt model file, ML.NET cannot load it ({ex.Message}); {keeps}", ex);
         }
 
-        var model = new TrainedDemandModel(context, transformer, schema, manifest.Model);
+        var model = new TrainedDemandModel(context, transformer, schema, manifest.Model) { Version = version };
         if (!model.HasTreeEnsemble)
         {
             throw new ModelRegistryException($"{path}: not a FastTree regression model; {keeps}");

@@ -17,7 +17,7 @@ namespace Dso.Reconcile;
 /// </summary>
 public sealed class ServiceLoop
 {
-    private readonly ServiceLoopDependencies _deps;
+    private ServiceLoopDependencies _deps;
     private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
     private readonly IDemandForecaster? _forecaster;
     private readonly BudgetLedger _ledger = new();
@@ -26,6 +26,7 @@ public sealed class ServiceLoop
     private bool _recovered;
     private double _lastDemand = double.NaN;
     private volatile string? _retrainReason;
+    private DateTimeOffset _lastObserved = DateTimeOffset.MinValue;
 
     public ServiceLoop(ServicePolicy policy, string policyVersion, ServiceLoopDependencies deps)
     {
@@ -52,12 +53,19 @@ public sealed class ServiceLoop
 
     public string PolicyVersion { get; private set; }
 
-    /// <summary>Swaps in a reloaded policy; history (detectors, forecaster, budget ledger) is kept.</summary>
-    public void UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy)
+    /// <summary>
+    /// Swaps in a reloaded policy (and the metric source, when its settings changed); history (detectors,
+    /// forecaster, budget ledger) is kept.
+    /// </summary>
+    public void UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy, IMetricSource? source = null)
     {
         Policy = policy;
         PolicyVersion = version;
         _planner = strategy.CreatePlanner(policy);
+        if (source is not null)
+        {
+            _deps = _deps with { Source = source };
+        }
     }
 
     public async Task<TickResult> TickAsync(CancellationToken cancellationToken)
@@ -68,6 +76,7 @@ public sealed class ServiceLoop
         if (!_recovered)
         {
             _recovered = true;
+            await BackfillAsync(now, cancellationToken).ConfigureAwait(false);
             var resumed = await ResumeUnfinishedAsync(state, cancellationToken).ConfigureAwait(false);
             if (resumed is not null)
             {
@@ -119,9 +128,13 @@ public sealed class ServiceLoop
         var scaleUpNow = false;
         var holdScaleIn = false;
         var excludeFromForecast = false;
+        // A source may hand back the same sample twice (a tick faster than its resolution, or right after backfill):
+        // detectors and the forecaster see each sample once.
+        var fresh = reading.Timestamp > _lastObserved;
+        _lastObserved = fresh ? reading.Timestamp : _lastObserved;
         foreach (var (kpi, value) in reading.Values)
         {
-            if (!double.IsFinite(value))
+            if (!fresh || !double.IsFinite(value))
             {
                 continue;
             }
@@ -146,7 +159,11 @@ public sealed class ServiceLoop
             retrainable.Retrain(why);
         }
 
-        _forecaster?.Observe(reading.Timestamp, demand, excludeFromForecast ? AnomalyPolicy.AnomalousPointWeight : 1.0);
+        if (fresh)
+        {
+            _forecaster?.Observe(reading.Timestamp, demand, excludeFromForecast ? AnomalyPolicy.AnomalousPointWeight : 1.0);
+        }
+
         var horizon = Math.Max(1, (int)Math.Round(AnomalyPolicy.ForecastHorizon / Policy.Tick));
         var forecast = _forecaster?.Predict(horizon);
         var context = new PlanningContext
@@ -252,6 +269,54 @@ public sealed class ServiceLoop
         }
 
         return await ApplyAsync(last.Decision, state, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Warms detectors and the forecaster from the source's history on the first tick, so a restarted or new loop
+    /// does not forecast cold. A source that cannot answer is noted in the log; the loop starts without history.
+    /// </summary>
+    private async Task BackfillAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_deps.Source is not IHistoricalMetricSource history)
+        {
+            return;
+        }
+
+        IReadOnlyList<KpiReading> readings;
+        try
+        {
+            readings = await history.BackfillAsync(Policy.Name, now - history.BackfillWindow, now - Policy.Tick, Policy.Tick, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await _deps.Log.AppendEventAsync(Policy.Name, now, "backfill_failed", $"starting without history: {ex.Message}", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var reading in readings)
+        {
+            foreach (var (kpi, value) in reading.Values)
+            {
+                if (double.IsFinite(value))
+                {
+                    Detector(kpi)?.Observe(reading.Timestamp, value);
+                }
+            }
+
+            if (reading.TryGet(KpiNames.RequestRate, out var demand))
+            {
+                _forecaster?.Observe(reading.Timestamp, demand);
+                _zeroTraffic.LooksLikeOutage(reading.Timestamp, demand);
+                _lastDemand = demand;
+            }
+        }
+
+        if (readings.Count > 0)
+        {
+            _lastObserved = readings[^1].Timestamp;
+        }
+
+        await _deps.Log.AppendEventAsync(Policy.Name, now, "backfill", $"{readings.Count} past readings from '{Policy.Metrics.Source}'", cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<KpiReading> ReadSafelyAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
+using Dso.Abstractions.Metrics;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Composition;
 using Dso.Forecasting;
@@ -39,6 +40,7 @@ internal sealed class LoopRegistry(
     public void Apply(PolicySet set)
     {
         var built = new Dictionary<string, Func<ServiceLoop>>(StringComparer.Ordinal);
+        var sources = new Dictionary<string, IMetricSource?>(StringComparer.Ordinal);
         foreach (var policy in set.Services)
         {
             if (!_clouds.TryGetValue(policy.Provider, out var cloud))
@@ -56,11 +58,15 @@ internal sealed class LoopRegistry(
                 simulated.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet));
             }
 
-            var source = sourceFactory.Create(policy.Name, policy.Metrics.Options, policy.Metrics.Queries);
+            // A source is (re)created only for new services or changed metrics settings, so a reload does not
+            // reconnect every source; a factory that rejects its options rejects the whole reload.
+            var reuse = _loops.TryGetValue(policy.Name, out var running) && MetricsKey(running.Policy) == MetricsKey(policy);
+            var source = reuse ? null : sourceFactory.Create(policy.Name, policy.Metrics.Options, policy.Metrics.Queries);
+            sources[policy.Name] = source;
             var events = LoadEvents(policy);
             built[policy.Name] = () => new ServiceLoop(policy, set.Version, new ServiceLoopDependencies
             {
-                Source = source,
+                Source = source!,
                 Cloud = cloud,
                 Log = log,
                 Strategy = Plugins.Strategies.Get(policy.Strategy.Name),
@@ -75,7 +81,7 @@ internal sealed class LoopRegistry(
         {
             if (_loops.TryGetValue(policy.Name, out var existing))
             {
-                existing.UpdatePolicy(policy, set.Version, Plugins.Strategies.Get(policy.Strategy.Name));
+                existing.UpdatePolicy(policy, set.Version, Plugins.Strategies.Get(policy.Strategy.Name), sources[policy.Name]);
             }
             else
             {
@@ -90,6 +96,9 @@ internal sealed class LoopRegistry(
 
         Current = set;
     }
+
+    private static string MetricsKey(ServicePolicy policy) =>
+        $"{policy.Metrics.Source}|{policy.Metrics.FallbackInstances}|{string.Join(",", policy.Metrics.Options.OrderBy(kv => kv.Key, StringComparer.Ordinal))}|{string.Join(",", policy.Metrics.Queries.OrderBy(kv => kv.Key, StringComparer.Ordinal))}";
 
     private static EventCalendar LoadEvents(ServicePolicy policy)
     {

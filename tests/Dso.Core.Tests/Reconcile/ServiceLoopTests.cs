@@ -54,6 +54,21 @@ public sealed class ServiceLoopTests
         }
     }
 
+    [Fact]
+    public async Task FirstTick_HistoricalSource_WarmsTheForecasterFromBackfill()
+    {
+        var source = new HistorySource();
+        var (loop, time, log) = Create(source);
+        var tick = await TickAt(loop, time, 1);
+
+        Assert.Equal(1, source.BackfillCalls);
+        Assert.Contains(log.RecentEvents(10), e => e.Kind == "backfill" && e.Message.StartsWith("1440 past readings"));
+        Assert.NotNull(tick.Decision.Forecast);
+        Assert.InRange(tick.Decision.Forecast.P50Peak, 700, 1300); // the day's level, not the single live reading of 10 rps
+        await TickAt(loop, time, 2);
+        Assert.Equal(1, source.BackfillCalls);
+    }
+
     private static async Task<TickResult> TickAt(ServiceLoop loop, VirtualTimeProvider time, int minute)
     {
         time.Set(Start.AddMinutes(minute));
@@ -78,6 +93,28 @@ public sealed class ServiceLoopTests
             ForecasterFactory = Plugins.ForecasterFactory,
         });
         return (loop, time, log);
+    }
+
+    /// <summary>A day of history at 1000 rps, then a live reading of 10 rps.</summary>
+    private sealed class HistorySource : IMetricSource, IHistoricalMetricSource
+    {
+        public int BackfillCalls { get; private set; }
+
+        public string Name => "history";
+
+        public TimeSpan BackfillWindow => TimeSpan.FromDays(1);
+
+        public Task<KpiReading> ReadAsync(string service, DateTimeOffset now, CancellationToken cancellationToken) =>
+            Task.FromResult(new KpiReading(now.AddMinutes(-1), new Dictionary<string, double> { [KpiNames.RequestRate] = 10 }, SourceHealth.Healthy));
+
+        public Task<IReadOnlyList<KpiReading>> BackfillAsync(string service, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
+        {
+            BackfillCalls++;
+            var readings = Enumerable.Range(0, 1440)
+                .Select(i => new KpiReading(to.AddMinutes(-1440 + i), new Dictionary<string, double> { [KpiNames.RequestRate] = 1000 + (i % 7) }, SourceHealth.Healthy))
+                .ToList();
+            return Task.FromResult<IReadOnlyList<KpiReading>>(readings);
+        }
     }
 
     /// <summary>Returns the value set in <see cref="Next"/>, or reports itself down when it is null.</summary>

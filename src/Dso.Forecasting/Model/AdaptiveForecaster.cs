@@ -168,7 +168,7 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         return true;
     }
 
-    /// <summary>Forecasts every anchor from origin t: the model where it has earned it, else the seasonal baseline.</summary>
+    /// <summary>Forecasts every anchor from origin t: model and seasonal baseline blended by their recent errors.</summary>
     private AnchorForecast ForecastAnchors(long t, AnchorBook book)
     {
         var anchors = book.Anchors;
@@ -178,6 +178,7 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         var residuals = new ConformalCalibrator.Snapshot[anchors.Length];
         var model = t >= _features.FirstOrigin ? CurrentModel : null;
         var modelAnchors = 0;
+        var pureModelAnchors = 0;
         for (var i = 0; i < anchors.Length; i++)
         {
             baseline[i] = _features.Baseline(t, anchors[i]);
@@ -188,13 +189,13 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
                 modelPoint[i] = level + (scale * model.Score(_buffer));
             }
 
-            var useModel = !double.IsNaN(modelPoint[i]) && book.PreferModel(i);
-            point[i] = useModel ? modelPoint[i] : baseline[i];
-            modelAnchors += useModel ? 1 : 0;
+            var weight = double.IsNaN(modelPoint[i]) ? 0 : book.ModelWeight(i);
+            point[i] = weight > 0 ? (weight * modelPoint[i]) + ((1 - weight) * baseline[i]) : baseline[i];
+            modelAnchors += weight > 0 ? 1 : 0;
+            pureModelAnchors += weight >= 1 ? 1 : 0;
             residuals[i] = book.Residuals(i);
         }
 
-        var name = modelAnchors == 0 ? "seasonal-baseline" : modelAnchors == anchors.Length ? model!.Name : model!.Name + "+baseline";
-        return new AnchorForecast(t, point, baseline, modelPoint, _features.Noise(t), residuals, name);
+        return new AnchorForecast(t, point, baseline, modelPoint, _features.Noise(t), residuals, modelAnchors == 0 ? null : model, pureModelAnchors < anchors.Length);
     }
 }

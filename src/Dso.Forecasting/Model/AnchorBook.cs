@@ -2,13 +2,14 @@ namespace Dso.Forecasting.Model;
 
 /// <summary>
 /// Per anchor horizon: the published forecasts waiting for their actuals, the conformal calibrator they feed, and
-/// smoothed errors of the model and of the seasonal baseline, which decide who forecasts that horizon. The last
+/// smoothed errors of the model and of the seasonal baseline, which set how the two are blended at that horizon. The last
 /// anchor (the full horizon) also feeds the accuracy figures the service exports.
 /// </summary>
 internal sealed class AnchorBook
 {
     private const double ErrorSmoothing = 1.0 / 200;
     private const int ModelTrialForecasts = 50;
+    private const double BlendSharpness = 4;
     private readonly ConformalCalibrator[] _calibrators;
     private readonly Queue<PendingForecast>[] _pending;
     private readonly double[] _modelError;
@@ -37,8 +38,21 @@ internal sealed class AnchorBook
 
     public ConformalCalibrator.Snapshot Residuals(int anchor) => _calibrators[anchor].Current;
 
-    /// <summary>A new model is trusted until its own errors at this horizon say the baseline does better.</summary>
-    public bool PreferModel(int anchor) => _modelResolved[anchor] < ModelTrialForecasts || _modelError[anchor] <= _baselineError[anchor];
+    /// <summary>
+    /// Weight of the model against the baseline at this horizon, from their recent errors: 1 / (1 + (e_model/e_base)^4),
+    /// so about even when they are as good as each other (two forecasters with different mistakes average out better
+    /// than either) and nearly all model once it is clearly better. 1 during the model's trial.
+    /// </summary>
+    public double ModelWeight(int anchor)
+    {
+        if (_modelResolved[anchor] < ModelTrialForecasts || _baselineError[anchor] <= 0)
+        {
+            return 1.0;
+        }
+
+        var ratio = _modelError[anchor] / Math.Max(_baselineError[anchor], 1e-12);
+        return 1 / (1 + Math.Pow(ratio, BlendSharpness));
+    }
 
     public void Publish(AnchorForecast forecast)
     {

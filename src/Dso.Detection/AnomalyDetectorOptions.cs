@@ -111,46 +111,59 @@ public sealed class AnomalyDetectorOptions
     [Range(1, 1000)]
     public int MedianWindow { get; set; } = DefaultMedianWindow;
 
+    /// <summary>Tolerance of the value record: how far beyond its past extremes (in ranges) a value must go.</summary>
     [Range(0.0, 10.0)]
     public double ValueTolerance { get; set; } = DefaultValueTolerance;
 
+    /// <summary>Tolerance of the one-step error record (spike size).</summary>
     [Range(0.0, 10.0)]
     public double ErrorTolerance { get; set; } = DefaultErrorTolerance;
 
+    /// <summary>Tolerance of the seasonal error record (a sudden deviation from the usual shape of the cycle).</summary>
     [Range(0.0, 10.0)]
     public double SeasonalErrorTolerance { get; set; } = DefaultSeasonalErrorTolerance;
 
+    /// <summary>Tolerance of the short-window mean record (level shift).</summary>
     [Range(0.0, 10.0)]
     public double MeanTolerance { get; set; } = DefaultMeanTolerance;
 
+    /// <summary>Tolerance of the short-median record (level shift that a single outlier cannot fake).</summary>
     [Range(0.0, 10.0)]
     public double MedianTolerance { get; set; } = DefaultMedianTolerance;
 
+    /// <summary>Tolerance of the seasonal shift record (mean change against the same phase one period ago).</summary>
     [Range(0.0, 10.0)]
     public double SeasonalShiftTolerance { get; set; } = DefaultSeasonalShiftTolerance;
 
+    /// <summary>Tolerance of the short-window spread record (variance change, either way).</summary>
     [Range(0.0, 10.0)]
     public double SpreadTolerance { get; set; } = DefaultSpreadTolerance;
 
-    /// <summary>Relative weights of the features' records (0 switches a feature off).</summary>
+    /// <summary>Weight of the value record. Weights rank the features' records against each other (0 switches one off).</summary>
     [Range(0.0, 10.0)]
     public double ValueWeight { get; set; } = DefaultFeatureWeight;
 
+    /// <summary>Weight of the one-step error record.</summary>
     [Range(0.0, 10.0)]
     public double ErrorWeight { get; set; } = DefaultFeatureWeight;
 
+    /// <summary>Weight of the seasonal error record.</summary>
     [Range(0.0, 10.0)]
     public double SeasonalErrorWeight { get; set; } = DefaultFeatureWeight;
 
+    /// <summary>Weight of the short-window mean record.</summary>
     [Range(0.0, 10.0)]
     public double MeanWeight { get; set; } = DefaultFeatureWeight;
 
+    /// <summary>Weight of the short-median record.</summary>
     [Range(0.0, 10.0)]
     public double MedianWeight { get; set; } = DefaultFeatureWeight;
 
+    /// <summary>Weight of the seasonal shift record.</summary>
     [Range(0.0, 10.0)]
     public double SeasonalShiftWeight { get; set; } = DefaultFeatureWeight;
 
+    /// <summary>Weight of the spread record.</summary>
     [Range(0.0, 10.0)]
     public double SpreadWeight { get; set; } = DefaultFeatureWeight;
 

@@ -18,6 +18,7 @@ public sealed class AnomalyDetectorOptions
     public const int DefaultSeasonalityCheckInterval = 256;
     public const int DefaultRecordLookBack = 5000;
     public const int DefaultRecordDelay = 1;
+    public const double DefaultRecordMarkSize = 0.0;
     public const int DefaultRecordConfidencePoints = 600;
     public const double DefaultRecordGapHalf = 500;
     public const double DefaultGlobalGapHalf = 300;
@@ -26,12 +27,14 @@ public sealed class AnomalyDetectorOptions
     public const double DefaultRecordScoreFloor = 0.35;
     public const int DefaultMomentWindow = 24;
     public const int DefaultMedianWindow = 3;
+    public const int DefaultSpreadWindow = 24;
     public const double DefaultValueTolerance = 0.02;
     public const double DefaultErrorTolerance = 0.25;
     public const double DefaultSeasonalErrorTolerance = 0.6;
     public const double DefaultMeanTolerance = 0.02;
     public const double DefaultMedianTolerance = 0.2;
     public const double DefaultSpreadTolerance = 0.05;
+    public const double DefaultSeasonalShiftTolerance = 0.05;
     public const double DefaultFeatureWeight = 1.0;
     public const int DefaultSuppressionPoints = 100;
     public const double DefaultSuppressionDamping = 0.3;
@@ -68,6 +71,10 @@ public sealed class AnomalyDetectorOptions
     [Range(1, 100_000)]
     public int RecordDelay { get; set; } = DefaultRecordDelay;
 
+    /// <summary>Size term (0..1) a record needs to end the quiet spell; smaller ones leave the clock running.</summary>
+    [Range(0.0, 1.0)]
+    public double RecordMarkSize { get; set; } = DefaultRecordMarkSize;
+
     /// <summary>Points of history after which a record counts in full; earlier ones score lower.</summary>
     [Range(1, 1_000_000)]
     public int RecordConfidencePoints { get; set; } = DefaultRecordConfidencePoints;
@@ -92,48 +99,71 @@ public sealed class AnomalyDetectorOptions
     [Range(0.0, 1.0)]
     public double RecordScoreFloor { get; set; } = DefaultRecordScoreFloor;
 
-    /// <summary>Points in the short window whose mean and spread are tracked for level shifts and variance changes.</summary>
+    /// <summary>Points in the short window whose mean is tracked for level shifts.</summary>
     [Range(2, 1000)]
     public int MomentWindow { get; set; } = DefaultMomentWindow;
+
+    /// <summary>Points in the window whose standard deviation is tracked for variance changes.</summary>
+    [Range(2, 1000)]
+    public int SpreadWindow { get; set; } = DefaultSpreadWindow;
 
     /// <summary>Points in the short median tracked for level shifts that a single outlier cannot fake.</summary>
     [Range(1, 1000)]
     public int MedianWindow { get; set; } = DefaultMedianWindow;
 
+    /// <summary>Tolerance of the value record: how far beyond its past extremes (in ranges) a value must go.</summary>
     [Range(0.0, 10.0)]
     public double ValueTolerance { get; set; } = DefaultValueTolerance;
 
+    /// <summary>Tolerance of the one-step error record (spike size).</summary>
     [Range(0.0, 10.0)]
     public double ErrorTolerance { get; set; } = DefaultErrorTolerance;
 
+    /// <summary>Tolerance of the seasonal error record (a sudden deviation from the usual shape of the cycle).</summary>
     [Range(0.0, 10.0)]
     public double SeasonalErrorTolerance { get; set; } = DefaultSeasonalErrorTolerance;
 
+    /// <summary>Tolerance of the short-window mean record (level shift).</summary>
     [Range(0.0, 10.0)]
     public double MeanTolerance { get; set; } = DefaultMeanTolerance;
 
+    /// <summary>Tolerance of the short-median record (level shift that a single outlier cannot fake).</summary>
     [Range(0.0, 10.0)]
     public double MedianTolerance { get; set; } = DefaultMedianTolerance;
 
+    /// <summary>Tolerance of the seasonal shift record (mean change against the same phase one period ago).</summary>
+    [Range(0.0, 10.0)]
+    public double SeasonalShiftTolerance { get; set; } = DefaultSeasonalShiftTolerance;
+
+    /// <summary>Tolerance of the short-window spread record (variance change, either way).</summary>
     [Range(0.0, 10.0)]
     public double SpreadTolerance { get; set; } = DefaultSpreadTolerance;
 
-    /// <summary>Relative weights of the features' records (0 switches a feature off).</summary>
+    /// <summary>Weight of the value record. Weights rank the features' records against each other (0 switches one off).</summary>
     [Range(0.0, 10.0)]
     public double ValueWeight { get; set; } = DefaultFeatureWeight;
 
+    /// <summary>Weight of the one-step error record.</summary>
     [Range(0.0, 10.0)]
     public double ErrorWeight { get; set; } = DefaultFeatureWeight;
 
+    /// <summary>Weight of the seasonal error record.</summary>
     [Range(0.0, 10.0)]
     public double SeasonalErrorWeight { get; set; } = DefaultFeatureWeight;
 
+    /// <summary>Weight of the short-window mean record.</summary>
     [Range(0.0, 10.0)]
     public double MeanWeight { get; set; } = DefaultFeatureWeight;
 
+    /// <summary>Weight of the short-median record.</summary>
     [Range(0.0, 10.0)]
     public double MedianWeight { get; set; } = DefaultFeatureWeight;
 
+    /// <summary>Weight of the seasonal shift record.</summary>
+    [Range(0.0, 10.0)]
+    public double SeasonalShiftWeight { get; set; } = DefaultFeatureWeight;
+
+    /// <summary>Weight of the spread record.</summary>
     [Range(0.0, 10.0)]
     public double SpreadWeight { get; set; } = DefaultFeatureWeight;
 

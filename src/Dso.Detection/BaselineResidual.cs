@@ -31,10 +31,17 @@ internal sealed class BaselineResidual
     /// <summary>Error under the seasonal baseline, in the series' units; NaN while no period is known.</summary>
     public double SeasonalError { get; private set; } = double.NaN;
 
+    /// <summary>
+    /// The value minus the value one period earlier, without level correction; NaN while no period is known.
+    /// Averaged over a short window it shows a broken pattern or a level shift that the corrected error absorbs.
+    /// </summary>
+    public double SeasonalDifference { get; private set; } = double.NaN;
+
     public void Update(double value)
     {
         LocalError = _history.Count >= 1 ? value - LocalPrediction() : 0;
         SeasonalError = Period > 0 && _history.Count >= Period + LevelPoints ? value - SeasonalPrediction() : double.NaN;
+        SeasonalDifference = Period > 0 && _history.Count >= Period ? value - _history.Back(Period - 1) : double.NaN;
 
         _history.Add(value);
         if (++_sinceSeasonalityCheck >= _options.SeasonalityCheckInterval)

@@ -33,7 +33,7 @@ internal sealed class CompositeAnomalyDetector : IStreamingAnomalyDetector
 
         _count++;
         _residual.Update(value);
-        var (strength, kind) = _records.Update(value, _residual.LocalError, _residual.SeasonalError);
+        var (strength, kind) = _records.Update(value, _residual.LocalError, _residual.SeasonalError, _residual.SeasonalDifference);
 
         // Records fill the band from RecordScoreFloor to 1 and everything else scores 0: the ranking (all that
         // NAB-style scoring looks at) is the same for any floor, while the alert threshold skips the weakest records.

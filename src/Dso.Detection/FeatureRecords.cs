@@ -15,11 +15,15 @@ internal sealed class FeatureRecords
     private readonly RecordExceedance _seasonalError;
     private readonly RecordExceedance _mean;
     private readonly RecordExceedance _spread;
+    private readonly RecordExceedance _seasonalShift;
+    private readonly RollingMoments _seasonalDifferences;
     private readonly RollingMoments _moments;
+    private readonly RollingMoments _spreadMoments;
     private readonly RingBuffer _recent;
     private readonly double[] _sortBuffer;
     private long _count;
     private long _lastRecord;
+    private double _bestSize;
     private double _best;
     private AnomalyKind _kind;
 
@@ -30,11 +34,14 @@ internal sealed class FeatureRecords
             new(options.RecordLookBack, options.RecordDelay, options.WarmupPoints, upper: true, lower);
         _value = Create(lower: true);
         _median = Create(lower: true);
+        _mean = Create(lower: true);
         _localError = Create(lower: false);
         _seasonalError = Create(lower: false);
-        _mean = Create(lower: true);
         _spread = Create(lower: true);
+        _seasonalShift = Create(lower: true);
+        _seasonalDifferences = new RollingMoments(options.MomentWindow);
         _moments = new RollingMoments(options.MomentWindow);
+        _spreadMoments = new RollingMoments(options.SpreadWindow);
         _recent = new RingBuffer(options.MedianWindow);
         _sortBuffer = new double[options.MedianWindow];
     }
@@ -43,10 +50,11 @@ internal sealed class FeatureRecords
     public string? LastFeature { get; private set; }
 
     /// <summary>Strength (0 when no record) of the strongest record at this point and the anomaly kind it suggests.</summary>
-    public (double Strength, AnomalyKind Kind) Update(double value, double localError, double seasonalError)
+    public (double Strength, AnomalyKind Kind) Update(double value, double localError, double seasonalError, double seasonalDifference)
     {
         _count++;
         _best = 0;
+        _bestSize = 0;
         _kind = AnomalyKind.None;
         LastFeature = null;
 
@@ -59,11 +67,26 @@ internal sealed class FeatureRecords
                 _options.SeasonalErrorWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
         }
 
+        if (!double.IsNaN(seasonalDifference))
+        {
+            _seasonalDifferences.Add(seasonalDifference);
+            if (_seasonalDifferences.IsFull)
+            {
+                Consider("seasonalShift", _seasonalShift, _seasonalDifferences.Mean, _options.SeasonalShiftTolerance, _options.SeasonalShiftWeight,
+                    AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
+            }
+        }
+
         _moments.Add(value);
         if (_moments.IsFull)
         {
             Consider("mean", _mean, _moments.Mean, _options.MeanTolerance, _options.MeanWeight, AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
-            Consider("spread", _spread, _moments.StdDev, _options.SpreadTolerance, _options.SpreadWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
+        }
+
+        _spreadMoments.Add(value);
+        if (_spreadMoments.IsFull)
+        {
+            Consider("spread", _spread, _spreadMoments.StdDev, _options.SpreadTolerance, _options.SpreadWeight, AnomalyKind.PatternChange, AnomalyKind.PatternChange);
         }
 
         _recent.Add(value);
@@ -75,7 +98,7 @@ internal sealed class FeatureRecords
                 AnomalyKind.LevelShiftUp, AnomalyKind.LevelShiftDown);
         }
 
-        if (_best > 0)
+        if (_best > 0 && _bestSize >= _options.RecordMarkSize)
         {
             _lastRecord = _count;
         }
@@ -87,7 +110,21 @@ internal sealed class FeatureRecords
     {
         // Every feature sees every point, so its extremes stay current even when it is switched off.
         var (exceedance, direction) = record.Update(feature);
-        if (direction == 0 || exceedance <= tolerance || weight <= 0)
+        if (direction == 0)
+        {
+            return;
+        }
+
+        // A barely-new extreme keeps the quiet spell going, so an incident that starts small and grows is ranked
+        // by the quiet before it once it is big, not punished for its own first tremor.
+        var size = exceedance <= tolerance ? 0 : Math.Pow(1 - Math.Exp(-(exceedance - tolerance) / _options.RecordScale), _options.RecordMagnitudePower);
+        var gap = (double)record.Gap;
+        if (size >= _options.RecordMarkSize)
+        {
+            record.Mark();
+        }
+
+        if (size <= 0 || weight <= 0)
         {
             return;
         }
@@ -96,15 +133,14 @@ internal sealed class FeatureRecords
         // long quiet spell (of this feature, and of all features) means more than one in a series that keeps
         // breaking its own records; a record right after start-up means little; a big jump means more than a nudge.
         var confidence = Math.Min(1.0, (double)_count / _options.RecordConfidencePoints);
-        var gap = (double)record.Gap;
         var sinceAny = (double)(_count - _lastRecord);
         var quiet = gap / (gap + _options.RecordGapHalf)
             * (_options.GlobalGapHalf > 0 ? sinceAny / (sinceAny + _options.GlobalGapHalf) : 1.0);
-        var size = Math.Pow(1 - Math.Exp(-(exceedance - tolerance) / _options.RecordScale), _options.RecordMagnitudePower);
         var strength = Math.Min(1.0, weight * confidence * quiet * size);
         if (strength > _best)
         {
             _best = strength;
+            _bestSize = size;
             _kind = direction > 0 ? up : down;
             LastFeature = name;
         }

@@ -26,10 +26,13 @@ internal sealed class RecordExceedance
     }
 
     /// <summary>
-    /// Points between the previous record and the latest one (the whole history if there was none): a record
-    /// after a long quiet spell means more than one in a series that keeps breaking its own records.
+    /// Points since the last record that counted (see <see cref="Mark"/>), or the whole history: a record after
+    /// a long quiet spell means more than one in a series that keeps breaking its own records.
     /// </summary>
-    public long Gap { get; private set; }
+    public long Gap => _count - Math.Max(_lastRecord, 0);
+
+    /// <summary>Counts the latest record as one that ends the quiet spell.</summary>
+    public void Mark() => _lastRecord = _count;
 
     /// <summary>Adds a feature value; returns its exceedance (0 when inside the past range) and its direction.</summary>
     public (double Exceedance, int Direction) Update(double feature)
@@ -51,12 +54,6 @@ internal sealed class RecordExceedance
             {
                 result = ((min - feature) / range, -1);
             }
-        }
-
-        if (result.Item2 != 0)
-        {
-            Gap = _count - Math.Max(_lastRecord, 0);
-            _lastRecord = _count;
         }
 
         // The extremes lag the present by a few points: a slow slide to a new level is measured against where

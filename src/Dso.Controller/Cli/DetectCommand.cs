@@ -21,7 +21,7 @@ internal static class DetectCommand
     {
         try
         {
-            var points = ReadAllowingRepeatedTimestamps(input.FullName);
+            var points = TimeSeriesCsv.Read(input.FullName, allowUnordered: true);
             var raw = TimeSeriesCsv.ReadRawTimestamps(input.FullName);
             if (raw.Count != points.Count)
             {
@@ -56,53 +56,5 @@ internal static class DetectCommand
             Console.Error.WriteLine($"detect: cannot write {output.FullName}: {ex.Message}");
             return 1;
         }
-    }
-
-    /// <summary>
-    /// <see cref="TimeSeriesCsv.Read(string, string)"/> rejects a timestamp that does not increase, which is right for
-    /// workload traces but not here: real KPI exports (and 8 NAB files) repeat an hour at the DST change or
-    /// log two samples in one second. Anomaly scoring is per row, so such rows are kept in file order.
-    /// Everything else (header, timestamp syntax, finite values) is validated exactly as the shared reader does.
-    /// </summary>
-    private static List<TimeSeriesPoint> ReadAllowingRepeatedTimestamps(string path)
-    {
-        try
-        {
-            return [.. TimeSeriesCsv.Read(path)];
-        }
-        catch (TimeSeriesCsvException ex) when (ex.Message.Contains("is not after the previous row", StringComparison.Ordinal))
-        {
-            // The shared reader got past the header and earlier rows, so only the ordering rule failed:
-            // read again below without it.
-        }
-
-        var lines = File.ReadAllLines(path);
-        var points = new List<TimeSeriesPoint>();
-        var header = lines.Length > 0 ? lines[0].Split(',').Select(c => c.Trim().Trim('"')).ToArray() : [];
-        var tsIndex = Array.FindIndex(header, c => c.Equals("timestamp", StringComparison.OrdinalIgnoreCase));
-        var valueIndex = Array.FindIndex(header, c => c.Equals("value", StringComparison.OrdinalIgnoreCase));
-        for (var i = 1; i < lines.Length; i++)
-        {
-            if (lines[i].Length == 0)
-            {
-                continue;
-            }
-
-            var fields = lines[i].Split(',');
-            if (fields.Length <= Math.Max(tsIndex, valueIndex))
-            {
-                throw new TimeSeriesCsvException($"{path}:{i + 1}: expected {header.Length} fields, found {fields.Length}");
-            }
-
-            var timestamp = TimeSeriesCsv.ParseTimestamp(fields[tsIndex], path, i + 1);
-            if (!double.TryParse(fields[valueIndex].Trim().Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
-            {
-                throw new TimeSeriesCsvException($"{path}:{i + 1}: value '{fields[valueIndex]}' is not a finite number");
-            }
-
-            points.Add(new TimeSeriesPoint(timestamp, value));
-        }
-
-        return points;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Dso.Abstractions.Cloud;
 
 namespace Dso.Cloud.Simulated;
@@ -8,11 +9,13 @@ namespace Dso.Cloud.Simulated;
 /// default and <c>dso simulate</c> run against it; it keeps the last applied key per group so a retried apply
 /// is a no-op, exactly as the real adapters must.
 /// </summary>
-public sealed class SimulatedCloud(TimeProvider time) : ICloudProvider
+public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) : ICloudProvider
 {
     public const string ProviderName = "simulated";
 
     private readonly ConcurrentDictionary<string, SimulatedGroup> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GroupSnapshot> _saved = LoadSnapshots(statePath);
+    private readonly Lock _gate = new();
 
     public string Name => ProviderName;
 
@@ -22,12 +25,22 @@ public sealed class SimulatedCloud(TimeProvider time) : ICloudProvider
         _groups.GetOrAdd(scaleGroup, _ =>
         {
             var group = new SimulatedGroup(settings);
-            var past = time.GetUtcNow() - settings.BootDelay - TimeSpan.FromSeconds(1);
+            if (_saved.TryGetValue(scaleGroup, out var snapshot))
+            {
+                group.Instances.AddRange(snapshot.Instances.Where(i => settings.Catalog.Contains(i.Type)));
+                group.LastAppliedKey = snapshot.LastAppliedKey;
+                group.StoppedCostUsd = snapshot.StoppedCostUsd;
+                return group;
+            }
+
+            // Like the evaluator's cloud: the initial fleet was launched long before and is serving at the start.
+            var now = time.GetUtcNow();
+            var launched = now - (10 * settings.BootDelay) - TimeSpan.FromSeconds(1);
             foreach (var (type, count) in settings.InitialFleet.Counts)
             {
                 for (var i = 0; i < count; i++)
                 {
-                    group.Instances.Add(new SimulatedInstance(type, past, past));
+                    group.Instances.Add(new SimulatedInstance(type, launched, now - TimeSpan.FromSeconds(1)));
                 }
             }
 
@@ -38,7 +51,7 @@ public sealed class SimulatedCloud(TimeProvider time) : ICloudProvider
     public Task<FleetState> GetFleetAsync(string scaleGroup, CancellationToken cancellationToken)
     {
         var group = Get(scaleGroup);
-        lock (group)
+        lock (_gate)
         {
             return Task.FromResult(new FleetState(scaleGroup, group.Fleet(), group.Ready(time.GetUtcNow()), group.LastAppliedKey));
         }
@@ -55,7 +68,7 @@ public sealed class SimulatedCloud(TimeProvider time) : ICloudProvider
             }
         }
 
-        lock (group)
+        lock (_gate)
         {
             if (group.LastAppliedKey == request.IdempotencyKey)
             {
@@ -64,6 +77,7 @@ public sealed class SimulatedCloud(TimeProvider time) : ICloudProvider
 
             var (launched, terminated) = group.Converge(request.Desired, time.GetUtcNow());
             group.LastAppliedKey = request.IdempotencyKey;
+            Persist();
             var status = launched + terminated == 0 ? ApplyStatus.NoChange : ApplyStatus.Applied;
             return Task.FromResult(new ApplyResult(status, group.Fleet(), launched, terminated, $"launched {launched}, terminated {terminated}"));
         }
@@ -73,7 +87,7 @@ public sealed class SimulatedCloud(TimeProvider time) : ICloudProvider
     public decimal CostUsd(string scaleGroup)
     {
         var group = Get(scaleGroup);
-        lock (group)
+        lock (_gate)
         {
             return group.CostUntil(time.GetUtcNow());
         }
@@ -83,11 +97,47 @@ public sealed class SimulatedCloud(TimeProvider time) : ICloudProvider
     public double ServingCapacity(string scaleGroup, DateTimeOffset start, DateTimeOffset end)
     {
         var group = Get(scaleGroup);
-        lock (group)
+        lock (_gate)
         {
             return group.ServingCapacity(start, end);
         }
     }
+
+    /// <summary>
+    /// Writes every group to the state file (temp file, then rename) so a restarted service finds the instances it
+    /// launched and the last key it applied, as a real cloud would still have them.
+    /// </summary>
+    private void Persist()
+    {
+        if (statePath is null)
+        {
+            return;
+        }
+
+        var snapshot = _groups.ToDictionary(g => g.Key, g => new GroupSnapshot([.. g.Value.Instances], g.Value.LastAppliedKey, g.Value.StoppedCostUsd));
+        var temp = statePath + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(snapshot));
+        File.Move(temp, statePath, overwrite: true);
+    }
+
+    private static Dictionary<string, GroupSnapshot> LoadSnapshots(string? path)
+    {
+        if (path is null || !File.Exists(path))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, GroupSnapshot>>(File.ReadAllText(path)) ?? [];
+        }
+        catch (JsonException ex)
+        {
+            throw new CloudProviderException($"simulated cloud state '{path}' is unreadable: {ex.Message}", isTransient: false, ex);
+        }
+    }
+
+    private sealed record GroupSnapshot(List<SimulatedInstance> Instances, string? LastAppliedKey, decimal StoppedCostUsd);
 
     private SimulatedGroup Get(string scaleGroup) => _groups.TryGetValue(scaleGroup, out var group)
         ? group

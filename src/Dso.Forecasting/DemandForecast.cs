@@ -35,6 +35,15 @@ public sealed class DemandForecast
 
     public int Steps => P50.Length;
 
+    /// <summary>Planned events overlapping the forecast window, so the decision log can say why demand is expected to move.</summary>
+    public IReadOnlyList<PlannedEvent> Events { get; init; } = [];
+
+    /// <summary>Per step, the calendar multiplier already applied to the quantiles (1 = no event).</summary>
+    public double[] EventMultipliers { get; init; } = [];
+
+    /// <summary>Start time of step <paramref name="stepIndex"/> (index 0 is one step after <see cref="Origin"/>).</summary>
+    public DateTimeOffset TimeOf(int stepIndex) => Origin + (Step * (stepIndex + 1));
+
     /// <summary>The forecast's <paramref name="level"/> quantile (0..1) at step <paramref name="stepIndex"/>.</summary>
     public double Quantile(int stepIndex, double level) => _quantile(stepIndex, level);
 }

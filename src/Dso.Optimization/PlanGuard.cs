@@ -34,6 +34,12 @@ public static class PlanGuard
             target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > cap, limits.MinInstances, notes, $"capped at max_hourly_usd {cap}");
         }
 
+        if (context.HoldScaleIn && catalog.Capacity(target) < catalog.Capacity(context.Current))
+        {
+            target = context.Current;
+            notes.Add("scale-in held: an anomaly makes the low reading untrustworthy");
+        }
+
         if (context.Budget.Hard)
         {
             var affordable = plan.Pace is { } pace

@@ -30,4 +30,7 @@ public sealed record PlanningContext
     public bool HoldScaleIn { get; init; }
 
     public required BudgetWindow Budget { get; init; }
+
+    /// <summary>Whether the coming period is expected to be low, normal or peak demand for this service; null when unknown.</summary>
+    public DemandScenario? DemandClass { get; init; }
 }

@@ -1,4 +1,5 @@
 using Dso.Abstractions.Metrics;
+using Dso.Detection;
 using Dso.Policies.Model;
 
 namespace Dso.Reconcile;
@@ -15,7 +16,7 @@ internal static class AnomalyPolicy
 
     public static readonly TimeSpan ForecastHorizon = TimeSpan.FromHours(2);
 
-    public static AnomalyAction ActionFor(ServicePolicy policy, string kpi, double value, double previous)
+    public static AnomalyAction ActionFor(ServicePolicy policy, string kpi, AnomalyKind kind, double value, double previous)
     {
         if (policy.AnomalyActions.TryGetValue(kpi, out var configured))
         {
@@ -27,7 +28,13 @@ internal static class AnomalyPolicy
             return AnomalyAction.AlertOnly;
         }
 
-        return double.IsNaN(previous) || value >= previous ? AnomalyAction.ScaleUpNow : AnomalyAction.HoldScaleIn;
+        var upward = kind switch
+        {
+            AnomalyKind.SpikeUp or AnomalyKind.LevelShiftUp => true,
+            AnomalyKind.SpikeDown or AnomalyKind.LevelShiftDown => false,
+            _ => double.IsNaN(previous) || value >= previous,
+        };
+        return upward ? AnomalyAction.ScaleUpNow : AnomalyAction.HoldScaleIn;
     }
 
     public static string Describe(AnomalyAction action) => action switch

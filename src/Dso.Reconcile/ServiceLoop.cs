@@ -17,13 +17,16 @@ namespace Dso.Reconcile;
 /// </summary>
 public sealed class ServiceLoop
 {
-    private readonly ServiceLoopDependencies _deps;
+    private ServiceLoopDependencies _deps;
     private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
     private readonly IDemandForecaster? _forecaster;
     private readonly BudgetLedger _ledger = new();
+    private readonly ZeroTrafficGuard _zeroTraffic = new(ZeroTrafficGuard.DefaultLookBack);
     private IScalingPlanner _planner;
     private bool _recovered;
     private double _lastDemand = double.NaN;
+    private volatile string? _retrainReason;
+    private DateTimeOffset _lastObserved = DateTimeOffset.MinValue;
 
     public ServiceLoop(ServicePolicy policy, string policyVersion, ServiceLoopDependencies deps)
     {
@@ -36,14 +39,33 @@ public sealed class ServiceLoop
 
     public ServicePolicy Policy { get; private set; }
 
+    /// <summary>The request-rate forecaster, for retraining jobs and the model registry.</summary>
+    public IDemandForecaster? Forecaster => _forecaster;
+
+    /// <summary>Registry version of the model in use, when the host tracks one.</summary>
+    public int? ModelVersion { get; set; }
+
+    /// <summary>
+    /// Asks for a retrain at the start of the next tick. Scheduled jobs call this instead of retraining directly
+    /// because the forecaster belongs to the tick's thread.
+    /// </summary>
+    public void RequestRetrain(string reason) => _retrainReason = reason;
+
     public string PolicyVersion { get; private set; }
 
-    /// <summary>Swaps in a reloaded policy; history (detectors, forecaster, budget ledger) is kept.</summary>
-    public void UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy)
+    /// <summary>
+    /// Swaps in a reloaded policy (and the metric source, when its settings changed); history (detectors,
+    /// forecaster, budget ledger) is kept.
+    /// </summary>
+    public void UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy, IMetricSource? source = null)
     {
         Policy = policy;
         PolicyVersion = version;
         _planner = strategy.CreatePlanner(policy);
+        if (source is not null)
+        {
+            _deps = _deps with { Source = source };
+        }
     }
 
     public async Task<TickResult> TickAsync(CancellationToken cancellationToken)
@@ -54,6 +76,7 @@ public sealed class ServiceLoop
         if (!_recovered)
         {
             _recovered = true;
+            await BackfillAsync(now, cancellationToken).ConfigureAwait(false);
             var resumed = await ResumeUnfinishedAsync(state, cancellationToken).ConfigureAwait(false);
             if (resumed is not null)
             {
@@ -64,16 +87,37 @@ public sealed class ServiceLoop
         _ledger.Accrue(now, Policy.Catalog.HourlyCost(state.Fleet));
         var budget = BudgetWindowAt(now);
         var reading = await ReadSafelyAsync(now, cancellationToken).ConfigureAwait(false);
-        var decision = reading.TryGet(KpiNames.RequestRate, out var demand) && reading.Health != SourceHealth.Down
-            ? Decide(now, reading, demand, state, budget)
-            : Hold(now, reading, state, budget);
+        ScalingDecision decision;
+        if (!reading.TryGet(KpiNames.RequestRate, out var demand) || reading.Health == SourceHealth.Down)
+        {
+            decision = Hold(now, reading, state, budget);
+        }
+        else if (_zeroTraffic.LooksLikeOutage(reading.Timestamp, demand))
+        {
+            decision = Hold(now, reading with { Problem = "request rate fell to exactly zero after recent traffic; treated as a metrics outage" }, state, budget);
+        }
+        else
+        {
+            decision = Decide(now, reading, demand, state, budget);
+        }
 
         await _deps.Log.AppendAsync(decision, cancellationToken).ConfigureAwait(false);
+        foreach (var anomaly in decision.Anomalies)
+        {
+            await _deps.Log.AppendEventAsync(Policy.Name, reading.Timestamp, "anomaly",
+                $"{anomaly.Kpi}={anomaly.Value:0.###} score {anomaly.Score:0.000} ({anomaly.Kind}) -> {anomaly.Action}", cancellationToken).ConfigureAwait(false);
+        }
+
         var latency = Stopwatch.GetElapsedTime(started);
         var outcome = await ApplyAsync(decision, state, cancellationToken).ConfigureAwait(false);
         var hourly = Policy.Catalog.HourlyCost(outcome?.After ?? decision.Chosen);
         var projected = budget.SpentUsd + hourly * (decimal)Math.Max(0, (budget.End - now).TotalHours);
-        var result = new TickResult(decision, outcome, latency, budget.SpentUsd, projected);
+        var result = new TickResult(decision, outcome, latency, budget.SpentUsd, projected)
+        {
+            Accuracy = _forecaster is IRetrainableForecaster r
+                ? new ForecastAccuracy(r.RollingMase, r.IntervalCoverage, r.RetrainCount, r.LastRetrainReason, ModelVersion)
+                : null,
+        };
         _deps.Observer.OnTick(result);
         return result;
     }
@@ -84,9 +128,13 @@ public sealed class ServiceLoop
         var scaleUpNow = false;
         var holdScaleIn = false;
         var excludeFromForecast = false;
+        // A source may hand back the same sample twice (a tick faster than its resolution, or right after backfill):
+        // detectors and the forecaster see each sample once.
+        var fresh = reading.Timestamp > _lastObserved;
+        _lastObserved = fresh ? reading.Timestamp : _lastObserved;
         foreach (var (kpi, value) in reading.Values)
         {
-            if (!double.IsFinite(value))
+            if (!fresh || !double.IsFinite(value))
             {
                 continue;
             }
@@ -97,15 +145,25 @@ public sealed class ServiceLoop
                 continue;
             }
 
-            var action = AnomalyPolicy.ActionFor(Policy, kpi, value, kpi == KpiNames.RequestRate ? _lastDemand : double.NaN);
+            var action = AnomalyPolicy.ActionFor(Policy, kpi, result.Value.Kind, value, kpi == KpiNames.RequestRate ? _lastDemand : double.NaN);
             scaleUpNow |= action == AnomalyAction.ScaleUpNow;
             holdScaleIn |= action is AnomalyAction.HoldScaleIn or AnomalyAction.ScaleUpNow;
             excludeFromForecast |= kpi == KpiNames.RequestRate && action is AnomalyAction.ExcludeFromForecast or AnomalyAction.HoldScaleIn;
-            anomalies.Add(new AnomalyEvent(kpi, value, result.Value.Score, AnomalyPolicy.Describe(action)));
+            anomalies.Add(new AnomalyEvent(kpi, value, result.Value.Score, AnomalyPolicy.Describe(action)) { Kind = result.Value.Kind.ToString() });
         }
 
         _lastDemand = demand;
-        _forecaster?.Observe(reading.Timestamp, demand, excludeFromForecast ? AnomalyPolicy.AnomalousPointWeight : 1.0);
+        if (_retrainReason is { } why && _forecaster is IRetrainableForecaster retrainable)
+        {
+            _retrainReason = null;
+            retrainable.Retrain(why);
+        }
+
+        if (fresh)
+        {
+            _forecaster?.Observe(reading.Timestamp, demand, excludeFromForecast ? AnomalyPolicy.AnomalousPointWeight : 1.0);
+        }
+
         var horizon = Math.Max(1, (int)Math.Round(AnomalyPolicy.ForecastHorizon / Policy.Tick));
         var forecast = _forecaster?.Predict(horizon);
         var context = new PlanningContext
@@ -119,6 +177,9 @@ public sealed class ServiceLoop
             ScaleUpNow = scaleUpNow,
             HoldScaleIn = holdScaleIn,
             Budget = budget,
+            DemandClass = forecast is not null && _forecaster is IRetrainableForecaster classifier
+                ? classifier.ClassifyScenarios(forecast).FirstOrDefault()?.Scenario
+                : null,
         };
         var plan = PlanGuard.Enforce(_planner.Plan(context), Policy, context);
         return new ScalingDecision
@@ -129,7 +190,7 @@ public sealed class ServiceLoop
             PolicyVersion = PolicyVersion,
             Kpis = reading.Values,
             Anomalies = anomalies,
-            Forecast = plan.Forecast,
+            Forecast = plan.Forecast ?? Summarize(forecast, context.DemandClass),
             Before = state.Fleet,
             Chosen = plan.Target,
             ChosenHourlyCost = Policy.Catalog.HourlyCost(plan.Target),
@@ -144,7 +205,7 @@ public sealed class ServiceLoop
     private ScalingDecision Hold(DateTimeOffset now, KpiReading reading, FleetState state, BudgetWindow budget)
     {
         var chosen = state.Fleet;
-        var reason = $"metric source '{Policy.Metrics.Source}' gave no request rate ({reading.Problem ?? reading.Health.ToString()}): holding the fleet";
+        var reason = $"no usable request rate from '{Policy.Metrics.Source}' ({reading.Problem ?? reading.Health.ToString()}): holding the fleet";
         if (Policy.Metrics.FallbackInstances is { } fallback && fallback > state.Fleet.Total)
         {
             var type = FleetMath.SmallestBestValue(Policy.Catalog);
@@ -210,6 +271,54 @@ public sealed class ServiceLoop
         return await ApplyAsync(last.Decision, state, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Warms detectors and the forecaster from the source's history on the first tick, so a restarted or new loop
+    /// does not forecast cold. A source that cannot answer is noted in the log; the loop starts without history.
+    /// </summary>
+    private async Task BackfillAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_deps.Source is not IHistoricalMetricSource history)
+        {
+            return;
+        }
+
+        IReadOnlyList<KpiReading> readings;
+        try
+        {
+            readings = await history.BackfillAsync(Policy.Name, now - history.BackfillWindow, now - Policy.Tick, Policy.Tick, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await _deps.Log.AppendEventAsync(Policy.Name, now, "backfill_failed", $"starting without history: {ex.Message}", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var reading in readings)
+        {
+            foreach (var (kpi, value) in reading.Values)
+            {
+                if (double.IsFinite(value))
+                {
+                    Detector(kpi)?.Observe(reading.Timestamp, value);
+                }
+            }
+
+            if (reading.TryGet(KpiNames.RequestRate, out var demand))
+            {
+                _forecaster?.Observe(reading.Timestamp, demand);
+                _zeroTraffic.LooksLikeOutage(reading.Timestamp, demand);
+                _lastDemand = demand;
+            }
+        }
+
+        if (readings.Count > 0)
+        {
+            _lastObserved = readings[^1].Timestamp;
+        }
+
+        await _deps.Log.AppendEventAsync(Policy.Name, now, "backfill", $"{readings.Count} past readings from '{Policy.Metrics.Source}'", cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<KpiReading> ReadSafelyAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
@@ -242,8 +351,18 @@ public sealed class ServiceLoop
     {
         var (start, end, budget) = _deps.BudgetPeriod?.Invoke(now, Policy.Budget.MonthlyUsd)
             ?? (new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1), Policy.Budget.MonthlyUsd);
-        return new BudgetWindow(start, end, budget, _ledger.SpentSince(start), Policy.Budget.Enforcement == BudgetEnforcement.Hard);
+        return new BudgetWindow(start, end, budget, _deps.BilledSpendUsd?.Invoke() ?? _ledger.SpentSince(start), Policy.Budget.Enforcement == BudgetEnforcement.Hard);
     }
+
+    private static ForecastSummary? Summarize(DemandForecast? forecast, DemandScenario? demandClass) =>
+        forecast is null ? null : new ForecastSummary(
+            forecast.Model,
+            forecast.Steps,
+            forecast.P50.Max(),
+            forecast.P90.Max(),
+            0.9,
+            forecast.P90.Max(),
+            demandClass?.ToString().ToLowerInvariant() ?? "unknown");
 
     private BudgetStatus Status(BudgetWindow budget, Fleet chosen, DateTimeOffset now) => new(
         budget.BudgetUsd,

@@ -29,5 +29,11 @@ public sealed record ServiceLoopDependencies
     /// <summary>The budget period at a time: the calendar month in the service, the trace's span in a simulation.</summary>
     public Func<DateTimeOffset, decimal, (DateTimeOffset Start, DateTimeOffset End, decimal BudgetUsd)>? BudgetPeriod { get; init; }
 
+    /// <summary>
+    /// Spend so far in the budget period as the cloud bills it, where the provider can say (the simulated cloud
+    /// can; a billing API could). Without it the loop accrues spend from the fleet's hourly price each tick.
+    /// </summary>
+    public Func<decimal>? BilledSpendUsd { get; init; }
+
     public ILoopObserver Observer { get; init; } = NullLoopObserver.Instance;
 }

@@ -56,7 +56,7 @@ public sealed class Fleet : IEquatable<Fleet>
         foreach (var part in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var eq = part.IndexOf('=');
-            if (eq <= 0 || !int.TryParse(part[(eq + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            if (eq <= 0 || !int.TryParse(part[(eq + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
             {
                 throw new FormatException($"fleet item '{part}' is not type=count with a non-negative count");
             }

@@ -14,14 +14,18 @@ public static class TimeSeriesCsv
         "yyyy-MM-ddTHH:mm:ss.fffZ", "yyyy-MM-ddTHH:mm:ssK",
     ];
 
-    /// <summary>Reads a whole trace. Rows must be in strictly increasing time order.</summary>
-    public static IReadOnlyList<TimeSeriesPoint> Read(string path, string valueColumn = "value")
+    /// <summary>
+    /// Reads a whole trace. Rows must be in strictly increasing time order unless <paramref name="allowUnordered"/>:
+    /// workload traces must be ordered for replay, but real KPI exports (and 8 NAB files) repeat an hour at a DST
+    /// change or log two samples in one second, and per-row scoring keeps such rows in file order.
+    /// </summary>
+    public static IReadOnlyList<TimeSeriesPoint> Read(string path, string valueColumn = "value", bool allowUnordered = false)
     {
         using var reader = OpenText(path);
-        return Read(reader, path, valueColumn);
+        return Read(reader, path, valueColumn, allowUnordered);
     }
 
-    public static IReadOnlyList<TimeSeriesPoint> Read(TextReader reader, string source, string valueColumn = "value")
+    public static IReadOnlyList<TimeSeriesPoint> Read(TextReader reader, string source, string valueColumn = "value", bool allowUnordered = false)
     {
         var header = reader.ReadLine() ?? throw new TimeSeriesCsvException($"{source}:1: file is empty (expected a 'timestamp,{valueColumn}' header)");
         var columns = header.Split(',').Select(c => c.Trim().Trim('"')).ToArray();
@@ -55,7 +59,7 @@ public static class TimeSeriesCsv
                 throw new TimeSeriesCsvException($"{source}:{lineNumber}: value '{fields[valueIndex]}' is not a finite number");
             }
 
-            if (points.Count > 0 && timestamp <= points[^1].Timestamp)
+            if (!allowUnordered && points.Count > 0 && timestamp <= points[^1].Timestamp)
             {
                 throw new TimeSeriesCsvException($"{source}:{lineNumber}: timestamp {fields[tsIndex]} is not after the previous row's");
             }

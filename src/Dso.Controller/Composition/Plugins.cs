@@ -13,9 +13,9 @@ internal static class Plugins
 {
     public static readonly StrategyRegistry Strategies = StrategyRegistry.CreateDefault();
 
-    public static Func<string, IStreamingAnomalyDetector>? DetectorFactory => null;
+    public static Func<string, IStreamingAnomalyDetector>? DetectorFactory => _ => AnomalyDetectors.Create();
 
-    public static Func<IDemandForecaster>? ForecasterFactory => null;
+    public static Func<IDemandForecaster>? ForecasterFactory => () => DemandForecasters.Create();
 
     public static PolicyVocabulary Vocabulary => PolicyVocabulary.Default with { Strategies = Strategies.Names };
 

@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace Dso.Policies.Loading;
 
 /// <summary>
-/// Loads policy files (<c>*.yaml</c>/<c>*.yml</c>) into a <see cref="PolicySet"/>. All files are checked and
+/// Loads policy files (<c>*.yaml</c>/<c>*.yml</c>, except <c>*.events.yaml</c> calendars) into a <see cref="PolicySet"/>. All files are checked and
 /// every error is reported at once; a set with any error is rejected whole, so a half-valid edit never runs.
 /// </summary>
 public sealed class PolicyLoader(PolicyVocabulary vocabulary)
@@ -22,7 +22,7 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
     {
         var files = Directory.Exists(path)
             ? Directory.EnumerateFiles(path, "*.y*ml", SearchOption.TopDirectoryOnly)
-                .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                .Where(f => (f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)) && !IsEventCalendar(f))
                 .Order(StringComparer.Ordinal).ToArray()
             : [path];
         if (!Directory.Exists(path) && !File.Exists(path))
@@ -131,6 +131,10 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
             }
         }
     }
+
+    /// <summary>Event calendars may sit beside the policies they belong to: <c>*.events.yaml</c> is not a policy file.</summary>
+    public static bool IsEventCalendar(string path) =>
+        path.EndsWith(".events.yaml", StringComparison.Ordinal) || path.EndsWith(".events.yml", StringComparison.Ordinal);
 
     private static (int Line, int Column) ParseOrigin(string origin)
     {

@@ -30,6 +30,7 @@ internal static class ServicePolicyReader
         var metrics = ReadMetrics(r, vocabulary);
         var strategy = ReadStrategy(r, vocabulary);
         var anomalyActions = ReadAnomalyActions(r);
+        var eventsFile = ReadEventsFile(r, origin);
         r.RejectUnknownKeys();
 
         if (ErrorCount(r) > errorsBefore || slo is null || catalog is null || budget is null || metrics is null || strategy is null)
@@ -53,6 +54,7 @@ internal static class ServicePolicyReader
             Metrics = metrics,
             Strategy = strategy,
             AnomalyActions = anomalyActions,
+            EventsFile = eventsFile,
             Origin = origin,
         };
     }
@@ -67,7 +69,7 @@ internal static class ServicePolicyReader
             return null;
         }
 
-        var s = r.Child(node, r.Entity);
+        var s = r.Child(node, "slo.");
         var latency = s.Number("latency_p95_ms", required: true, min: 0, exclusiveMin: true);
         s.RejectUnknownKeys();
         return latency is null ? null : new SloPolicy(latency.Value);
@@ -82,15 +84,17 @@ internal static class ServicePolicyReader
         }
 
         var types = new List<InstanceType>();
+        var index = 0;
         foreach (var item in list)
         {
+            index++;
             if (item is not YamlMappingNode map)
             {
                 r.Error(item, "instance_types", "each entry must be a mapping with name, price_per_hour and capacity_rps");
                 continue;
             }
 
-            var t = r.Child(map, r.Entity);
+            var t = r.Child(map, $"instance_types[{index - 1}].");
             var typeName = t.String("name", required: true);
             var vcpu = t.Integer("vcpu", min: 1) ?? 1;
             var memory = t.Number("memory_gib", min: 0) ?? 0;
@@ -99,7 +103,7 @@ internal static class ServicePolicyReader
             t.RejectUnknownKeys();
             if (typeName is not null && types.Any(x => x.Name == typeName))
             {
-                t.Error(map, "instance_types", $"instance type '{typeName}' is listed twice");
+                t.Error(map, "name", $"instance type '{typeName}' is listed twice");
             }
             else if (typeName is not null && price is not null && capacity is not null)
             {
@@ -123,7 +127,7 @@ internal static class ServicePolicyReader
             return null;
         }
 
-        var b = r.Child(node, r.Entity);
+        var b = r.Child(node, "budget.");
         var monthly = b.Money("monthly_usd", required: true);
         var enforcement = b.Enum<BudgetEnforcement>("enforcement") ?? BudgetEnforcement.Hard;
         b.RejectUnknownKeys();
@@ -139,7 +143,7 @@ internal static class ServicePolicyReader
             return defaults;
         }
 
-        var l = r.Child(node, r.Entity);
+        var l = r.Child(node, "limits.");
         var limits = new LimitsPolicy
         {
             MinInstances = l.Integer("min_instances", min: 0) ?? defaults.MinInstances,
@@ -195,11 +199,11 @@ internal static class ServicePolicyReader
             return new MetricsPolicy("synthetic", new Dictionary<string, string>(), new Dictionary<string, string>(), null);
         }
 
-        var m = r.Child(node, r.Entity);
+        var m = r.Child(node, "metrics.");
         var source = m.String("source", required: true);
         if (source is not null && !vocabulary.Sources.Contains(source))
         {
-            m.Error(m.Raw("source")!, "metrics.source", $"unknown metric source '{source}' (known: {string.Join(", ", vocabulary.Sources)})");
+            m.Error(m.Raw("source")!, "source", $"unknown metric source '{source}' (known: {string.Join(", ", vocabulary.Sources)})");
         }
 
         var options = ReadStringMap(m, "options");
@@ -217,17 +221,17 @@ internal static class ServicePolicyReader
             return new StrategyPolicy("cost-optimizer", new Dictionary<string, double>());
         }
 
-        var s = r.Child(node, r.Entity);
+        var s = r.Child(node, "strategy.");
         var name = s.String("name", required: true);
         if (name is not null && !vocabulary.Strategies.Contains(name))
         {
-            s.Error(s.Raw("name")!, "strategy.name", $"unknown strategy '{name}' (known: {string.Join(", ", vocabulary.Strategies)})");
+            s.Error(s.Raw("name")!, "name", $"unknown strategy '{name}' (known: {string.Join(", ", vocabulary.Strategies)})");
         }
 
         var parameters = new Dictionary<string, double>(StringComparer.Ordinal);
         if (s.Mapping("parameters") is { } p)
         {
-            var pr = s.Child(p, r.Entity);
+            var pr = s.Child(p, "parameters.");
             foreach (var (key, _) in p.Children)
             {
                 var k = ((YamlScalarNode)key).Value ?? "";
@@ -250,7 +254,7 @@ internal static class ServicePolicyReader
             return result;
         }
 
-        var a = r.Child(node, r.Entity);
+        var a = r.Child(node, "anomaly_actions.");
         foreach (var (key, _) in node.Children)
         {
             var kpi = ((YamlScalarNode)key).Value ?? "";
@@ -263,6 +267,26 @@ internal static class ServicePolicyReader
         return result;
     }
 
+    private static string? ReadEventsFile(MappingReader r, string origin)
+    {
+        var text = r.String("events_file");
+        if (text is null)
+        {
+            return null;
+        }
+
+        var file = origin[..origin.LastIndexOf(':', origin.LastIndexOf(':') - 1)];
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
+        var path = Path.GetFullPath(text, folder);
+        if (!File.Exists(path))
+        {
+            r.Error(r.Raw("events_file")!, "events_file", $"no such file '{text}' (looked in {folder})");
+            return null;
+        }
+
+        return path;
+    }
+
     private static Dictionary<string, string> ReadStringMap(MappingReader r, string key)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -271,7 +295,7 @@ internal static class ServicePolicyReader
             return result;
         }
 
-        var m = r.Child(node, r.Entity);
+        var m = r.Child(node, key + ".");
         foreach (var (k, _) in node.Children)
         {
             var name = ((YamlScalarNode)k).Value ?? "";

@@ -36,6 +36,12 @@ public sealed record ServicePolicy
     /// <summary>What an anomaly on each KPI does; KPIs not listed only alert.</summary>
     public IReadOnlyDictionary<string, AnomalyAction> AnomalyActions { get; init; } = new Dictionary<string, AnomalyAction>();
 
+    /// <summary>
+    /// An event calendar (campaigns, launches, holidays with expected effect) for the forecaster, as an absolute
+    /// path resolved against the policy file's folder; null when none.
+    /// </summary>
+    public string? EventsFile { get; init; }
+
     /// <summary>Where the policy came from (file:line), for messages.</summary>
     public string Origin { get; init; } = "";
 }

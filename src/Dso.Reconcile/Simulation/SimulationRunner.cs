@@ -55,6 +55,7 @@ public sealed class SimulationRunner(
             DetectorFactory = detectorFactory,
             ForecasterFactory = forecasterFactory,
             BudgetPeriod = (_, _) => (periodStart, periodEnd, periodBudget),
+            BilledSpendUsd = () => cloud.CostUsd(policy.ScaleGroup),
         });
 
         var rows = new List<SimulationRow>(count);

@@ -1,0 +1,23 @@
+using Dso.Abstractions.Metrics;
+using Dso.Cloud.Simulated;
+using Dso.Ingestion;
+using Dso.Ingestion.Synthetic;
+
+namespace Dso.Controller.Composition;
+
+/// <summary>
+/// The embedded default's source. Its latency and error KPIs react to the capacity the simulated cloud is
+/// serving, so under-provisioning shows up in the KPIs as it would in production.
+/// </summary>
+internal sealed class SyntheticSourceFactory(SimulatedCloud cloud, Func<string, string> scaleGroupOf) : IMetricSourceFactory
+{
+    public string Name => SyntheticMetricSource.SourceName;
+
+    public IMetricSource Create(string service, IReadOnlyDictionary<string, string> options, IReadOnlyDictionary<string, string> queries)
+    {
+        var seed = options.TryGetValue("seed", out var s) && int.TryParse(s, out var v) ? v : 42;
+        var baseRps = options.TryGetValue("base_rps", out var b) && double.TryParse(b, System.Globalization.CultureInfo.InvariantCulture, out var r) ? r : SyntheticKpiOptions.DefaultBaseRps;
+        var generator = new SyntheticKpiGenerator(new SyntheticKpiOptions { Seed = seed, BaseRps = baseRps });
+        return new SyntheticMetricSource(generator, (svc, at) => cloud.ServingCapacity(scaleGroupOf(svc), at, at.AddMinutes(1)));
+    }
+}

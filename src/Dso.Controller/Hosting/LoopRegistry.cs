@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Dso.Abstractions.Cloud;
+using Dso.Abstractions.Decisions;
+using Dso.Abstractions.Metrics;
+using Dso.Cloud.Simulated;
+using Dso.Controller.Composition;
+using Dso.Forecasting;
+using Dso.Ingestion;
+using Dso.Policies.Model;
+using Dso.Reconcile;
+
+namespace Dso.Controller.Hosting;
+
+/// <summary>
+/// The running service loops, one per declared service, rebuilt from each accepted policy set. A reload keeps
+/// a service's loop (and its detector, forecaster and budget history) and only swaps its policy.
+/// </summary>
+internal sealed class LoopRegistry(
+    IEnumerable<ICloudProvider> clouds,
+    IEnumerable<IMetricSourceFactory> sources,
+    IDecisionLog log,
+    TimeProvider time,
+    ILoopObserver observer,
+    ForecastModels models)
+{
+    private readonly ConcurrentDictionary<string, ServiceLoop> _loops = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ICloudProvider> _clouds = clouds.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, IMetricSourceFactory> _sources = sources.ToDictionary(s => s.Name, StringComparer.Ordinal);
+
+    public PolicySet Current { get; private set; } = PolicySet.Empty;
+
+    public IReadOnlyCollection<ServiceLoop> Loops => _loops.Values.ToArray();
+
+    public bool TryGet(string service, out ServiceLoop loop) => _loops.TryGetValue(service, out loop!);
+
+    /// <summary>
+    /// Applies a validated policy set. Throws (leaving the previous set in force) if a service names a
+    /// provider or source this build does not run.
+    /// </summary>
+    public void Apply(PolicySet set)
+    {
+        var built = new Dictionary<string, Func<ServiceLoop>>(StringComparer.Ordinal);
+        var sources = new Dictionary<string, IMetricSource?>(StringComparer.Ordinal);
+        foreach (var policy in set.Services)
+        {
+            if (!_clouds.TryGetValue(policy.Provider, out var cloud))
+            {
+                throw new InvalidOperationException($"{policy.Origin}: service '{policy.Name}': provider '{policy.Provider}' is not configured in this service (configured: {string.Join(", ", _clouds.Keys)})");
+            }
+
+            if (!_sources.TryGetValue(policy.Metrics.Source, out var sourceFactory))
+            {
+                throw new InvalidOperationException($"{policy.Origin}: service '{policy.Name}': metric source '{policy.Metrics.Source}' is not available (available: {string.Join(", ", _sources.Keys)})");
+            }
+
+            if (cloud is SimulatedCloud simulated)
+            {
+                simulated.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet));
+            }
+
+            // A source is (re)created only for new services or changed metrics settings, so a reload does not
+            // reconnect every source; a factory that rejects its options rejects the whole reload.
+            var reuse = _loops.TryGetValue(policy.Name, out var running) && MetricsKey(running.Policy) == MetricsKey(policy);
+            var source = reuse ? null : sourceFactory.Create(policy.Name, policy.Metrics.Options, policy.Metrics.Queries);
+            sources[policy.Name] = source;
+            var events = LoadEvents(policy);
+            built[policy.Name] = () => new ServiceLoop(policy, set.Version, new ServiceLoopDependencies
+            {
+                Source = source!,
+                Cloud = cloud,
+                Log = log,
+                Strategy = Plugins.Strategies.Get(policy.Strategy.Name),
+                Time = time,
+                DetectorFactory = Plugins.DetectorFactory,
+                ForecasterFactory = models.FactoryFor(policy.Name, events, () => TryGet(policy.Name, out var l) ? l : null),
+                Observer = observer,
+            });
+        }
+
+        foreach (var policy in set.Services)
+        {
+            if (_loops.TryGetValue(policy.Name, out var existing))
+            {
+                existing.UpdatePolicy(policy, set.Version, Plugins.Strategies.Get(policy.Strategy.Name), sources[policy.Name]);
+            }
+            else
+            {
+                _loops[policy.Name] = built[policy.Name]();
+            }
+        }
+
+        foreach (var gone in _loops.Keys.Except(set.Services.Select(s => s.Name)).ToArray())
+        {
+            _loops.TryRemove(gone, out _);
+        }
+
+        Current = set;
+    }
+
+    private static string MetricsKey(ServicePolicy policy) =>
+        $"{policy.Metrics.Source}|{policy.Metrics.FallbackInstances}|{string.Join(",", policy.Metrics.Options.OrderBy(kv => kv.Key, StringComparer.Ordinal))}|{string.Join(",", policy.Metrics.Queries.OrderBy(kv => kv.Key, StringComparer.Ordinal))}";
+
+    private static EventCalendar LoadEvents(ServicePolicy policy)
+    {
+        try
+        {
+            return policy.EventsFile is null ? EventCalendar.Empty : EventCalendarLoader.Load(policy.EventsFile);
+        }
+        catch (EventCalendarException ex)
+        {
+            throw new InvalidOperationException($"{policy.Origin}: service '{policy.Name}': events_file: {ex.Message}", ex);
+        }
+    }
+}

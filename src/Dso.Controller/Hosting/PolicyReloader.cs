@@ -1,0 +1,118 @@
+using Dso.Abstractions.Decisions;
+using Dso.Controller.Composition;
+using Dso.Policies.Loading;
+using Dso.Policies.Model;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Dso.Controller.Hosting;
+
+/// <summary>
+/// Loads policies at start and whenever the files change (polling: works on every filesystem and in
+/// containers). A bad edit is logged with every error and the last good policy stays in force.
+/// </summary>
+internal sealed partial class PolicyReloader(
+    IOptions<DsoOptions> options,
+    LoopRegistry loops,
+    ISchedulerFactory schedulers,
+    IDecisionLog log,
+    ServiceClock clock,
+    ILogger<PolicyReloader> logger) : BackgroundService
+{
+    private readonly HashSet<JobKey> _scheduled = [];
+    private string? _lastFingerprint;
+
+    public string? LastError { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await ReloadIfChangedAsync(stoppingToken);
+            await Task.Delay(options.Value.PolicyReloadInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public async Task ReloadIfChangedAsync(CancellationToken ct)
+    {
+        var path = options.Value.PoliciesPath;
+        var fingerprint = Fingerprint(path);
+        if (fingerprint == _lastFingerprint)
+        {
+            return;
+        }
+
+        _lastFingerprint = fingerprint;
+        PolicySet set;
+        try
+        {
+            set = HasPolicyFiles(path) ? Plugins.PolicyLoader().Load(path) : DefaultPolicy.Load(Plugins.PolicyLoader());
+            loops.Apply(set);
+        }
+        catch (Exception ex) when (ex is PolicyLoadException or InvalidOperationException or IOException)
+        {
+            LastError = ex.Message;
+            LogRejected(path, loops.Current.Version, ex.Message);
+            await log.AppendEventAsync("*", clock.Time.GetUtcNow(), "policy_rejected", ex.Message, ct);
+            return;
+        }
+
+        LastError = null;
+        LogLoaded(set.Services.Count, set.Version);
+        await log.AppendEventAsync("*", clock.Time.GetUtcNow(), "policy_loaded", $"version {set.Version}: {string.Join(", ", set.Services.Select(s => s.Name))}", ct);
+        await ScheduleAsync(set, ct);
+    }
+
+    private async Task ScheduleAsync(PolicySet set, CancellationToken ct)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        var wanted = set.Services.Select(s => new JobKey(s.Name, "reconcile")).ToHashSet();
+        foreach (var key in _scheduled.Where(k => !wanted.Contains(k)).ToArray())
+        {
+            await scheduler.DeleteJob(key, ct);
+            _scheduled.Remove(key);
+        }
+
+        foreach (var service in set.Services)
+        {
+            var key = new JobKey(service.Name, "reconcile");
+            var job = JobBuilder.Create<ReconcileJob>().WithIdentity(key).UsingJobData(ReconcileJob.ServiceKey, service.Name).StoreDurably().Build();
+            var interval = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 100, (long)(service.Tick.Ticks / clock.Speed)));
+            var trigger = TriggerBuilder.Create().WithIdentity(service.Name, "reconcile").ForJob(key).StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()).Build();
+            await scheduler.DeleteJob(key, ct);
+            await scheduler.ScheduleJob(job, trigger, cancellationToken: ct);
+            _scheduled.Add(key);
+
+            var retrainKey = new JobKey(service.Name, "retrain");
+            var retrainEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, (long)(options.Value.RetrainInterval.Ticks / clock.Speed)));
+            await scheduler.DeleteJob(retrainKey, ct);
+            await scheduler.ScheduleJob(
+                JobBuilder.Create<RetrainJob>().WithIdentity(retrainKey).UsingJobData(ReconcileJob.ServiceKey, service.Name).Build(),
+                TriggerBuilder.Create().WithIdentity(service.Name, "retrain").StartAt(DateTimeOffset.UtcNow + retrainEvery)
+                    .WithSimpleSchedule(s => s.WithInterval(retrainEvery).RepeatForever()).Build(),
+                cancellationToken: ct);
+            _scheduled.Add(retrainKey);
+        }
+    }
+
+    private static bool HasPolicyFiles(string path) =>
+        File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFiles(path).Any(f => (f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)) && !PolicyLoader.IsEventCalendar(f)));
+
+    private static string Fingerprint(string path)
+    {
+        if (File.Exists(path))
+        {
+            return $"{path}:{File.GetLastWriteTimeUtc(path).Ticks}:{new FileInfo(path).Length}";
+        }
+
+        return !Directory.Exists(path) ? "none" : string.Join("|", Directory.EnumerateFiles(path).Order(StringComparer.Ordinal)
+            .Select(f => $"{f}:{File.GetLastWriteTimeUtc(f).Ticks}:{new FileInfo(f).Length}"));
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "policies loaded: {Count} service(s), version {Version}")]
+    private partial void LogLoaded(int count, string version);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "policy change in {Path} rejected; version {Version} stays in force:\n{Errors}")]
+    private partial void LogRejected(string path, string version, string errors);
+}

@@ -1,0 +1,83 @@
+using Dso.Abstractions.Cloud;
+using Dso.Abstractions.Decisions;
+using Dso.Cloud.Simulated;
+using Dso.Controller.Alerts;
+using Dso.Controller.Composition;
+using Dso.Controller.Web;
+using Dso.DecisionLog;
+using Dso.Ingestion;
+using Dso.Reconcile;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Dso.Controller.Hosting;
+
+/// <summary>
+/// Composes the long-running service: options, the decision log, cloud adapters, metric sources, the loop
+/// registry, Quartz scheduling, the policy reloader and the HTTP endpoints.
+/// </summary>
+internal static class ServiceHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = FindContentRoot() });
+        builder.Configuration.AddJsonFile(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json"), optional: true, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables("DSO_");
+        builder.Configuration.AddCommandLine(args);
+        builder.Services.AddOptions<DsoOptions>().Bind(builder.Configuration.GetSection(DsoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var dso = builder.Configuration.GetSection(DsoOptions.Section).Get<DsoOptions>() ?? new DsoOptions();
+        var dataDirectory = Path.GetFullPath(dso.DataDirectory, builder.Environment.ContentRootPath);
+        var policiesPath = Path.GetFullPath(dso.PoliciesPath, builder.Environment.ContentRootPath);
+        var modelsDirectory = Path.GetFullPath(dso.ModelsDirectory, builder.Environment.ContentRootPath);
+        builder.Services.PostConfigure<DsoOptions>(o =>
+        {
+            o.DataDirectory = dataDirectory;
+            o.PoliciesPath = policiesPath;
+            o.ModelsDirectory = modelsDirectory;
+        });
+        builder.WebHost.UseUrls(dso.Listen);
+
+        var time = AcceleratedTimeProvider.Create(TimeProvider.System, dso.ClockSpeed, dataDirectory);
+        builder.Services.AddSingleton(new ServiceClock(time, dso.ClockSpeed));
+        builder.Services.AddSingleton(_ => new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(dataDirectory, "decisions.db"))));
+        builder.Services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<SqliteDecisionLog>());
+        builder.Services.AddSingleton(_ => new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")));
+        builder.Services.AddSingleton<ICloudProvider>(sp => sp.GetRequiredService<SimulatedCloud>());
+        builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(
+            sp.GetRequiredService<SimulatedCloud>(),
+            service => sp.GetRequiredService<LoopRegistry>().TryGet(service, out var loop) ? loop.Policy.ScaleGroup : service));
+        builder.Services.AddSingleton<IMetricSourceFactory, TraceSourceFactory>();
+        builder.Services.AddDsoIngestion(builder.Configuration, dataDirectory);
+        builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection(AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient();
+        builder.Services.AddSingleton<PrometheusLoopObserver>();
+        builder.Services.AddSingleton<WebhookAlertObserver>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookAlertObserver>());
+        builder.Services.AddSingleton<ILoopObserver>(sp => new CompositeLoopObserver(
+            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>()]));
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ForecastModels>(sp, modelsDirectory));
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PolicyReloader>(sp, sp.GetRequiredService<ServiceClock>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());
+        builder.Services.AddQuartz();
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+
+        var app = builder.Build();
+        Endpoints.Map(app);
+        return app;
+    }
+
+    /// <summary>The repository root when run from a clone (so policies/ and appsettings.json are found), else the working directory.</summary>
+    private static string FindContentRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "DsoController.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,41 @@
+using Dso.Abstractions.Decisions;
+using Dso.Controller.Hosting;
+using Dso.DecisionLog;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace Dso.Controller.Web;
+
+/// <summary>The HTTP surface: health, metrics, the decisions page and the read API.</summary>
+internal static class Endpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/healthz", (LoopRegistry loops, PolicyReloader reloader) => Results.Json(new
+        {
+            status = loops.Current.Services.Count > 0 ? "ok" : "starting",
+            policyVersion = loops.Current.Version,
+            services = loops.Current.Services.Select(s => s.Name),
+            policyError = reloader.LastError,
+        }));
+        app.MapMetrics("/metrics");
+        PushEndpoints.Map(app);
+        app.MapGet("/", async (IDecisionLog log, LoopRegistry loops, PolicyReloader reloader, IOptions<DsoOptions> options, string? service, CancellationToken ct) =>
+        {
+            var records = await log.RecentAsync(service, options.Value.DecisionPageSize, ct);
+            return Results.Content(DecisionsPage.Render(records, loops.Current.Version, reloader.LastError), "text/html; charset=utf-8");
+        });
+        app.MapGet("/api/decisions", async (IDecisionLog log, string? service, int? limit, CancellationToken ct) =>
+            Results.Json(await log.RecentAsync(service, limit ?? 100, ct), DecisionJson.Options));
+        app.MapGet("/api/services", (LoopRegistry loops) => Results.Json(loops.Current.Services.Select(s => new
+        {
+            s.Name,
+            s.Provider,
+            s.ScaleGroup,
+            tick = s.Tick.ToString(),
+            strategy = s.Strategy.Name,
+            budgetMonthlyUsd = s.Budget.MonthlyUsd,
+            enforcement = s.Budget.Enforcement.ToString().ToLowerInvariant(),
+        })));
+    }
+}

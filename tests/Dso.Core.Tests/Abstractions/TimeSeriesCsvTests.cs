@@ -1,0 +1,52 @@
+using Dso.Abstractions.Catalog;
+using Dso.Abstractions.Series;
+
+namespace Dso.Core.Tests.Abstractions;
+
+public sealed class TimeSeriesCsvTests
+{
+    [Theory]
+    [InlineData("", "t.csv:1: file is empty")]
+    [InlineData("time,val\n", "t.csv:1: header must name 'timestamp' and 'value' columns")]
+    [InlineData("timestamp,value\n2026-01-01 00:00:00,abc\n", "t.csv:2: value 'abc' is not a finite number")]
+    [InlineData("timestamp,value\n2026-01-01 00:00:00,NaN\n", "t.csv:2: value 'NaN' is not a finite number")]
+    [InlineData("timestamp,value\nyesterday,1\n", "t.csv:2: timestamp 'yesterday' is not a date and time")]
+    [InlineData("timestamp,value\n2026-01-01 00:00:00\n", "t.csv:2: expected 2 fields, found 1")]
+    [InlineData("timestamp,value\n2026-01-01 00:05:00,1\n2026-01-01 00:00:00,2\n", "t.csv:3: timestamp 2026-01-01 00:00:00 is not after the previous row's")]
+    public void Read_BadInput_NamesFileLineAndProblem(string text, string expected)
+    {
+        var ex = Assert.Throws<TimeSeriesCsvException>(() => TimeSeriesCsv.Read(new StringReader(text), "t.csv"));
+        Assert.StartsWith(expected, ex.Message);
+    }
+
+    [Fact]
+    public void Read_RepeatedHourAllowed_KeepsFileOrder()
+    {
+        var points = TimeSeriesCsv.Read(new StringReader("timestamp,value\n2026-01-01 02:55:00,1\n2026-01-01 02:00:00,2\n"), "t.csv", allowUnordered: true);
+        Assert.Equal([1.0, 2.0], points.Select(p => p.Value));
+    }
+
+    [Theory]
+    [InlineData("1995-07-01T04:00:00Z")]
+    [InlineData("1995-07-01 04:00:00")]
+    [InlineData("1995-07-01T04:00")]
+    public void ParseTimestamp_TraceForms_AreUtc(string text) =>
+        Assert.Equal(new DateTimeOffset(1995, 7, 1, 4, 0, 0, TimeSpan.Zero), TimeSeriesCsv.ParseTimestamp(text, "t.csv", 2));
+
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData("c7g.large=3;c7g.2xlarge=1", 4)]
+    [InlineData(" c7g.large = 2 ; ", 2)]
+    public void FleetParse_RoundTrips(string text, int total)
+    {
+        var fleet = Fleet.Parse(text);
+        Assert.Equal(total, fleet.Total);
+        Assert.Equal(fleet, Fleet.Parse(fleet.ToString()));
+    }
+
+    [Theory]
+    [InlineData("c7g.large")]
+    [InlineData("c7g.large=-1")]
+    [InlineData("=3")]
+    public void FleetParse_Malformed_Throws(string text) => Assert.Throws<FormatException>(() => Fleet.Parse(text));
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text.Json;
+using Dso.Controller.Composition;
+using Dso.Controller.Hosting;
+using Dso.Core.Tests.Reconcile;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dso.Core.Tests.Hosting;
+
+/// <summary>The real service on loopback: endpoints, decisions on the accelerated clock, and hot reload.</summary>
+public sealed class ServiceHostTests : IAsyncLifetime
+{
+    private readonly TestTraces _dir = new();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private WebApplication? _app;
+
+    private string PolicyFile => Path.Combine(_dir.Root, "policies", "shop.yaml");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(PolicyFile)!);
+        await File.WriteAllTextAsync(PolicyFile, DefaultPolicy.Text());
+        _app = ServiceHost.Build([
+            $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}",
+            $"--Dso:PoliciesPath={Path.GetDirectoryName(PolicyFile)}",
+            "--Dso:Listen=http://127.0.0.1:0",
+            "--Dso:ClockSpeed=600",
+            "--Dso:PolicyReloadInterval=00:00:00.2",
+            $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}",
+        ]);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _http.BaseAddress = new Uri(address);
+    }
+
+    [Fact]
+    public async Task Service_OnDefaultPolicy_ServesHealthMetricsAndDecisions()
+    {
+        var health = await GetJsonAsync("/healthz");
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.Contains("shop", health.GetProperty("services").EnumerateArray().Select(s => s.GetString()));
+
+        var decisions = await WaitForAsync(async () =>
+        {
+            var list = await GetJsonAsync("/api/decisions?limit=50");
+            return list.GetArrayLength() >= 3 ? list : (JsonElement?)null;
+        });
+        var first = decisions[0].GetProperty("decision");
+        Assert.Equal("shop", first.GetProperty("service").GetString());
+        Assert.False(string.IsNullOrEmpty(first.GetProperty("reason").GetString()));
+        Assert.True(first.GetProperty("kpis").GetProperty("request_rate").GetDouble() > 0);
+
+        var metrics = await _http.GetStringAsync("/metrics");
+        Assert.Contains("dso_ticks_total{service=\"shop\"}", metrics);
+        Assert.Contains("dso_fleet_hourly_cost_usd{service=\"shop\"}", metrics);
+        var page = await _http.GetStringAsync("/");
+        Assert.Contains("<table id=\"decisions\">", page);
+        Assert.Contains("shop", page);
+    }
+
+    [Fact]
+    public async Task Reload_BadEdit_RejectedAndLastGoodPolicyStays()
+    {
+        var before = (await GetJsonAsync("/healthz")).GetProperty("policyVersion").GetString();
+        await File.WriteAllTextAsync(PolicyFile, DefaultPolicy.Text().Replace("monthly_usd: 900", "monthly_usd: -5"));
+        var rejected = await WaitForAsync(async () =>
+        {
+            var h = await GetJsonAsync("/healthz");
+            return h.GetProperty("policyError").ValueKind == JsonValueKind.String ? h : (JsonElement?)null;
+        });
+        Assert.Contains("shop.yaml:", rejected.GetProperty("policyError").GetString());
+        Assert.Contains("budget.monthly_usd: must be positive (was -5)", rejected.GetProperty("policyError").GetString());
+        Assert.Equal(before, rejected.GetProperty("policyVersion").GetString());
+        Assert.Equal("ok", rejected.GetProperty("status").GetString());
+
+        await File.WriteAllTextAsync(PolicyFile, DefaultPolicy.Text().Replace("monthly_usd: 900", "monthly_usd: 950"));
+        var accepted = await WaitForAsync(async () =>
+        {
+            var h = await GetJsonAsync("/healthz");
+            return h.GetProperty("policyVersion").GetString() != before ? h : (JsonElement?)null;
+        });
+        Assert.Equal(JsonValueKind.Null, accepted.GetProperty("policyError").ValueKind);
+    }
+
+    [Fact]
+    public async Task Service_UnknownPath_Returns404()
+    {
+        var response = await _http.GetAsync("/nope");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private async Task<JsonElement> GetJsonAsync(string path) =>
+        JsonDocument.Parse(await _http.GetStringAsync(path)).RootElement.Clone();
+
+    private static async Task<JsonElement> WaitForAsync(Func<Task<JsonElement?>> probe)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("condition not met within 30 s");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        _http.Dispose();
+        _dir.Dispose();
+    }
+}

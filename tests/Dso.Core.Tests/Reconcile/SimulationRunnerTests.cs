@@ -1,0 +1,64 @@
+using Dso.Controller.Composition;
+using Dso.DecisionLog;
+using Dso.Reconcile.Simulation;
+
+namespace Dso.Core.Tests.Reconcile;
+
+public sealed class SimulationRunnerTests : IDisposable
+{
+    private readonly TestTraces _traces = new();
+
+    private static SimulationRunner Runner() => new(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory);
+
+    private static async Task<SimulationResult> RunAsync(string scenarioPath)
+    {
+        using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(":memory:", BatchSize: 1000));
+        var template = DefaultPolicy.Load(Plugins.PolicyLoader()).Services[0];
+        return await Runner().RunAsync(ScenarioLoader.Load(scenarioPath), template, log);
+    }
+
+    [Fact]
+    public async Task RunAsync_TraceCutAtRowT_SameDecisionsUpToT()
+    {
+        var demand = TestTraces.Demand(3000);
+        const int cut = 1700;
+        var full = await RunAsync(_traces.WriteScenario("full.yaml", _traces.WriteTrace("full.csv", demand)));
+        var partial = await RunAsync(_traces.WriteScenario("cut.yaml", _traces.WriteTrace("cut.csv", demand[..cut])));
+
+        Assert.Equal(cut, partial.Rows.Count);
+        for (var i = 0; i < cut; i++)
+        {
+            Assert.True(full.Rows[i].Chosen.Equals(partial.Rows[i].Chosen), $"row {i}: full run chose {full.Rows[i].Chosen}, cut run chose {partial.Rows[i].Chosen}");
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_Surge_ScalesUpAndBackDown()
+    {
+        var result = await RunAsync(_traces.WriteScenario("s.yaml", _traces.WriteTrace("s.csv", TestTraces.Demand(1440))));
+        var peak = result.Rows.Max(r => r.Chosen.Total);
+        var end = result.Rows[^1].Chosen.Total;
+        Assert.True(peak > 8, $"expected the surge to add capacity, peak fleet was {peak}");
+        Assert.True(end < peak, $"expected scale-in after the surge, ended at {end} (peak {peak})");
+        Assert.True(result.Summary.CostUsd > 0);
+    }
+
+    [Fact]
+    public async Task RunAsync_HardBudgetBelowNeed_StaysWithinBudget()
+    {
+        var result = await RunAsync(_traces.WriteScenario("b.yaml", _traces.WriteTrace("b.csv", TestTraces.Demand(1440)), budgetMonthlyUsd: 150));
+        Assert.True(result.Summary.CostUsd <= result.Summary.BudgetUsd * 1.001m, $"spent {result.Summary.CostUsd} of a {result.Summary.BudgetUsd} budget");
+        Assert.True(result.Summary.UnservedRequestPct > 0, "a budget this small cannot serve everything; the run should show it");
+    }
+
+    [Fact]
+    public void Load_MissingRequiredKey_NamesIt()
+    {
+        var path = _traces.WriteScenario("m.yaml", _traces.WriteTrace("m.csv", TestTraces.Demand(10)));
+        File.WriteAllText(path, File.ReadAllText(path).Replace("boot_delay_seconds: 240\n", ""));
+        var ex = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(path));
+        Assert.Contains("missing required key 'boot_delay_seconds'", ex.Message);
+    }
+
+    public void Dispose() => _traces.Dispose();
+}

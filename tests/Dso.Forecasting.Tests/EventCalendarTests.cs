@@ -1,0 +1,78 @@
+namespace Dso.Forecasting.Tests;
+
+public sealed class EventCalendarTests
+{
+    [Fact]
+    public void Predict_CampaignInCalendar_MovesForecastOnlyInsideEvent()
+    {
+        var series = SyntheticSeries.Daily(days: 3, TimeSpan.FromMinutes(5));
+        var last = series[^1].Time;
+        var campaign = new PlannedEvent("spring-sale", last.AddMinutes(30), last.AddMinutes(60), 2.0, "campaign");
+        var options = new ForecasterOptions { Horizon = TimeSpan.FromHours(1.5) };
+        var plain = ForecasterTests.Feed(series, options).Predict(18);
+        var withEvent = ForecasterTests.Feed(series, new ForecasterOptions { Horizon = options.Horizon, Events = new EventCalendar([campaign]) }).Predict(18);
+
+        for (var j = 0; j < 18; j++)
+        {
+            var inside = campaign.IsActiveAt(withEvent.TimeOf(j));
+            Assert.Equal(inside ? 2.0 : 1.0, withEvent.EventMultipliers[j]);
+            Assert.Equal(plain.P50[j] * withEvent.EventMultipliers[j], withEvent.P50[j], 6);
+        }
+
+        Assert.Contains(withEvent.EventMultipliers, m => m == 2.0);
+        Assert.Equal("spring-sale", Assert.Single(withEvent.Events).Name);
+        Assert.Empty(plain.Events);
+    }
+
+    [Fact]
+    public void Predict_PastEventDividedOut_ForecastAfterItNotInflated()
+    {
+        // A past campaign doubled demand; the calendar says so, so the forecast after it must not carry the bump.
+        var series = SyntheticSeries.Daily(days: 3, TimeSpan.FromMinutes(5), amplitude: 0, relativeNoise: 0.01);
+        var from = series[^24].Time;
+        var bumped = series.Select(p => p.Time >= from ? (p.Time, Value: p.Value * 2, p.Clean) : p).ToList();
+        var calendar = new EventCalendar([new PlannedEvent("launch", from, series[^1].Time.AddMinutes(1), 2.0)]);
+        var forecast = ForecasterTests.Feed(bumped, new ForecasterOptions { Horizon = TimeSpan.FromHours(1), Events = calendar }).Predict(12);
+        Assert.All(forecast.P50, v => Assert.InRange(v, 180, 220));
+    }
+
+    [Fact]
+    public void Parse_ValidYaml_ReadsEvents()
+    {
+        var calendar = EventCalendarLoader.Parse("""
+            # planned events
+            events:
+              - name: black-friday
+                kind: holiday
+                start: 2026-11-27T00:00:00Z
+                end: 2026-11-28T00:00:00Z
+                multiplier: 2.5
+                note: ignored by the loader
+              - name: launch
+                start: 2026-12-01T09:00:00Z
+                end: 2026-12-01T12:00:00Z
+                multiplier: 1.4
+            """);
+        Assert.Equal(2, calendar.Events.Count);
+        Assert.Equal("holiday", calendar.Events[0].Kind);
+        Assert.Equal(2.5, calendar.MultiplierAt(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(1.0, calendar.MultiplierAt(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Theory]
+    [InlineData("events:\n  - name: x\n    start: 2026-01-02T00:00:00Z\n    end: 2026-01-01T00:00:00Z\n    multiplier: 2\n", "cal.yaml:4:", "end")]
+    [InlineData("events:\n  - name: x\n    start: 2026-01-01T00:00:00Z\n    end: 2026-01-02T00:00:00Z\n    multiplier: -1\n", "cal.yaml:5:", "multiplier")]
+    [InlineData("events:\n  - name: x\n    start: yesterday\n    end: 2026-01-02T00:00:00Z\n    multiplier: 2\n", "cal.yaml:3:", "start")]
+    [InlineData("events:\n  - name: x\n    end: 2026-01-02T00:00:00Z\n    multiplier: 2\n", "cal.yaml:2:", "'start'")]
+    [InlineData("events: [\n", "cal.yaml:", "invalid YAML")]
+    [InlineData("holidays: []\n", "cal.yaml:1:", "'events'")]
+    public void Load_InvalidCalendar_ErrorNamesFileLineAndKey(string yaml, string location, string key)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"dso-cal-{Guid.NewGuid():N}", "cal.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, yaml);
+        var ex = Assert.Throws<EventCalendarException>(() => EventCalendarLoader.Load(path));
+        Assert.Contains(location, ex.Message);
+        Assert.Contains(key, ex.Message);
+    }
+}

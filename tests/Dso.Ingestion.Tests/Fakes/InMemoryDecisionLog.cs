@@ -1,0 +1,36 @@
+using Dso.Abstractions.Decisions;
+
+namespace Dso.Ingestion.Tests.Fakes;
+
+internal sealed class InMemoryDecisionLog : IDecisionLog
+{
+    private readonly List<DecisionRecord> _records = [];
+
+    public List<ScalingDecision> Decisions { get; } = [];
+
+    public Task AppendAsync(ScalingDecision decision, CancellationToken cancellationToken)
+    {
+        Decisions.Add(decision);
+        _records.Add(new DecisionRecord(_records.Count + 1, decision, null));
+        return Task.CompletedTask;
+    }
+
+    public Task RecordOutcomeAsync(DecisionOutcome outcome, CancellationToken cancellationToken)
+    {
+        var index = _records.FindLastIndex(r => r.Decision.Id == outcome.DecisionId);
+        if (index >= 0)
+        {
+            _records[index] = _records[index] with { Outcome = outcome };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task AppendEventAsync(string service, DateTimeOffset at, string kind, string message, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DecisionRecord>>(_records.AsEnumerable().Reverse().Take(limit).ToArray());
+
+    public Task<DecisionRecord?> LastAsync(string service, CancellationToken cancellationToken) =>
+        Task.FromResult(_records.LastOrDefault(r => r.Decision.Service == service));
+}

@@ -28,6 +28,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly ReactiveShadow _reactive;
     private readonly int _stabilizationRows;
     private DateTimeOffset _lastScaleOut = DateTimeOffset.MinValue;
+    private DateTimeOffset _surgeUntil = DateTimeOffset.MinValue;
+    private double _previousDemand = double.NaN;
     private double _demandSum;
     private long _demandTicks;
 
@@ -57,6 +59,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _demandSum += Math.Max(0, double.IsFinite(context.ObservedDemand) ? context.ObservedDemand : 0);
         _demandTicks++;
         var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks);
+        var surge = SurgeDemand(context);
         var inputs = new StepInputs
         {
             Context = context,
@@ -69,6 +72,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             ScaleInBlocked = context.HoldScaleIn ? "an anomaly holds scale-in"
                 : context.Now - _lastScaleOut < _options.MinDwell ? "minimum dwell after a scale-out" : null,
             Tick = _tick,
+            SurgeDemand = surge,
         };
 
         var decision = Steps.Select(s => s.Decide(inputs)).FirstOrDefault(d => d is not null)
@@ -86,6 +90,30 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Budget = Status(context, target, decision.BudgetConstrained),
             Pace = pace,
         };
+    }
+
+    /// <summary>
+    /// A surge starts with an upward anomaly and lasts while demand keeps rising (and one boot delay after): the
+    /// calibrated outlook learned normal demand and lags a flash crowd, so during a surge the emergency step sizes
+    /// for the observed demand plus headroom plus the current ramp continued until launches could serve.
+    /// </summary>
+    private double SurgeDemand(PlanningContext context)
+    {
+        var demand = context.ObservedDemand;
+        var slope = double.IsNaN(_previousDemand) ? 0 : Math.Max(0, demand - _previousDemand);
+        _previousDemand = demand;
+        if (context.ScaleUpNow || (context.Now < _surgeUntil && slope > 0))
+        {
+            _surgeUntil = context.Now + _policy.BootDelay + _tick;
+        }
+
+        if (context.Now > _surgeUntil)
+        {
+            return 0;
+        }
+
+        var bootTicks = Math.Max(1, _policy.BootDelay / _tick);
+        return (demand * (1 + _options.EmergencyHeadroom)) + (slope * bootTicks);
     }
 
     private FleetProblem BuildProblem(PlanningContext context, OutlookResult outlook, decimal? cap)

@@ -1,8 +1,9 @@
 namespace Dso.Optimization.Strategies.CostOptimizer.Steps;
 
 /// <summary>
-/// An anomaly flagged a surge the outlook has not seen: cover the observed demand plus headroom in every row at
-/// once, launch only (nothing is removed during a surge).
+/// An anomaly flagged a surge the outlook has not seen: cover the surge demand (observed plus headroom, plus the
+/// ramp carried over the boot delay) in every row at once, launch only (nothing is removed during a surge). The
+/// planner keeps the surge open while demand keeps rising, because the detector alerts once per incident.
 /// </summary>
 internal sealed class EmergencyScaleOutStep : IPlanStep
 {
@@ -12,12 +13,12 @@ internal sealed class EmergencyScaleOutStep : IPlanStep
 
     public StepDecision? Decide(StepInputs inputs)
     {
-        if (!inputs.Context.ScaleUpNow)
+        if (inputs.SurgeDemand <= 0)
         {
             return null;
         }
 
-        var surge = inputs.Context.ObservedDemand * (1 + inputs.Options.EmergencyHeadroom);
+        var surge = inputs.SurgeDemand;
         var problem = inputs.Problem with
         {
             RowDemand = [.. inputs.Problem.RowDemand.Select(d => Math.Max(d, surge))],

@@ -25,6 +25,12 @@ internal sealed class StepInputs
     /// <summary>Null when scale-in is allowed; otherwise why not (anomaly hold, dwell after a scale-out).</summary>
     public string? ScaleInBlocked { get; init; }
 
+    /// <summary>
+    /// Demand the emergency step covers while a surge lasts: the observed demand plus headroom, plus the ramp carried
+    /// on over the boot delay (launches ordered now serve only after it). Zero outside a surge.
+    /// </summary>
+    public double SurgeDemand { get; init; }
+
     /// <summary>The tick length, for saying when a row is.</summary>
     public required TimeSpan Tick { get; init; }
 

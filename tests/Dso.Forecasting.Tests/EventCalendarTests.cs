@@ -68,11 +68,19 @@ public sealed class EventCalendarTests
     [InlineData("holidays: []\n", "cal.yaml:1:", "'events'")]
     public void Load_InvalidCalendar_ErrorNamesFileLineAndKey(string yaml, string location, string key)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"dso-cal-{Guid.NewGuid():N}", "cal.yaml");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, yaml);
-        var ex = Assert.Throws<EventCalendarException>(() => EventCalendarLoader.Load(path));
-        Assert.Contains(location, ex.Message);
-        Assert.Contains(key, ex.Message);
+        var dir = Path.Combine(Path.GetTempPath(), $"dso-cal-{Guid.NewGuid():N}");
+        var path = Path.Combine(dir, "cal.yaml");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(path, yaml);
+            var ex = Assert.Throws<EventCalendarException>(() => EventCalendarLoader.Load(path));
+            Assert.Contains(location, ex.Message);
+            Assert.Contains(key, ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -35,7 +35,8 @@ public sealed class ServiceLoopTests
         source.Next = 100;
         var back = await TickAt(loop, time, 30);
         Assert.False(back.Decision.Held);
-        Assert.Equal("target-tracking", back.Decision.Strategy);
+        Assert.DoesNotContain("no usable request rate", back.Decision.Reason);
+        Assert.Equal(100, back.Decision.Kpis["request_rate"]);
         Assert.Equal(30, (await log.RecentAsync(null, 1000, CancellationToken.None)).Count);
     }
 

@@ -31,6 +31,7 @@ internal sealed class TestHost : IAsyncDisposable
         [
             $"--Dso:DataDirectory={dataDirectory}",
             $"--Dso:PoliciesPath={policiesPath}",
+            $"--Dso:ModelsDirectory={Path.Combine(dataDirectory, "models")}",
             $"--Dso:Listen=http://127.0.0.1:{listen}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,

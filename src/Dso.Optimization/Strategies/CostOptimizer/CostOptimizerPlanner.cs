@@ -80,10 +80,15 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             _lastScaleOut = context.Now;
         }
 
-        return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}", Alternatives(context, inputs, reactive, target))
+        var budget = Status(context, target, decision.BudgetConstrained);
+        // A soft budget does not constrain the plan; its overrun is reported so an operator can act on it.
+        var overrun = !context.Budget.Hard && budget.ProjectedUsd > budget.MonthlyUsd
+            ? $"; soft budget: projected ${budget.ProjectedUsd:0.##} exceeds ${budget.MonthlyUsd:0.##}"
+            : "";
+        return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overrun}", Alternatives(context, inputs, reactive, target))
         {
             Forecast = Summary(context, outlook),
-            Budget = Status(context, target, decision.BudgetConstrained),
+            Budget = budget,
             Pace = pace,
         };
     }

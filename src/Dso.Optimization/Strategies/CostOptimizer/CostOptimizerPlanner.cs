@@ -27,7 +27,11 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly BudgetPacer _pacer;
     private readonly ReactiveShadow _reactive;
     private readonly int _stabilizationRows;
+    /// <summary>How often the full re-optimisation looks for a cheaper mix: a swap saves a few percent, not the SLO.</summary>
+    private static readonly TimeSpan ConsolidationInterval = TimeSpan.FromMinutes(5);
+
     private DateTimeOffset _lastScaleOut = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastConsolidation = DateTimeOffset.MinValue;
     private double _demandSum;
     private long _demandTicks;
 
@@ -69,7 +73,12 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             ScaleInBlocked = context.HoldScaleIn ? "an anomaly holds scale-in"
                 : context.Now - _lastScaleOut < _options.MinDwell ? "minimum dwell after a scale-out" : null,
             Tick = _tick,
+            ConsolidationDue = context.Now - _lastConsolidation >= ConsolidationInterval,
         };
+        if (inputs.ConsolidationDue)
+        {
+            _lastConsolidation = context.Now;
+        }
 
         var decision = Steps.Select(s => s.Decide(inputs)).FirstOrDefault(d => d is not null)
             ?? new StepDecision("hold", null, null, inputs.Problem.SteadyDemand, $"{outlook.Describe()}: the fleet covers it" +

@@ -25,6 +25,9 @@ internal sealed class StepInputs
     /// <summary>Null when scale-in is allowed; otherwise why not (anomaly hold, dwell after a scale-out).</summary>
     public string? ScaleInBlocked { get; init; }
 
+    /// <summary>True when the periodic search for a cheaper mix is due this tick (swaps are never urgent).</summary>
+    public bool ConsolidationDue { get; init; } = true;
+
     /// <summary>The tick length, for saying when a row is.</summary>
     public required TimeSpan Tick { get; init; }
 

@@ -98,6 +98,23 @@ public sealed class PlannerStepTests
     }
 
     [Fact]
+    public void SoftBudget_OverrunIsReported_NotEnforced()
+    {
+        var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 2, MaxInstances = 100, MaxStepPerTick = 50 }, 30, TimeSpan.FromMinutes(4)) with
+        {
+            Tick = TimeSpan.FromMinutes(1),
+            Budget = new BudgetPolicy(30, BudgetEnforcement.Soft),
+        };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: false);
+        harness.Seed(Fleet.Of(("small", 2)));
+        ScalingPlan? last = null;
+        harness.Run(new CostOptimizerStrategy().CreatePlanner(policy), Enumerable.Repeat(2000.0, 20).ToArray(), (_, _, raw, _) => last = raw);
+        Assert.True(Catalog.Capacity(last!.Target) >= 2000, "a soft budget must not cut capacity");
+        Assert.Contains("soft budget: projected", last.Reason);
+        Assert.Equal("soft", last.Budget!.Enforcement);
+    }
+
+    [Fact]
     public void TightHardBudget_IsMarkedConstrained_AndServesWhatItCan()
     {
         // $30/month is about $0.04/h: the two-instance floor alone is over it, so every plan is budget-bound.

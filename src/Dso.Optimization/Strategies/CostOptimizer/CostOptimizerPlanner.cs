@@ -27,9 +27,13 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly BudgetPacer _pacer;
     private readonly ReactiveShadow _reactive;
     private readonly int _stabilizationRows;
+    /// <summary>How often the full re-optimisation looks for a cheaper mix: a swap saves a few percent, not the SLO.</summary>
+    private static readonly TimeSpan ConsolidationInterval = TimeSpan.FromMinutes(5);
+
     private DateTimeOffset _lastScaleOut = DateTimeOffset.MinValue;
     private DateTimeOffset _surgeUntil = DateTimeOffset.MinValue;
     private double _previousDemand = double.NaN;
+    private DateTimeOffset _lastConsolidation = DateTimeOffset.MinValue;
     private double _demandSum;
     private long _demandTicks;
 
@@ -73,7 +77,12 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
                 : context.Now - _lastScaleOut < _options.MinDwell ? "minimum dwell after a scale-out" : null,
             Tick = _tick,
             SurgeDemand = surge,
+            ConsolidationDue = context.Now - _lastConsolidation >= ConsolidationInterval,
         };
+        if (inputs.ConsolidationDue)
+        {
+            _lastConsolidation = context.Now;
+        }
 
         var decision = Steps.Select(s => s.Decide(inputs)).FirstOrDefault(d => d is not null)
             ?? new StepDecision("hold", null, null, inputs.Problem.SteadyDemand, $"{outlook.Describe()}: the fleet covers it" +
@@ -84,10 +93,15 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             _lastScaleOut = context.Now;
         }
 
-        return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}", Alternatives(context, inputs, reactive, target))
+        var budget = Status(context, target, decision.BudgetConstrained);
+        // A soft budget does not constrain the plan; its overrun is reported so an operator can act on it.
+        var overrun = !context.Budget.Hard && budget.ProjectedUsd > budget.MonthlyUsd
+            ? $"; soft budget: projected ${budget.ProjectedUsd:0.##} exceeds ${budget.MonthlyUsd:0.##}"
+            : "";
+        return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overrun}", Alternatives(context, inputs, reactive, target))
         {
             Forecast = Summary(context, outlook),
-            Budget = Status(context, target, decision.BudgetConstrained),
+            Budget = budget,
             Pace = pace,
         };
     }

@@ -13,7 +13,7 @@ internal sealed class ConsolidationStep : IPlanStep
 
     public StepDecision? Decide(StepInputs inputs)
     {
-        if (!inputs.OverCap && (inputs.ScaleInBlocked is not null || !SwapMaySave(inputs)))
+        if (!inputs.OverCap && (inputs.ScaleInBlocked is not null || !inputs.ConsolidationDue || !SwapMaySave(inputs)))
         {
             return null;
         }

@@ -31,6 +31,9 @@ internal sealed class StepInputs
     /// </summary>
     public double SurgeDemand { get; init; }
 
+    /// <summary>True when the periodic search for a cheaper mix is due this tick (swaps are never urgent).</summary>
+    public bool ConsolidationDue { get; init; } = true;
+
     /// <summary>The tick length, for saying when a row is.</summary>
     public required TimeSpan Tick { get; init; }
 

@@ -45,8 +45,8 @@ cols = [("cost_usd", "cost $", "{:.2f}"), ("cost_vs_oracle", "x oracle", "{:.3f}
 print(f"{'scenario':18s} {'policy':13s} " + " ".join(f"{c[1]:>10s}" for c in cols) + f" {'sim s':>6s}")
 for n in names:
     secs = open(f"{out}/{n}.time").read().split()[1]
-    for who, path in (("cost-optimizer", f"{out}/{n}.json"), ("reactive", f"{out}/{n}.reactive.json"), ("clairvoyant", f"{out}/{n}.clairvoyant.json")):
+    for who, path in (("this policy", f"{out}/{n}.json"), ("reactive", f"{out}/{n}.reactive.json"), ("clairvoyant", f"{out}/{n}.clairvoyant.json")):
         m = json.load(open(path))
-        t = f"{float(secs):6.1f}" if who == "cost-optimizer" else ""
+        t = f"{float(secs):6.1f}" if who == "this policy" else ""
         print(f"{n:18s} {who:13s} " + " ".join(f"{c[2].format(m.get(c[0], float('nan'))):>10s}" for c in cols) + f" {t:>6s}")
 PY

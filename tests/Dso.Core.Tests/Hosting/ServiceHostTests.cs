@@ -14,7 +14,7 @@ namespace Dso.Core.Tests.Hosting;
 public sealed class ServiceHostTests : IAsyncLifetime
 {
     private readonly TestTraces _dir = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private WebApplication? _app;
 
     private string PolicyFile => Path.Combine(_dir.Root, "policies", "shop.yaml");
@@ -27,7 +27,7 @@ public sealed class ServiceHostTests : IAsyncLifetime
             $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}",
             $"--Dso:PoliciesPath={Path.GetDirectoryName(PolicyFile)}",
             "--Dso:Listen=http://127.0.0.1:0",
-            "--Dso:ClockSpeed=600",
+            "--Dso:ClockSpeed=120",
             "--Dso:PolicyReloadInterval=00:00:00.2",
             $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}",
         ]);

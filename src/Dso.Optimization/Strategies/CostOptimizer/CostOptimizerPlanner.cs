@@ -182,7 +182,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var p90 = steps > 0 ? f!.P90.Take(steps).Max() : double.NaN;
         var level = outlook.Features[DemandOutlook.LevelFeature];
         var trend = outlook.Peak > level * 1.1 ? "rising" : outlook.Peak < level * 0.9 ? "falling" : "steady";
-        return new ForecastSummary(f?.Model ?? "own-history envelope", _rows, p50, double.IsNaN(p90) ? outlook.Peak : p90, outlook.Quantile, outlook.Peak, trend);
+        return new ForecastSummary(f?.Model ?? "own-history envelope", _rows, p50, double.IsNaN(p90) ? outlook.Peak : p90, outlook.Quantile, outlook.Peak,
+            context.DemandClass is { } demandClass ? $"{demandClass.ToString().ToLowerInvariant()} demand, {trend}" : trend);
     }
 
     private BudgetStatus Status(PlanningContext context, Fleet target, bool constrained)

@@ -26,6 +26,14 @@ public sealed record BudgetWindow(DateTimeOffset Start, DateTimeOffset End, deci
         return Math.Max(flat, paced);
     }
 
+    /// <summary>Spend at the end of the period if <paramref name="hourlyUsd"/> is held from now on.</summary>
+    public decimal ProjectedUsd(DateTimeOffset now, decimal hourlyUsd) =>
+        SpentUsd + (hourlyUsd * (decimal)Math.Max(0, (End - now).TotalHours));
+
+    /// <summary>The budget's state for the decision log when a fleet costing <paramref name="hourlyUsd"/> is chosen.</summary>
+    public Abstractions.Decisions.BudgetStatus Status(DateTimeOffset now, decimal hourlyUsd, bool constrained) =>
+        new(BudgetUsd, decimal.Round(SpentUsd, 4), decimal.Round(ProjectedUsd(now, hourlyUsd), 4), Hard ? "hard" : "soft", constrained);
+
     public static BudgetWindow ForMonth(DateTimeOffset now, decimal monthlyUsd, decimal spentUsd, bool hard)
     {
         var start = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);

@@ -111,7 +111,7 @@ public sealed class ServiceLoop
         var latency = Stopwatch.GetElapsedTime(started);
         var outcome = await ApplyAsync(decision, state, cancellationToken).ConfigureAwait(false);
         var hourly = Policy.Catalog.HourlyCost(outcome?.After ?? decision.Chosen);
-        var projected = budget.SpentUsd + hourly * (decimal)Math.Max(0, (budget.End - now).TotalHours);
+        var projected = budget.ProjectedUsd(now, hourly);
         var result = new TickResult(decision, outcome, latency, budget.SpentUsd, projected)
         {
             Accuracy = _forecaster is IRetrainableForecaster r
@@ -184,7 +184,7 @@ public sealed class ServiceLoop
         var plan = PlanGuard.Enforce(_planner.Plan(context), Policy, context);
         return new ScalingDecision
         {
-            Id = $"{Policy.Name}@{now:yyyy-MM-ddTHH:mm:ss.fffZ}",
+            Id = DecisionId(now),
             Service = Policy.Name,
             Timestamp = now,
             PolicyVersion = PolicyVersion,
@@ -197,7 +197,7 @@ public sealed class ServiceLoop
             Alternatives = plan.Alternatives,
             Strategy = plan.Strategy,
             Reason = plan.Reason,
-            Budget = plan.Budget ?? Status(budget, plan.Target, now),
+            Budget = plan.Budget ?? budget.Status(now, Policy.Catalog.HourlyCost(plan.Target), constrained: false),
         };
     }
 
@@ -215,7 +215,7 @@ public sealed class ServiceLoop
 
         return new ScalingDecision
         {
-            Id = $"{Policy.Name}@{now:yyyy-MM-ddTHH:mm:ss.fffZ}",
+            Id = DecisionId(now),
             Service = Policy.Name,
             Timestamp = now,
             PolicyVersion = PolicyVersion,
@@ -225,7 +225,7 @@ public sealed class ServiceLoop
             ChosenHourlyCost = Policy.Catalog.HourlyCost(chosen),
             Strategy = "hold",
             Reason = reason,
-            Budget = Status(budget, chosen, now),
+            Budget = budget.Status(now, Policy.Catalog.HourlyCost(chosen), constrained: false),
             Held = true,
         };
     }
@@ -354,6 +354,9 @@ public sealed class ServiceLoop
         return new BudgetWindow(start, end, budget, _deps.BilledSpendUsd?.Invoke() ?? _ledger.SpentSince(start), Policy.Budget.Enforcement == BudgetEnforcement.Hard);
     }
 
+    /// <summary>One id per service and tick; it is also the cloud adapter's idempotency key.</summary>
+    private string DecisionId(DateTimeOffset now) => $"{Policy.Name}@{now:yyyy-MM-ddTHH:mm:ss.fffZ}";
+
     private static ForecastSummary? Summarize(DemandForecast? forecast, DemandScenario? demandClass) =>
         forecast is null ? null : new ForecastSummary(
             forecast.Model,
@@ -363,11 +366,4 @@ public sealed class ServiceLoop
             0.9,
             forecast.P90.Max(),
             demandClass?.ToString().ToLowerInvariant() ?? "unknown");
-
-    private BudgetStatus Status(BudgetWindow budget, Fleet chosen, DateTimeOffset now) => new(
-        budget.BudgetUsd,
-        decimal.Round(budget.SpentUsd, 4),
-        decimal.Round(budget.SpentUsd + Policy.Catalog.HourlyCost(chosen) * (decimal)Math.Max(0, (budget.End - now).TotalHours), 4),
-        budget.Hard ? "hard" : "soft",
-        Constrained: false);
 }

@@ -93,7 +93,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             _lastScaleOut = context.Now;
         }
 
-        var budget = Status(context, target, decision.BudgetConstrained);
+        var budget = context.Budget.Status(context.Now, _policy.Catalog.HourlyCost(target), decision.BudgetConstrained);
         // A soft budget does not constrain the plan; its overrun is reported so an operator can act on it.
         var overrun = !context.Budget.Hard && budget.ProjectedUsd > budget.MonthlyUsd
             ? $"; soft budget: projected ${budget.ProjectedUsd:0.##} exceeds ${budget.MonthlyUsd:0.##}"
@@ -184,12 +184,5 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var trend = outlook.Peak > level * 1.1 ? "rising" : outlook.Peak < level * 0.9 ? "falling" : "steady";
         return new ForecastSummary(f?.Model ?? "own-history envelope", _rows, p50, double.IsNaN(p90) ? outlook.Peak : p90, outlook.Quantile, outlook.Peak,
             context.DemandClass is { } demandClass ? $"{demandClass.ToString().ToLowerInvariant()} demand, {trend}" : trend);
-    }
-
-    private BudgetStatus Status(PlanningContext context, Fleet target, bool constrained)
-    {
-        var b = context.Budget;
-        var projected = b.SpentUsd + _policy.Catalog.HourlyCost(target) * (decimal)Math.Max(0, (b.End - context.Now).TotalHours);
-        return new BudgetStatus(b.BudgetUsd, decimal.Round(b.SpentUsd, 4), decimal.Round(projected, 4), b.Hard ? "hard" : "soft", constrained);
     }
 }

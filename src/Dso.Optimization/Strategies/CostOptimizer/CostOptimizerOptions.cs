@@ -47,6 +47,13 @@ internal sealed record CostOptimizerOptions
     /// <summary>1 = pace the hard budget by expected spend (bursts may exceed the flat rate); 0 = flat affordable rate only.</summary>
     public const double DefaultBudgetPacing = 1;
 
+    /// <summary>
+    /// A slot of a recurring burst clock (see <see cref="RecurringBursts"/>) is pre-scaled for when a burst is at least
+    /// this likely in it. Lower catches more bursts and bills more slots that stay quiet; at 0.3 on the twitter
+    /// scenario, 0.22 and 0.38 both served fewer requests for the same spend.
+    /// </summary>
+    public const double DefaultBurstMinHazard = 0.3;
+
     public double CoverageQuantile { get; init; } = DefaultCoverageQuantile;
 
     public double HorizonHours { get; init; } = DefaultHorizonHours;
@@ -75,6 +82,8 @@ internal sealed record CostOptimizerOptions
 
     public bool BudgetPacing { get; init; } = DefaultBudgetPacing >= 0.5;
 
+    public double BurstMinHazard { get; init; } = DefaultBurstMinHazard;
+
     public static CostOptimizerOptions From(StrategyPolicy strategy)
     {
         var options = new CostOptimizerOptions
@@ -93,6 +102,7 @@ internal sealed record CostOptimizerOptions
             WarmupHeadroom = strategy.Get("warmup_headroom", DefaultWarmupHeadroom),
             BudgetSafety = strategy.Get("budget_safety", DefaultBudgetSafety),
             BudgetPacing = strategy.Get("budget_pacing", DefaultBudgetPacing) >= 0.5,
+            BurstMinHazard = strategy.Get("burst_min_hazard", DefaultBurstMinHazard),
         };
         options.Validate();
         return options;
@@ -117,5 +127,6 @@ internal sealed record CostOptimizerOptions
         Require(ScaleInBand is >= 0 and < 1, "scale_in_band must be in [0, 1)");
         Require(WarmupHeadroom >= 1, "warmup_headroom must be at least 1");
         Require(BudgetSafety is >= 0 and < 0.5, "budget_safety must be in [0, 0.5)");
+        Require(BurstMinHazard is > 0 and <= 1, "burst_min_hazard must be in (0, 1]");
     }
 }

@@ -70,7 +70,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Policy = _policy,
             Options = _options,
             Outlook = outlook,
-            RecentMax = _outlook.History.RecentMax(_stabilizationRows),
+            RecentMax = _outlook.RecentMax(_stabilizationRows),
             Problem = BuildProblem(context, outlook, cap),
             Solver = _solver,
             ScaleInBlocked = context.HoldScaleIn ? "an anomaly holds scale-in"

@@ -23,18 +23,6 @@ internal sealed class DemandHistory(int capacity)
     public double At(long index) =>
         index < 0 || index >= Count || index < Count - _ring.Length ? double.NaN : _ring[index % _ring.Length];
 
-    /// <summary>Highest demand over the latest <paramref name="rows"/> ticks (at least the latest one).</summary>
-    public double RecentMax(int rows)
-    {
-        var max = 0.0;
-        for (var i = Latest; i >= 0 && i > Latest - Math.Max(rows, 1) && i >= Count - _ring.Length; i--)
-        {
-            max = Math.Max(max, _ring[i % _ring.Length]);
-        }
-
-        return max;
-    }
-
     /// <summary>Peak over ticks [from, to] that are known; NaN when none is.</summary>
     public double PeakBetween(long from, long to)
     {

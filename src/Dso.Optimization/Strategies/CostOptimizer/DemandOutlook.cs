@@ -5,7 +5,8 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// <summary>
 /// The planner's own view of coming demand: for each row it must cover now, an upper bound at the policy's
 /// quantile. Features are the recent level, the seasonal peak (same time yesterday, two days ago, last week) and,
-/// when the forecaster has one, the forecast's quantile; <see cref="EnvelopeCalibrator"/> combines them from the
+/// when the forecaster has one, the forecast's quantile, and the peak of a burst that recurs on a clock when its slot is
+/// likely enough (<see cref="RecurringBursts"/>); <see cref="EnvelopeCalibrator"/> combines them from the
 /// planner's own record of how each would have done. Everything here uses ticks up to now only.
 /// </summary>
 internal sealed class DemandOutlook
@@ -16,7 +17,8 @@ internal sealed class DemandOutlook
     public const int DailyShapeFeature = 3;
     public const int WeeklyShapeFeature = 4;
     public const int ForecastFeature = 5;
-    public static readonly string[] FeatureNames = ["recent mean", "latest peak", "seasonal peak", "yesterday's shape", "last week's shape", "forecast"];
+    public const int BurstFeature = 6;
+    public static readonly string[] FeatureNames = ["recent mean", "latest peak", "seasonal peak", "yesterday's shape", "last week's shape", "forecast", "recurring burst"];
 
     /// <summary>Fewest calibration samples kept, whatever the tick (an hourly service needs weeks of them).</summary>
     private const int MinWindowSamples = 2000;
@@ -47,6 +49,8 @@ internal sealed class DemandOutlook
     private readonly EnvelopeCalibrator _calibrator;
     private readonly double[]?[] _pending;
     private readonly int _levelTicks;
+    private readonly RecurringBursts _bursts;
+    private readonly double _burstHazard;
 
     public DemandOutlook(TimeSpan tick, int rows, CostOptimizerOptions options, double floorCapacity = 0)
     {
@@ -63,11 +67,34 @@ internal sealed class DemandOutlook
         _refitEvery = Math.Max(1, (int)Math.Round(RefitInterval / tick));
         _pending = new double[]?[rows + 1];
         _levelTicks = Math.Max(1, (int)Math.Round(LevelSpan / tick));
+        _bursts = new RecurringBursts(tick);
+        _burstHazard = options.BurstMinHazard;
     }
 
     public DemandHistory History => _history;
 
     public EnvelopeCalibrator Calibrator => _calibrator;
+
+    public RecurringBursts Bursts => _bursts;
+
+    /// <summary>
+    /// Highest demand over the latest <paramref name="rows"/> ticks, the scale-down stabilization window, leaving out
+    /// a recurring burst that has ended (holding its peak would only bill capacity for a slot that is over).
+    /// </summary>
+    public double RecentMax(int rows)
+    {
+        var (from, to) = _bursts.EndedBurst;
+        var max = 0.0;
+        for (var i = _history.Latest; i >= 0 && i > _history.Latest - Math.Max(rows, 1); i--)
+        {
+            if ((i < from || i > to) && _history.At(i) is var v && !double.IsNaN(v))
+            {
+                max = Math.Max(max, v);
+            }
+        }
+
+        return max;
+    }
 
     /// <summary>Records this tick's demand, learns from it, and bounds the coming rows.</summary>
     /// <param name="demand">This tick's observed demand.</param>
@@ -76,6 +103,7 @@ internal sealed class DemandOutlook
     public OutlookResult Observe(double demand, DemandForecast? forecast, double maxMeanCapacity = double.PositiveInfinity)
     {
         _history.Add(demand);
+        _bursts.Observe(demand);
         var now = _history.Latest;
         // The features stored _rows ticks ago described the row just observed: pair them with what happened.
         var slot = (int)(now % _pending.Length);
@@ -125,7 +153,7 @@ internal sealed class DemandOutlook
         }
 
         var predicted = forecast is not null && k - 1 < forecast.Steps ? forecast.Quantile(k - 1, _quantile) : double.NaN;
-        return [level, latest, seasonal, Shape(k, 0, latest), Shape(k, 2, latest), double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN];
+        return [level, latest, seasonal, Shape(k, 0, latest), Shape(k, 2, latest), double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN, _bursts.Expected(k, _burstHazard)];
     }
 
     /// <summary>

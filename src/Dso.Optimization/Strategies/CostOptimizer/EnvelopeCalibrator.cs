@@ -15,6 +15,9 @@ internal sealed class EnvelopeCalibrator
     /// <summary>Floor of the level multiplier: the bound never falls far below what is being served now.</summary>
     private const double MinLevelMultiplier = 0.5;
 
+    /// <summary>Nonzero samples a feature needs before a multiplier is fitted for it.</summary>
+    private const int MinGridSamples = 10;
+
     /// <summary>Rounds of coordinate descent; the optimum settles in two or three.</summary>
     private const int DescentPasses = 2;
 
@@ -193,9 +196,11 @@ internal sealed class EnvelopeCalibrator
         var grids = Enumerable.Range(0, _features).Select(j => use[j] ? Grid(rows, j) : []).ToArray();
         for (var c = 0; c < _features; c++)
         {
+            // A feature that is mostly zero (it speaks only when it expects something) cannot absorb the others' misses.
+            var dense = use[c] && rows.Count(i => _x[i][c] > 0) * 2 > rows.Count;
             foreach (var sqrt in _sqrtModes)
             {
-                if (use[c])
+                if (dense)
                 {
                     var (cost, multipliers) = FitWithCatchAll(rows, use, grids, c, quantile, sqrt);
                     if (cost < bestCost)
@@ -298,9 +303,15 @@ internal sealed class EnvelopeCalibrator
     }
 
     /// <summary>Multiplier candidates for an optional feature: quantiles of demand/feature, plus "off" (NaN).</summary>
+    /// <summary>Rows where the feature is zero say nothing about its multiplier and are left out.</summary>
     private double[] Grid(List<int> rows, int j)
     {
-        var ratios = rows.Select(i => _y[i] / Math.Max(_x[i][j], 1e-6)).Order().ToArray();
+        var ratios = rows.Where(i => _x[i][j] > 0).Select(i => _y[i] / _x[i][j]).Order().ToArray();
+        if (ratios.Length < MinGridSamples)
+        {
+            return [double.NaN];
+        }
+
         return [double.NaN, .. GridLevels.Select(q => ratios[Math.Min(ratios.Length - 1, (int)(q * ratios.Length))]).Distinct()];
     }
 }

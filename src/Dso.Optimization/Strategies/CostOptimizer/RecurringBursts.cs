@@ -1,0 +1,260 @@
+namespace Dso.Optimization.Strategies.CostOptimizer;
+
+/// <summary>
+/// Learns bursts that recur on a clock: a job or feed that fires at the same minutes past the hour, though not
+/// every time (the twitter trace bursts at :02 or :32, usually two hours apart, sometimes one and a half or
+/// two and a half). Such a burst is shorter than what a reactive rule can boot for, and too rare to cover all the
+/// time, but it is predictable: onsets concentrate at one phase of a short period, and the number of slots since
+/// the last one says how likely the next slot is (a renewal process: right after a burst, nearly never).
+/// <para>
+/// Online and causal: onsets are found as demand first reaching <see cref="OnsetRatio"/> × the median of the
+/// preceding hour; the phase with the most onsets, over candidate periods, is trusted only when it holds most of
+/// them (far above chance). The feature for a coming tick is the expected burst peak (median peak ratio × the
+/// current base) weighted by the hazard of its slot, so a near-certain slot counts in full and an unlikely one
+/// barely; the envelope calibrator decides from its own record how far to trust it. Zero outside burst windows,
+/// when no clock is found, or when a slot's onset window has passed without a burst.
+/// </para>
+/// </summary>
+internal sealed class RecurringBursts
+{
+    /// <summary>Demand at least this multiple of the base opens a burst.</summary>
+    public const double OnsetRatio = 2.0;
+
+    /// <summary>A burst ends when demand falls below this multiple of the base it started from.</summary>
+    private const double EndRatio = 1.5;
+
+    /// <summary>Candidate periods, in minutes: the clock jobs run on (at most an hour; daily cycles are seasonality).</summary>
+    private static readonly int[] PeriodMinutes = [10, 15, 20, 30, 60];
+
+    /// <summary>Ticks per period needed to tell phases apart.</summary>
+    private const int MinTicksPerPeriod = 6;
+
+    /// <summary>Onsets a phase must have seen before it is trusted.</summary>
+    private const int MinOnsets = 6;
+
+    /// <summary>Share of onsets the best phase window must hold (and several times what chance would give).</summary>
+    private const double MinConcentration = 0.6;
+
+    /// <summary>Latest onsets the phase is read from: about a day of a two-hourly clock, so a slow drift is followed.</summary>
+    private const int PhaseOnsets = 12;
+
+    /// <summary>Onsets and gaps remembered: about a week of a two-hourly clock, so the model follows a change of schedule.</summary>
+    private const int MaxOnsets = 80;
+
+    /// <summary>Ticks of the base window (the median of the latest hour of non-burst demand).</summary>
+    private readonly int _baseTicks;
+
+    private readonly int[] _periods;
+    private readonly double[] _recent;
+    private readonly double[] _sorted;
+    private readonly List<Burst> _bursts = [];
+    private readonly List<long> _gaps = [];
+    private Burst? _lastOnClock;
+    private long _tick = -1;
+    private int _recentCount;
+    private Burst? _open;
+    private Clock? _clock;
+
+    public RecurringBursts(TimeSpan tick)
+    {
+        var minutes = tick.TotalMinutes;
+        _periods = [.. PeriodMinutes.Select(p => p / minutes).Where(p => p >= MinTicksPerPeriod && Math.Abs(p - Math.Round(p)) < 1e-9).Select(p => (int)Math.Round(p))];
+        _baseTicks = Math.Max(8, (int)Math.Round(60 / minutes));
+        _recent = new double[_baseTicks];
+        _sorted = new double[_baseTicks];
+    }
+
+    /// <summary>The clock found, for explanations; null while none is trusted.</summary>
+    public string? Describe() => _clock is { } c
+        ? $"bursts recur at phase {c.Phase} of every {c.Period} ticks ({c.Concentration:P0} of {c.Onsets} onsets), x{c.PeakRatio:0.0} the base"
+        : null;
+
+    public bool Active => _clock is not null;
+
+    /// <summary>Current base: the median of the latest hour of demand outside bursts.</summary>
+    public double Base { get; private set; }
+
+    /// <summary>
+    /// Ticks of the latest burst on a trusted clock once it has ended, (-1, -1) otherwise: its peak need not hold the
+    /// scale-down stabilization window, since the clock says the next one is a slot away.
+    /// </summary>
+    public (long From, long To) EndedBurst =>
+        _clock is not null && _lastOnClock is { End: >= 0 } b && _open is null ? (b.Start, b.End) : (-1, -1);
+
+    /// <summary>Records one tick's demand (ticks are consecutive).</summary>
+    public void Observe(double demand)
+    {
+        _tick++;
+        demand = double.IsFinite(demand) ? Math.Max(0, demand) : 0;
+        if (_open is { } open)
+        {
+            open.Peak = Math.Max(open.Peak, demand);
+            if (demand < EndRatio * open.Base)
+            {
+                open.End = _tick - 1;
+                _open = null;
+            }
+
+            return;
+        }
+
+        if (_recentCount >= _baseTicks / 2 && Base > 0 && demand >= OnsetRatio * Base)
+        {
+            _open = new Burst(_tick, Base) { Peak = demand };
+            OnOnset(_open);
+            return;
+        }
+
+        _recent[_recentCount++ % _baseTicks] = demand;
+        var n = Math.Min(_recentCount, _baseTicks);
+        Array.Copy(_recent, _sorted, n);
+        Array.Sort(_sorted, 0, n);
+        Base = _sorted[n / 2];
+    }
+
+    /// <summary>
+    /// Expected burst demand at the tick <paramref name="ahead"/> ticks from the latest when a burst is at least
+    /// <paramref name="minHazard"/> likely then; 0 otherwise.
+    /// </summary>
+    public double Expected(int ahead, double minHazard)
+    {
+        if (_clock is not { } c || _lastOnClock is not { } last)
+        {
+            return 0;
+        }
+
+        // Slots are counted from the latest burst on the clock, so a clock that drifts a little is followed.
+        var t = _tick + ahead;
+        var slot = (long)Math.Round((t - last.Start) / (double)c.Period);
+        var offset = t - last.Start - (slot * c.Period);
+        if (offset < -1 || offset > c.Duration)
+        {
+            return 0;
+        }
+
+        if (slot <= 0)
+        {
+            // This slot's burst began: it is in the demand being observed and lasts about its usual length.
+            return ReferenceEquals(_open, last) ? c.PeakRatio * last.Base : 0;
+        }
+
+        // The slot's onset has passed without a burst: none this slot.
+        if (_tick > last.Start + (slot * c.Period) + 1)
+        {
+            return 0;
+        }
+
+        return c.Hazard(slot) >= minHazard ? c.PeakRatio * Base : 0;
+    }
+
+    private void OnOnset(Burst burst)
+    {
+        _bursts.Add(burst);
+        if (_bursts.Count > MaxOnsets)
+        {
+            _bursts.RemoveAt(0);
+        }
+
+        _clock = FindClock();
+        if (_clock is { } c && Math.Abs(Mod(burst.Start - c.Phase + 1, c.Period) - 1) <= 1)
+        {
+            if (_lastOnClock is { } previous)
+            {
+                _gaps.Add((long)Math.Round((burst.Start - previous.Start) / (double)c.Period));
+                if (_gaps.Count > MaxOnsets)
+                {
+                    _gaps.RemoveAt(0);
+                }
+            }
+
+            _lastOnClock = burst;
+            burst.OnClock = true;
+            _clock = c with { Gaps = [.. _gaps] };
+        }
+    }
+
+    /// <summary>The period whose phase holds most of the latest onsets, far above chance; null when none does.</summary>
+    private Clock? FindClock()
+    {
+        if (_bursts.Count < MinOnsets)
+        {
+            return null;
+        }
+
+        var recent = _bursts.Skip(Math.Max(0, _bursts.Count - PhaseOnsets)).ToList();
+        Clock? best = null;
+        foreach (var period in _periods)
+        {
+            var counts = new int[period];
+            foreach (var b in recent)
+            {
+                counts[Mod(b.Start, period)]++;
+            }
+
+            // Best window of three adjacent phases (onsets jitter by a tick either way); ties go to the latest onset.
+            var (phase, held) = (0, -1);
+            for (var p = 0; p < period; p++)
+            {
+                var w = counts[Mod(p - 1, period)] + counts[p] + counts[Mod(p + 1, period)];
+                if (w > held || (w == held && counts[p] > counts[phase]))
+                {
+                    (phase, held) = (p, w);
+                }
+            }
+
+            var share = held / (double)recent.Count;
+            if (held < MinOnsets || share < MinConcentration || share < 3 * (3.0 / period))
+            {
+                continue;
+            }
+
+            // Among periods that explain the onsets about equally well, the longest: its slots are fewer and surer.
+            if (best is null || share >= best.Concentration - 0.05)
+            {
+                best = Build(period, phase, share, recent.Count);
+            }
+        }
+
+        return best;
+    }
+
+    private Clock Build(int period, int phase, double share, int onsets)
+    {
+        var finished = _bursts.Where(b => b.OnClock && b.End >= 0).ToList();
+        var ratios = finished.Select(b => b.Peak / Math.Max(b.Base, 1e-9)).Order().ToArray();
+        var lengths = finished.Select(b => b.End - b.Start + 1).Order().ToArray();
+        return new Clock(period, phase, share, onsets, ratios.Length > 0 ? ratios[ratios.Length / 2] : OnsetRatio,
+            lengths.Length > 0 ? (int)Math.Min(lengths[lengths.Length / 2], period / 2) : 1, [.. _gaps]);
+    }
+
+    private static int Mod(long a, int m) => (int)(((a % m) + m) % m);
+
+    private static long FloorDiv(long a, int m) => (long)Math.Floor(a / (double)m);
+
+    private sealed class Burst(long start, double @base)
+    {
+        public long Start { get; } = start;
+
+        public double Base { get; } = @base;
+
+        public double Peak { get; set; }
+
+        public long End { get; set; } = -1;
+
+        public bool OnClock { get; set; }
+    }
+
+    private sealed record Clock(int Period, int Phase, double Concentration, int Onsets, double PeakRatio, int Duration, long[] Gaps)
+    {
+        /// <summary>
+        /// Chance of a burst in the slot <paramref name="elapsed"/> slots after the last one, given none since: the
+        /// share of gaps of exactly that length among those at least that long (smoothed; 1/2 beyond the longest seen).
+        /// </summary>
+        public double Hazard(long elapsed)
+        {
+            var atLeast = Gaps.Count(g => g >= elapsed);
+            var exactly = Gaps.Count(g => g == elapsed);
+            return (exactly + 0.5) / (atLeast + 1.0);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using Dso.Optimization.Strategies.CostOptimizer;
+
+namespace Dso.Optimization.Tests;
+
+/// <summary>Bursts on a clock: found from onsets alone, predicted by slot hazard, never from the future.</summary>
+public sealed class RecurringBurstsTests
+{
+    private const int Base = 500;
+
+    /// <summary>
+    /// A 30-minute clock at minute 2 of the slot, bursting every 4 slots, except every third burst comes a slot
+    /// late: the hazard four slots after a burst is high, one slot after it is nil.
+    /// </summary>
+    private static double[] Clocked(int days, int seed = 3) => Clocked(days, out _, seed);
+
+    private static double[] Clocked(int days, out List<int> onsets, int seed = 3)
+    {
+        onsets = [];
+        var random = new Random(seed);
+        var demand = new double[days * 1440];
+        var next = 62;
+        var n = 0;
+        for (var i = 0; i < demand.Length; i++)
+        {
+            demand[i] = Base * (1 + (0.05 * ((random.NextDouble() * 2) - 1)));
+        }
+
+        while (next < demand.Length)
+        {
+            onsets.Add(next);
+            for (var k = 0; k < 9 && next + k < demand.Length; k++)
+            {
+                demand[next + k] = Base * 4.5;
+            }
+
+            next += ++n % 3 == 0 ? 150 : 120;
+        }
+
+        return demand;
+    }
+
+    [Fact]
+    public void Observe_BurstsOnAClock_PredictsTheLikelySlotAndNotTheNextOne()
+    {
+        var demand = Clocked(2, out var onsets);
+        var bursts = new RecurringBursts(TimeSpan.FromMinutes(1));
+        // Stop four minutes before a burst that comes 120 minutes after the previous one, on the second day.
+        var due = onsets.First(o => o > 1440 && onsets.Contains(o - 120));
+        var stop = due - 4;
+        for (var i = 0; i < stop; i++)
+        {
+            bursts.Observe(demand[i]);
+        }
+
+        Assert.True(bursts.Active, "a clock should be found");
+        Assert.Contains("every 30 ticks", bursts.Describe());
+        // Row 4 ahead is the onset minute: the expected peak (about 4.5 x the base) is there.
+        Assert.InRange(bursts.Expected(4, 0.3), Base * 4, Base * 5);
+        // Well after the burst's usual length: nothing.
+        Assert.Equal(0, bursts.Expected(4 + 15, 0.3));
+        // Once that burst is over, the next slot (thirty minutes after it) never had one: not predicted.
+        for (var i = stop; i < due + 12; i++)
+        {
+            bursts.Observe(demand[i]);
+        }
+
+        Assert.Equal(0, bursts.Expected(due + 30 - (due + 11), 0.3));
+        Assert.True(bursts.Expected(due + 120 - (due + 11), 0.3) > Base * 4, "two slots of a 4-4-5 rhythm later: likely again");
+    }
+
+    [Fact]
+    public void Observe_SlotPassesWithoutBurst_StopsPredictingIt()
+    {
+        var demand = Clocked(2, out var onsets);
+        var bursts = new RecurringBursts(TimeSpan.FromMinutes(1));
+        // Every third burst comes 150 minutes after the one before: watch its 120-minute slot pass quietly.
+        var onset = onsets.First(o => o > 1440 && onsets.Contains(o + 150));
+        var quietSlot = onset + 120;
+        Assert.True(demand[quietSlot] < Base * 2, "the test trace should be quiet in that slot");
+        for (var i = 0; i <= quietSlot + 3; i++)
+        {
+            bursts.Observe(demand[i]);
+        }
+
+        Assert.Equal(0, bursts.Expected(1, 0.3));
+    }
+
+    [Fact]
+    public void Observe_BurstsAtRandomTimes_FindsNoClock()
+    {
+        var random = new Random(5);
+        var bursts = new RecurringBursts(TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 3 * 1440; i++)
+        {
+            var burst = random.NextDouble() < 1 / 90.0;
+            bursts.Observe(burst ? Base * 4 : Base);
+            Assert.Equal(0, bursts.Expected(5, 0.01));
+        }
+
+        Assert.False(bursts.Active);
+    }
+
+    [Fact]
+    public void Expected_IsCausal_SameAnswerWhateverFollows()
+    {
+        var demand = Clocked(2);
+        var a = new RecurringBursts(TimeSpan.FromMinutes(1));
+        var b = new RecurringBursts(TimeSpan.FromMinutes(1));
+        var other = (double[])demand.Clone();
+        for (var i = 1500; i < other.Length; i++)
+        {
+            other[i] = Base * 3;
+        }
+
+        for (var i = 0; i < 1500; i++)
+        {
+            a.Observe(demand[i]);
+            b.Observe(other[i]);
+            for (var k = 1; k <= 5; k++)
+            {
+                Assert.Equal(a.Expected(k, 0.3), b.Expected(k, 0.3));
+            }
+        }
+    }
+
+    [Fact]
+    public void Observe_HourlyTicks_NeverFindsASubHourlyClock()
+    {
+        var bursts = new RecurringBursts(TimeSpan.FromHours(1));
+        for (var i = 0; i < 2000; i++)
+        {
+            bursts.Observe(i % 4 == 0 ? Base * 4 : Base);
+        }
+
+        Assert.False(bursts.Active);
+    }
+}

@@ -128,4 +128,48 @@ public sealed class PlannerStepTests
         });
         Assert.True(constrained > 0, "budget never reported as constraining");
     }
+
+    [Fact]
+    public void RecurringBursts_LikelySlotsPreScaled_EveryBurstMetForLessThanWithoutTheClock()
+    {
+        var withClock = RunClockedBursts(CostOptimizerOptions.DefaultBurstMinHazard);
+        // A hazard no slot reaches turns the clock off: the envelope then covers bursts with headroom all the time.
+        var without = RunClockedBursts(1.0);
+        Assert.True(withClock.Covered >= withClock.Bursts * 0.9, $"{withClock.Covered} of {withClock.Bursts} third-day bursts met by ready capacity");
+        Assert.True(withClock.Spent < without.Spent * 0.92m, $"spent {withClock.Spent:0.00} with the clock, {without.Spent:0.00} without");
+        Assert.True(withClock.Covered > without.Covered, $"covered {withClock.Covered} with the clock, {without.Covered} without");
+        Assert.Contains(withClock.Reasons, r => r.Contains("recurring burst"));
+    }
+
+    /// <summary>9-minute bursts at 4.5x on a 30-minute clock, 120, 120 then 150 minutes apart, over three days.</summary>
+    private static (int Covered, int Bursts, decimal Spent, List<string> Reasons) RunClockedBursts(double minHazard)
+    {
+        var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 2, MaxInstances = 100, MaxStepPerTick = 50 }, 100_000, TimeSpan.FromMinutes(4),
+            new Dictionary<string, double> { ["burst_min_hazard"] = minHazard }) with { Tick = TimeSpan.FromMinutes(1) };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: true);
+        harness.Seed(Fleet.Of(("small", 4)));
+        var random = new Random(9);
+        var demand = Enumerable.Range(0, 3 * 1440).Select(_ => 300 * (1 + (0.05 * random.NextDouble()))).ToArray();
+        var onsets = new List<int>();
+        for (var (next, n) = (62, 0); next < demand.Length; next += ++n % 3 == 0 ? 150 : 120)
+        {
+            onsets.Add(next);
+            for (var k = 0; k < 9 && next + k < demand.Length; k++)
+            {
+                demand[next + k] = 1350;
+            }
+        }
+
+        var ready = new double[demand.Length];
+        var reasons = new List<string>();
+        harness.Run(new CostOptimizerStrategy().CreatePlanner(policy), demand, (i, context, raw, _) =>
+        {
+            ready[i] = Catalog.Capacity(context.Ready);
+            reasons.Add(raw.Reason);
+        });
+
+        // Capacity ready when each third-day burst begins (the row it is first observed).
+        var dayThree = onsets.Where(o => o >= 2 * 1440).ToList();
+        return (dayThree.Count(o => ready[o] >= 1350), dayThree.Count, harness.Spent, reasons);
+    }
 }

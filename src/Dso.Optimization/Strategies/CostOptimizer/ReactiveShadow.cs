@@ -5,7 +5,8 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 
 /// <summary>
 /// What target tracking would hold now (one type at a target utilization, scale-in stabilized), kept alongside
-/// the optimizer so every decision can show the reactive alternative it beat or matched.
+/// the optimizer so every decision can show the reactive alternative it beat or matched, and what that rule would
+/// have cost and left unserved so far (the counterfactual an analyst weighs the optimizer's spend against).
 /// </summary>
 internal sealed class ReactiveShadow(ServicePolicy policy)
 {
@@ -13,10 +14,33 @@ internal sealed class ReactiveShadow(ServicePolicy policy)
     private const double TargetUtilization = TargetTrackingStrategy.DefaultTargetUtilization;
 
     private readonly Queue<(DateTimeOffset At, int Desired)> _window = new();
+    private readonly Queue<(DateTimeOffset At, int Count)> _launched = new();
     private readonly InstanceType _type = FleetMath.SmallestBestValue(policy.Catalog);
+    private DateTimeOffset _last = DateTimeOffset.MinValue;
+    private int _count = -1;
+
+    /// <summary>Dollars the reactive rule would have billed since the planner started (launches billed from launch).</summary>
+    public decimal SpentUsd { get; private set; }
+
+    /// <summary>Requests (rps × seconds) the reactive rule would have left unserved, its launches serving after the boot delay.</summary>
+    public double Unserved { get; private set; }
+
+    /// <summary>Requests seen since the planner started.</summary>
+    public double Demand { get; private set; }
 
     public Fleet Next(DateTimeOffset now, double demand)
     {
+        demand = double.IsFinite(demand) ? Math.Max(0, demand) : 0;
+        if (_count >= 0 && now > _last)
+        {
+            // The interval since the last tick ran on the fleet chosen then, its launches serving once booted.
+            var seconds = (now - _last).TotalSeconds;
+            var ready = _launched.Where(l => l.At + policy.BootDelay <= now).Sum(l => l.Count);
+            SpentUsd += _count * _type.PricePerHour * (decimal)seconds / 3600m;
+            Unserved += Math.Max(0, demand - (ready * _type.CapacityRps)) * seconds;
+            Demand += demand * seconds;
+        }
+
         var desired = Math.Max(policy.Limits.MinInstances, (int)Math.Ceiling(demand / (_type.CapacityRps * TargetUtilization) - 1e-9));
         _window.Enqueue((now, desired));
         while (_window.Count > 0 && now - _window.Peek().At > policy.Limits.ScaleDownStabilization)
@@ -24,6 +48,50 @@ internal sealed class ReactiveShadow(ServicePolicy policy)
             _window.Dequeue();
         }
 
-        return Fleet.Of((_type.Name, _window.Max(w => w.Desired)));
+        var target = _window.Max(w => w.Desired);
+        Resize(now, target);
+        _last = now;
+        return Fleet.Of((_type.Name, target));
+    }
+
+    /// <summary>Unserved share of the requests seen so far (0 before any).</summary>
+    public double UnservedShare => Demand > 0 ? Unserved / Demand : 0;
+
+    private void Resize(DateTimeOffset now, int target)
+    {
+        // Launches that have booted are one group: the queue holds at most a boot delay of launches besides it.
+        var booted = _launched.Where(l => l.At + policy.BootDelay <= now).ToList();
+        if (booted.Count > 1)
+        {
+            var booting = _launched.Skip(booted.Count).ToList();
+            _launched.Clear();
+            _launched.Enqueue((DateTimeOffset.MinValue, booted.Sum(l => l.Count)));
+            booting.ForEach(_launched.Enqueue);
+        }
+
+        if (_count < 0)
+        {
+            // The shadow starts from a fleet that serves: it is compared from here on, not from a cold start.
+            _launched.Enqueue((DateTimeOffset.MinValue, target));
+        }
+        else if (target > _count)
+        {
+            _launched.Enqueue((now, target - _count));
+        }
+        else
+        {
+            // Scale-in removes the newest (still booting first), as the evaluator does.
+            var remove = _count - target;
+            var kept = _launched.Reverse().Select(l =>
+            {
+                var take = Math.Min(remove, l.Count);
+                remove -= take;
+                return (l.At, Count: l.Count - take);
+            }).Where(l => l.Count > 0).Reverse().ToList();
+            _launched.Clear();
+            kept.ForEach(_launched.Enqueue);
+        }
+
+        _count = target;
     }
 }

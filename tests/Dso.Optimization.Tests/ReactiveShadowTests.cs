@@ -1,0 +1,32 @@
+using Dso.Abstractions.Catalog;
+using Dso.Optimization.Strategies.CostOptimizer;
+using Dso.Policies.Model;
+
+namespace Dso.Optimization.Tests;
+
+/// <summary>The reactive rule's counterfactual: what it would have billed and left unserved so far.</summary>
+public sealed class ReactiveShadowTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Next_StepUp_UnservedUntilLaunchesBoot_BilledFromLaunch()
+    {
+        var catalog = new InstanceCatalog([new InstanceType("small", 2, 4, 0.60m, 100)]);
+        var policy = PlannerHarness.Policy(catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 100 }, 100_000, TimeSpan.FromMinutes(4));
+        var shadow = new ReactiveShadow(policy);
+        // 70 rps: one instance at 70% utilization. Then 700 rps: ten instances, serving four minutes after launch.
+        var demand = new[] { 70.0, 70, 700, 700, 700, 700, 700, 700, 700 };
+        for (var i = 0; i < demand.Length; i++)
+        {
+            shadow.Next(Start + TimeSpan.FromMinutes(i), demand[i]);
+        }
+
+        // Each minute is accounted at the tick that ends it. The minutes ending at ticks 2..5 ran on one ready instance
+        // (100 rps) against 700 rps: the nine launched at tick 2 serve from tick 6.
+        Assert.Equal(600 * 60 * 4, shadow.Unserved, 6);
+        Assert.Equal((70 * 60) + (700 * 60 * 7), shadow.Demand, 6);
+        // Billed: one instance for the first two minutes, ten for the next six (from launch, booting or not).
+        Assert.Equal((0.60m * 2 / 60) + (0.60m * 10 * 6 / 60), shadow.SpentUsd);
+    }
+}

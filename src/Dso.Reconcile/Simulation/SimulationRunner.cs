@@ -39,7 +39,7 @@ public sealed class SimulationRunner(
         var policy = PolicyFor(scenario, template, points);
         var time = new VirtualTimeProvider(points[0].Timestamp);
         var cloud = new SimulatedCloud(time);
-        cloud.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet));
+        cloud.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet) { Serverless = policy.Serverless });
 
         // The budget covers the whole trace, prorated like the evaluator: knowing the period's length is not look-ahead.
         var periodStart = points[0].Timestamp;

@@ -57,7 +57,16 @@ internal sealed record FleetProblem
     /// <summary>USD per rps of shortfall in one row: far above the price of capacity, so shortfall is a last resort.</summary>
     public required double ShortfallUsdPerRps { get; init; }
 
+    /// <summary>Spot share, on-demand floor and the expected capacity of spot offerings; null when no type is spot.</summary>
+    public SpotTerms? Spot { get; init; }
+
+    /// <summary>The serverless offload option; null when the service declares no serverless offering.</summary>
+    public ServerlessTerms? Serverless { get; init; }
+
     public int Rows => RowDemand.Length;
+
+    /// <summary>Capacity one instance of type t is counted at: nominal, or its expected value for spot.</summary>
+    public double Capacity(int t) => Spot is null ? Types[t].CapacityRps : Types[t].CapacityRps * Spot.Availability[t];
 
     public int TypeCount => Types.Count;
 }

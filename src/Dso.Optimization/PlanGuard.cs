@@ -28,7 +28,9 @@ public static class PlanGuard
             notes.Add($"raised to min_instances {limits.MinInstances}");
         }
 
-        if (policy.Spot is { } spotPolicy)
+        // Share and floor bind only where spot is offered (a simulated scenario's catalog may have none), as in the planner.
+        var spotTerms = catalog.Spot.Count > 0 ? policy.Spot : null;
+        if (spotTerms is { } spotPolicy)
         {
             target = SpotGuard.Convert(target, catalog, spotPolicy, notes);
         }
@@ -54,7 +56,7 @@ public static class PlanGuard
                 $"trimmed to the hard budget (at most ${affordable:0.####}/h for the rest of the period)");
         }
 
-        if (policy.Spot is { } spot)
+        if (spotTerms is { } spot)
         {
             target = SpotGuard.TrimShare(target, catalog, spot, notes);
         }

@@ -5,7 +5,9 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// <summary>
 /// Solves the fleet program with OR-Tools CP-SAT. Capacities are scaled to centi-rps and money to micro-dollars
 /// so the model is integral; the answer is re-scored with <see cref="FleetEvaluator"/> so every figure the
-/// planner reports is in the same units the tests check.
+/// planner reports is in the same units the tests check. Spot terms add the share and floor constraints (integral
+/// in both solvers, see <see cref="SpotTerms"/>); serverless terms add one offload variable per row. Without either
+/// the model is exactly the on-demand one, so a policy that declares neither plans as before.
 /// </summary>
 internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolver.DefaultTimeLimitSeconds) : IFleetSolver
 {

@@ -7,7 +7,8 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// (<c>removeNow</c>), or remove once this tick's launches are serving (<c>removeLater</c>, make-before-break).
 /// Rows are the coming trace intervals the current decision is the last chance to serve: row k's capacity is what
 /// stays plus launches weighted by the share of row k they serve after booting. Shortfall is allowed but priced,
-/// so a budget or max_instances that cannot cover demand still yields the plan that serves the most.
+/// so a budget or max_instances that cannot cover demand still yields the plan that serves the most. Optional
+/// <see cref="Spot"/> and <see cref="Serverless"/> terms add spot offerings and a serverless offload.
 /// </summary>
 internal sealed record FleetProblem
 {

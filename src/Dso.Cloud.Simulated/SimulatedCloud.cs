@@ -30,6 +30,7 @@ public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) 
                 group.Instances.AddRange(snapshot.Instances.Where(i => settings.Catalog.Contains(i.Type)));
                 group.LastAppliedKey = snapshot.LastAppliedKey;
                 group.StoppedCostUsd = snapshot.StoppedCostUsd;
+                group.ServerlessCostUsd = snapshot.ServerlessCostUsd;
                 return group;
             }
 
@@ -53,7 +54,9 @@ public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) 
         var group = Get(scaleGroup);
         lock (_gate)
         {
-            return Task.FromResult(new FleetState(scaleGroup, group.Fleet(), group.Ready(time.GetUtcNow()), group.LastAppliedKey));
+            var now = time.GetUtcNow();
+            group.Interrupt(now);
+            return Task.FromResult(new FleetState(scaleGroup, group.Fleet(), group.Ready(now), group.LastAppliedKey) { ServerlessRps = group.ServerlessRps });
         }
     }
 
@@ -70,35 +73,66 @@ public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) 
 
         lock (_gate)
         {
+            var now = time.GetUtcNow();
+            group.Interrupt(now);
             if (group.LastAppliedKey == request.IdempotencyKey)
             {
                 return Task.FromResult(new ApplyResult(ApplyStatus.NoChange, group.Fleet(), 0, 0, $"key {request.IdempotencyKey} already applied"));
             }
 
-            var (launched, terminated) = group.Converge(request.Desired, time.GetUtcNow());
+            var (launched, terminated) = group.Converge(request.Desired, now);
+            var routed = group.Route(request.ServerlessRps, now);
             group.LastAppliedKey = request.IdempotencyKey;
             Persist();
-            var status = launched + terminated == 0 ? ApplyStatus.NoChange : ApplyStatus.Applied;
-            return Task.FromResult(new ApplyResult(status, group.Fleet(), launched, terminated, $"launched {launched}, terminated {terminated}"));
+            var status = launched + terminated == 0 && !routed ? ApplyStatus.NoChange : ApplyStatus.Applied;
+            var message = $"launched {launched}, terminated {terminated}" + (routed ? $", routing {group.ServerlessRps:0.#} rps to {group.Settings.Serverless?.Name}" : "");
+            return Task.FromResult(new ApplyResult(status, group.Fleet(), launched, terminated, message));
         }
     }
 
-    /// <summary>Total spend of a group so far, in USD (running instances billed up to now).</summary>
+    /// <summary>Total spend of a group so far, in USD (running instances billed up to now, plus serverless requests).</summary>
     public decimal CostUsd(string scaleGroup)
     {
         var group = Get(scaleGroup);
         lock (_gate)
         {
-            return group.CostUntil(time.GetUtcNow());
+            var now = time.GetUtcNow();
+            group.Interrupt(now);
+            return group.CostUntil(now);
         }
     }
 
-    /// <summary>Capacity (requests/s) that served during the interval, pro rata for instances finishing boot inside it.</summary>
+    /// <summary>The part of <see cref="CostUsd"/> spent on serverless requests.</summary>
+    public decimal ServerlessCostUsd(string scaleGroup)
+    {
+        var group = Get(scaleGroup);
+        lock (_gate)
+        {
+            return group.ServerlessCostUntil(time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Spot instances of a group the simulated provider has reclaimed so far.</summary>
+    public int Interruptions(string scaleGroup)
+    {
+        var group = Get(scaleGroup);
+        lock (_gate)
+        {
+            group.Interrupt(time.GetUtcNow());
+            return group.Interrupted;
+        }
+    }
+
+    /// <summary>
+    /// Capacity (requests/s) that served during the interval, pro rata for instances finishing boot or reclaimed
+    /// inside it, plus the requests/s routed to serverless.
+    /// </summary>
     public double ServingCapacity(string scaleGroup, DateTimeOffset start, DateTimeOffset end)
     {
         var group = Get(scaleGroup);
         lock (_gate)
         {
+            group.Interrupt(time.GetUtcNow() < start ? time.GetUtcNow() : start);
             return group.ServingCapacity(start, end);
         }
     }
@@ -114,7 +148,7 @@ public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) 
             return;
         }
 
-        var snapshot = _groups.ToDictionary(g => g.Key, g => new GroupSnapshot([.. g.Value.Instances], g.Value.LastAppliedKey, g.Value.StoppedCostUsd));
+        var snapshot = _groups.ToDictionary(g => g.Key, g => new GroupSnapshot([.. g.Value.Instances], g.Value.LastAppliedKey, g.Value.StoppedCostUsd, g.Value.ServerlessCostUntil(time.GetUtcNow())));
         var temp = statePath + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(snapshot));
         File.Move(temp, statePath, overwrite: true);
@@ -137,7 +171,7 @@ public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) 
         }
     }
 
-    private sealed record GroupSnapshot(List<SimulatedInstance> Instances, string? LastAppliedKey, decimal StoppedCostUsd);
+    private sealed record GroupSnapshot(List<SimulatedInstance> Instances, string? LastAppliedKey, decimal StoppedCostUsd, decimal ServerlessCostUsd = 0);
 
     private SimulatedGroup Get(string scaleGroup) => _groups.TryGetValue(scaleGroup, out var group)
         ? group

@@ -4,11 +4,25 @@ namespace Dso.Cloud.Simulated;
 
 /// <summary>
 /// The state of one simulated scale group, with the same semantics as the evaluator's cloud: removal stops
-/// booting and newest instances first, at once; billing is per second with a minimum per launch.
+/// booting and newest instances first, at once; billing is per second with a minimum per launch. A spot instance
+/// draws its interruption time at launch (exponential at its type's rate, from the group's seeded generator) and
+/// is billed only until then; requests routed to serverless are billed per request and GB-second.
 /// </summary>
 internal sealed class SimulatedGroup(SimulatedGroupSettings settings)
 {
+    private readonly Random _interruptions = new(settings.InterruptionSeed);
+    private DateTimeOffset _serverlessSince;
+
     public SimulatedGroupSettings Settings { get; } = settings;
+
+    /// <summary>Requests/s routed to the serverless offering since the last apply that set it.</summary>
+    public double ServerlessRps { get; private set; }
+
+    /// <summary>Serverless spend before the current routing began.</summary>
+    public decimal ServerlessCostUsd { get; set; }
+
+    /// <summary>Spot instances reclaimed so far.</summary>
+    public int Interrupted { get; private set; }
 
     public List<SimulatedInstance> Instances { get; } = [];
 
@@ -32,7 +46,7 @@ internal sealed class SimulatedGroup(SimulatedGroupSettings settings)
             var want = desired[type];
             for (var k = have; k < want; k++)
             {
-                Instances.Add(new SimulatedInstance(type, now, now + Settings.BootDelay));
+                Instances.Add(new SimulatedInstance(type, now, now + Settings.BootDelay) { InterruptAt = DrawInterruption(type, now) });
                 launched++;
             }
 
@@ -53,7 +67,40 @@ internal sealed class SimulatedGroup(SimulatedGroupSettings settings)
         return (launched, terminated);
     }
 
-    public decimal CostUntil(DateTimeOffset now) => StoppedCostUsd + Instances.Sum(i => Bill(i, now));
+    public decimal CostUntil(DateTimeOffset now) => StoppedCostUsd + Instances.Sum(i => Bill(i, now)) + ServerlessCostUntil(now);
+
+    /// <summary>Serverless spend so far: requests routed times the price per request (fee plus GB-seconds).</summary>
+    public decimal ServerlessCostUntil(DateTimeOffset now) =>
+        ServerlessCostUsd + (Settings.Serverless is { } s && now > _serverlessSince ? s.HourlyCost(ServerlessRps) * (decimal)(now - _serverlessSince).TotalHours : 0m);
+
+    /// <summary>Routes <paramref name="rps"/> to serverless from now on (0 stops routing); false when nothing changed.</summary>
+    public bool Route(double rps, DateTimeOffset now)
+    {
+        rps = Settings.Serverless is { } s ? Math.Clamp(rps, 0, s.RpsLimit) : 0;
+        if (rps == ServerlessRps)
+        {
+            return false;
+        }
+
+        ServerlessCostUsd = ServerlessCostUntil(now);
+        _serverlessSince = now;
+        ServerlessRps = rps;
+        return true;
+    }
+
+    /// <summary>Removes spot instances whose interruption time has come, billing them up to it.</summary>
+    public void Interrupt(DateTimeOffset now)
+    {
+        for (var i = Instances.Count - 1; i >= 0; i--)
+        {
+            if (Instances[i].InterruptAt is { } at && at <= now)
+            {
+                StoppedCostUsd += Bill(Instances[i], at);
+                Instances.RemoveAt(i);
+                Interrupted++;
+            }
+        }
+    }
 
     /// <summary>Capacity serving during [start, end), pro rata for instances that become ready inside it.</summary>
     public double ServingCapacity(DateTimeOffset start, DateTimeOffset end)
@@ -63,7 +110,13 @@ internal sealed class SimulatedGroup(SimulatedGroupSettings settings)
         foreach (var instance in Instances)
         {
             var rps = Settings.Catalog[instance.Type].CapacityRps;
-            if (instance.ReadyAt <= start)
+            if (instance.InterruptAt is { } at && at < end)
+            {
+                // Reclaimed inside the interval: it served from ready (or start) until the interruption.
+                var from = instance.ReadyAt > start ? instance.ReadyAt : start;
+                capacity += span > 0 && at > from ? rps * (at - from).TotalSeconds / span : 0;
+            }
+            else if (instance.ReadyAt <= start)
             {
                 capacity += rps;
             }
@@ -73,7 +126,20 @@ internal sealed class SimulatedGroup(SimulatedGroupSettings settings)
             }
         }
 
-        return capacity;
+        return capacity + ServerlessRps;
+    }
+
+    private DateTimeOffset? DrawInterruption(string type, DateTimeOffset now)
+    {
+        var offering = Settings.Catalog[type];
+        if (!offering.IsSpot || offering.InterruptionPerHour <= 0)
+        {
+            return null;
+        }
+
+        // Exponential waiting time of a Poisson process at the type's rate; 1 - U keeps the logarithm finite.
+        var hours = -Math.Log(1 - _interruptions.NextDouble()) / offering.InterruptionPerHour;
+        return now + TimeSpan.FromHours(Math.Min(hours, 24 * 365));
     }
 
     private decimal Bill(SimulatedInstance instance, DateTimeOffset until)

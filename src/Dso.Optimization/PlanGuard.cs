@@ -28,6 +28,13 @@ public static class PlanGuard
             notes.Add($"raised to min_instances {limits.MinInstances}");
         }
 
+        // Share and floor bind only where spot is offered (a simulated scenario's catalog may have none), as in the planner.
+        var spotTerms = catalog.Spot.Count > 0 ? policy.Spot : null;
+        if (spotTerms is { } spotPolicy)
+        {
+            target = SpotGuard.Convert(target, catalog, spotPolicy, notes);
+        }
+
         target = TrimTo(target, catalog, f => f.Total > limits.MaxInstances, limits.MinInstances, notes, $"capped at max_instances {limits.MaxInstances}");
         if (limits.MaxHourlyUsd is { } cap)
         {
@@ -49,6 +56,11 @@ public static class PlanGuard
                 $"trimmed to the hard budget (at most ${affordable:0.####}/h for the rest of the period)");
         }
 
+        if (spotTerms is { } spot)
+        {
+            target = SpotGuard.TrimShare(target, catalog, spot, notes);
+        }
+
         var stepped = FleetMath.StepTowards(context.Current, target, limits.MaxStepPerTick);
         if (!stepped.Equals(target))
         {
@@ -56,7 +68,46 @@ public static class PlanGuard
             target = stepped;
         }
 
-        return notes.Count == 0 ? plan with { Target = target } : plan with { Target = target, Reason = $"{plan.Reason}; guard: {string.Join(", ", notes)}" };
+        var serverless = ServerlessRps(plan, policy, context, target, notes);
+        return notes.Count == 0
+            ? plan with { Target = target, ServerlessRps = serverless }
+            : plan with { Target = target, ServerlessRps = serverless, Reason = $"{plan.Reason}; guard: {string.Join(", ", notes)}" };
+    }
+
+    /// <summary>
+    /// The serverless rps within the offering's limit, and within what the hourly cap and a hard budget leave after
+    /// the fleet (the fleet is what the SLO rests on once launches serve, so the offload gives way first).
+    /// </summary>
+    private static double ServerlessRps(ScalingPlan plan, ServicePolicy policy, PlanningContext context, Fleet target, List<string> notes)
+    {
+        if (plan.ServerlessRps <= 0)
+        {
+            return 0;
+        }
+
+        if (policy.Serverless is not { } serverless)
+        {
+            notes.Add("dropped the serverless offload: the policy declares no serverless offering");
+            return 0;
+        }
+
+        var rps = Math.Min(plan.ServerlessRps, serverless.RpsLimit);
+        var room = policy.Limits.MaxHourlyUsd is { } cap ? cap : decimal.MaxValue;
+        if (context.Budget.Hard)
+        {
+            room = Math.Min(room, plan.Pace is { } pace
+                ? context.Budget.AffordableHourlyUsd(context.Now, pace with { ReserveHourlyUsd = Math.Max(pace.ReserveHourlyUsd, FloorHourlyUsd(policy)) })
+                : context.Budget.AffordableHourlyUsd(context.Now));
+        }
+
+        var left = room - policy.Catalog.HourlyCost(target);
+        if (room < decimal.MaxValue && serverless.HourlyCost(rps) > left)
+        {
+            rps = left <= 0 || serverless.UsdPerRpsHour <= 0 ? 0 : Math.Min(rps, (double)(left / serverless.UsdPerRpsHour));
+            notes.Add($"serverless offload trimmed to {rps:0.#} rps by the spend limit");
+        }
+
+        return rps;
     }
 
     /// <summary>The cheapest fleet the policy allows (min_instances of the cheapest type): what a paced budget must always keep for.</summary>

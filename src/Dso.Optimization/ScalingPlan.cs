@@ -12,4 +12,7 @@ public sealed record ScalingPlan(Fleet Target, string Strategy, string Reason, I
 
     /// <summary>The strategy's budget pacing, if it paces a hard budget rather than spending at the flat affordable rate.</summary>
     public BudgetPace? Pace { get; init; }
+
+    /// <summary>Requests/s to route to the service's serverless offering until the next decision (0 = none).</summary>
+    public double ServerlessRps { get; init; }
 }

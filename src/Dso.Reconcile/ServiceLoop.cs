@@ -84,7 +84,7 @@ public sealed class ServiceLoop
             }
         }
 
-        _ledger.Accrue(now, Policy.Catalog.HourlyCost(state.Fleet));
+        _ledger.Accrue(now, Policy.Catalog.HourlyCost(state.Fleet) + ServerlessHourly(state.ServerlessRps));
         var budget = BudgetWindowAt(now);
         var reading = await ReadSafelyAsync(now, cancellationToken).ConfigureAwait(false);
         ScalingDecision decision;
@@ -110,7 +110,7 @@ public sealed class ServiceLoop
 
         var latency = Stopwatch.GetElapsedTime(started);
         var outcome = await ApplyAsync(decision, state, cancellationToken).ConfigureAwait(false);
-        var hourly = Policy.Catalog.HourlyCost(outcome?.After ?? decision.Chosen);
+        var hourly = Policy.Catalog.HourlyCost(outcome?.After ?? decision.Chosen) + ServerlessHourly(decision.ServerlessRps);
         var projected = budget.ProjectedUsd(now, hourly);
         var result = new TickResult(decision, outcome, latency, budget.SpentUsd, projected)
         {
@@ -193,11 +193,12 @@ public sealed class ServiceLoop
             Forecast = plan.Forecast ?? Summarize(forecast, context.DemandClass),
             Before = state.Fleet,
             Chosen = plan.Target,
-            ChosenHourlyCost = Policy.Catalog.HourlyCost(plan.Target),
+            ChosenHourlyCost = Policy.Catalog.HourlyCost(plan.Target) + ServerlessHourly(plan.ServerlessRps),
+            ServerlessRps = plan.ServerlessRps,
             Alternatives = plan.Alternatives,
             Strategy = plan.Strategy,
             Reason = plan.Reason,
-            Budget = plan.Budget ?? budget.Status(now, Policy.Catalog.HourlyCost(plan.Target), constrained: false),
+            Budget = plan.Budget ?? budget.Status(now, Policy.Catalog.HourlyCost(plan.Target) + ServerlessHourly(plan.ServerlessRps), constrained: false),
         };
     }
 
@@ -232,7 +233,7 @@ public sealed class ServiceLoop
 
     private async Task<DecisionOutcome?> ApplyAsync(ScalingDecision decision, FleetState state, CancellationToken cancellationToken)
     {
-        if (decision.Chosen.Equals(state.Fleet))
+        if (decision.Chosen.Equals(state.Fleet) && decision.ServerlessRps == state.ServerlessRps)
         {
             var outcome = new DecisionOutcome(decision.Id, _deps.Time.GetUtcNow(), ApplyStatus.NoChange, state.Fleet, 0, 0, "fleet already as desired");
             await _deps.Log.RecordOutcomeAsync(outcome, cancellationToken).ConfigureAwait(false);
@@ -241,7 +242,7 @@ public sealed class ServiceLoop
 
         try
         {
-            var result = await _deps.Cloud.ApplyAsync(new ApplyRequest(Policy.ScaleGroup, decision.Chosen, decision.Id), cancellationToken).ConfigureAwait(false);
+            var result = await _deps.Cloud.ApplyAsync(new ApplyRequest(Policy.ScaleGroup, decision.Chosen, decision.Id) { ServerlessRps = decision.ServerlessRps }, cancellationToken).ConfigureAwait(false);
             var outcome = new DecisionOutcome(decision.Id, _deps.Time.GetUtcNow(), result.Status, result.After, result.Launched, result.Terminated, result.Message);
             await _deps.Log.RecordOutcomeAsync(outcome, cancellationToken).ConfigureAwait(false);
             return outcome;
@@ -353,6 +354,9 @@ public sealed class ServiceLoop
             ?? (new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1), Policy.Budget.MonthlyUsd);
         return new BudgetWindow(start, end, budget, _deps.BilledSpendUsd?.Invoke() ?? _ledger.SpentSince(start), Policy.Budget.Enforcement == BudgetEnforcement.Hard);
     }
+
+    /// <summary>USD per hour of routing this many requests/s to the serverless offering (0 without one).</summary>
+    private decimal ServerlessHourly(double rps) => rps > 0 && Policy.Serverless is { } serverless ? serverless.HourlyCost(rps) : 0m;
 
     /// <summary>One id per service and tick; it is also the cloud adapter's idempotency key.</summary>
     private string DecisionId(DateTimeOffset now) => $"{Policy.Name}@{now:yyyy-MM-ddTHH:mm:ss.fffZ}";

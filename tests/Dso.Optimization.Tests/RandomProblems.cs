@@ -52,4 +52,55 @@ internal static class RandomProblems
             ShortfallUsdPerRps = 0.02 + random.NextDouble() * 0.05,
         };
     }
+
+    /// <summary>
+    /// Adds spot offerings of some of the problem's types (cheaper, interrupted at up to 30 %/h), a share in tenths
+    /// and an on-demand floor; the current fleet may hold spot too.
+    /// </summary>
+    public static FleetProblem WithSpot(Random random, FleetProblem problem, int maxCurrent, int spotTypes = 1)
+    {
+        var baseTypes = problem.Types.Where(t => !t.IsSpot).ToList();
+        var spot = Enumerable.Range(0, spotTypes)
+            .Select(i => baseTypes[i % baseTypes.Count])
+            .DistinctBy(t => t.Name)
+            .Select(t => t.Spot(Math.Round(t.PricePerHour * (decimal)(0.25 + random.NextDouble() * 0.5), 4), random.NextDouble() * 0.3))
+            .ToList();
+        var types = problem.Types.Concat(spot).ToList();
+        var current = problem.Current.Concat(spot.Select(_ => random.Next(0, maxCurrent + 1))).ToArray();
+        var hours = problem.HorizonHours + problem.LaunchOverheadHours;
+        var availability = types.Select(t => t.Survival(hours)).ToArray();
+        var spotCapacity = spot.Select((t, i) => current[problem.TypeCount + i] * t.CapacityRps * availability[problem.TypeCount + i]).Sum();
+        return problem with
+        {
+            Types = types,
+            Current = current,
+            KeepCapacity = [.. problem.KeepCapacity.Select(k => k + spotCapacity)],
+            MaxRemove = [.. problem.MaxRemove, .. current.Skip(problem.TypeCount).Select(c => random.Next(0, 4) == 0 ? 0 : c)],
+            MaxInstances = problem.MaxInstances == 100 ? 100 : current.Sum() + random.Next(0, 3),
+            Spot = new SpotTerms
+            {
+                IsSpot = [.. types.Select(t => t.IsSpot)],
+                Availability = availability,
+                MaxShare = random.Next(0, 11) / 10.0,
+                OnDemandMin = random.Next(0, 3),
+            },
+        };
+    }
+
+    /// <summary>Adds a serverless offload with a random limit and price (sometimes dearer than shortfall, sometimes capped at 5 % of demand).</summary>
+    public static FleetProblem WithServerless(Random random, FleetProblem problem)
+    {
+        var rowHours = random.Next(1, 16) / 60.0;
+        var usd = random.Next(0, 6) == 0 ? problem.ShortfallUsdPerRps / rowHours * 2 : 0.001 + random.NextDouble() * 0.01;
+        return problem with
+        {
+            Serverless = new ServerlessTerms
+            {
+                RpsLimit = random.Next(0, 4) == 0 ? 0 : Math.Round(random.NextDouble() * 400, 1),
+                UsdPerRpsHour = usd,
+                RowHours = rowHours,
+                MaxDemandShare = random.Next(0, 3) == 0 ? ServerlessTerms.ColdStartDemandShare : null,
+            },
+        };
+    }
 }

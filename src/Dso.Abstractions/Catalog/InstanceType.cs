@@ -3,9 +3,32 @@ namespace Dso.Abstractions.Catalog;
 /// <summary>
 /// An instance type a service may run on. <see cref="CapacityRps"/> is what one instance serves while the
 /// service's latency SLO holds (from a load test), so capacity planning never needs a latency model.
+/// A spot offering is its own entry (<c>c7g.large/spot</c>) with the spot price, so fleets, decisions and cloud
+/// adapters carry it like any other type; <see cref="SpotOf"/> names the on-demand type it runs.
 /// </summary>
 public sealed record InstanceType(string Name, int Vcpu, double MemoryGib, decimal PricePerHour, double CapacityRps)
 {
+    /// <summary>Suffix that marks a spot offering's name.</summary>
+    public const string SpotSuffix = "/spot";
+
+    /// <summary>The on-demand type a spot offering runs; null for on-demand types.</summary>
+    public string? SpotOf { get; init; }
+
+    /// <summary>Expected interruptions per instance-hour (spot only): the provider may reclaim it at any time.</summary>
+    public double InterruptionPerHour { get; init; }
+
+    public bool IsSpot => SpotOf is not null;
+
     /// <summary>Dollars per hour for one request/s of capacity: the figure type choice turns on.</summary>
     public double PricePerRps => (double)PricePerHour / CapacityRps;
+
+    /// <summary>The spot offering of this type at the given price and interruption rate.</summary>
+    public InstanceType Spot(decimal pricePerHour, double interruptionPerHour) =>
+        new(Name + SpotSuffix, Vcpu, MemoryGib, pricePerHour, CapacityRps) { SpotOf = Name, InterruptionPerHour = interruptionPerHour };
+
+    /// <summary>
+    /// Probability that a spot instance is still running after <paramref name="hours"/> (interruptions as a Poisson
+    /// process at <see cref="InterruptionPerHour"/>); 1 for on-demand.
+    /// </summary>
+    public double Survival(double hours) => IsSpot ? Math.Exp(-InterruptionPerHour * Math.Max(0, hours)) : 1.0;
 }

@@ -6,4 +6,8 @@ namespace Dso.Abstractions.Cloud;
 /// The actual state of a scale group: all instances that are billed (<see cref="Fleet"/>) and those already
 /// serving (<see cref="Ready"/>); the difference is still booting.
 /// </summary>
-public sealed record FleetState(string ScaleGroup, Fleet Fleet, Fleet Ready, string? LastAppliedKey);
+public sealed record FleetState(string ScaleGroup, Fleet Fleet, Fleet Ready, string? LastAppliedKey)
+{
+    /// <summary>Requests/s currently routed to the serverless offering.</summary>
+    public double ServerlessRps { get; init; }
+}

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Dso.Abstractions.Catalog;
 
 namespace Dso.Abstractions.Decisions;
@@ -31,6 +32,14 @@ public sealed record ScalingDecision
     public required Fleet Chosen { get; init; }
 
     public required decimal ChosenHourlyCost { get; init; }
+
+    /// <summary>
+    /// Requests/s routed to the serverless offering until the next decision (its cost is in
+    /// <see cref="ChosenHourlyCost"/>). Omitted from the JSON when zero, so rows logged before it existed read as 0
+    /// and services without serverless log exactly what they did before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double ServerlessRps { get; init; }
 
     public IReadOnlyList<PlanAlternative> Alternatives { get; init; } = [];
 

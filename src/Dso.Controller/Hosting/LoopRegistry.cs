@@ -55,7 +55,7 @@ internal sealed class LoopRegistry(
 
             if (cloud is SimulatedCloud simulated)
             {
-                simulated.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet));
+                simulated.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet) { Serverless = policy.Serverless });
             }
 
             // A source is (re)created only for new services or changed metrics settings, so a reload does not

@@ -21,11 +21,14 @@ internal static class ServicePolicyReader
         var scaleGroup = r.String("scale_group") ?? name;
         var tick = r.Duration("tick", min: TimeSpan.FromSeconds(1)) ?? TimeSpan.FromMinutes(1);
         var slo = ReadSlo(r);
-        var catalog = ReadCatalog(r);
+        var types = CatalogReader.ReadTypes(r);
         var bootDelay = r.Duration("boot_delay") ?? TimeSpan.FromMinutes(4);
         var billingMinimum = r.Duration("billing_minimum") ?? TimeSpan.FromSeconds(60);
         var budget = ReadBudget(r);
         var limits = ReadLimits(r);
+        var spot = OfferingReader.ReadSpot(r, types, limits);
+        var catalog = types is null ? null : CatalogReader.Build(types, spot);
+        var serverless = OfferingReader.ReadServerless(r);
         var initial = ReadInitialFleet(r, catalog);
         var metrics = ReadMetrics(r, vocabulary);
         var strategy = ReadStrategy(r, vocabulary);
@@ -51,6 +54,8 @@ internal static class ServicePolicyReader
             Budget = budget,
             Limits = limits,
             InitialFleet = initial,
+            Spot = spot?.Policy,
+            Serverless = serverless,
             Metrics = metrics,
             Strategy = strategy,
             AnomalyActions = anomalyActions,
@@ -73,50 +78,6 @@ internal static class ServicePolicyReader
         var latency = s.Number("latency_p95_ms", required: true, min: 0, exclusiveMin: true);
         s.RejectUnknownKeys();
         return latency is null ? null : new SloPolicy(latency.Value);
-    }
-
-    private static InstanceCatalog? ReadCatalog(MappingReader r)
-    {
-        var list = r.Sequence("instance_types", required: true);
-        if (list is null)
-        {
-            return null;
-        }
-
-        var types = new List<InstanceType>();
-        var index = 0;
-        foreach (var item in list)
-        {
-            index++;
-            if (item is not YamlMappingNode map)
-            {
-                r.Error(item, "instance_types", "each entry must be a mapping with name, price_per_hour and capacity_rps");
-                continue;
-            }
-
-            var t = r.Child(map, $"instance_types[{index - 1}].");
-            var typeName = t.String("name", required: true);
-            var vcpu = t.Integer("vcpu", min: 1) ?? 1;
-            var memory = t.Number("memory_gib", min: 0) ?? 0;
-            var price = t.Money("price_per_hour", required: true);
-            var capacity = t.Number("capacity_rps", required: true, min: 0, exclusiveMin: true);
-            t.RejectUnknownKeys();
-            if (typeName is not null && types.Any(x => x.Name == typeName))
-            {
-                t.Error(map, "name", $"instance type '{typeName}' is listed twice");
-            }
-            else if (typeName is not null && price is not null && capacity is not null)
-            {
-                types.Add(new InstanceType(typeName, vcpu, memory, price.Value, capacity.Value));
-            }
-        }
-
-        if (list.Children.Count == 0)
-        {
-            r.Error(list, "instance_types", "must list at least one instance type");
-        }
-
-        return types.Count > 0 ? new InstanceCatalog(types) : null;
     }
 
     private static BudgetPolicy? ReadBudget(MappingReader r)
@@ -176,7 +137,7 @@ internal static class ServicePolicyReader
             var type = ((YamlScalarNode)key).Value ?? "";
             if (catalog is not null && !catalog.Contains(type))
             {
-                r.Error(key, "initial_fleet", $"unknown instance type '{type}' (known: {string.Join(", ", catalog.Types.Select(t => t.Name))})");
+                r.Error(key, "initial_fleet", $"unknown instance type '{type}' (known: {string.Join(", ", catalog.Offerings.Select(t => t.Name))})");
             }
             else if (value is not YamlScalarNode { Value: { } text } || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
             {

@@ -29,6 +29,12 @@ public sealed record ServicePolicy
 
     public Fleet InitialFleet { get; init; } = Fleet.Empty;
 
+    /// <summary>Spot share and on-demand floor; null when the service runs on demand only (the catalog then has no spot offerings).</summary>
+    public SpotPolicy? Spot { get; init; }
+
+    /// <summary>A serverless offering the optimizer may route part of the demand to; null when none is declared.</summary>
+    public ServerlessOffering? Serverless { get; init; }
+
     public required MetricsPolicy Metrics { get; init; }
 
     public required StrategyPolicy Strategy { get; init; }

@@ -39,7 +39,7 @@ public sealed class SimulationRunner(
         var policy = PolicyFor(scenario, template, points);
         var time = new VirtualTimeProvider(points[0].Timestamp);
         var cloud = new SimulatedCloud(time);
-        cloud.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet));
+        cloud.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet) { Serverless = policy.Serverless });
 
         // The budget covers the whole trace, prorated like the evaluator: knowing the period's length is not look-ahead.
         var periodStart = points[0].Timestamp;
@@ -105,6 +105,23 @@ public sealed class SimulationRunner(
         return new SimulationResult(rows, summary);
     }
 
+    /// <summary>
+    /// The scenario's catalog plus the template's spot offerings of the types it shares with the scenario (same name,
+    /// the template's spot price and interruption rate); the scenario's own catalog when the template has no spot.
+    /// </summary>
+    private static InstanceCatalog WithTemplateSpot(InstanceCatalog catalog, ServicePolicy template)
+    {
+        if (template.Spot is null || template.Catalog.Spot.Count == 0)
+        {
+            return catalog;
+        }
+
+        var spot = template.Catalog.Spot
+            .Where(s => catalog.Contains(s.SpotOf!))
+            .Select(s => catalog[s.SpotOf!].Spot(s.PricePerHour, s.InterruptionPerHour));
+        return new InstanceCatalog(catalog.Types.Concat(spot));
+    }
+
     /// <summary>The template policy's strategy and safety settings, with the scenario's catalog, limits and budget.</summary>
     public static ServicePolicy PolicyFor(Scenario scenario, ServicePolicy template, IReadOnlyList<TimeSeriesPoint> points)
     {
@@ -117,7 +134,7 @@ public sealed class SimulationRunner(
             Provider = SimulatedCloud.ProviderName,
             Tick = tick,
             Slo = new SloPolicy(scenario.LatencyP95Ms),
-            Catalog = scenario.Catalog,
+            Catalog = WithTemplateSpot(scenario.Catalog, template),
             BootDelay = scenario.BootDelay,
             BillingMinimum = scenario.BillingMinimum,
             Budget = new BudgetPolicy(scenario.BudgetMonthlyUsd, scenario.BudgetEnforcement),

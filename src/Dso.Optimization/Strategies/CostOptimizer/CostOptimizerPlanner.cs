@@ -27,6 +27,12 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly BudgetPacer _pacer;
     private readonly ReactiveShadow _reactive;
     private readonly int _stabilizationRows;
+    /// <summary>What the program may hold: the on-demand types, plus spot offerings when the policy allows spot.</summary>
+    private readonly IReadOnlyList<InstanceType> _offerings;
+    /// <summary>The catalog with spot capacity at its expected value (the policy's catalog when there is no spot).</summary>
+    private readonly InstanceCatalog _expected;
+    private readonly SpotTerms? _spot;
+    private readonly ServerlessTerms? _serverless;
     /// <summary>How often the full re-optimisation looks for a cheaper mix: a swap saves a few percent, not the SLO.</summary>
     private static readonly TimeSpan ConsolidationInterval = TimeSpan.FromMinutes(5);
 
@@ -53,6 +59,40 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _pacer = new BudgetPacer(policy, options);
         _reactive = new ReactiveShadow(policy);
         _stabilizationRows = Math.Max(1, (int)Math.Ceiling(policy.Limits.ScaleDownStabilization / _tick));
+        (_offerings, _expected, _spot) = SpotModel(policy, options);
+        _serverless = policy.Serverless is { } serverless
+            ? new ServerlessTerms
+            {
+                RpsLimit = serverless.RpsLimit,
+                UsdPerRpsHour = (double)serverless.UsdPerRpsHour,
+                RowHours = _tick.TotalHours,
+                MaxDemandShare = serverless.ColdStartBreaks(policy.Slo.LatencyP95Ms) ? ServerlessTerms.ColdStartDemandShare : null,
+            }
+            : null;
+    }
+
+    /// <summary>
+    /// Spot offerings count at the capacity expected to survive the boot delay plus the horizon; without a spot
+    /// policy (or without spot offerings in the catalog) the program is exactly the on-demand one.
+    /// </summary>
+    private static (IReadOnlyList<InstanceType> Offerings, InstanceCatalog Expected, SpotTerms? Spot) SpotModel(ServicePolicy policy, CostOptimizerOptions options)
+    {
+        if (policy.Spot is not { } spot || policy.Catalog.Spot.Count == 0)
+        {
+            return (policy.Catalog.Types, policy.Catalog, null);
+        }
+
+        var offerings = policy.Catalog.Offerings;
+        var hours = policy.BootDelay.TotalHours + options.HorizonHours;
+        var availability = offerings.Select(t => t.Survival(hours)).ToArray();
+        var expected = new InstanceCatalog(offerings.Select((t, i) => t with { CapacityRps = t.CapacityRps * availability[i] }));
+        return (offerings, expected, new SpotTerms
+        {
+            IsSpot = [.. offerings.Select(t => t.IsSpot)],
+            Availability = availability,
+            MaxShare = spot.MaxShare,
+            OnDemandMin = spot.OnDemandMin,
+        });
     }
 
     public ScalingPlan Plan(PlanningContext context)
@@ -93,13 +133,16 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             _lastScaleOut = context.Now;
         }
 
-        var budget = context.Budget.Status(context.Now, _policy.Catalog.HourlyCost(target), decision.BudgetConstrained);
+        var offload = _serverless is null ? 0 : decision.Solution?.OffloadNow ?? 0;
+        var hourly = _policy.Catalog.HourlyCost(target) + (_policy.Serverless?.HourlyCost(offload) ?? 0m);
+        var budget = context.Budget.Status(context.Now, hourly, decision.BudgetConstrained);
         // A soft budget does not constrain the plan; its overrun is reported so an operator can act on it.
         var overrun = !context.Budget.Hard && budget.ProjectedUsd > budget.MonthlyUsd
             ? $"; soft budget: projected ${budget.ProjectedUsd:0.##} exceeds ${budget.MonthlyUsd:0.##}"
             : "";
-        return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overrun}", Alternatives(context, inputs, reactive, target))
+        return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overrun}", Alternatives(context, inputs, reactive, target, offload))
         {
+            ServerlessRps = offload,
             Forecast = Summary(context, outlook),
             Budget = budget,
             Pace = pace,
@@ -132,9 +175,9 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
 
     private FleetProblem BuildProblem(PlanningContext context, OutlookResult outlook, decimal? cap)
     {
-        var types = _policy.Catalog.Types;
+        var types = _offerings;
         var limits = _policy.Limits;
-        var keep = Enumerable.Range(1, _rows).Select(k => _boots.RowCapacity(_policy.Catalog, context.Ready, context.Now, _tick, k)).ToArray();
+        var keep = Enumerable.Range(1, _rows).Select(k => _boots.RowCapacity(_expected, context.Ready, context.Now, _tick, k)).ToArray();
         var priciest = types.Max(t => t.PricePerRps);
         return new FleetProblem
         {
@@ -153,13 +196,15 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             LaunchOverheadHours = _policy.BootDelay.TotalHours,
             OverlapHours = _policy.BootDelay.TotalHours,
             ShortfallUsdPerRps = _options.ShortfallPenalty * priciest * _options.HorizonHours,
+            Spot = _spot,
+            Serverless = _serverless,
         };
     }
 
     private static Fleet ToFleet(FleetProblem problem, int[] counts) =>
         Fleet.Of(problem.Types.Select((t, i) => new KeyValuePair<string, int>(t.Name, counts[i])));
 
-    private List<PlanAlternative> Alternatives(PlanningContext context, StepInputs inputs, Fleet reactive, Fleet chosen)
+    private List<PlanAlternative> Alternatives(PlanningContext context, StepInputs inputs, Fleet reactive, Fleet chosen, double offload)
     {
         var need = inputs.Problem.SteadyDemand;
         PlanAlternative Alt(string name, Fleet fleet, double capacity, string note) =>
@@ -170,7 +215,11 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         [
             Alt("keep", context.Current, keepCapacity, "hold the billed fleet"),
             Alt("reactive", reactive, _policy.Catalog.Capacity(reactive), "target tracking at 70% utilization"),
-            Alt("chosen", chosen, _policy.Catalog.Capacity(chosen), $"covers p{inputs.Outlook.Quantile * 100:0.#} demand {need:0.#} rps"),
+            offload > 0 && _policy.Serverless is { } serverless
+                ? new PlanAlternative("chosen", chosen, _policy.Catalog.HourlyCost(chosen) + serverless.HourlyCost(offload), _policy.Catalog.Capacity(chosen) + offload,
+                    Math.Max(0, need - _policy.Catalog.Capacity(chosen) - offload),
+                    $"covers p{inputs.Outlook.Quantile * 100:0.#} demand {need:0.#} rps, {offload:0.#} rps of it on {serverless.Name} (${serverless.HourlyCost(offload):0.####}/h) until instances serve")
+                : Alt("chosen", chosen, _policy.Catalog.Capacity(chosen), $"covers p{inputs.Outlook.Quantile * 100:0.#} demand {need:0.#} rps"),
         ];
     }
 

@@ -5,7 +5,9 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// <summary>
 /// Solves the fleet program with OR-Tools CP-SAT. Capacities are scaled to centi-rps and money to micro-dollars
 /// so the model is integral; the answer is re-scored with <see cref="FleetEvaluator"/> so every figure the
-/// planner reports is in the same units the tests check.
+/// planner reports is in the same units the tests check. Spot terms add the share and floor constraints (integral
+/// in both solvers, see <see cref="SpotTerms"/>); serverless terms add one offload variable per row. Without either
+/// the model is exactly the on-demand one, so a policy that declares neither plans as before.
 /// </summary>
 internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolver.DefaultTimeLimitSeconds) : IFleetSolver
 {
@@ -14,6 +16,12 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
 
     private const double CapacityScale = 100;     // centi-rps
     private const double MoneyScale = 1_000_000;  // micro-USD
+
+    /// <summary>
+    /// With a serverless offering the objective counts nano-dollars: a centi-rps offloaded for one row costs well
+    /// under a micro-dollar, which micro-dollars would round to nothing or double.
+    /// </summary>
+    private const double ServerlessMoneyScale = 1_000_000_000;
 
     public FleetSolution? Solve(FleetProblem p)
     {
@@ -30,10 +38,11 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
         var objective = LinearExpr.NewBuilder();
         long currentTotal = p.Current.Sum();
         long currentHourly = 0;
+        var objectiveScale = p.Serverless is null ? 1 : ServerlessMoneyScale / MoneyScale;
         for (var t = 0; t < n; t++)
         {
             var type = p.Types[t];
-            var addBound = p.AllowAdd ? AddBound(p, type.CapacityRps, maxDemand) : 0;
+            var addBound = p.AllowAdd ? AddBound(p, p.Capacity(t), maxDemand) : 0;
             var removeBound = p.AllowRemove ? p.MaxRemove[t] : 0;
             add[t] = model.NewIntVar(0, addBound, $"add_{t}");
             removeNow[t] = model.NewIntVar(0, removeBound, $"rmnow_{t}");
@@ -45,9 +54,10 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
             var micro = (long)Math.Round((double)type.PricePerHour * MoneyScale);
             currentHourly += micro * p.Current[t];
             hourlyNow.AddTerm(add[t], micro).AddTerm(removeNow[t], -micro);
-            objective.AddTerm(add[t], Round(micro * (p.HorizonHours + p.LaunchOverheadHours)))
-                .AddTerm(removeNow[t], -Round(micro * p.HorizonHours))
-                .AddTerm(removeLater[t], Round(micro * (p.OverlapHours - p.HorizonHours)));
+            var objectiveMicro = p.Serverless is null ? micro : (double)type.PricePerHour * ServerlessMoneyScale;
+            objective.AddTerm(add[t], Round(objectiveMicro * (p.HorizonHours + p.LaunchOverheadHours)))
+                .AddTerm(removeNow[t], -Round(objectiveMicro * p.HorizonHours))
+                .AddTerm(removeLater[t], Round(objectiveMicro * (p.OverlapHours - p.HorizonHours)));
         }
 
         model.Add(LinearExpr.Sum(removeNow.Select((r, t) => add[t] - r)) >= p.MinInstances - currentTotal);
@@ -67,14 +77,19 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
             model.Add(hourlyNow <= (long)Math.Floor((double)cap * MoneyScale) - currentHourly);
         }
 
-        var penalty = Math.Max(1, Round(p.ShortfallUsdPerRps * MoneyScale / CapacityScale));
+        if (p.Spot is { } spot)
+        {
+            AddSpot(model, p, spot, add, removeNow, removeLater);
+        }
+
+        var penalty = Math.Max(1, Round(p.ShortfallUsdPerRps * MoneyScale * objectiveScale / CapacityScale));
         for (var k = 0; k < p.Rows; k++)
         {
             var need = (long)Math.Ceiling((p.RowDemand[k] - p.KeepCapacity[k]) * CapacityScale - 1e-6);
             AddCoverage(model, objective, p, k, need, penalty, add, removeNow, removeLater, $"short_{k}");
         }
 
-        var steadyNeed = (long)Math.Ceiling((p.SteadyDemand - p.Current.Select((c, t) => c * p.Types[t].CapacityRps).Sum()) * CapacityScale - 1e-6);
+        var steadyNeed = (long)Math.Ceiling((p.SteadyDemand - p.Current.Select((c, t) => c * p.Capacity(t)).Sum()) * CapacityScale - 1e-6);
         AddCoverage(model, objective, p, -1, steadyNeed, penalty, add, removeNow, removeLater, "short_steady");
         model.Minimize(objective);
 
@@ -98,13 +113,13 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
     {
         var demand = k >= 0 ? p.RowDemand[k] : p.SteadyDemand;
         // Removals are counted at full capacity, so a row's modelled capacity can go below zero: bound accordingly.
-        var removable = p.Current.Select((c, t) => c * p.Types[t].CapacityRps).Sum();
+        var removable = p.Current.Select((c, t) => c * p.Capacity(t)).Sum();
         var shortfall = model.NewIntVar(0, (long)Math.Ceiling((Math.Max(0, demand) + removable) * CapacityScale) + 1, name);
         var supply = LinearExpr.NewBuilder();
         var f = k >= 0 ? p.LaunchFraction[k] : 1.0;
         for (var t = 0; t < p.TypeCount; t++)
         {
-            var c = p.Types[t].CapacityRps * CapacityScale;
+            var c = p.Capacity(t) * CapacityScale;
             supply.AddTerm(add[t], (long)Math.Floor(c * f)).AddTerm(removeNow[t], -(long)Math.Ceiling(c));
             if (f >= 1)
             {
@@ -113,13 +128,51 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
         }
 
         supply.Add(shortfall);
+        if (p.Serverless is { } serverless)
+        {
+            // Offload in centi-rps, priced in nano-dollars for the row (the horizon for the steady state).
+            var offload = model.NewIntVar(0, (long)Math.Floor(serverless.MaxRps(demand) * CapacityScale + 1e-6), name + "_offload");
+            var hours = k >= 0 ? serverless.RowHours : p.HorizonHours;
+            supply.Add(offload);
+            objective.AddTerm(offload, Math.Max(1, Round(serverless.UsdPerRpsHour * hours * ServerlessMoneyScale / CapacityScale)));
+        }
+
         model.Add(supply >= need);
         objective.AddTerm(shortfall, penalty);
     }
 
+    /// <summary>Spot share and on-demand floor on the fleet held now and on the final fleet (see <see cref="SpotTerms"/>).</summary>
+    private static void AddSpot(CpModel model, FleetProblem p, SpotTerms spot, IntVar[] add, IntVar[] removeNow, IntVar[] removeLater)
+    {
+        var shareNow = LinearExpr.NewBuilder();
+        var shareFinal = LinearExpr.NewBuilder();
+        var onDemandNow = LinearExpr.NewBuilder();
+        var onDemandFinal = LinearExpr.NewBuilder();
+        long currentShare = 0;
+        long currentOnDemand = 0;
+        for (var t = 0; t < p.TypeCount; t++)
+        {
+            var coefficient = spot.ShareCoefficient(p.Types[t].CapacityRps, t);
+            currentShare += coefficient * p.Current[t];
+            shareNow.AddTerm(add[t], coefficient).AddTerm(removeNow[t], -coefficient);
+            shareFinal.AddTerm(add[t], coefficient).AddTerm(removeNow[t], -coefficient).AddTerm(removeLater[t], -coefficient);
+            if (!spot.IsSpot[t])
+            {
+                currentOnDemand += p.Current[t];
+                onDemandNow.AddTerm(add[t], 1).AddTerm(removeNow[t], -1);
+                onDemandFinal.AddTerm(add[t], 1).AddTerm(removeNow[t], -1).AddTerm(removeLater[t], -1);
+            }
+        }
+
+        model.Add(shareNow <= -currentShare);
+        model.Add(shareFinal <= -currentShare);
+        model.Add(onDemandNow >= spot.OnDemandMin - currentOnDemand);
+        model.Add(onDemandFinal >= spot.OnDemandMin - currentOnDemand);
+    }
+
     private static long AddBound(FleetProblem p, double capacity, double maxDemand)
     {
-        var bound = (long)Math.Ceiling(maxDemand / capacity) + p.MinInstances + 1;
+        var bound = (long)Math.Ceiling(maxDemand / capacity) + Math.Max(p.MinInstances, p.Spot?.OnDemandMin ?? 0) + 1;
         return Math.Min(bound, Math.Min(p.MaxInstances, p.MaxChanges));
     }
 

@@ -36,33 +36,53 @@ internal static class FleetEvaluator
         }
 
         if (now < p.MinInstances || final < p.MinInstances || now > p.MaxInstances || changes > p.MaxChanges ||
-            (p.MaxHourlyUsd is { } cap && hourlyNow > cap))
+            (p.MaxHourlyUsd is { } cap && hourlyNow > cap) || !SpotFits(p, add, removeNow, removeLater))
         {
             return null;
         }
 
         var rowShort = new double[p.Rows];
+        var rowOffload = p.Serverless is null ? [] : new double[p.Rows];
         for (var k = 0; k < p.Rows; k++)
         {
-            rowShort[k] = Math.Max(0, p.RowDemand[k] - RowCapacity(p, k, add, removeNow, removeLater));
+            var gap = Math.Max(0, p.RowDemand[k] - RowCapacity(p, k, add, removeNow, removeLater));
+            if (p.Serverless is { } s)
+            {
+                rowOffload[k] = Offload(p, s, gap, p.RowDemand[k], s.RowHours);
+                objective += rowOffload[k] * s.UsdPerRpsHour * s.RowHours;
+                gap -= rowOffload[k];
+            }
+
+            rowShort[k] = gap;
             objective += p.ShortfallUsdPerRps * rowShort[k];
         }
 
         var steady = 0.0;
         for (var t = 0; t < p.TypeCount; t++)
         {
-            steady += p.Types[t].CapacityRps * (p.Current[t] + add[t] - removeNow[t] - removeLater[t]);
+            steady += p.Capacity(t) * (p.Current[t] + add[t] - removeNow[t] - removeLater[t]);
         }
 
         var steadyShort = Math.Max(0, p.SteadyDemand - steady);
+        var steadyOffload = 0.0;
+        if (p.Serverless is { } steadyServerless)
+        {
+            steadyOffload = Offload(p, steadyServerless, steadyShort, p.SteadyDemand, p.HorizonHours);
+            objective += steadyOffload * steadyServerless.UsdPerRpsHour * p.HorizonHours;
+            steadyShort -= steadyOffload;
+        }
+
         objective += p.ShortfallUsdPerRps * steadyShort;
-        return new FleetSolution(add, removeNow, removeLater, rowShort, steadyShort, objective, solver);
+        return new FleetSolution(add, removeNow, removeLater, rowShort, steadyShort, objective, solver) { RowOffload = rowOffload, SteadyOffload = steadyOffload };
     }
 
     /// <summary>Shortfalls and objective of a plan without checking the hard constraints (for a step-limited partial move).</summary>
     public static FleetSolution Score(FleetProblem p, int[] add, int[] removeNow, int[] removeLater, string solver) =>
-        Evaluate(p with { MinInstances = 0, MaxInstances = int.MaxValue, MaxChanges = int.MaxValue, MaxHourlyUsd = null, AllowAdd = true, AllowRemove = true, MaxRemove = [.. p.Current] },
-            add, removeNow, removeLater, solver)!;
+        Evaluate(p with
+        {
+            MinInstances = 0, MaxInstances = int.MaxValue, MaxChanges = int.MaxValue, MaxHourlyUsd = null, AllowAdd = true, AllowRemove = true, MaxRemove = [.. p.Current],
+            Spot = p.Spot is null ? null : p.Spot with { MaxShare = 1, OnDemandMin = 0 },
+        }, add, removeNow, removeLater, solver)!;
 
     /// <summary>
     /// Capacity in row k: what the current fleet gives, minus removals (counted at full capacity, which is
@@ -75,10 +95,44 @@ internal static class FleetEvaluator
         var f = p.LaunchFraction[k];
         for (var t = 0; t < p.TypeCount; t++)
         {
-            var c = p.Types[t].CapacityRps;
+            var c = p.Capacity(t);
             cap += c * (add[t] * f - removeNow[t] - (f >= 1 ? removeLater[t] : 0));
         }
 
         return cap;
     }
+
+    /// <summary>True when the fleet held now and the final one keep the spot share and the on-demand floor.</summary>
+    public static bool SpotFits(FleetProblem p, int[] add, int[] removeNow, int[] removeLater)
+    {
+        if (p.Spot is not { } spot)
+        {
+            return true;
+        }
+
+        long shareNow = 0, shareFinal = 0;
+        int onDemandNow = 0, onDemandFinal = 0;
+        for (var t = 0; t < p.TypeCount; t++)
+        {
+            var held = p.Current[t] + add[t] - removeNow[t];
+            var kept = held - removeLater[t];
+            var coefficient = spot.ShareCoefficient(p.Types[t].CapacityRps, t);
+            shareNow += coefficient * held;
+            shareFinal += coefficient * kept;
+            if (!spot.IsSpot[t])
+            {
+                onDemandNow += held;
+                onDemandFinal += kept;
+            }
+        }
+
+        return shareNow <= 0 && shareFinal <= 0 && onDemandNow >= spot.OnDemandMin && onDemandFinal >= spot.OnDemandMin;
+    }
+
+    /// <summary>
+    /// The cheapest offload given the fleet: the whole gap up to the limit when serverless is cheaper than leaving it
+    /// unserved, else none (rows are independent, so this per-row choice is optimal).
+    /// </summary>
+    private static double Offload(FleetProblem p, ServerlessTerms s, double gap, double demand, double hours) =>
+        s.UsdPerRpsHour * hours < p.ShortfallUsdPerRps ? Math.Min(gap, s.MaxRps(demand)) : 0;
 }

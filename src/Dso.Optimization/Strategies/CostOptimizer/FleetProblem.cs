@@ -7,7 +7,8 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// (<c>removeNow</c>), or remove once this tick's launches are serving (<c>removeLater</c>, make-before-break).
 /// Rows are the coming trace intervals the current decision is the last chance to serve: row k's capacity is what
 /// stays plus launches weighted by the share of row k they serve after booting. Shortfall is allowed but priced,
-/// so a budget or max_instances that cannot cover demand still yields the plan that serves the most.
+/// so a budget or max_instances that cannot cover demand still yields the plan that serves the most. Optional
+/// <see cref="Spot"/> and <see cref="Serverless"/> terms add spot offerings and a serverless offload.
 /// </summary>
 internal sealed record FleetProblem
 {
@@ -57,7 +58,16 @@ internal sealed record FleetProblem
     /// <summary>USD per rps of shortfall in one row: far above the price of capacity, so shortfall is a last resort.</summary>
     public required double ShortfallUsdPerRps { get; init; }
 
+    /// <summary>Spot share, on-demand floor and the expected capacity of spot offerings; null when no type is spot.</summary>
+    public SpotTerms? Spot { get; init; }
+
+    /// <summary>The serverless offload option; null when the service declares no serverless offering.</summary>
+    public ServerlessTerms? Serverless { get; init; }
+
     public int Rows => RowDemand.Length;
+
+    /// <summary>Capacity one instance of type t is counted at: nominal, or its expected value for spot.</summary>
+    public double Capacity(int t) => Spot is null ? Types[t].CapacityRps : Types[t].CapacityRps * Spot.Availability[t];
 
     public int TypeCount => Types.Count;
 }

@@ -26,7 +26,7 @@ internal sealed class ConsolidationStep : IPlanStep
         }
 
         var current = (double)inputs.CurrentHourly;
-        var final = solution.Final(solved).Select((n, t) => n * (double)solved.Types[t].PricePerHour).Sum();
+        var final = solution.FinalHourlyUsd(solved);
         if (!inputs.OverCap && current - final < inputs.Options.ConsolidationMinSaving * current)
         {
             inputs.DownwardSolution = null;
@@ -46,7 +46,13 @@ internal sealed class ConsolidationStep : IPlanStep
     {
         var p = inputs.Problem;
         var demand = Math.Max(p.SteadyDemand, inputs.RecentMax) * (1 + inputs.Options.ScaleInBand);
-        var bound = Math.Max(demand * p.Types.Min(t => t.PricePerRps), p.MinInstances * (double)p.Types.Min(t => t.PricePerHour));
+        var bestPerRps = p.Types.Select((t, i) => (double)t.PricePerHour / p.Capacity(i)).Min();
+        if (p.Serverless is { } serverless)
+        {
+            bestPerRps = Math.Min(bestPerRps, serverless.UsdPerRpsHour);
+        }
+
+        var bound = Math.Max(demand * (p.Spot is null && p.Serverless is null ? p.Types.Min(t => t.PricePerRps) : bestPerRps), p.MinInstances * (double)p.Types.Min(t => t.PricePerHour));
         return (double)inputs.CurrentHourly * (1 - inputs.Options.ConsolidationMinSaving) >= bound - 1e-12;
     }
 }

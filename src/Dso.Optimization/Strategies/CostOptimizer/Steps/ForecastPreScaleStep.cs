@@ -21,14 +21,15 @@ internal sealed class ForecastPreScaleStep : IPlanStep
         for (var k = 0; k < p.Rows; k++)
         {
             var gap = p.RowDemand[k] - p.KeepCapacity[k];
-            if (p.LaunchFraction[k] > 0 && gap > worstGap)
+            // Launches cannot reach a row before they boot; serverless can.
+            if ((p.LaunchFraction[k] > 0 || p.Serverless is not null) && gap > worstGap)
             {
                 worst = k;
                 worstGap = gap;
             }
         }
 
-        var currentCapacity = inputs.Catalog.Capacity(inputs.Context.Current);
+        var currentCapacity = p.Spot is null ? inputs.Catalog.Capacity(inputs.Context.Current) : p.Current.Select((n, t) => n * p.Capacity(t)).Sum();
         if (worst < 0 && p.SteadyDemand - currentCapacity <= Tolerance)
         {
             return null;

@@ -31,7 +31,7 @@ internal sealed class ScaleInStep : IPlanStep
         }
 
         var current = (double)inputs.CurrentHourly;
-        var final = solution.Final(solved).Select((n, t) => n * (double)solved.Types[t].PricePerHour).Sum();
+        var final = solution.FinalHourlyUsd(solved);
         if (!inputs.OverCap && current - final < inputs.Options.ScaleInMinSaving * current - 1e-12)
         {
             return null;
@@ -50,7 +50,7 @@ internal sealed class ScaleInStep : IPlanStep
     private static bool AnyRemovable(StepInputs inputs)
     {
         var p = inputs.DownwardProblem();
-        var surplus = p.Current.Select((c, t) => c * p.Types[t].CapacityRps).Sum() - p.SteadyDemand;
+        var surplus = p.Current.Select((c, t) => c * p.Capacity(t)).Sum() - p.SteadyDemand;
         for (var k = 0; k < p.Rows; k++)
         {
             surplus = Math.Min(surplus, p.KeepCapacity[k] - p.RowDemand[k]);
@@ -60,7 +60,7 @@ internal sealed class ScaleInStep : IPlanStep
         {
             // Hysteresis: the surplus must exceed the instance by a band, so demand wobbling around a boundary
             // does not launch and remove the same instance tick after tick.
-            if (p.MaxRemove[t] > 0 && p.Types[t].CapacityRps + inputs.Options.ScaleInBand * p.SteadyDemand <= surplus + 1e-9 && p.Current.Sum() > p.MinInstances)
+            if (p.MaxRemove[t] > 0 && p.Capacity(t) + inputs.Options.ScaleInBand * p.SteadyDemand <= surplus + 1e-9 && p.Current.Sum() > p.MinInstances)
             {
                 return true;
             }

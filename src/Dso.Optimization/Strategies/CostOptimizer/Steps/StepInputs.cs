@@ -153,6 +153,11 @@ internal sealed class StepInputs
             }
         }
 
+        if (problem.Serverless is not null && solution.OffloadNow > 0)
+        {
+            parts.Add($"{solution.OffloadNow:0.#} rps to {Policy.Serverless?.Name ?? "serverless"} now");
+        }
+
         return parts.Count == 0 ? "no change" : string.Join(", ", parts);
     }
 

@@ -40,6 +40,33 @@ public sealed class PlannerStepTests
     }
 
     [Fact]
+    public void AnomalySurge_LongBootAndNoisyDemand_SurgeEndsAndFleetScalesIn()
+    {
+        // A ten-minute boot delay: noise rises on some tick of every boot window, which must not keep the surge open.
+        var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 2, MaxInstances = 100, MaxStepPerTick = 50 }, 100_000, TimeSpan.FromMinutes(10)) with
+        {
+            Tick = TimeSpan.FromMinutes(1),
+        };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: true);
+        harness.Seed(Fleet.Of(("small", 3)));
+        var random = new Random(4);
+        var demand = Enumerable.Range(0, 240).Select(i => i == 60 ? 600 : 200 * (1 + (0.3 * random.NextDouble()))).ToArray();
+        var steps = new string[demand.Length];
+        var capacity = new double[demand.Length];
+        harness.Run(new CostOptimizerStrategy().CreatePlanner(policy), demand, (i, _, raw, guarded) =>
+        {
+            steps[i] = raw.Strategy;
+            capacity[i] = Catalog.Capacity(guarded.Target);
+        }, anomalies: i => (i == 60, false));
+
+        Assert.Equal(EmergencyScaleOutStep.StepName, steps[60]);
+        // The one-minute spike is not extrapolated over the boot delay: at most twice the spike plus headroom.
+        Assert.True(capacity[60] <= (600 * 2.25) + 400, $"surge sized {capacity[60]} rps for a 600 rps spike");
+        Assert.DoesNotContain(EmergencyScaleOutStep.StepName, steps.Skip(60 + 12));
+        Assert.True(capacity[^1] < capacity[60] * 0.6, $"fleet back near demand: {capacity[^1]} rps after {capacity[60]} rps");
+    }
+
+    [Fact]
     public void HoldScaleIn_KeepsTheFleet_WhenDemandCollapses()
     {
         var (harness, planner, _) = Setup();

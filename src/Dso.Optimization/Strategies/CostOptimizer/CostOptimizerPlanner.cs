@@ -38,6 +38,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
 
     private DateTimeOffset _lastScaleOut = DateTimeOffset.MinValue;
     private DateTimeOffset _surgeUntil = DateTimeOffset.MinValue;
+    private double _surgePeak;
     private double _previousDemand = double.NaN;
     private DateTimeOffset _lastConsolidation = DateTimeOffset.MinValue;
     private double _demandSum;
@@ -150,18 +151,23 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     }
 
     /// <summary>
-    /// A surge starts with an upward anomaly and lasts while demand keeps rising (and one boot delay after): the
-    /// calibrated outlook learned normal demand and lags a flash crowd, so during a surge the emergency step sizes
-    /// for the observed demand plus headroom plus the current ramp continued until launches could serve.
+    /// A surge starts with an upward anomaly and lasts while demand keeps setting new highs (and one boot delay after
+    /// the last): the calibrated outlook learned normal demand and lags a flash crowd, so during a surge the emergency
+    /// step sizes for the observed demand plus headroom plus the current ramp continued until launches could serve.
+    /// Noise that merely wiggles upwards does not prolong it (with a long boot delay some tick always rises), and the
+    /// ramp carried over the boot delay is capped at the demand itself: a one-minute jump is not a trend to extrapolate
+    /// ten minutes ahead.
     /// </summary>
     private double SurgeDemand(PlanningContext context)
     {
         var demand = context.ObservedDemand;
         var slope = double.IsNaN(_previousDemand) ? 0 : Math.Max(0, demand - _previousDemand);
         _previousDemand = demand;
-        if (context.ScaleUpNow || (context.Now < _surgeUntil && slope > 0))
+        var inSurge = context.Now <= _surgeUntil;
+        if (context.ScaleUpNow || (inSurge && demand > _surgePeak))
         {
             _surgeUntil = context.Now + _policy.BootDelay + _tick;
+            _surgePeak = inSurge ? Math.Max(_surgePeak, demand) : demand;
         }
 
         if (context.Now > _surgeUntil)
@@ -170,7 +176,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         }
 
         var bootTicks = Math.Max(1, _policy.BootDelay / _tick);
-        return (demand * (1 + _options.EmergencyHeadroom)) + (slope * bootTicks);
+        return (demand * (1 + _options.EmergencyHeadroom)) + Math.Min(slope * bootTicks, demand);
     }
 
     private FleetProblem BuildProblem(PlanningContext context, OutlookResult outlook, decimal? cap)

@@ -24,9 +24,31 @@ public sealed class ReactiveShadowTests
 
         // Each minute is accounted at the tick that ends it. The minutes ending at ticks 2..5 ran on one ready instance
         // (100 rps) against 700 rps: the nine launched at tick 2 serve from tick 6.
-        Assert.Equal(600 * 60 * 4, shadow.Unserved, 6);
-        Assert.Equal((70 * 60) + (700 * 60 * 7), shadow.Demand, 6);
+        Assert.Equal(600 * 60 * 4, shadow.Tally.Unserved, 6);
+        Assert.Equal((70 * 60) + (700 * 60 * 7), shadow.Tally.Demand, 6);
         // Billed: one instance for the first two minutes, ten for the next six (from launch, booting or not).
-        Assert.Equal((0.60m * 2 / 60) + (0.60m * 10 * 6 / 60), shadow.SpentUsd);
+        Assert.Equal((0.60m * 2 / 60) + (0.60m * 10 * 6 / 60), shadow.Tally.SpentUsd);
+    }
+
+    [Fact]
+    public void Plan_ReactiveAlternative_StatesTheCounterfactualBesideTheOptimizersOwn()
+    {
+        var catalog = new InstanceCatalog([new InstanceType("small", 2, 4, 0.10m, 100), new InstanceType("large", 8, 16, 0.36m, 400)]);
+        var policy = PlannerHarness.Policy(catalog, new LimitsPolicy { MinInstances = 2, MaxInstances = 100, MaxStepPerTick = 50 }, 100_000, TimeSpan.FromMinutes(4)) with
+        {
+            Tick = TimeSpan.FromMinutes(1),
+        };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: true);
+        harness.Seed(Fleet.Of(("small", 2)));
+        // Steady, then a step the reactive rule meets only after its boot delay.
+        var demand = Enumerable.Repeat(150.0, 60).Concat(Enumerable.Repeat(900.0, 30)).ToArray();
+        ScalingPlan? last = null;
+        harness.Run(new CostOptimizerStrategy().CreatePlanner(policy), demand, (_, _, raw, _) => last = raw);
+        var note = last!.Alternatives.Single(a => a.Name == "reactive").Note;
+        var match = System.Text.RegularExpressions.Regex.Match(note,
+            @"so far it would have cost \$(?<rc>[0-9.]+), (?<ru>[0-9.]+)% unserved \(this policy: \$(?<oc>[0-9.]+), (?<ou>[0-9.]+)% unserved\)");
+        Assert.True(match.Success, note);
+        Assert.True(double.Parse(match.Groups["ru"].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, $"the step costs the reactive rule requests: {note}");
+        Assert.True(decimal.Parse(match.Groups["oc"].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, note);
     }
 }

@@ -26,6 +26,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly BootTracker _boots;
     private readonly BudgetPacer _pacer;
     private readonly ReactiveShadow _reactive;
+    private readonly RunningTally _own = new();
     private readonly int _stabilizationRows;
     /// <summary>What the program may hold: the on-demand types, plus spot offerings when the policy allows spot.</summary>
     private readonly IReadOnlyList<InstanceType> _offerings;
@@ -101,6 +102,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, _pacer.SustainableCapacity(context));
         _boots.Update(context.Now, context.Current, context.Ready);
         var reactive = _reactive.Next(context.Now, context.ObservedDemand);
+        _own.Add(context.Now, _policy.Catalog.HourlyCost(context.Current), _policy.Catalog.Capacity(context.Ready), context.ObservedDemand);
         _demandSum += Math.Max(0, double.IsFinite(context.ObservedDemand) ? context.ObservedDemand : 0);
         _demandTicks++;
         var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks);
@@ -220,7 +222,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         return
         [
             Alt("keep", context.Current, keepCapacity, "hold the billed fleet"),
-            Alt("reactive", reactive, _policy.Catalog.Capacity(reactive), "target tracking at 70% utilization"),
+            Alt("reactive", reactive, _policy.Catalog.Capacity(reactive),
+                $"target tracking at 70% utilization; so far it would have cost {_reactive.Tally.Describe()} (this policy: {_own.Describe()})"),
             offload > 0 && _policy.Serverless is { } serverless
                 ? new PlanAlternative("chosen", chosen, _policy.Catalog.HourlyCost(chosen) + serverless.HourlyCost(offload), _policy.Catalog.Capacity(chosen) + offload,
                     Math.Max(0, need - _policy.Catalog.Capacity(chosen) - offload),

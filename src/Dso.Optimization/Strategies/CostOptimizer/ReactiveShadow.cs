@@ -16,30 +16,17 @@ internal sealed class ReactiveShadow(ServicePolicy policy)
     private readonly Queue<(DateTimeOffset At, int Desired)> _window = new();
     private readonly Queue<(DateTimeOffset At, int Count)> _launched = new();
     private readonly InstanceType _type = FleetMath.SmallestBestValue(policy.Catalog);
-    private DateTimeOffset _last = DateTimeOffset.MinValue;
     private int _count = -1;
 
-    /// <summary>Dollars the reactive rule would have billed since the planner started (launches billed from launch).</summary>
-    public decimal SpentUsd { get; private set; }
-
-    /// <summary>Requests (rps × seconds) the reactive rule would have left unserved, its launches serving after the boot delay.</summary>
-    public double Unserved { get; private set; }
-
-    /// <summary>Requests seen since the planner started.</summary>
-    public double Demand { get; private set; }
+    /// <summary>What the reactive rule would have billed (from launch) and left unserved (launches serve after the boot delay) so far.</summary>
+    public RunningTally Tally { get; } = new();
 
     public Fleet Next(DateTimeOffset now, double demand)
     {
         demand = double.IsFinite(demand) ? Math.Max(0, demand) : 0;
-        if (_count >= 0 && now > _last)
-        {
-            // The interval since the last tick ran on the fleet chosen then, its launches serving once booted.
-            var seconds = (now - _last).TotalSeconds;
-            var ready = _launched.Where(l => l.At + policy.BootDelay <= now).Sum(l => l.Count);
-            SpentUsd += _count * _type.PricePerHour * (decimal)seconds / 3600m;
-            Unserved += Math.Max(0, demand - (ready * _type.CapacityRps)) * seconds;
-            Demand += demand * seconds;
-        }
+        // The interval since the last tick ran on the fleet chosen then, its launches serving once booted.
+        var ready = _launched.Where(l => l.At + policy.BootDelay <= now).Sum(l => l.Count);
+        Tally.Add(now, Math.Max(_count, 0) * _type.PricePerHour, ready * _type.CapacityRps, demand);
 
         var desired = Math.Max(policy.Limits.MinInstances, (int)Math.Ceiling(demand / (_type.CapacityRps * TargetUtilization) - 1e-9));
         _window.Enqueue((now, desired));
@@ -50,12 +37,8 @@ internal sealed class ReactiveShadow(ServicePolicy policy)
 
         var target = _window.Max(w => w.Desired);
         Resize(now, target);
-        _last = now;
         return Fleet.Of((_type.Name, target));
     }
-
-    /// <summary>Unserved share of the requests seen so far (0 before any).</summary>
-    public double UnservedShare => Demand > 0 ? Unserved / Demand : 0;
 
     private void Resize(DateTimeOffset now, int target)
     {

@@ -66,4 +66,29 @@ public sealed class OutlookTests
 
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    [Fact]
+    public void Observe_TrafficReturnsAfterADayOfZeros_BoundCoversTheReturningDemand()
+    {
+        var outlook = new DemandOutlook(TimeSpan.FromMinutes(1), 5, new CostOptimizerOptions(), floorCapacity: 220);
+        var random = new Random(8);
+        for (var i = 0; i < 12 * 60; i++)
+        {
+            outlook.Observe(300 * (1 + (0.1 * random.NextDouble())), null);
+        }
+
+        // An outage soon after the start: more zeros than traffic in the calibration window, refitted many times.
+        for (var i = 0; i < 40 * 60; i++)
+        {
+            outlook.Observe(0, null);
+        }
+
+        var upper = 0.0;
+        for (var i = 0; i < 10; i++)
+        {
+            upper = outlook.Observe(450, null).Upper[^1];
+        }
+
+        Assert.True(upper >= 450, $"bound {upper:0.#} rps with 450 rps returning");
+    }
 }

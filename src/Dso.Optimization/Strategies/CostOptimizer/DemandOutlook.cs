@@ -128,7 +128,11 @@ internal sealed class DemandOutlook
         for (var k = 0; k < _rows; k++)
         {
             var u = _calibrator.Envelope(features[k]);
-            upper[k] = double.IsNaN(u) ? Math.Max(features[k][LevelFeature], features[k][LatestFeature]) * _warmup : u;
+            // Never below what is being served now (the lower of the recent mean and the latest peak, so a burst that
+            // just ended does not hold capacity): a fit that lets a row fall below it, stale after an outage or led by a
+            // falling seasonal feature, would leave a fleet under demand without scaling out.
+            var served = Math.Min(features[k][LevelFeature], features[k][LatestFeature]);
+            upper[k] = double.IsNaN(u) ? Math.Max(features[k][LevelFeature], features[k][LatestFeature]) * _warmup : Math.Max(u, served);
         }
 
         var last = features[_rows - 1];

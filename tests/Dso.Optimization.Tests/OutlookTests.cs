@@ -91,4 +91,31 @@ public sealed class OutlookTests
 
         Assert.True(upper >= 450, $"bound {upper:0.#} rps with 450 rps returning");
     }
+
+    [Fact]
+    public void Observe_DailyKickOffRamps_BoundMeetsTheRampWhereItWillBe()
+    {
+        // Each day at a different time (so no seasonal feature knows it), demand climbs from 300 by 60 rps a minute
+        // for 20 minutes, holds, then falls back: by the third ramp the bound five rows out must be where the ramp will be.
+        var outlook = Outlook(0.98);
+        var random = new Random(12);
+        var start = new[] { 600, 1440 + 900, (2 * 1440) + 300 };
+        double Demand(int i)
+        {
+            var ramp = start.Select(s => i - s).Where(t => t is >= 0 and < 60).DefaultIfEmpty(-1).First();
+            var level = ramp < 0 ? 300 : 300 + (60 * Math.Min(ramp, 20));
+            return level * (1 + (0.03 * random.NextDouble()));
+        }
+
+        var bounds = new Dictionary<int, double>();
+        for (var i = 0; i < start[2] + 30; i++)
+        {
+            bounds[i] = outlook.Observe(Demand(i), null).Upper[^1];
+        }
+
+        // Ten minutes into the third ramp (900 rps and climbing 60 a minute): five minutes on it will be about 1,200.
+        Assert.True(bounds[start[2] + 10] >= 300 + (60 * 14), $"bound {bounds[start[2] + 10]:0} rps ten minutes into the ramp");
+        // And meeting ramps does not cost headroom the rest of the day (without the ramp feature: about 400 rps).
+        Assert.True(bounds[start[2] - 60] <= 350, $"bound {bounds[start[2] - 60]:0} rps an hour before, demand about 300");
+    }
 }

@@ -18,7 +18,11 @@ internal sealed class DemandOutlook
     public const int WeeklyShapeFeature = 4;
     public const int ForecastFeature = 5;
     public const int BurstFeature = 6;
-    public static readonly string[] FeatureNames = ["recent mean", "latest peak", "seasonal peak", "yesterday's shape", "last week's shape", "forecast", "recurring burst"];
+    public const int RampFeature = 7;
+    public static readonly string[] FeatureNames = ["recent mean", "latest peak", "seasonal peak", "yesterday's shape", "last week's shape", "forecast", "recurring burst", "current ramp"];
+
+    /// <summary>Ticks each of the two means the ramp's slope compares spans.</summary>
+    private const int RampTicks = 3;
 
     /// <summary>Fewest calibration samples kept, whatever the tick (an hourly service needs weeks of them).</summary>
     private const int MinWindowSamples = 2000;
@@ -157,7 +161,7 @@ internal sealed class DemandOutlook
         }
 
         var predicted = forecast is not null && k - 1 < forecast.Steps ? forecast.Quantile(k - 1, _quantile) : double.NaN;
-        return [level, latest, seasonal, Shape(k, 0, latest), Shape(k, 2, latest), double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN, _bursts.Expected(k, _burstHazard)];
+        return [level, latest, seasonal, Shape(k, 0, latest), Shape(k, 2, latest), double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN, _bursts.Expected(k, _burstHazard), Ramp(k)];
     }
 
     /// <summary>
@@ -175,6 +179,32 @@ internal sealed class DemandOutlook
         var before = Math.Max(_history.At(then), _history.At(then - 1));
         var after = _history.PeakBetween(then + k - _seasonalWindow, then + k + _seasonalWindow);
         return double.IsFinite(before) && double.IsFinite(after) ? latest * Math.Min(after / Math.Max(before, 1e-6), MaxShapeRatio) : double.NaN;
+    }
+
+    /// <summary>
+    /// The latest few ticks' mean carried on at their rise over the few before to row k (a match kick-off, a
+    /// morning ramp), never below that mean: launches ordered now serve only after the boot delay, so a ramp must be
+    /// met where it will be, not where it is.
+    /// </summary>
+    private double Ramp(int k)
+    {
+        var now = _history.Latest;
+        if (now < (2 * RampTicks) - 1)
+        {
+            return double.NaN;
+        }
+
+        double recent = 0, before = 0;
+        for (var i = 0; i < RampTicks; i++)
+        {
+            recent += _history.At(now - i);
+            before += _history.At(now - RampTicks - i);
+        }
+
+        recent /= RampTicks;
+        before /= RampTicks;
+        var slope = Math.Max(0, recent - before) / RampTicks;
+        return recent + (slope * (k + ((RampTicks - 1) / 2.0)));
     }
 
     private double RecentMean()

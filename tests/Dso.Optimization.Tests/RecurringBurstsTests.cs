@@ -53,7 +53,7 @@ public sealed class RecurringBurstsTests
         }
 
         Assert.True(bursts.Active, "a clock should be found");
-        Assert.Contains("every 30 ticks", bursts.Describe());
+        Assert.Contains("on a 30-tick clock", bursts.Describe());
         // Row 4 ahead is the onset minute: the expected peak (about 4.5 x the base) is there.
         Assert.InRange(bursts.Expected(4, 0.3), Base * 4, Base * 5);
         // Well after the burst's usual length: nothing.

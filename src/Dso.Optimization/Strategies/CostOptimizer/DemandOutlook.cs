@@ -5,8 +5,8 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// <summary>
 /// The planner's own view of coming demand: for each row it must cover now, an upper bound at the policy's
 /// quantile. Features are the recent level, the seasonal peak (same time yesterday, two days ago, last week) and,
-/// when the forecaster has one, the forecast's quantile, and the peak of a burst that recurs on a clock when its slot is
-/// likely enough (<see cref="RecurringBursts"/>); <see cref="EnvelopeCalibrator"/> combines them from the
+/// when the forecaster has one, the forecast's quantile, the peak of a burst that recurs on a clock when its slot is
+/// likely enough (<see cref="RecurringBursts"/>), and the current ramp carried on; <see cref="EnvelopeCalibrator"/> combines them from the
 /// planner's own record of how each would have done. Everything here uses ticks up to now only.
 /// </summary>
 internal sealed class DemandOutlook
@@ -79,8 +79,6 @@ internal sealed class DemandOutlook
 
     public EnvelopeCalibrator Calibrator => _calibrator;
 
-    public RecurringBursts Bursts => _bursts;
-
     /// <summary>
     /// Highest demand over the latest <paramref name="rows"/> ticks, the scale-down stabilization window, leaving out
     /// a recurring burst that has ended (holding its peak would only bill capacity for a slot that is over).
@@ -141,7 +139,7 @@ internal sealed class DemandOutlook
 
         var last = features[_rows - 1];
         var binding = _calibrator.Fitted ? _calibrator.Binding(last) : LevelFeature;
-        return new OutlookResult(upper, last, binding, _calibrator.Fitted, _calibrator.ActiveQuantile, [.. _calibrator.Multipliers]) { TargetQuantile = _quantile };
+        return new OutlookResult(upper, last, binding, _calibrator.Fitted, _calibrator.ActiveQuantile, [.. _calibrator.Multipliers]) { TargetQuantile = _quantile, BurstClock = binding == BurstFeature ? _bursts.Describe() : null };
     }
 
     private double[] Features(int k, DemandForecast? forecast)

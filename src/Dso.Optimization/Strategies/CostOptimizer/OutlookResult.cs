@@ -11,9 +11,12 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
     /// <summary>The policy's coverage quantile; <see cref="Quantile"/> is lower when the budget forced it down.</summary>
     public double TargetQuantile { get; init; } = double.NaN;
 
+    /// <summary>The recurring-burst clock in force, for explanations (null when none).</summary>
+    public string? BurstClock { get; init; }
+
     public string Describe()
     {
-        var what = DemandOutlook.FeatureNames[Binding];
+        var what = Binding == DemandOutlook.BurstFeature && BurstClock is { } clock ? clock : DemandOutlook.FeatureNames[Binding];
         var basis = Calibrated ? $"{what} {Features[Binding]:0.#} rps x{Multipliers[Binding]:0.00}" : $"warm-up headroom over {what} {Features[Binding]:0.#} rps";
         var degraded = Quantile < TargetQuantile ? $", budget allows p{Quantile * 100:0.#} not p{TargetQuantile * 100:0.#}" : "";
         return $"p{Quantile * 100:0.#} demand {Upper[^1]:0.#} rps ({basis}{degraded})";

@@ -66,7 +66,7 @@ internal sealed class RecurringBursts
 
     /// <summary>The clock found, for explanations; null while none is trusted.</summary>
     public string? Describe() => _clock is { } c
-        ? $"bursts recur at phase {c.Phase} of every {c.Period} ticks ({c.Concentration:P0} of {c.Onsets} onsets), x{c.PeakRatio:0.0} the base"
+        ? FormattableString.Invariant($"recurring burst on a {c.Period}-tick clock at phase {c.Phase} ({c.Concentration * 100:0}% of {c.Onsets} recent onsets, peak x{c.PeakRatio:0.0} the base)")
         : null;
 
     public bool Active => _clock is not null;

@@ -14,7 +14,8 @@ internal sealed class ReactiveShadow(ServicePolicy policy)
     private const double TargetUtilization = TargetTrackingStrategy.DefaultTargetUtilization;
 
     private readonly Queue<(DateTimeOffset At, int Desired)> _window = new();
-    private readonly Queue<(DateTimeOffset At, int Count)> _launched = new();
+    /// <summary>Instances by launch time, oldest first; those booted long ago are merged into the first group.</summary>
+    private readonly List<(DateTimeOffset At, int Count)> _launched = [];
     private readonly InstanceType _type = FleetMath.SmallestBestValue(policy.Catalog);
     private int _count = -1;
 
@@ -42,37 +43,37 @@ internal sealed class ReactiveShadow(ServicePolicy policy)
 
     private void Resize(DateTimeOffset now, int target)
     {
-        // Launches that have booted are one group: the queue holds at most a boot delay of launches besides it.
-        var booted = _launched.Where(l => l.At + policy.BootDelay <= now).ToList();
-        if (booted.Count > 1)
+        var booted = _launched.FindLastIndex(l => l.At + policy.BootDelay <= now);
+        if (booted > 0)
         {
-            var booting = _launched.Skip(booted.Count).ToList();
-            _launched.Clear();
-            _launched.Enqueue((DateTimeOffset.MinValue, booted.Sum(l => l.Count)));
-            booting.ForEach(_launched.Enqueue);
+            _launched[0] = (DateTimeOffset.MinValue, _launched.Take(booted + 1).Sum(l => l.Count));
+            _launched.RemoveRange(1, booted);
         }
 
         if (_count < 0)
         {
             // The shadow starts from a fleet that serves: it is compared from here on, not from a cold start.
-            _launched.Enqueue((DateTimeOffset.MinValue, target));
+            _launched.Add((DateTimeOffset.MinValue, target));
         }
         else if (target > _count)
         {
-            _launched.Enqueue((now, target - _count));
+            _launched.Add((now, target - _count));
         }
-        else
+
+        // Scale-in removes the newest (still booting first), as the evaluator does.
+        for (var remove = _count - target; remove > 0 && _launched.Count > 0;)
         {
-            // Scale-in removes the newest (still booting first), as the evaluator does.
-            var remove = _count - target;
-            var kept = _launched.Reverse().Select(l =>
+            var (at, count) = _launched[^1];
+            var take = Math.Min(remove, count);
+            remove -= take;
+            if (take == count)
             {
-                var take = Math.Min(remove, l.Count);
-                remove -= take;
-                return (l.At, Count: l.Count - take);
-            }).Where(l => l.Count > 0).Reverse().ToList();
-            _launched.Clear();
-            kept.ForEach(_launched.Enqueue);
+                _launched.RemoveAt(_launched.Count - 1);
+            }
+            else
+            {
+                _launched[^1] = (at, count - take);
+            }
         }
 
         _count = target;

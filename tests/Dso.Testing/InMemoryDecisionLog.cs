@@ -1,8 +1,9 @@
 using Dso.Abstractions.Decisions;
 
-namespace Dso.Ingestion.Tests.Fakes;
+namespace Dso.Testing;
 
-internal sealed class InMemoryDecisionLog : IDecisionLog
+/// <summary>The decision log as a list, for tests that read back what a loop decided.</summary>
+public sealed class InMemoryDecisionLog : IDecisionLog
 {
     private readonly List<DecisionRecord> _records = [];
 

@@ -1,6 +1,4 @@
 using Dso.Abstractions.Metrics;
-using Dso.Cloud.Simulated;
-using Dso.Optimization;
 using Dso.Policies.Loading;
 using Dso.Policies.Model;
 using Dso.Reconcile;
@@ -45,19 +43,6 @@ internal static class TestLoops
                     target_utilization: 0.7
             """)]).Services[0];
 
-    public static (ServiceLoop Loop, InMemoryDecisionLog Log) Create(ServicePolicy policy, IMetricSource source, TimeProvider time)
-    {
-        var cloud = new SimulatedCloud(time);
-        cloud.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet));
-        var log = new InMemoryDecisionLog();
-        var loop = new ServiceLoop(policy, "test", new ServiceLoopDependencies
-        {
-            Source = source,
-            Cloud = cloud,
-            Log = log,
-            Strategy = StrategyRegistry.CreateDefault().Get(policy.Strategy.Name),
-            Time = time,
-        });
-        return (loop, log);
-    }
+    public static (ServiceLoop Loop, InMemoryDecisionLog Log) Create(ServicePolicy policy, IMetricSource source, TimeProvider time) =>
+        SimulatedLoops.Create(policy, source, time);
 }

@@ -1,6 +1,4 @@
 using Dso.Abstractions.Metrics;
-using Dso.Cloud.Simulated;
-using Dso.Optimization;
 using Dso.Policies.Loading;
 using Dso.Policies.Model;
 using Dso.Reconcile;
@@ -65,19 +63,6 @@ internal static class Loops
 
     public static ServicePolicy Parse(string yaml) => new PolicyLoader().Parse([("test.yaml", yaml)]).Services[0];
 
-    public static (ServiceLoop Loop, InMemoryDecisionLog Log) Create(ServicePolicy policy, IMetricSource source)
-    {
-        var cloud = new SimulatedCloud(TimeProvider.System);
-        cloud.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet));
-        var log = new InMemoryDecisionLog();
-        var loop = new ServiceLoop(policy, "test", new ServiceLoopDependencies
-        {
-            Source = source,
-            Cloud = cloud,
-            Log = log,
-            Strategy = StrategyRegistry.CreateDefault().Get(policy.Strategy.Name),
-            Time = TimeProvider.System,
-        });
-        return (loop, log);
-    }
+    public static (ServiceLoop Loop, InMemoryDecisionLog Log) Create(ServicePolicy policy, IMetricSource source) =>
+        SimulatedLoops.Create(policy, source, TimeProvider.System);
 }

@@ -79,7 +79,7 @@ internal sealed class PolicyAdmission(IEnumerable<IMetricSourceFactory> sourceFa
         {
             var (file, line, column) = Locate(service.Origin);
             var message = ex.Message.Replace($"service '{service.Name}': ", "", StringComparison.Ordinal).ReplaceLineEndings("; ");
-            errors.Add(new PolicyError(file, line, column, $"service '{service.Name}'", field, message));
+            errors.Add(new PolicyError(file, line, column, $"service '{service.Name}'", message.StartsWith(field + ".", StringComparison.Ordinal) ? "" : field, message));
         }
     }
 

@@ -27,6 +27,9 @@ internal sealed partial class PolicyReloader(
 
     public string? LastError { get; private set; }
 
+    /// <summary>How many changes of the policy files have been checked (accepted or rejected) since start.</summary>
+    public long Checks { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -55,6 +58,18 @@ internal sealed partial class PolicyReloader(
         }
 
         _lastFingerprint = fingerprint;
+        try
+        {
+            await LoadAsync(path, ct);
+        }
+        finally
+        {
+            Checks++;
+        }
+    }
+
+    private async Task LoadAsync(string path, CancellationToken ct)
+    {
         PolicySet set;
         try
         {

@@ -15,11 +15,22 @@ internal static class YamlSyntax
         var parser = new Parser(new StringReader(text));
         var open = new Stack<ParsingEvent>();
         var last = Mark.Empty;
+        var anchors = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
+                if (current is AnchorAlias alias && !anchors.Contains(alias.Value.Value))
+                {
+                    return new PolicyError(file, (int)alias.Start.Line, (int)alias.Start.Column, "file", "", $"not valid YAML: alias '*{alias.Value.Value}' names no anchor defined above it");
+                }
+
+                if (current is NodeEvent { Anchor.IsEmpty: false } node)
+                {
+                    anchors.Add(node.Anchor.Value);
+                }
+
                 switch (current)
                 {
                     case SequenceStart:

@@ -1,5 +1,6 @@
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
+using Dso.Cloud.Resilience;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
@@ -43,6 +44,7 @@ internal static class ServiceHost
         builder.Services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<SqliteDecisionLog>());
         builder.Services.AddSingleton(_ => new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")));
         builder.Services.AddSingleton<ICloudProvider>(sp => sp.GetRequiredService<SimulatedCloud>());
+        builder.Services.AddOptions<CloudResilienceOptions>().Bind(builder.Configuration.GetSection(CloudResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(
             sp.GetRequiredService<SimulatedCloud>(),
             service => sp.GetRequiredService<LoopRegistry>().TryGet(service, out var loop) ? loop.Policy.ScaleGroup : service));

@@ -5,6 +5,7 @@ using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
 using Dso.Controller.Web;
+using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
 using Dso.Ingestion;
 using Dso.Reconcile;
@@ -61,6 +62,7 @@ internal static class ServiceHost
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PolicyReloader>(sp, sp.GetRequiredService<ServiceClock>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());
+        builder.Services.AddDsoAccess(builder.Configuration, dataDirectory);
         builder.Services.AddQuartz();
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 

@@ -43,7 +43,7 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
         var experimentNodes = new List<(string File, YamlSequenceNode List)>();
         foreach (var (file, text) in sources)
         {
-            foreach (var service in ParseFile(file, text, errors, serviceNodes, experimentNodes))
+            foreach (var service in ParseFileSafely(file, text, errors, serviceNodes, experimentNodes))
             {
                 if (seen.TryGetValue(service.Name, out var first))
                 {
@@ -67,6 +67,28 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
         return new PolicySet(services, Hash(sources)) { Experiments = experiments };
     }
 
+    /// <summary>
+    /// A reader bug on some odd input must still come out as a located rejection of that file, not an exception that
+    /// hides the other files' errors or stops the caller.
+    /// </summary>
+    private List<ServicePolicy> ParseFileSafely(
+        string file,
+        string text,
+        List<PolicyError> errors,
+        Dictionary<string, (string File, YamlMappingNode Node)> serviceNodes,
+        List<(string File, YamlSequenceNode List)> experimentNodes)
+    {
+        try
+        {
+            return ParseFile(file, text, errors, serviceNodes, experimentNodes).ToList();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            errors.Add(new PolicyError(file, 1, 1, "file", "", $"could not be read ({ex.GetType().Name}: {ex.Message})"));
+            return [];
+        }
+    }
+
     private IEnumerable<ServicePolicy> ParseFile(
         string file,
         string text,
@@ -87,6 +109,12 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
 
         if (errors.Any(e => e.File == file))
         {
+            yield break;
+        }
+
+        if (YamlSyntax.Check(file, text) is { } syntax)
+        {
+            errors.Add(syntax);
             yield break;
         }
 

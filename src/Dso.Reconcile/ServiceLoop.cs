@@ -15,7 +15,7 @@ namespace Dso.Reconcile;
 /// forecast, plan, guard the plan, log the decision, then converge the cloud to it. The service runs it on
 /// the wall clock and <c>dso simulate</c> on virtual time; nothing here knows which.
 /// </summary>
-public sealed class ServiceLoop
+public sealed partial class ServiceLoop
 {
     private ServiceLoopDependencies _deps;
     private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
@@ -23,6 +23,10 @@ public sealed class ServiceLoop
     private readonly BudgetLedger _ledger = new();
     private readonly ZeroTrafficGuard _zeroTraffic = new(ZeroTrafficGuard.DefaultLookBack);
     private IScalingPlanner _planner;
+    private IScalingStrategy _strategy;
+    private string _stage = TickStage.Read;
+    private FleetState? _tickState;
+    private ScalingDecision? _tickDecision;
     private bool _recovered;
     private double _lastDemand = double.NaN;
     private volatile string? _retrainReason;
@@ -33,6 +37,7 @@ public sealed class ServiceLoop
         Policy = policy;
         PolicyVersion = policyVersion;
         _deps = deps;
+        _strategy = deps.Strategy;
         _planner = deps.Strategy.CreatePlanner(policy);
         _forecaster = deps.ForecasterFactory?.Invoke();
     }
@@ -61,6 +66,7 @@ public sealed class ServiceLoop
     {
         Policy = policy;
         PolicyVersion = version;
+        _strategy = strategy;
         _planner = strategy.CreatePlanner(policy);
         if (source is not null)
         {
@@ -68,20 +74,44 @@ public sealed class ServiceLoop
         }
     }
 
+    /// <summary>
+    /// Runs one tick. A tick that throws at any stage does not escape: it is logged as a failed decision holding the
+    /// fleet, reported to the observer, and the stage's state is rebuilt so the next tick starts clean.
+    /// </summary>
     public async Task<TickResult> TickAsync(CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
         var now = _deps.Time.GetUtcNow();
+        _stage = TickStage.Read;
+        _tickState = null;
+        _tickDecision = null;
+        try
+        {
+            return await RunTickAsync(now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return await FailTickAsync(now, ex, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<TickResult> RunTickAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
         var state = await _deps.Cloud.GetFleetAsync(Policy.ScaleGroup, cancellationToken).ConfigureAwait(false);
+        _tickState = state;
         if (!_recovered)
         {
+            _stage = TickStage.Resume;
             _recovered = true;
             await BackfillAsync(now, cancellationToken).ConfigureAwait(false);
             var resumed = await ResumeUnfinishedAsync(state, cancellationToken).ConfigureAwait(false);
             if (resumed is not null)
             {
                 state = await _deps.Cloud.GetFleetAsync(Policy.ScaleGroup, cancellationToken).ConfigureAwait(false);
+                _tickState = state;
             }
+
+            _stage = TickStage.Read;
         }
 
         _ledger.Accrue(now, Policy.Catalog.HourlyCost(state.Fleet) + ServerlessHourly(state.ServerlessRps));
@@ -101,7 +131,9 @@ public sealed class ServiceLoop
             decision = Decide(now, reading, demand, state, budget);
         }
 
+        _stage = TickStage.Log;
         await _deps.Log.AppendAsync(decision, cancellationToken).ConfigureAwait(false);
+        _tickDecision = decision;
         foreach (var anomaly in decision.Anomalies)
         {
             await _deps.Log.AppendEventAsync(Policy.Name, reading.Timestamp, "anomaly",
@@ -109,6 +141,7 @@ public sealed class ServiceLoop
         }
 
         var latency = Stopwatch.GetElapsedTime(started);
+        _stage = TickStage.Apply;
         var outcome = await ApplyAsync(decision, state, cancellationToken).ConfigureAwait(false);
         var hourly = Policy.Catalog.HourlyCost(outcome?.After ?? decision.Chosen) + ServerlessHourly(decision.ServerlessRps);
         var projected = budget.ProjectedUsd(now, hourly);
@@ -117,8 +150,19 @@ public sealed class ServiceLoop
             Accuracy = _forecaster is IRetrainableForecaster r
                 ? new ForecastAccuracy(r.RollingMase, r.IntervalCoverage, r.RetrainCount, r.LastRetrainReason, ModelVersion)
                 : null,
+            Source = reading,
         };
-        _deps.Observer.OnTick(result);
+        _stage = TickStage.Observe;
+        try
+        {
+            _deps.Observer.OnTick(result);
+        }
+        catch (Exception ex)
+        {
+            // The decision is logged and applied; only its report failed, which must not turn it into a failed tick.
+            return result with { Failure = ReportFailure(new TickFailure(Policy.Name, now, TickStage.Observe, ex.Message, ex)) };
+        }
+
         return result;
     }
 
@@ -130,6 +174,7 @@ public sealed class ServiceLoop
         var excludeFromForecast = false;
         // A source may hand back the same sample twice (a tick faster than its resolution, or right after backfill):
         // detectors and the forecaster see each sample once.
+        _stage = TickStage.Detect;
         var fresh = reading.Timestamp > _lastObserved;
         _lastObserved = fresh ? reading.Timestamp : _lastObserved;
         foreach (var (kpi, value) in reading.Values)
@@ -153,6 +198,7 @@ public sealed class ServiceLoop
         }
 
         _lastDemand = demand;
+        _stage = TickStage.Forecast;
         if (_retrainReason is { } why && _forecaster is IRetrainableForecaster retrainable)
         {
             _retrainReason = null;
@@ -181,7 +227,10 @@ public sealed class ServiceLoop
                 ? classifier.ClassifyScenarios(forecast).FirstOrDefault()?.Scenario
                 : null,
         };
-        var plan = PlanGuard.Enforce(_planner.Plan(context), Policy, context);
+        _stage = TickStage.Plan;
+        var proposed = _planner.Plan(context);
+        _stage = TickStage.Guard;
+        var plan = PlanGuard.Enforce(proposed, Policy, context);
         return new ScalingDecision
         {
             Id = DecisionId(now),

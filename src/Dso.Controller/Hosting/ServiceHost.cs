@@ -3,6 +3,7 @@ using Dso.Abstractions.Decisions;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
+using Dso.Controller.Health;
 using Dso.Controller.Web;
 using Dso.DecisionLog;
 using Dso.Ingestion;
@@ -53,8 +54,10 @@ internal static class ServiceHost
         builder.Services.AddSingleton<PrometheusLoopObserver>();
         builder.Services.AddSingleton<WebhookAlertObserver>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookAlertObserver>());
+        builder.Services.AddSingleton(_ => new ServiceHealthTracker(time));
+        builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton<ILoopObserver>(sp => new CompositeLoopObserver(
-            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>()]));
+            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>(), sp.GetRequiredService<ServiceHealthTracker>()]));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ForecastModels>(sp, modelsDirectory));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PolicyReloader>(sp, sp.GetRequiredService<ServiceClock>()));

@@ -35,7 +35,8 @@ public sealed class ServiceLoopRecoveryTests : IDisposable
             var cloud = NewCloud(time);
             var loop = NewLoop(time, demand, new CrashingCloud(cloud, crash), log);
             time.Set(_start.AddMinutes(1));
-            await Assert.ThrowsAsync<ProcessKilledException>(() => loop.TickAsync(CancellationToken.None));
+            var crashed = await loop.TickAsync(CancellationToken.None);
+            Assert.IsType<ProcessKilledException>(crashed.Failure?.Exception);
             var pending = await log.LastAsync(Policy.Name, CancellationToken.None);
             Assert.NotNull(pending);
             Assert.Null(pending.Outcome);

@@ -2,12 +2,14 @@ using System.Collections.Concurrent;
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
 using Dso.Abstractions.Metrics;
+using Dso.Cloud.Resilience;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Composition;
 using Dso.Forecasting;
 using Dso.Ingestion;
 using Dso.Policies.Model;
 using Dso.Reconcile;
+using Microsoft.Extensions.Options;
 
 namespace Dso.Controller.Hosting;
 
@@ -21,7 +23,10 @@ internal sealed class LoopRegistry(
     IDecisionLog log,
     TimeProvider time,
     ILoopObserver observer,
-    ForecastModels models)
+    ForecastModels models,
+    IOptions<CloudResilienceOptions> resilience,
+    IOptions<DsoOptions> dso,
+    ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<string, ServiceLoop> _loops = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ICloudProvider> _clouds = clouds.ToDictionary(c => c.Name, StringComparer.Ordinal);
@@ -67,13 +72,15 @@ internal sealed class LoopRegistry(
             built[policy.Name] = () => new ServiceLoop(policy, set.Version, new ServiceLoopDependencies
             {
                 Source = source!,
-                Cloud = cloud,
+                // Each loop gets its own retry/breaker state so one service's failing group does not trip another's.
+                Cloud = cloud.WithMetrics().WithResilience(resilience.Value, loggers.CreateLogger<ResilientCloudProvider>()),
                 Log = log,
                 Strategy = Plugins.Strategies.Get(policy.Strategy.Name),
                 Time = time,
                 DetectorFactory = Plugins.DetectorFactory,
                 ForecasterFactory = models.FactoryFor(policy.Name, events, () => TryGet(policy.Name, out var l) ? l : null),
                 Observer = observer,
+                TickDeadline = dso.Value.TickDeadline,
             });
         }
 
@@ -85,7 +92,9 @@ internal sealed class LoopRegistry(
             }
             else
             {
-                _loops[policy.Name] = built[policy.Name]();
+                var loop = built[policy.Name]();
+                loop.ModelVersion ??= models.VersionInUse(policy.Name);
+                _loops[policy.Name] = loop;
             }
         }
 

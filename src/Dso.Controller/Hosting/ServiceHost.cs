@@ -1,10 +1,12 @@
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
+using Dso.Cloud.Resilience;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
 using Dso.Controller.Health;
 using Dso.Controller.Web;
+using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
 using Dso.Ingestion;
 using Dso.Reconcile;
@@ -42,8 +44,10 @@ internal static class ServiceHost
         builder.Services.AddSingleton(new ServiceClock(time, dso.ClockSpeed));
         builder.Services.AddSingleton(_ => new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(dataDirectory, "decisions.db"))));
         builder.Services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<SqliteDecisionLog>());
-        builder.Services.AddSingleton(_ => new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")));
+        var capacityLimits = builder.Configuration.GetSection("SimulatedCloud:CapacityLimits").Get<Dictionary<string, int>>() ?? [];
+        builder.Services.AddSingleton(_ => new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")) { CapacityLimits = capacityLimits });
         builder.Services.AddSingleton<ICloudProvider>(sp => sp.GetRequiredService<SimulatedCloud>());
+        builder.Services.AddOptions<CloudResilienceOptions>().Bind(builder.Configuration.GetSection(CloudResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(
             sp.GetRequiredService<SimulatedCloud>(),
             service => sp.GetRequiredService<LoopRegistry>().TryGet(service, out var loop) ? loop.Policy.ScaleGroup : service));
@@ -60,8 +64,10 @@ internal static class ServiceHost
             [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>(), sp.GetRequiredService<ServiceHealthTracker>()]));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ForecastModels>(sp, modelsDirectory));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
+        builder.Services.AddSingleton(sp => new PolicyAdmission(sp.GetServices<IMetricSourceFactory>()));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PolicyReloader>(sp, sp.GetRequiredService<ServiceClock>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());
+        builder.Services.AddDsoAccess(builder.Configuration, dataDirectory);
         builder.Services.AddQuartz();
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 

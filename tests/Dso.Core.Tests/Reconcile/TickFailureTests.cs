@@ -83,23 +83,21 @@ public sealed class TickFailureTests
     }
 
     [Fact]
-    public async Task Tick_ApplyThrowsUnexpectedly_LeavesTheLoggedDecisionToResumeAndLogsTheFailure()
+    public async Task Tick_DecisionLogThrowsOnce_FailsAtLogAndNextTickDecides()
     {
         var h = new Harness();
-        h.Source.Next = 3000; // needs more than the initial 4 instances: an apply is attempted
-        h.Cloud.ThrowOnApply = new InvalidOperationException("socket closed");
+        h.Source.Next = 300;
+        h.Log.FailNextAppend = true;
         var failed = await h.TickAt(1);
-        h.Cloud.ThrowOnApply = null;
         var after = await h.TickAt(2);
 
-        Assert.Equal(TickStage.Apply, failed.Failure?.Stage);
+        Assert.Equal(TickStage.Log, failed.Failure?.Stage);
+        Assert.Contains("disk I/O error", failed.Decision.Reason, StringComparison.Ordinal);
         var records = await h.Log.RecentAsync("shop", 10, CancellationToken.None);
-        var first = records.Single(r => r.Decision.Id == failed.Decision.Id);
-        Assert.NotEqual(ServiceLoop.FailedStrategy, first.Decision.Strategy); // the real decision, logged before applying
-        Assert.Null(first.Outcome); // unknown whether the cloud acted: a restart re-applies it under its key
-        Assert.Contains(h.Log.RecentEvents(50), e => e.Kind == "tick_failed" && e.Message.Contains("stage 'apply'", StringComparison.Ordinal) && e.Message.Contains("socket closed", StringComparison.Ordinal));
+        var logged = Assert.Single(records, r => r.Decision.Id == failed.Decision.Id);
+        Assert.Equal(ServiceLoop.FailedStrategy, logged.Decision.Strategy); // the failure itself made it into the log
+        Assert.Equal(ApplyStatus.Failed, logged.Outcome?.Status);
         Assert.Null(after.Failure);
-        Assert.True(after.Decision.Chosen.Total > 4);
     }
 
     [Fact]
@@ -129,7 +127,7 @@ public sealed class TickFailureTests
                 Source = Source,
                 Cloud = Cloud,
                 Log = Log,
-                Strategy = new PoisonableStrategy(Plugins.Strategies.Get("target-tracking")),
+                Strategy = new PoisonableStrategy(Plugins.Strategies.Get(policy.Strategy.Name)),
                 Time = Time,
                 DetectorFactory = Plugins.DetectorFactory,
                 Observer = Observer,
@@ -142,7 +140,7 @@ public sealed class TickFailureTests
 
         public FaultyCloud Cloud { get; }
 
-        public SqliteDecisionLog Log { get; } = new(new SqliteDecisionLogOptions(":memory:"));
+        public FlakyLog Log { get; } = new(new SqliteDecisionLog(new SqliteDecisionLogOptions(":memory:")));
 
         public RecordingObserver Observer { get; } = new();
 
@@ -169,6 +167,8 @@ public sealed class TickFailureTests
     private sealed class PoisonableStrategy(IScalingStrategy inner) : IScalingStrategy
     {
         public string Name => inner.Name;
+
+        public IReadOnlyList<Dso.Policies.Parameters.ParameterSpec> Parameters => inner.Parameters;
 
         public IScalingPlanner CreatePlanner(ServicePolicy policy) => new Planner(inner.CreatePlanner(policy));
 
@@ -197,6 +197,32 @@ public sealed class TickFailureTests
 
         public Task<ApplyResult> ApplyAsync(ApplyRequest request, CancellationToken cancellationToken) =>
             ThrowOnApply is { } ex ? throw ex : inner.ApplyAsync(request, cancellationToken);
+    }
+
+    /// <summary>A decision log whose next append fails once, as SQLite does on a full or failing disk.</summary>
+    internal sealed class FlakyLog(SqliteDecisionLog inner) : IDecisionLog
+    {
+        public bool FailNextAppend { get; set; }
+
+        public Task AppendAsync(ScalingDecision decision, CancellationToken cancellationToken)
+        {
+            if (FailNextAppend)
+            {
+                FailNextAppend = false;
+                throw new IOException("disk I/O error");
+            }
+
+            return inner.AppendAsync(decision, cancellationToken);
+        }
+
+        public Task RecordOutcomeAsync(DecisionOutcome outcome, CancellationToken cancellationToken) => inner.RecordOutcomeAsync(outcome, cancellationToken);
+
+        public Task AppendEventAsync(string service, DateTimeOffset at, string kind, string message, CancellationToken cancellationToken) =>
+            inner.AppendEventAsync(service, at, kind, message, cancellationToken);
+
+        public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken) => inner.RecentAsync(service, limit, cancellationToken);
+
+        public Task<DecisionRecord?> LastAsync(string service, CancellationToken cancellationToken) => inner.LastAsync(service, cancellationToken);
     }
 
     internal sealed class RecordingObserver : ILoopObserver

@@ -72,6 +72,32 @@ internal static class ServiceHost
         return app;
     }
 
+    /// <summary>
+    /// Runs the service until it is stopped, holding the data directory's lock the whole time; a second controller on
+    /// the same data directory gets a one-line reason and exit code 3 instead of starting.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        await using var app = Build(args);
+        DataDirectoryLock held;
+        try
+        {
+            held = DataDirectoryLock.Acquire(app.Services.GetRequiredService<IOptions<DsoOptions>>().Value.DataDirectory);
+        }
+        catch (DataDirectoryLockedException ex)
+        {
+            await Console.Error.WriteLineAsync($"dso: {ex.Message}");
+            return 3;
+        }
+
+        using (held)
+        {
+            await app.RunAsync(ct);
+        }
+
+        return 0;
+    }
+
     /// <summary>The repository root when run from a clone (so policies/ and appsettings.json are found), else the working directory.</summary>
     private static string FindContentRoot()
     {

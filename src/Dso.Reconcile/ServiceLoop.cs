@@ -54,10 +54,10 @@ public sealed class ServiceLoop
     public string PolicyVersion { get; private set; }
 
     /// <summary>
-    /// Swaps in a reloaded policy (and the metric source, when its settings changed); history (detectors,
-    /// forecaster, budget ledger) is kept.
+    /// Swaps in a reloaded policy (and the metric source or cloud provider, when their settings changed); history
+    /// (detectors, forecaster, budget ledger) is kept.
     /// </summary>
-    public void UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy, IMetricSource? source = null)
+    public void UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy, IMetricSource? source = null, ICloudProvider? cloud = null)
     {
         Policy = policy;
         PolicyVersion = version;
@@ -65,6 +65,11 @@ public sealed class ServiceLoop
         if (source is not null)
         {
             _deps = _deps with { Source = source };
+        }
+
+        if (cloud is not null)
+        {
+            _deps = _deps with { Cloud = cloud };
         }
     }
 

@@ -1,12 +1,12 @@
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
-using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
 using Dso.Controller.Web;
 using Dso.DecisionLog;
 using Dso.Ingestion;
 using Dso.Reconcile;
+using Dso.Reconcile.Providers;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -41,11 +41,8 @@ internal static class ServiceHost
         builder.Services.AddSingleton(new ServiceClock(time, dso.ClockSpeed));
         builder.Services.AddSingleton(_ => new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(dataDirectory, "decisions.db"))));
         builder.Services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<SqliteDecisionLog>());
-        builder.Services.AddSingleton(_ => new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")));
-        builder.Services.AddSingleton<ICloudProvider>(sp => sp.GetRequiredService<SimulatedCloud>());
-        builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(
-            sp.GetRequiredService<SimulatedCloud>(),
-            service => sp.GetRequiredService<LoopRegistry>().TryGet(service, out var loop) ? loop.Policy.ScaleGroup : service));
+        builder.Services.AddSingleton(_ => new CloudProviderRegistry(CloudProviders.Factories(time, Path.Combine(dataDirectory, "simulated-cloud.json"))));
+        builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(service => sp.GetRequiredService<LoopRegistry>().MeterOf(service)));
         builder.Services.AddSingleton<IMetricSourceFactory, TraceSourceFactory>();
         builder.Services.AddDsoIngestion(builder.Configuration, dataDirectory);
         builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection(AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

@@ -1,3 +1,5 @@
+using Dso.Abstractions.Cloud;
+
 namespace Dso.Policies.Loading;
 
 /// <summary>
@@ -10,4 +12,10 @@ public sealed record PolicyVocabulary(IReadOnlyCollection<string> Strategies, IR
         ["target-tracking", "cost-optimizer"],
         ["synthetic", "trace", "prometheus", "push"],
         ["simulated", "aws", "azure", "kubernetes"]);
+
+    /// <summary>
+    /// The provider plug-in's check of a service's binding (settings and groups), as "field: problem" lines; the
+    /// host passes its provider registry's. Null checks names only.
+    /// </summary>
+    public Func<ProviderBinding, IReadOnlyList<string>>? ValidateBinding { get; init; }
 }

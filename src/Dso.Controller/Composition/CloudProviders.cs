@@ -1,18 +1,30 @@
 using Dso.Abstractions.Cloud;
+using Dso.Cloud.Kubernetes;
 using Dso.Cloud.Simulated;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dso.Controller.Composition;
 
 /// <summary>
-/// The cloud provider plug-ins this build ships, in one list, so the service, <c>dso validate</c> and the policy
-/// loader agree on the known names. Add a provider here (and only here).
+/// The cloud provider plug-ins this build ships, registered in one place, so the service, <c>dso validate</c> and
+/// the policy loader agree on the known names. Add a provider here (and only here).
 /// </summary>
 internal static class CloudProviders
 {
+    /// <param name="services">Where the <see cref="ICloudProviderFactory"/> plug-ins are added.</param>
     /// <param name="time">The clock the simulated cloud boots and bills on.</param>
     /// <param name="simulatedStatePath">Where the simulated cloud keeps its groups across restarts; null keeps them in memory.</param>
-    public static IReadOnlyList<ICloudProviderFactory> Factories(TimeProvider time, string? simulatedStatePath) =>
-    [
-        new SimulatedCloudFactory(time, simulatedStatePath),
-    ];
+    public static IServiceCollection AddCloudProviders(this IServiceCollection services, TimeProvider time, string? simulatedStatePath)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, SimulatedCloudFactory>(_ => new SimulatedCloudFactory(time, simulatedStatePath)));
+        services.AddKubernetesCloudProvider(time);
+        return services;
+    }
+
+    /// <summary>The plug-ins on their own (for checking policies outside the service): no state file, the system clock.</summary>
+    public static IReadOnlyList<ICloudProviderFactory> ForValidation()
+    {
+        var services = new ServiceCollection().AddCloudProviders(TimeProvider.System, simulatedStatePath: null);
+        return services.BuildServiceProvider().GetServices<ICloudProviderFactory>().ToArray();
+    }
 }

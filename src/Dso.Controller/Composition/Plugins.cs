@@ -20,7 +20,7 @@ internal static class Plugins
     /// The provider plug-ins for checking policies (names and bindings); the service builds its own registry from
     /// the same list with its clock, state file and decorators.
     /// </summary>
-    public static readonly CloudProviderRegistry Providers = new(CloudProviders.Factories(TimeProvider.System, simulatedStatePath: null));
+    public static readonly CloudProviderRegistry Providers = new(CloudProviders.ForValidation());
 
     public static Func<string, IStreamingAnomalyDetector>? DetectorFactory => _ => AnomalyDetectors.Create();
 

@@ -1,8 +1,10 @@
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
+using Dso.Cloud.Resilience;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
 using Dso.Controller.Web;
+using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
 using Dso.Ingestion;
 using Dso.Reconcile;
@@ -41,7 +43,15 @@ internal static class ServiceHost
         builder.Services.AddSingleton(new ServiceClock(time, dso.ClockSpeed));
         builder.Services.AddSingleton(_ => new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(dataDirectory, "decisions.db"))));
         builder.Services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<SqliteDecisionLog>());
-        builder.Services.AddSingleton(_ => new CloudProviderRegistry(CloudProviders.Factories(time, Path.Combine(dataDirectory, "simulated-cloud.json"))));
+        builder.Services.AddOptions<CloudResilienceOptions>().Bind(builder.Configuration.GetSection(CloudResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
+        // a circuit breaker of its own (one service's failing group does not trip another's).
+        builder.Services.AddCloudProviders(time, Path.Combine(dataDirectory, "simulated-cloud.json"));
+        builder.Services.AddSingleton(sp => new CloudProviderRegistry(
+            sp.GetServices<ICloudProviderFactory>(),
+            [(provider, _) => provider.WithMetrics().WithResilience(
+                sp.GetRequiredService<IOptions<CloudResilienceOptions>>().Value,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<ResilientCloudProvider>())]));
         builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(service => sp.GetRequiredService<LoopRegistry>().MeterOf(service)));
         builder.Services.AddSingleton<IMetricSourceFactory, TraceSourceFactory>();
         builder.Services.AddDsoIngestion(builder.Configuration, dataDirectory);
@@ -56,6 +66,7 @@ internal static class ServiceHost
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PolicyReloader>(sp, sp.GetRequiredService<ServiceClock>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());
+        builder.Services.AddDsoAccess(builder.Configuration, dataDirectory);
         builder.Services.AddQuartz();
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 

@@ -29,7 +29,14 @@ internal static class Plugins
     /// <summary>The cloud <c>dso simulate</c> replays on: the simulated provider on the simulation's virtual clock.</summary>
     public static Func<TimeProvider, ICloudProviderFactory> VirtualCloud => time => new SimulatedCloudFactory(time);
 
-    public static PolicyVocabulary Vocabulary => Providers.Extend(PolicyVocabulary.Default with { Strategies = Strategies.Names });
+    /// <summary>The metric sources this build runs, by the name a policy's <c>metrics.source</c> uses.</summary>
+    public static readonly IReadOnlyList<string> Sources = ["synthetic", "trace", "prometheus", "push"];
+
+    /// <summary>
+    /// The policy names this build accepts: its strategies (with their parameters), sources, and the registered
+    /// cloud providers with their binding checks, so <c>dso validate</c> and the service accept exactly what runs.
+    /// </summary>
+    public static PolicyVocabulary Vocabulary => Providers.Extend(new PolicyVocabulary(Strategies.Names, Sources, []) { StrategyParameters = Strategies.Parameters });
 
     public static PolicyLoader PolicyLoader() => new(Vocabulary);
 }

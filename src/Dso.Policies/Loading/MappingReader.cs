@@ -206,14 +206,23 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
         if (match.Success)
         {
             var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            value = match.Groups[2].Value switch
+            var milliseconds = amount * match.Groups[2].Value switch
             {
-                "ms" => TimeSpan.FromMilliseconds(amount),
-                "s" or "" => TimeSpan.FromSeconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                "h" => TimeSpan.FromHours(amount),
-                _ => TimeSpan.FromDays(amount),
+                "ms" => 1,
+                "s" or "" => 1000,
+                "m" => 60_000,
+                "h" => 3_600_000,
+                _ => 86_400_000,
             };
+
+            // TimeSpan throws past about 29,000 years; a duration that long is a typo, reported like any other.
+            if (!double.IsFinite(milliseconds) || milliseconds >= TimeSpan.MaxValue.TotalMilliseconds)
+            {
+                value = TimeSpan.Zero;
+                return false;
+            }
+
+            value = TimeSpan.FromMilliseconds(milliseconds);
             return true;
         }
 

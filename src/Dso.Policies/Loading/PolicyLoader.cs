@@ -41,7 +41,7 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (file, text) in sources)
         {
-            foreach (var service in ParseFile(file, text, errors))
+            foreach (var service in ParseFileSafely(file, text, errors))
             {
                 if (seen.TryGetValue(service.Name, out var first))
                 {
@@ -63,6 +63,23 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
         return new PolicySet(services, Hash(sources));
     }
 
+    /// <summary>
+    /// A reader bug on some odd input must still come out as a located rejection of that file, not an exception that
+    /// hides the other files' errors or stops the caller.
+    /// </summary>
+    private List<ServicePolicy> ParseFileSafely(string file, string text, List<PolicyError> errors)
+    {
+        try
+        {
+            return ParseFile(file, text, errors).ToList();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            errors.Add(new PolicyError(file, 1, 1, "file", "", $"could not be read ({ex.GetType().Name}: {ex.Message})"));
+            return [];
+        }
+    }
+
     private IEnumerable<ServicePolicy> ParseFile(string file, string text, List<PolicyError> errors)
     {
         var lines = text.Split('\n');
@@ -78,6 +95,12 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
 
         if (errors.Any(e => e.File == file))
         {
+            yield break;
+        }
+
+        if (YamlSyntax.Check(file, text) is { } syntax)
+        {
+            errors.Add(syntax);
             yield break;
         }
 

@@ -13,10 +13,10 @@ internal static class CloudProviders
 {
     /// <param name="services">Where the <see cref="ICloudProviderFactory"/> plug-ins are added.</param>
     /// <param name="time">The clock the simulated cloud boots and bills on.</param>
-    /// <param name="simulatedStatePath">Where the simulated cloud keeps its groups across restarts; null keeps them in memory.</param>
-    public static IServiceCollection AddCloudProviders(this IServiceCollection services, TimeProvider time, string? simulatedStatePath)
+    /// <param name="simulated">The simulated cloud every <c>provider: simulated</c> service's group lives in.</param>
+    public static IServiceCollection AddCloudProviders(this IServiceCollection services, TimeProvider time, SimulatedCloud simulated)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, SimulatedCloudFactory>(_ => new SimulatedCloudFactory(time, simulatedStatePath)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, SimulatedCloudFactory>(_ => new SimulatedCloudFactory(simulated)));
         services.AddKubernetesCloudProvider(time);
         return services;
     }
@@ -24,7 +24,7 @@ internal static class CloudProviders
     /// <summary>The plug-ins on their own (for checking policies outside the service): no state file, the system clock.</summary>
     public static IReadOnlyList<ICloudProviderFactory> ForValidation()
     {
-        var services = new ServiceCollection().AddCloudProviders(TimeProvider.System, simulatedStatePath: null);
+        var services = new ServiceCollection().AddCloudProviders(TimeProvider.System, new SimulatedCloud(TimeProvider.System));
         return services.BuildServiceProvider().GetServices<ICloudProviderFactory>().ToArray();
     }
 }

@@ -8,6 +8,7 @@ using Dso.Ingestion;
 using Dso.Policies.Model;
 using Dso.Reconcile;
 using Dso.Reconcile.Providers;
+using Microsoft.Extensions.Options;
 
 namespace Dso.Controller.Hosting;
 
@@ -21,7 +22,8 @@ internal sealed class LoopRegistry(
     IDecisionLog log,
     TimeProvider time,
     ILoopObserver observer,
-    ForecastModels models)
+    ForecastModels models,
+    IOptions<DsoOptions> dso)
 {
     private readonly ConcurrentDictionary<string, ServiceLoop> _loops = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CloudProviderHandle> _providers = new(StringComparer.Ordinal);
@@ -84,6 +86,7 @@ internal sealed class LoopRegistry(
                 DetectorFactory = Plugins.DetectorFactory,
                 ForecasterFactory = models.FactoryFor(policy.Name, events, () => TryGet(policy.Name, out var l) ? l : null),
                 Observer = observer,
+                TickDeadline = dso.Value.TickDeadline,
             });
         }
 
@@ -100,7 +103,9 @@ internal sealed class LoopRegistry(
             }
             else
             {
-                _loops[policy.Name] = built[policy.Name]();
+                var loop = built[policy.Name]();
+                loop.ModelVersion ??= models.VersionInUse(policy.Name);
+                _loops[policy.Name] = loop;
             }
         }
 

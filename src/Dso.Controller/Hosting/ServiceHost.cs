@@ -1,6 +1,7 @@
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
 using Dso.Cloud.Resilience;
+using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
 using Dso.Controller.Web;
@@ -46,7 +47,9 @@ internal static class ServiceHost
         builder.Services.AddOptions<CloudResilienceOptions>().Bind(builder.Configuration.GetSection(CloudResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
         // a circuit breaker of its own (one service's failing group does not trip another's).
-        builder.Services.AddCloudProviders(time, Path.Combine(dataDirectory, "simulated-cloud.json"));
+        // SimulatedCloud:CapacityLimits caps what the simulated cloud can launch per type (insufficient-capacity drills).
+        var capacityLimits = builder.Configuration.GetSection("SimulatedCloud:CapacityLimits").Get<Dictionary<string, int>>() ?? [];
+        builder.Services.AddCloudProviders(time, new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")) { CapacityLimits = capacityLimits });
         builder.Services.AddSingleton(sp => new CloudProviderRegistry(
             sp.GetServices<ICloudProviderFactory>(),
             [(provider, _) => provider.WithMetrics().WithResilience(

@@ -8,7 +8,7 @@ namespace Dso.Policies.Loading;
 /// Reads typed fields from one YAML mapping and records every problem with its position, so a file with five
 /// mistakes gets five messages in one go. Keys that were never asked for are reported as unknown at the end.
 /// </summary>
-internal sealed partial class MappingReader(YamlMappingNode node, string file, string entity, List<PolicyError> errors, string prefix = "")
+internal sealed partial class MappingReader(YamlMappingNode node, string file, string entity, List<PolicyError> errors, string prefix = "", NodeLocator? locator = null)
 {
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
 
@@ -18,10 +18,14 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
 
     public int ErrorCount => errors.Count;
 
-    public void Error(YamlNode at, string field, string problem) =>
-        errors.Add(new PolicyError(file, (int)at.Start.Line, (int)at.Start.Column, entity, prefix + field, problem));
+    public void Error(YamlNode at, string field, string problem)
+    {
+        // A variant's policy is read from a merge of two files: the locator says which file a node came from.
+        var (atFile, mark) = locator?.Locate(at) ?? (file, at.Start);
+        errors.Add(new PolicyError(atFile, (int)mark.Line, (int)mark.Column, entity, prefix + field, problem));
+    }
 
-    public MappingReader Child(YamlMappingNode child, string section) => new(child, file, entity, errors, prefix + section);
+    public MappingReader Child(YamlMappingNode child, string section) => new(child, file, entity, errors, prefix + section, locator);
 
     public YamlNode? Raw(string key, bool required = false)
     {

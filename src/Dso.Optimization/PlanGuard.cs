@@ -10,13 +10,32 @@ namespace Dso.Optimization;
 /// </summary>
 public static class PlanGuard
 {
-    public static ScalingPlan Enforce(ScalingPlan plan, ServicePolicy policy, PlanningContext context)
+    private const string BudgetNote = "trimmed to the hard budget";
+    private const string HourlyCapNote = "capped at max_hourly_usd";
+    private const string ServerlessSpendNote = "serverless offload trimmed to";
+
+    public static ScalingPlan Enforce(ScalingPlan plan, ServicePolicy policy, PlanningContext context) => Check(plan, policy, context).Plan;
+
+    /// <summary>
+    /// Like <see cref="Enforce"/>, and says what it changed: each correction as a note, and whether a spend limit
+    /// (hard budget, hourly cap) cut the plan, so the decision log and the budget alert show what is applied.
+    /// </summary>
+    public static GuardResult Check(ScalingPlan plan, ServicePolicy policy, PlanningContext context)
     {
         var catalog = policy.Catalog;
         var limits = policy.Limits;
         var notes = new List<string>();
-        var target = Fleet.Of(plan.Target.Counts.Where(kv => catalog.Contains(kv.Key)));
-        if (target.Total != plan.Target.Total)
+        var proposed = plan.Target;
+        if (proposed.Counts.Values.Any(count => count < 0 || count > limits.MaxInstances))
+        {
+            // Capped per type before anything sums or trims one by one: a plan of billions of instances (from an absurd
+            // demand) would overflow the total and keep the trims below busy for hours.
+            proposed = Fleet.Of(proposed.Counts.Select(kv => KeyValuePair.Create(kv.Key, Math.Clamp(kv.Value, 0, limits.MaxInstances))));
+            notes.Add($"counts capped at max_instances {limits.MaxInstances} per type");
+        }
+
+        var target = Fleet.Of(proposed.Counts.Where(kv => catalog.Contains(kv.Key)));
+        if (target.Total != proposed.Total)
         {
             notes.Add("dropped types not in the catalog");
         }
@@ -38,7 +57,7 @@ public static class PlanGuard
         target = TrimTo(target, catalog, f => f.Total > limits.MaxInstances, limits.MinInstances, notes, $"capped at max_instances {limits.MaxInstances}");
         if (limits.MaxHourlyUsd is { } cap)
         {
-            target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > cap, limits.MinInstances, notes, $"capped at max_hourly_usd {cap}");
+            target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > cap, limits.MinInstances, notes, $"{HourlyCapNote} {cap}");
         }
 
         if (context.HoldScaleIn && catalog.Capacity(target) < catalog.Capacity(context.Current))
@@ -53,7 +72,7 @@ public static class PlanGuard
                 ? context.Budget.AffordableHourlyUsd(context.Now, pace with { ReserveHourlyUsd = Math.Max(pace.ReserveHourlyUsd, FloorHourlyUsd(policy)) })
                 : context.Budget.AffordableHourlyUsd(context.Now);
             target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > affordable && f.Total > 0, limits.MinInstances, notes,
-                $"trimmed to the hard budget (at most ${affordable:0.####}/h for the rest of the period)");
+                $"{BudgetNote} (at most ${affordable:0.####}/h for the rest of the period)");
         }
 
         if (spotTerms is { } spot)
@@ -69,9 +88,12 @@ public static class PlanGuard
         }
 
         var serverless = ServerlessRps(plan, policy, context, target, notes);
-        return notes.Count == 0
+        var spendLimited = notes.Exists(n => n.StartsWith(BudgetNote, StringComparison.Ordinal) || n.StartsWith(HourlyCapNote, StringComparison.Ordinal)
+            || n.StartsWith(ServerlessSpendNote, StringComparison.Ordinal));
+        var guarded = notes.Count == 0
             ? plan with { Target = target, ServerlessRps = serverless }
             : plan with { Target = target, ServerlessRps = serverless, Reason = $"{plan.Reason}; guard: {string.Join(", ", notes)}" };
+        return new GuardResult(guarded, notes, spendLimited);
     }
 
     /// <summary>
@@ -104,7 +126,7 @@ public static class PlanGuard
         if (room < decimal.MaxValue && serverless.HourlyCost(rps) > left)
         {
             rps = left <= 0 || serverless.UsdPerRpsHour <= 0 ? 0 : Math.Min(rps, (double)(left / serverless.UsdPerRpsHour));
-            notes.Add($"serverless offload trimmed to {rps:0.#} rps by the spend limit");
+            notes.Add($"{ServerlessSpendNote} {rps:0.#} rps by the spend limit");
         }
 
         return rps;

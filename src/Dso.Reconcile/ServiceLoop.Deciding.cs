@@ -80,7 +80,7 @@ public sealed partial class ServiceLoop
                 : null,
         };
         _stage = TickStage.Plan;
-        var plan = _planner.Plan(context);
+        var plan = ConfirmScaleIn(_planner.Plan(context), state.Fleet);
         _lastPace = plan.Pace;
         return new Proposal(plan, context, reading.Values, Held: false)
         {

@@ -1,4 +1,5 @@
 using Dso.Abstractions.Cloud;
+using Dso.Cloud.Aws;
 using Dso.Cloud.Kubernetes;
 using Dso.Cloud.Simulated;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +18,7 @@ internal static class CloudProviders
     public static IServiceCollection AddCloudProviders(this IServiceCollection services, TimeProvider time, SimulatedCloud simulated)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, SimulatedCloudFactory>(_ => new SimulatedCloudFactory(simulated)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, AwsProviderFactory>(sp => new AwsProviderFactory(sp.GetService<ILoggerFactory>())));
         services.AddKubernetesCloudProvider(time);
         return services;
     }

@@ -1,5 +1,6 @@
 using Dso.Abstractions.Cloud;
 using Dso.Cloud.Aws;
+using Dso.Cloud.Azure;
 using Dso.Cloud.Kubernetes;
 using Dso.Cloud.Simulated;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,7 @@ internal static class CloudProviders
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, SimulatedCloudFactory>(_ => new SimulatedCloudFactory(simulated)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, AwsProviderFactory>(sp => new AwsProviderFactory(sp.GetService<ILoggerFactory>())));
+        services.AddAzureCloudProvider(time);
         services.AddKubernetesCloudProvider(time);
         return services;
     }

@@ -1,12 +1,15 @@
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
+using Dso.Cloud.Resilience;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
 using Dso.Controller.Web;
+using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
 using Dso.Ingestion;
 using Dso.Reconcile;
+using Dso.Reconcile.Providers;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -41,11 +44,18 @@ internal static class ServiceHost
         builder.Services.AddSingleton(new ServiceClock(time, dso.ClockSpeed));
         builder.Services.AddSingleton(_ => new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(dataDirectory, "decisions.db"))));
         builder.Services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<SqliteDecisionLog>());
-        builder.Services.AddSingleton(_ => new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")));
-        builder.Services.AddSingleton<ICloudProvider>(sp => sp.GetRequiredService<SimulatedCloud>());
-        builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(
-            sp.GetRequiredService<SimulatedCloud>(),
-            service => sp.GetRequiredService<LoopRegistry>().TryGet(service, out var loop) ? loop.Policy.ScaleGroup : service));
+        builder.Services.AddOptions<CloudResilienceOptions>().Bind(builder.Configuration.GetSection(CloudResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
+        // a circuit breaker of its own (one service's failing group does not trip another's).
+        // SimulatedCloud:CapacityLimits caps what the simulated cloud can launch per type (insufficient-capacity drills).
+        var capacityLimits = builder.Configuration.GetSection("SimulatedCloud:CapacityLimits").Get<Dictionary<string, int>>() ?? [];
+        builder.Services.AddCloudProviders(time, new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")) { CapacityLimits = capacityLimits });
+        builder.Services.AddSingleton(sp => new CloudProviderRegistry(
+            sp.GetServices<ICloudProviderFactory>(),
+            [(provider, _) => provider.WithMetrics().WithResilience(
+                sp.GetRequiredService<IOptions<CloudResilienceOptions>>().Value,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<ResilientCloudProvider>())]));
+        builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(service => sp.GetRequiredService<LoopRegistry>().MeterOf(service)));
         builder.Services.AddSingleton<IMetricSourceFactory, TraceSourceFactory>();
         builder.Services.AddDsoIngestion(builder.Configuration, dataDirectory);
         builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection(AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -57,14 +67,42 @@ internal static class ServiceHost
             [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>()]));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ForecastModels>(sp, modelsDirectory));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
+        builder.Services.AddSingleton(sp => new PolicyAdmission(sp.GetServices<IMetricSourceFactory>()));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PolicyReloader>(sp, sp.GetRequiredService<ServiceClock>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());
+        builder.Services.AddDsoAccess(builder.Configuration, dataDirectory);
         builder.Services.AddQuartz();
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
         var app = builder.Build();
         Endpoints.Map(app);
         return app;
+    }
+
+    /// <summary>
+    /// Runs the service until it is stopped, holding the data directory's lock the whole time; a second controller on
+    /// the same data directory gets a one-line reason and exit code 3 instead of starting.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        await using var app = Build(args);
+        DataDirectoryLock held;
+        try
+        {
+            held = DataDirectoryLock.Acquire(app.Services.GetRequiredService<IOptions<DsoOptions>>().Value.DataDirectory);
+        }
+        catch (DataDirectoryLockedException ex)
+        {
+            await Console.Error.WriteLineAsync($"dso: {ex.Message}");
+            return 3;
+        }
+
+        using (held)
+        {
+            await app.RunAsync(ct);
+        }
+
+        return 0;
     }
 
     /// <summary>The repository root when run from a clone (so policies/ and appsettings.json are found), else the working directory.</summary>

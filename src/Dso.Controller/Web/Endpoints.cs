@@ -1,5 +1,6 @@
 using Dso.Abstractions.Decisions;
 using Dso.Controller.Hosting;
+using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -11,6 +12,11 @@ internal static class Endpoints
 {
     public static void Map(WebApplication app)
     {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        LoginEndpoints.Map(app);
+
+        // Probes and scrapers read these without a key; they carry no decision detail beyond what /metrics exports.
         app.MapGet("/healthz", (LoopRegistry loops, PolicyReloader reloader) => Results.Json(new
         {
             status = loops.Current.Services.Count > 0 ? "ok" : "starting",
@@ -20,13 +26,16 @@ internal static class Endpoints
         }));
         app.MapMetrics("/metrics");
         PushEndpoints.Map(app);
-        app.MapGet("/", async (IDecisionLog log, LoopRegistry loops, PolicyReloader reloader, IOptions<DsoOptions> options, string? service, CancellationToken ct) =>
+        app.MapGet("/", async (HttpContext context, IDecisionLog log, LoopRegistry loops, PolicyReloader reloader, IOptions<DsoOptions> options, string? service, CancellationToken ct) =>
         {
             var records = await log.RecentAsync(service, options.Value.DecisionPageSize, ct);
-            return Results.Content(DecisionsPage.Render(records, loops.Current.Version, reloader.LastError), "text/html; charset=utf-8");
-        });
-        app.MapGet("/api/decisions", async (IDecisionLog log, string? service, int? limit, CancellationToken ct) =>
-            Results.Json(await log.RecentAsync(service, limit ?? 100, ct), DecisionJson.Options));
+            var speed = context.RequestServices.GetRequiredService<ServiceClock>().Speed;
+            return Results.Content(DecisionsPage.Render(records, loops.Current.Version, reloader.LastError, speed), "text/html; charset=utf-8");
+        }).RequireAnalyst();
+        app.MapGet("/api/decisions", async (IDecisionLog log, string? service, string? limit, CancellationToken ct) =>
+            DecisionQuery.ParseLimit(limit, out var rows) is { } problem
+                ? Results.Json(problem, statusCode: StatusCodes.Status400BadRequest)
+                : Results.Json(await log.RecentAsync(service, rows, ct), DecisionJson.Options)).RequireAnalyst();
         app.MapGet("/api/services", (LoopRegistry loops) => Results.Json(loops.Current.Services.Select(s => new
         {
             s.Name,
@@ -36,6 +45,13 @@ internal static class Endpoints
             strategy = s.Strategy.Name,
             budgetMonthlyUsd = s.Budget.MonthlyUsd,
             enforcement = s.Budget.Enforcement.ToString().ToLowerInvariant(),
-        })));
+        }))).RequireAnalyst();
+
+        // An operator action: look at the policy files now instead of at the next poll (e.g. right after a deploy).
+        app.MapPost("/api/policies/reload", async (PolicyReloader reloader, LoopRegistry loops, CancellationToken ct) =>
+        {
+            await reloader.ReloadIfChangedAsync(ct);
+            return Results.Json(new { policyVersion = loops.Current.Version, policyError = reloader.LastError });
+        }).RequireOperator();
     }
 }

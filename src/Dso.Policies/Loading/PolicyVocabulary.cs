@@ -1,3 +1,6 @@
+using Dso.Abstractions.Cloud;
+using Dso.Policies.Parameters;
+
 namespace Dso.Policies.Loading;
 
 /// <summary>
@@ -6,8 +9,21 @@ namespace Dso.Policies.Loading;
 /// </summary>
 public sealed record PolicyVocabulary(IReadOnlyCollection<string> Strategies, IReadOnlyCollection<string> Sources, IReadOnlyCollection<string> Providers)
 {
+    /// <summary>
+    /// Names only: without <see cref="StrategyParameters"/> a parameter is only checked to be a number. The host
+    /// (<c>dso</c> and <c>dso validate</c>) always supplies the strategies' declarations.
+    /// </summary>
     public static readonly PolicyVocabulary Default = new(
         ["target-tracking", "cost-optimizer"],
         ["synthetic", "trace", "prometheus", "push"],
         ["simulated", "aws", "azure", "kubernetes"]);
+
+    /// <summary>
+    /// The provider plug-in's check of a service's binding (settings and groups), as "field: problem" lines; the
+    /// host passes its provider registry's. Null checks names only.
+    /// </summary>
+    public Func<ProviderBinding, IReadOnlyList<string>>? ValidateBinding { get; init; }
+
+    /// <summary>Each strategy's declared parameters by strategy name; a key not declared is an error.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ParameterSpec>>? StrategyParameters { get; init; }
 }

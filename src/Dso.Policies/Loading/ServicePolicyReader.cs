@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dso.Abstractions.Catalog;
+using Dso.Abstractions.Cloud;
 using Dso.Policies.Model;
 using YamlDotNet.RepresentationModel;
 
@@ -12,12 +13,7 @@ internal static class ServicePolicyReader
     {
         var errorsBefore = ErrorCount(r);
         var name = r.String("name", required: true) ?? "?";
-        var provider = r.String("provider") ?? "simulated";
-        if (!vocabulary.Providers.Contains(provider))
-        {
-            r.Error(r.Raw("provider")!, "provider", $"unknown provider '{provider}' (known: {string.Join(", ", vocabulary.Providers)})");
-        }
-
+        var (provider, cloud) = ProviderReader.Read(r, vocabulary);
         var scaleGroup = r.String("scale_group") ?? name;
         var tick = r.Duration("tick", min: TimeSpan.FromSeconds(1)) ?? TimeSpan.FromMinutes(1);
         var slo = ReadSlo(r);
@@ -36,6 +32,20 @@ internal static class ServicePolicyReader
         var eventsFile = ReadEventsFile(r, origin);
         r.RejectUnknownKeys();
 
+        if (catalog is not null)
+        {
+            var binding = new ProviderBinding(provider, scaleGroup, cloud.Groups, cloud.Settings)
+            {
+                Service = name,
+                Catalog = catalog,
+                BootDelay = bootDelay,
+                BillingMinimum = billingMinimum,
+                InitialFleet = initial,
+                Serverless = serverless,
+            };
+            ProviderReader.Validate(r, binding, catalog, vocabulary);
+        }
+
         if (ErrorCount(r) > errorsBefore || slo is null || catalog is null || budget is null || metrics is null || strategy is null)
         {
             return null;
@@ -45,6 +55,7 @@ internal static class ServicePolicyReader
         {
             Name = name,
             Provider = provider,
+            Cloud = cloud,
             ScaleGroup = scaleGroup,
             Tick = tick,
             Slo = slo,
@@ -134,7 +145,7 @@ internal static class ServicePolicyReader
         var counts = new List<KeyValuePair<string, int>>();
         foreach (var (key, value) in node.Children)
         {
-            var type = ((YamlScalarNode)key).Value ?? "";
+            var type = (key as YamlScalarNode)?.Value ?? "";
             if (catalog is not null && !catalog.Contains(type))
             {
                 r.Error(key, "initial_fleet", $"unknown instance type '{type}' (known: {string.Join(", ", catalog.Offerings.Select(t => t.Name))})");
@@ -193,12 +204,19 @@ internal static class ServicePolicyReader
         if (s.Mapping("parameters") is { } p)
         {
             var pr = s.Child(p, "parameters.");
-            foreach (var (key, _) in p.Children)
+            if (name is not null && vocabulary.StrategyParameters?.GetValueOrDefault(name) is { } declared)
             {
-                var k = ((YamlScalarNode)key).Value ?? "";
-                if (pr.Number(k) is { } v)
+                StrategyParameterReader.Read(pr, p, name, declared, parameters);
+            }
+            else
+            {
+                foreach (var (key, _) in p.Children)
                 {
-                    parameters[k] = v;
+                    var k = (key as YamlScalarNode)?.Value ?? "";
+                    if (pr.Number(k) is { } v)
+                    {
+                        parameters[k] = v;
+                    }
                 }
             }
         }
@@ -218,7 +236,7 @@ internal static class ServicePolicyReader
         var a = r.Child(node, "anomaly_actions.");
         foreach (var (key, _) in node.Children)
         {
-            var kpi = ((YamlScalarNode)key).Value ?? "";
+            var kpi = (key as YamlScalarNode)?.Value ?? "";
             if (a.Enum<AnomalyAction>(kpi) is { } action)
             {
                 result[kpi] = action;
@@ -259,7 +277,7 @@ internal static class ServicePolicyReader
         var m = r.Child(node, key + ".");
         foreach (var (k, _) in node.Children)
         {
-            var name = ((YamlScalarNode)k).Value ?? "";
+            var name = (k as YamlScalarNode)?.Value ?? "";
             if (m.String(name) is { } value)
             {
                 result[name] = value;

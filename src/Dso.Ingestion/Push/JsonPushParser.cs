@@ -6,7 +6,8 @@ namespace Dso.Ingestion.Push;
 /// <summary>
 /// Reads <c>{"samples":[{"kpi":"request_rate","timestamp":"2026-01-01T00:00:00Z","value":12.5}, ...]}</c> with
 /// <see cref="Utf8JsonReader"/> straight from the request bytes: no DOM, no per-sample allocation for known KPI
-/// names. A timestamp may be ISO 8601 or Unix seconds; without one the sample is stamped on arrival. A value may
+/// names. <c>kpi</c> is a KPI name or the metric name <c>metrics.queries</c> maps to it, as in the text format. A
+/// timestamp may be ISO 8601 or Unix seconds (wall-clock time); without one the sample is stamped on arrival. A value may
 /// be a number or a numeric string (so "NaN" can be named as the problem instead of failing the whole body).
 /// </summary>
 internal static class JsonPushParser
@@ -92,7 +93,7 @@ internal static class JsonPushParser
                     }
 
                     var length = reader.CopyString(name);
-                    if (!schema.TryResolveKpi(name[..length], out kpi!))
+                    if (!schema.TryResolveMetric(name[..length], out kpi!))
                     {
                         (field, problem) = problem is null ? ("kpi", Unknown(schema, name[..length])) : (field, problem);
                     }
@@ -145,7 +146,7 @@ internal static class JsonPushParser
 
     internal static string Unknown(PushSchema schema, ReadOnlySpan<char> name) => !PushSchema.IsValidName(name)
         ? $"'{name}' is not a KPI name (letters, digits and '_', at most {PushSchema.MaxKpiNameLength})"
-        : $"unknown KPI '{name}' for service '{schema.Service}' (known: {string.Join(", ", schema.KnownKpis)})";
+        : $"unknown KPI '{name}' for service '{schema.Service}' (known: {schema.KnownNames})";
 
     private static bool TryReadTimestamp(ref Utf8JsonReader reader, long nowMs, out long timeMs)
     {

@@ -57,11 +57,18 @@ internal static class JsonPushParser
             batch.ClearSamples();
             batch.Fail($"malformed JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message.Split(" LineNumber", 2)[0]}");
         }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader throws this (not JsonException) for a string that is not valid UTF-8 when it is decoded.
+            batch.ClearSamples();
+            batch.Fail($"the body is not valid UTF-8 JSON: {ex.Message}");
+        }
     }
 
     private static bool ReadSamples(ref Utf8JsonReader reader, PushSchema schema, long nowMs, PushBatch batch)
     {
-        Span<char> name = stackalloc char[PushSchema.MaxKpiNameLength + 1];
+        // Room for any name the length check below lets through (up to 4 bytes per character), so CopyString cannot overflow it.
+        Span<char> name = stackalloc char[(PushSchema.MaxKpiNameLength * 4) + 1];
         for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
         {
             if (!batch.Admit())

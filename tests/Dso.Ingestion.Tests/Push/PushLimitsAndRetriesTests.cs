@@ -54,6 +54,16 @@ public sealed class PushLimitsAndRetriesTests
     }
 
     [Fact]
+    public void Ingest_KpiNameLongerThanAllowed_IsRefusedNotACrash()
+    {
+        // Found by the push fuzz test: a name of 65-256 bytes overflowed the parser's name buffer (an HTTP 500).
+        var result = Json($$"""{"kpi":"{{new string('y', 81)}}","value":1},{"kpi":"{{new string('é', 120)}}","value":1}""");
+
+        Assert.Equal(PushOutcome.PartiallyRejected, result.Outcome);
+        Assert.All(result.Problems, p => Assert.Contains("is not a KPI name", p.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Ingest_ConfiguredRange_ReplacesTheBuiltInOne()
     {
         var limits = new PushLimits { Ranges = new Dictionary<string, PlausibleRange> { [KpiNames.RequestRate] = new(0, 1e10), ["revenue"] = new(-100, 100) } };

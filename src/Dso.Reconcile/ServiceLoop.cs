@@ -7,6 +7,7 @@ using Dso.Detection;
 using Dso.Forecasting;
 using Dso.Optimization;
 using Dso.Policies.Model;
+using Dso.Reconcile.Experiments;
 
 namespace Dso.Reconcile;
 
@@ -52,6 +53,13 @@ public sealed class ServiceLoop
     public void RequestRetrain(string reason) => _retrainReason = reason;
 
     public string PolicyVersion { get; private set; }
+
+    /// <summary>
+    /// The experiment arms this loop runs, when its service is in an experiment: each tick plans with the variant
+    /// the arms name for that moment (its own policy and planner, so learned state stays per variant); null runs
+    /// <see cref="Policy"/>. Set from the host's thread between ticks.
+    /// </summary>
+    public IVariantArms? Arms { get; set; }
 
     /// <summary>
     /// Swaps in a reloaded policy (and the metric source, when its settings changed); history (detectors,
@@ -181,24 +189,29 @@ public sealed class ServiceLoop
                 ? classifier.ClassifyScenarios(forecast).FirstOrDefault()?.Scenario
                 : null,
         };
-        var plan = PlanGuard.Enforce(_planner.Plan(context), Policy, context);
+        var arm = Arms?.ArmAt(now);
+        var policy = arm?.Policy ?? Policy;
+        var plan = PlanGuard.Enforce((arm?.Planner ?? _planner).Plan(context), policy, context);
         return new ScalingDecision
         {
             Id = DecisionId(now),
             Service = Policy.Name,
             Timestamp = now,
             PolicyVersion = PolicyVersion,
+            Variant = arm?.Variant ?? "default",
+            Experiment = arm?.Experiment,
+            Block = arm?.Block,
             Kpis = reading.Values,
             Anomalies = anomalies,
             Forecast = plan.Forecast ?? Summarize(forecast, context.DemandClass),
             Before = state.Fleet,
             Chosen = plan.Target,
-            ChosenHourlyCost = Policy.Catalog.HourlyCost(plan.Target) + ServerlessHourly(plan.ServerlessRps),
+            ChosenHourlyCost = policy.Catalog.HourlyCost(plan.Target) + ServerlessHourly(plan.ServerlessRps),
             ServerlessRps = plan.ServerlessRps,
             Alternatives = plan.Alternatives,
             Strategy = plan.Strategy,
             Reason = plan.Reason,
-            Budget = plan.Budget ?? budget.Status(now, Policy.Catalog.HourlyCost(plan.Target) + ServerlessHourly(plan.ServerlessRps), constrained: false),
+            Budget = plan.Budget ?? budget.Status(now, policy.Catalog.HourlyCost(plan.Target) + ServerlessHourly(plan.ServerlessRps), constrained: false),
         };
     }
 
@@ -214,12 +227,16 @@ public sealed class ServiceLoop
             reason = $"metric source '{Policy.Metrics.Source}' is down ({reading.Problem}): scaling to fallback of {fallback} instances";
         }
 
+        var arm = Arms?.ArmAt(now);
         return new ScalingDecision
         {
             Id = DecisionId(now),
             Service = Policy.Name,
             Timestamp = now,
             PolicyVersion = PolicyVersion,
+            Variant = arm?.Variant ?? "default",
+            Experiment = arm?.Experiment,
+            Block = arm?.Block,
             Kpis = reading.Values,
             Before = state.Fleet,
             Chosen = chosen,

@@ -13,7 +13,7 @@ namespace Dso.DecisionLog;
 /// <see cref="SqliteDecisionLogOptions.BatchSize"/> above 1 groups writes into transactions (simulation
 /// speed); the service commits every write.
 /// </summary>
-public sealed class SqliteDecisionLog : IDecisionLog, IDisposable
+public sealed class SqliteDecisionLog : IDecisionLog, ISpendLog, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteDecisionLogOptions _options;
@@ -96,6 +96,49 @@ public sealed class SqliteDecisionLog : IDecisionLog, IDisposable
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task RecordSpendAsync(SpendEntry entry, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            using var cmd = Command("INSERT INTO spend (service, from_ts, to_ts, usd, hourly_usd) VALUES ($s, $from, $to, $usd, $hourly)");
+            cmd.Parameters.AddWithValue("$s", entry.Service);
+            cmd.Parameters.AddWithValue("$from", Format(entry.From));
+            cmd.Parameters.AddWithValue("$to", Format(entry.To));
+            cmd.Parameters.AddWithValue("$usd", entry.Usd.ToString(CultureInfo.InvariantCulture));
+            cmd.Parameters.AddWithValue("$hourly", entry.HourlyUsd.ToString(CultureInfo.InvariantCulture));
+            Write(cmd, $"recording spend of {entry.Service} up to {Format(entry.To)}");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<SpendTotal> SpendSinceAsync(string service, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var total = 0m;
+            using (var sum = Command("SELECT usd FROM spend WHERE service = $s AND to_ts >= $since"))
+            {
+                sum.Parameters.AddWithValue("$s", service);
+                sum.Parameters.AddWithValue("$since", Format(since));
+                using var reader = sum.ExecuteReader();
+                while (reader.Read())
+                {
+                    total += decimal.Parse(reader.GetString(0), CultureInfo.InvariantCulture);
+                }
+            }
+
+            using var last = Command("SELECT from_ts, to_ts, usd, hourly_usd FROM spend WHERE service = $s ORDER BY seq DESC LIMIT 1");
+            last.Parameters.AddWithValue("$s", service);
+            using var row = last.ExecuteReader();
+            SpendEntry? newest = row.Read()
+                ? new SpendEntry(service, Parse(row.GetString(0)), Parse(row.GetString(1)),
+                    decimal.Parse(row.GetString(2), CultureInfo.InvariantCulture), decimal.Parse(row.GetString(3), CultureInfo.InvariantCulture))
+                : null;
+            return Task.FromResult(new SpendTotal(total, newest));
+        }
     }
 
     public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken)
@@ -219,6 +262,8 @@ public sealed class SqliteDecisionLog : IDecisionLog, IDisposable
         using var cmd = Command(sql);
         cmd.ExecuteNonQuery();
     }
+
+    private static DateTimeOffset Parse(string at) => DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     private static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 }

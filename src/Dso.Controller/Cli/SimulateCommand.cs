@@ -43,7 +43,7 @@ internal static class SimulateCommand
             var policies = policyFile is null ? admission.Parse([("<built-in default policy>", DefaultPolicy.Text())]) : admission.Load(policyFile.FullName);
             var template = policies.Services.FirstOrDefault() ?? throw new ScenarioException($"{policyFile?.FullName}: declares no service");
             using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(logFile?.FullName ?? ":memory:", BatchSize: 2000));
-            var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory);
+            var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud);
             var result = await RunWithProgressAsync(runner, scenario, template, log, rows, ct);
             log.Flush();
             await WriteCsvAsync(output.FullName, result);
@@ -83,7 +83,7 @@ internal static class SimulateCommand
                 : (policyFile.FullName, File.ReadAllText(policyFile.FullName));
             var set = admission.Parse([policySource, (experimentFile.FullName, File.ReadAllText(experimentFile.FullName))]);
             var experiment = set.Experiments.FirstOrDefault() ?? throw new ScenarioException($"{experimentFile.FullName}: declares no experiment");
-            var simulation = new ExperimentSimulation(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory);
+            var simulation = new ExperimentSimulation(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud);
             var logs = new List<SqliteDecisionLog>();
             ExperimentSimulationResult? result = null;
             try

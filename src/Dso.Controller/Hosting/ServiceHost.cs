@@ -9,6 +9,7 @@ using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
 using Dso.Ingestion;
 using Dso.Reconcile;
+using Dso.Reconcile.Providers;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -43,12 +44,18 @@ internal static class ServiceHost
         builder.Services.AddSingleton(new ServiceClock(time, dso.ClockSpeed));
         builder.Services.AddSingleton(_ => new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(dataDirectory, "decisions.db"))));
         builder.Services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<SqliteDecisionLog>());
-        builder.Services.AddSingleton(_ => new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")));
-        builder.Services.AddSingleton<ICloudProvider>(sp => sp.GetRequiredService<SimulatedCloud>());
         builder.Services.AddOptions<CloudResilienceOptions>().Bind(builder.Configuration.GetSection(CloudResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(
-            sp.GetRequiredService<SimulatedCloud>(),
-            service => sp.GetRequiredService<LoopRegistry>().TryGet(service, out var loop) ? loop.Policy.ScaleGroup : service));
+        // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
+        // a circuit breaker of its own (one service's failing group does not trip another's).
+        // SimulatedCloud:CapacityLimits caps what the simulated cloud can launch per type (insufficient-capacity drills).
+        var capacityLimits = builder.Configuration.GetSection("SimulatedCloud:CapacityLimits").Get<Dictionary<string, int>>() ?? [];
+        builder.Services.AddCloudProviders(time, new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")) { CapacityLimits = capacityLimits });
+        builder.Services.AddSingleton(sp => new CloudProviderRegistry(
+            sp.GetServices<ICloudProviderFactory>(),
+            [(provider, _) => provider.WithMetrics().WithResilience(
+                sp.GetRequiredService<IOptions<CloudResilienceOptions>>().Value,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<ResilientCloudProvider>())]));
+        builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(service => sp.GetRequiredService<LoopRegistry>().MeterOf(service)));
         builder.Services.AddSingleton<IMetricSourceFactory, TraceSourceFactory>();
         builder.Services.AddDsoIngestion(builder.Configuration, dataDirectory);
         builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection(AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

@@ -1,3 +1,4 @@
+using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
 using Dso.Abstractions.Series;
 using Dso.Detection;
@@ -19,7 +20,8 @@ namespace Dso.Reconcile.Simulation;
 public sealed class ExperimentSimulation(
     StrategyRegistry strategies,
     Func<string, IStreamingAnomalyDetector>? detectorFactory,
-    Func<IDemandForecaster>? forecasterFactory)
+    Func<IDemandForecaster>? forecasterFactory,
+    Func<TimeProvider, ICloudProviderFactory> virtualCloud)
 {
     public async Task<ExperimentSimulationResult> RunAsync(
         Scenario scenario,
@@ -40,11 +42,11 @@ public sealed class ExperimentSimulation(
         var index = 0;
         foreach (var variant in experiment.VariantNames)
         {
-            var runner = new SimulationRunner(strategies, detectorFactory, forecasterFactory);
+            var runner = new SimulationRunner(strategies, detectorFactory, forecasterFactory, virtualCloud);
             wholeTrace[variant] = await runner.RunAsync(scenario, templates[variant], logFactory(), Scaled(progress, index++, runs), rowLimit, cancellationToken).ConfigureAwait(false);
         }
 
-        var switchbackRunner = new SimulationRunner(strategies, detectorFactory, forecasterFactory)
+        var switchbackRunner = new SimulationRunner(strategies, detectorFactory, forecasterFactory, virtualCloud)
         {
             Arms = _ => new SwitchbackArms(experiment.Name, design, adjusted, strategies),
         };

@@ -32,7 +32,7 @@ public sealed class ExperimentSimulationTests : IDisposable
         var scenario = ScenarioLoader.Load(_traces.WriteScenario("e.yaml", _traces.WriteTrace("e.csv", TestTraces.Demand(1440))));
         var experiment = Assert.Single(Policies().Experiments);
         var logs = new List<SqliteDecisionLog>();
-        var result = await new ExperimentSimulation(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory)
+        var result = await new ExperimentSimulation(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud)
             .RunAsync(scenario, experiment, () =>
             {
                 var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(":memory:", BatchSize: 1000));

@@ -25,8 +25,17 @@ public static class PlanGuard
         var catalog = policy.Catalog;
         var limits = policy.Limits;
         var notes = new List<string>();
-        var target = Fleet.Of(plan.Target.Counts.Where(kv => catalog.Contains(kv.Key)));
-        if (target.Total != plan.Target.Total)
+        var proposed = plan.Target;
+        if (proposed.Counts.Values.Any(count => count < 0 || count > limits.MaxInstances))
+        {
+            // Capped per type before anything sums or trims one by one: a plan of billions of instances (from an absurd
+            // demand) would overflow the total and keep the trims below busy for hours.
+            proposed = Fleet.Of(proposed.Counts.Select(kv => KeyValuePair.Create(kv.Key, Math.Clamp(kv.Value, 0, limits.MaxInstances))));
+            notes.Add($"counts capped at max_instances {limits.MaxInstances} per type");
+        }
+
+        var target = Fleet.Of(proposed.Counts.Where(kv => catalog.Contains(kv.Key)));
+        if (target.Total != proposed.Total)
         {
             notes.Add("dropped types not in the catalog");
         }

@@ -4,6 +4,7 @@ using Dso.Cloud.Resilience;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
+using Dso.Controller.Health;
 using Dso.Controller.Web;
 using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
@@ -63,8 +64,10 @@ internal static class ServiceHost
         builder.Services.AddSingleton<PrometheusLoopObserver>();
         builder.Services.AddSingleton<WebhookAlertObserver>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookAlertObserver>());
+        builder.Services.AddSingleton(_ => new ServiceHealthTracker(time));
+        builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton<ILoopObserver>(sp => new CompositeLoopObserver(
-            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>()]));
+            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>(), sp.GetRequiredService<ServiceHealthTracker>()]));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ForecastModels>(sp, modelsDirectory));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
         builder.Services.AddSingleton(sp => new PolicyAdmission(sp.GetServices<IMetricSourceFactory>()));
@@ -77,6 +80,32 @@ internal static class ServiceHost
         var app = builder.Build();
         Endpoints.Map(app);
         return app;
+    }
+
+    /// <summary>
+    /// Runs the service until it is stopped, holding the data directory's lock the whole time; a second controller on
+    /// the same data directory gets a one-line reason and exit code 3 instead of starting.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        await using var app = Build(args);
+        DataDirectoryLock held;
+        try
+        {
+            held = DataDirectoryLock.Acquire(app.Services.GetRequiredService<IOptions<DsoOptions>>().Value.DataDirectory);
+        }
+        catch (DataDirectoryLockedException ex)
+        {
+            await Console.Error.WriteLineAsync($"dso: {ex.Message}");
+            return 3;
+        }
+
+        using (held)
+        {
+            await app.RunAsync(ct);
+        }
+
+        return 0;
     }
 
     /// <summary>The repository root when run from a clone (so policies/ and appsettings.json are found), else the working directory.</summary>

@@ -1,4 +1,5 @@
 using Dso.Abstractions.Decisions;
+using Dso.Controller.Health;
 using Dso.Controller.Hosting;
 using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
@@ -17,22 +18,29 @@ internal static class Endpoints
         LoginEndpoints.Map(app);
 
         // Probes and scrapers read these without a key; they carry no decision detail beyond what /metrics exports.
-        app.MapGet("/healthz", (LoopRegistry loops, PolicyReloader reloader) => Results.Json(new
+        HealthEndpoints.Map(app);
+        app.Use(async (context, next) =>
         {
-            status = loops.Current.Services.Count > 0 ? "ok" : "starting",
-            policyVersion = loops.Current.Version,
-            services = loops.Current.Services.Select(s => s.Name),
-            policyError = reloader.LastError,
-        }));
+            // The health gauge is judged at scrape time, so a loop that stopped ticking shows up without a tick to report it.
+            if (context.Request.Path == "/metrics")
+            {
+                HealthMetrics.Publish(HealthEndpoints.Report(context.RequestServices.GetRequiredService<LoopRegistry>(), context.RequestServices.GetRequiredService<ServiceHealthTracker>()));
+            }
+
+            await next(context);
+        });
         app.MapMetrics("/metrics");
         PushEndpoints.Map(app);
-        app.MapGet("/", async (IDecisionLog log, LoopRegistry loops, PolicyReloader reloader, IOptions<DsoOptions> options, string? service, CancellationToken ct) =>
+        app.MapGet("/", async (HttpContext context, IDecisionLog log, LoopRegistry loops, PolicyReloader reloader, IOptions<DsoOptions> options, string? service, CancellationToken ct) =>
         {
             var records = await log.RecentAsync(service, options.Value.DecisionPageSize, ct);
-            return Results.Content(DecisionsPage.Render(records, loops.Current.Version, reloader.LastError), "text/html; charset=utf-8");
+            var speed = context.RequestServices.GetRequiredService<ServiceClock>().Speed;
+            return Results.Content(DecisionsPage.Render(records, loops.Current.Version, reloader.LastError, speed), "text/html; charset=utf-8");
         }).RequireAnalyst();
-        app.MapGet("/api/decisions", async (IDecisionLog log, string? service, int? limit, CancellationToken ct) =>
-            Results.Json(await log.RecentAsync(service, limit ?? 100, ct), DecisionJson.Options)).RequireAnalyst();
+        app.MapGet("/api/decisions", async (IDecisionLog log, string? service, string? limit, CancellationToken ct) =>
+            DecisionQuery.ParseLimit(limit, out var rows) is { } problem
+                ? Results.Json(problem, statusCode: StatusCodes.Status400BadRequest)
+                : Results.Json(await log.RecentAsync(service, rows, ct), DecisionJson.Options)).RequireAnalyst();
         app.MapGet("/api/services", (LoopRegistry loops) => Results.Json(loops.Current.Services.Select(s => new
         {
             s.Name,

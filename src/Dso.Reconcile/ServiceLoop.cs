@@ -196,11 +196,17 @@ public sealed class ServiceLoop
             ChosenHourlyCost = Policy.Catalog.HourlyCost(plan.Target) + ServerlessHourly(plan.ServerlessRps),
             ServerlessRps = plan.ServerlessRps,
             Alternatives = plan.Alternatives,
+            BilledCapacityRps = KnownCapacity(state.Fleet),
+            ReadyCapacityRps = KnownCapacity(state.Ready),
             Strategy = plan.Strategy,
             Reason = plan.Reason,
             Budget = plan.Budget ?? budget.Status(now, Policy.Catalog.HourlyCost(plan.Target) + ServerlessHourly(plan.ServerlessRps), constrained: false),
         };
     }
+
+    /// <summary>For the log only: a type dropped from the policy while instances of it still run counts as unknown, not as an error.</summary>
+    private double KnownCapacity(Fleet fleet) =>
+        fleet.Counts.Where(kv => Policy.Catalog.Contains(kv.Key)).Sum(kv => Policy.Catalog[kv.Key].CapacityRps * kv.Value);
 
     /// <summary>Missing data is not zero demand: keep the fleet (or go to the policy's fallback size) and say why.</summary>
     private ScalingDecision Hold(DateTimeOffset now, KpiReading reading, FleetState state, BudgetWindow budget)
@@ -224,6 +230,8 @@ public sealed class ServiceLoop
             Before = state.Fleet,
             Chosen = chosen,
             ChosenHourlyCost = Policy.Catalog.HourlyCost(chosen),
+            BilledCapacityRps = KnownCapacity(state.Fleet),
+            ReadyCapacityRps = KnownCapacity(state.Ready),
             Strategy = "hold",
             Reason = reason,
             Budget = budget.Status(now, Policy.Catalog.HourlyCost(chosen), constrained: false),

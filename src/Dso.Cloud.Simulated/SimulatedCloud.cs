@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Dso.Abstractions.Cloud;
+using Dso.Abstractions.Diagnostics;
 
 namespace Dso.Cloud.Simulated;
 
@@ -19,6 +20,22 @@ public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) 
 
     public string Name => ProviderName;
 
+    /// <summary>
+    /// Instances of a type the whole cloud can run at once (a region's capacity); a launch beyond it is cut short
+    /// and the apply answers <see cref="ApplyStatus.Partial"/>. Types not listed are unlimited.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> CapacityLimits { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Every apply that launched or stopped something, oldest first (the last 10,000): a test's record of actions.</summary>
+    public IReadOnlyList<AppliedCall> Calls(string scaleGroup)
+    {
+        var group = Get(scaleGroup);
+        lock (_gate)
+        {
+            return [.. group.Calls];
+        }
+    }
+
     /// <summary>Declares a scale group (idempotent: an existing group keeps its instances).</summary>
     public void EnsureGroup(string scaleGroup, SimulatedGroupSettings settings)
     {
@@ -31,6 +48,7 @@ public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) 
                 group.LastAppliedKey = snapshot.LastAppliedKey;
                 group.StoppedCostUsd = snapshot.StoppedCostUsd;
                 group.ServerlessCostUsd = snapshot.ServerlessCostUsd;
+                group.Calls.AddRange(snapshot.Calls ?? []);
                 return group;
             }
 
@@ -80,12 +98,24 @@ public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) 
                 return Task.FromResult(new ApplyResult(ApplyStatus.NoChange, group.Fleet(), 0, 0, $"key {request.IdempotencyKey} already applied"));
             }
 
-            var (launched, terminated) = group.Converge(request.Desired, now);
+            var (launched, terminated, shortBy) = group.Converge(request.Desired, now, Available);
             var routed = group.Route(request.ServerlessRps, now);
+            var status = shortBy.Count > 0 ? ApplyStatus.Partial
+                : launched + terminated == 0 && !routed ? ApplyStatus.NoChange : ApplyStatus.Applied;
+            if (launched + terminated > 0)
+            {
+                group.Record(new AppliedCall(request.IdempotencyKey, now, launched, terminated, status));
+            }
+
+            // The change is made and saved before the key is: a process killed here left the instances running and
+            // must not launch them again when it re-applies the same key (Converge is level-based, so it will not).
+            Persist();
+            FaultPoints.Reach(FaultPoints.MidApply);
             group.LastAppliedKey = request.IdempotencyKey;
             Persist();
-            var status = launched + terminated == 0 && !routed ? ApplyStatus.NoChange : ApplyStatus.Applied;
-            var message = $"launched {launched}, terminated {terminated}" + (routed ? $", routing {group.ServerlessRps:0.#} rps to {group.Settings.Serverless?.Name}" : "");
+            var message = $"launched {launched}, terminated {terminated}"
+                + (routed ? $", routing {group.ServerlessRps:0.#} rps to {group.Settings.Serverless?.Name}" : "")
+                + (shortBy.Count > 0 ? $"; insufficient capacity for {string.Join(", ", shortBy.Select(kv => $"{kv.Value} x {kv.Key}"))}" : "");
             return Task.FromResult(new ApplyResult(status, group.Fleet(), launched, terminated, message));
         }
     }
@@ -148,7 +178,7 @@ public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) 
             return;
         }
 
-        var snapshot = _groups.ToDictionary(g => g.Key, g => new GroupSnapshot([.. g.Value.Instances], g.Value.LastAppliedKey, g.Value.StoppedCostUsd, g.Value.ServerlessCostUntil(time.GetUtcNow())));
+        var snapshot = _groups.ToDictionary(g => g.Key, g => new GroupSnapshot([.. g.Value.Instances], g.Value.LastAppliedKey, g.Value.StoppedCostUsd, g.Value.ServerlessCostUntil(time.GetUtcNow())) { Calls = [.. g.Value.Calls] });
         var temp = statePath + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(snapshot));
         File.Move(temp, statePath, overwrite: true);
@@ -171,7 +201,16 @@ public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) 
         }
     }
 
-    private sealed record GroupSnapshot(List<SimulatedInstance> Instances, string? LastAppliedKey, decimal StoppedCostUsd, decimal ServerlessCostUsd = 0);
+    /// <summary>How many more instances of <paramref name="type"/> the cloud can launch now.</summary>
+    private int Available(string type) =>
+        CapacityLimits.TryGetValue(type, out var limit)
+            ? Math.Max(0, limit - _groups.Values.Sum(g => g.Instances.Count(i => i.Type == type)))
+            : int.MaxValue;
+
+    private sealed record GroupSnapshot(List<SimulatedInstance> Instances, string? LastAppliedKey, decimal StoppedCostUsd, decimal ServerlessCostUsd = 0)
+    {
+        public List<AppliedCall>? Calls { get; init; }
+    }
 
     private SimulatedGroup Get(string scaleGroup) => _groups.TryGetValue(scaleGroup, out var group)
         ? group

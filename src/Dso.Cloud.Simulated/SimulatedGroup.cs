@@ -35,15 +35,38 @@ internal sealed class SimulatedGroup(SimulatedGroupSettings settings)
 
     public Fleet Ready(DateTimeOffset now) => Count(i => i.ReadyAt <= now);
 
-    public (int Launched, int Terminated) Converge(Fleet desired, DateTimeOffset now)
+    /// <summary>Applies done, oldest first, bounded.</summary>
+    public List<AppliedCall> Calls { get; } = [];
+
+    public void Record(AppliedCall call)
+    {
+        Calls.Add(call);
+        if (Calls.Count > MaxCalls)
+        {
+            Calls.RemoveRange(0, Calls.Count - MaxCalls);
+        }
+    }
+
+    private const int MaxCalls = 10_000;
+
+    /// <summary>Launches and stops towards <paramref name="desired"/>; launches stop where <paramref name="available"/> runs out.</summary>
+    public (int Launched, int Terminated, Dictionary<string, int> ShortBy) Converge(Fleet desired, DateTimeOffset now, Func<string, int> available)
     {
         var launched = 0;
         var terminated = 0;
+        var shortBy = new Dictionary<string, int>(StringComparer.Ordinal);
         var current = Fleet();
         foreach (var type in current.Counts.Keys.Union(desired.Counts.Keys).ToArray())
         {
             var have = current[type];
             var want = desired[type];
+            var room = available(type);
+            if (want - have > room)
+            {
+                shortBy[type] = want - have - room;
+                want = have + room;
+            }
+
             for (var k = have; k < want; k++)
             {
                 Instances.Add(new SimulatedInstance(type, now, now + Settings.BootDelay) { InterruptAt = DrawInterruption(type, now) });
@@ -64,7 +87,7 @@ internal sealed class SimulatedGroup(SimulatedGroupSettings settings)
             }
         }
 
-        return (launched, terminated);
+        return (launched, terminated, shortBy);
     }
 
     public decimal CostUntil(DateTimeOffset now) => StoppedCostUsd + Instances.Sum(i => Bill(i, now)) + ServerlessCostUntil(now);

@@ -82,6 +82,41 @@ internal static class DecisionSql
         Add(cmd, "m", message);
     }
 
+    public const string InsertSpend = "INSERT INTO spend (service, from_ts, to_ts, usd, hourly_usd) VALUES (@s, @from, @to, @usd, @hourly)";
+
+    public static void BindSpend(DbCommand cmd, SpendEntry entry)
+    {
+        Add(cmd, "s", entry.Service);
+        Add(cmd, "from", Format(entry.From));
+        Add(cmd, "to", Format(entry.To));
+        Add(cmd, "usd", entry.Usd.ToString(CultureInfo.InvariantCulture));
+        Add(cmd, "hourly", entry.HourlyUsd.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The amounts are decimal text, summed here so the total is exact.</summary>
+    public static SpendTotal SpendSince(DbCommand cmd, string service, DateTimeOffset since)
+    {
+        cmd.CommandText = "SELECT usd FROM spend WHERE service = @s AND to_ts >= @since";
+        Add(cmd, "s", service);
+        Add(cmd, "since", Format(since));
+        var total = 0m;
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                total += decimal.Parse(reader.GetString(0), CultureInfo.InvariantCulture);
+            }
+        }
+
+        cmd.CommandText = "SELECT from_ts, to_ts, usd, hourly_usd FROM spend WHERE service = @s ORDER BY seq DESC LIMIT 1";
+        using var row = cmd.ExecuteReader();
+        SpendEntry? newest = row.Read()
+            ? new SpendEntry(service, ParseTime(row.GetString(0)), ParseTime(row.GetString(1)),
+                decimal.Parse(row.GetString(2), CultureInfo.InvariantCulture), decimal.Parse(row.GetString(3), CultureInfo.InvariantCulture))
+            : null;
+        return new SpendTotal(total, newest);
+    }
+
     public static (long Ms, double Hourly, double? Reactive)? ReadLastCost(DbCommand cmd, string service)
     {
         cmd.CommandText = LastCost;
@@ -283,6 +318,8 @@ internal static class DecisionSql
         var events = Run("DELETE FROM events WHERE ts < @cut", "cut", Format(eventsBefore));
         return new RetentionResult(decisions, outcomes, events);
     }
+
+    private static DateTimeOffset ParseTime(string at) => DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     public static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 

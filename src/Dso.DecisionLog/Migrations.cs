@@ -45,6 +45,17 @@ internal static class Migrations
             message TEXT NOT NULL);
         CREATE INDEX events_service_seq ON events(service, seq);
         """,
+        // Month-to-date spend survives restarts: one row per tick, the amount as invariant decimal text so sums are exact.
+        """
+        CREATE TABLE spend (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            service TEXT NOT NULL,
+            from_ts TEXT NOT NULL,
+            to_ts TEXT NOT NULL,
+            usd TEXT NOT NULL,
+            hourly_usd TEXT NOT NULL);
+        CREATE INDEX spend_service_to ON spend(service, to_ts);
+        """,
         // The analyst columns (see DecisionRow), back-filled from the payload, and the indexes the dashboard's
         // queries use. Money per row (spent_usd, reactive_usd) starts at 0 for rows logged before it existed.
         """

@@ -67,6 +67,17 @@ public sealed class PostgresDecisionLog : IDecisionStore, IDisposable
             return cmd.ExecuteNonQuery();
         });
 
+    public Task RecordSpendAsync(SpendEntry entry, CancellationToken cancellationToken) =>
+        Run($"recording spend of {entry.Service} up to {DecisionSql.Format(entry.To)}", cmd =>
+        {
+            cmd.CommandText = DecisionSql.InsertSpend;
+            DecisionSql.BindSpend(cmd, entry);
+            return cmd.ExecuteNonQuery();
+        });
+
+    public Task<SpendTotal> SpendSinceAsync(string service, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Run($"reading the spend of {service}", cmd => DecisionSql.SpendSince(cmd, service, since));
+
     public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken) =>
         Run<IReadOnlyList<DecisionRecord>>("reading recent decisions", cmd => DecisionSql.Recent(cmd, service, limit));
 

@@ -50,6 +50,16 @@ internal static class PostgresMigrations
         CREATE INDEX events_service_seq ON events(service, seq);
         """,
         """
+        CREATE TABLE spend (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            service TEXT NOT NULL,
+            from_ts TEXT NOT NULL,
+            to_ts TEXT NOT NULL,
+            usd TEXT NOT NULL,
+            hourly_usd TEXT NOT NULL);
+        CREATE INDEX spend_service_to ON spend(service, to_ts);
+        """,
+        """
         ALTER TABLE decisions
             ADD COLUMN ts_ms BIGINT NOT NULL DEFAULT 0,
             ADD COLUMN demand DOUBLE PRECISION,

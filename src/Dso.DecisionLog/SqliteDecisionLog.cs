@@ -75,6 +75,21 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
         return Task.CompletedTask;
     }
 
+    public Task RecordSpendAsync(SpendEntry entry, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            using var cmd = Command(DecisionSql.InsertSpend);
+            DecisionSql.BindSpend(cmd, entry);
+            Write(cmd, $"recording spend of {entry.Service} up to {DecisionSql.Format(entry.To)}");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<SpendTotal> SpendSinceAsync(string service, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Read($"reading the spend of {service}", cmd => DecisionSql.SpendSince(cmd, service, since));
+
     public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken) =>
         Read<IReadOnlyList<DecisionRecord>>("reading recent decisions", cmd => DecisionSql.Recent(cmd, service, limit));
 

@@ -9,6 +9,12 @@ public interface IScalingStrategy
 {
     string Name { get; }
 
+    /// <summary>
+    /// The parameters a policy may set under <c>strategy.parameters</c>, with type, range, default and unit. The policy
+    /// loader rejects any other key or any value outside its range before a planner is ever built.
+    /// </summary>
+    IReadOnlyList<Dso.Policies.Parameters.ParameterSpec> Parameters { get; }
+
     /// <summary>Creates the per-service state (stabilization windows, dwell times) this strategy keeps between ticks.</summary>
     IScalingPlanner CreatePlanner(Dso.Policies.Model.ServicePolicy policy);
 }

@@ -10,7 +10,17 @@ namespace Dso.Optimization;
 /// </summary>
 public static class PlanGuard
 {
-    public static ScalingPlan Enforce(ScalingPlan plan, ServicePolicy policy, PlanningContext context)
+    private const string BudgetNote = "trimmed to the hard budget";
+    private const string HourlyCapNote = "capped at max_hourly_usd";
+    private const string ServerlessSpendNote = "serverless offload trimmed to";
+
+    public static ScalingPlan Enforce(ScalingPlan plan, ServicePolicy policy, PlanningContext context) => Check(plan, policy, context).Plan;
+
+    /// <summary>
+    /// Like <see cref="Enforce"/>, and says what it changed: each correction as a note, and whether a spend limit
+    /// (hard budget, hourly cap) cut the plan, so the decision log and the budget alert show what is applied.
+    /// </summary>
+    public static GuardResult Check(ScalingPlan plan, ServicePolicy policy, PlanningContext context)
     {
         var catalog = policy.Catalog;
         var limits = policy.Limits;
@@ -38,7 +48,7 @@ public static class PlanGuard
         target = TrimTo(target, catalog, f => f.Total > limits.MaxInstances, limits.MinInstances, notes, $"capped at max_instances {limits.MaxInstances}");
         if (limits.MaxHourlyUsd is { } cap)
         {
-            target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > cap, limits.MinInstances, notes, $"capped at max_hourly_usd {cap}");
+            target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > cap, limits.MinInstances, notes, $"{HourlyCapNote} {cap}");
         }
 
         if (context.HoldScaleIn && catalog.Capacity(target) < catalog.Capacity(context.Current))
@@ -53,7 +63,7 @@ public static class PlanGuard
                 ? context.Budget.AffordableHourlyUsd(context.Now, pace with { ReserveHourlyUsd = Math.Max(pace.ReserveHourlyUsd, FloorHourlyUsd(policy)) })
                 : context.Budget.AffordableHourlyUsd(context.Now);
             target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > affordable && f.Total > 0, limits.MinInstances, notes,
-                $"trimmed to the hard budget (at most ${affordable:0.####}/h for the rest of the period)");
+                $"{BudgetNote} (at most ${affordable:0.####}/h for the rest of the period)");
         }
 
         if (spotTerms is { } spot)
@@ -69,9 +79,12 @@ public static class PlanGuard
         }
 
         var serverless = ServerlessRps(plan, policy, context, target, notes);
-        return notes.Count == 0
+        var spendLimited = notes.Exists(n => n.StartsWith(BudgetNote, StringComparison.Ordinal) || n.StartsWith(HourlyCapNote, StringComparison.Ordinal)
+            || n.StartsWith(ServerlessSpendNote, StringComparison.Ordinal));
+        var guarded = notes.Count == 0
             ? plan with { Target = target, ServerlessRps = serverless }
             : plan with { Target = target, ServerlessRps = serverless, Reason = $"{plan.Reason}; guard: {string.Join(", ", notes)}" };
+        return new GuardResult(guarded, notes, spendLimited);
     }
 
     /// <summary>
@@ -104,7 +117,7 @@ public static class PlanGuard
         if (room < decimal.MaxValue && serverless.HourlyCost(rps) > left)
         {
             rps = left <= 0 || serverless.UsdPerRpsHour <= 0 ? 0 : Math.Min(rps, (double)(left / serverless.UsdPerRpsHour));
-            notes.Add($"serverless offload trimmed to {rps:0.#} rps by the spend limit");
+            notes.Add($"{ServerlessSpendNote} {rps:0.#} rps by the spend limit");
         }
 
         return rps;

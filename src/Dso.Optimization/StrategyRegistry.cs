@@ -16,6 +16,10 @@ public sealed class StrategyRegistry
 
     public IReadOnlyCollection<string> Names => _byName.Keys;
 
+    /// <summary>Each strategy's declared parameters, for the policy loader.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Dso.Policies.Parameters.ParameterSpec>> Parameters =>
+        _byName.ToDictionary(kv => kv.Key, kv => kv.Value.Parameters, StringComparer.Ordinal);
+
     public IScalingStrategy Get(string name) => _byName.TryGetValue(name, out var strategy)
         ? strategy
         : throw new KeyNotFoundException($"unknown strategy '{name}' (known: {string.Join(", ", _byName.Keys)})");

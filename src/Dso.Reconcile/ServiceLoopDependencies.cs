@@ -35,5 +35,17 @@ public sealed record ServiceLoopDependencies
     /// </summary>
     public Func<decimal>? BilledSpendUsd { get; init; }
 
+    /// <summary>
+    /// Where month-to-date spend is kept across restarts; defaults to the decision log when it is also an
+    /// <see cref="ISpendLog"/>. Not used when <see cref="BilledSpendUsd"/> is given.
+    /// </summary>
+    public ISpendLog? Spend { get; init; }
+
+    /// <summary>
+    /// Real-time deadline for one whole tick (every cloud call and retry in it); past it, an apply in flight is
+    /// recorded as a failed outcome and the next tick converges from the actual fleet. Null: no deadline.
+    /// </summary>
+    public TimeSpan? TickDeadline { get; init; }
+
     public ILoopObserver Observer { get; init; } = NullLoopObserver.Instance;
 }

@@ -47,7 +47,7 @@ public sealed class BudgetAndTrackerTests
     public void Options_RejectNonsense()
     {
         Assert.Throws<ArgumentException>(() => CostOptimizerOptions.From(new StrategyPolicy("cost-optimizer", new Dictionary<string, double> { ["coverage_quantile"] = 1.2 })));
-        Assert.Throws<ArgumentException>(() => CostOptimizerOptions.From(new StrategyPolicy("cost-optimizer", new Dictionary<string, double> { ["horizon_hours"] = 0 })));
+        Assert.Throws<ArgumentException>(() => CostOptimizerOptions.From(new StrategyPolicy("cost-optimizer", new Dictionary<string, double> { ["horizon"] = 0 })));
         Assert.Equal(CostOptimizerOptions.DefaultCoverageQuantile, CostOptimizerOptions.From(new StrategyPolicy("cost-optimizer", new Dictionary<string, double>())).CoverageQuantile);
     }
 

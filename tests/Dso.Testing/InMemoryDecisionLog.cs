@@ -3,11 +3,26 @@ using Dso.Abstractions.Decisions;
 namespace Dso.Testing;
 
 /// <summary>The decision log as a list, for tests that read back what a loop decided.</summary>
-public sealed class InMemoryDecisionLog : IDecisionLog
+public sealed class InMemoryDecisionLog : IDecisionLog, ISpendLog
 {
     private readonly List<DecisionRecord> _records = [];
 
     public List<ScalingDecision> Decisions { get; } = [];
+
+    public List<DecisionOutcome> Outcomes { get; } = [];
+
+    public List<SpendEntry> Spend { get; } = [];
+
+    public Task RecordSpendAsync(SpendEntry entry, CancellationToken cancellationToken)
+    {
+        Spend.Add(entry);
+        return Task.CompletedTask;
+    }
+
+    public Task<SpendTotal> SpendSinceAsync(string service, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult(new SpendTotal(
+            Spend.Where(e => e.Service == service && e.To >= since).Sum(e => e.Usd),
+            Spend.LastOrDefault(e => e.Service == service)));
 
     public Task AppendAsync(ScalingDecision decision, CancellationToken cancellationToken)
     {
@@ -18,6 +33,7 @@ public sealed class InMemoryDecisionLog : IDecisionLog
 
     public Task RecordOutcomeAsync(DecisionOutcome outcome, CancellationToken cancellationToken)
     {
+        Outcomes.Add(outcome);
         var index = _records.FindLastIndex(r => r.Decision.Id == outcome.DecisionId);
         if (index >= 0)
         {

@@ -58,7 +58,12 @@ public sealed record ScalingDecision
 
     public required string Reason { get; init; }
 
+    /// <summary>The budget after the plan guard: the projection of the fleet actually chosen, constrained if a spend limit cut it.</summary>
     public BudgetStatus? Budget { get; init; }
+
+    /// <summary>What the plan guard changed in the strategy's plan (limits, hourly cap, hard budget, step); empty when nothing.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? GuardNotes { get; init; }
 
     /// <summary>True when the loop held the previous fleet because its inputs were missing.</summary>
     public bool Held { get; init; }

@@ -1,18 +1,32 @@
 using System.Threading.Channels;
 using Dso.Reconcile;
 using Microsoft.Extensions.Options;
+using Prometheus;
 
 namespace Dso.Controller.Alerts;
 
 /// <summary>
-/// Turns anomalies, held decisions and budget constraints into alerts and posts them to the configured webhook
-/// from a background queue, so a slow or dead receiver never delays a scaling decision. When the queue is
-/// full the oldest alert is dropped and counted.
+/// Turns anomalies, held decisions and budget constraints into incidents (one alert at the start, one at the end)
+/// and posts them to the configured webhook from a background queue, so a slow or dead receiver never delays a
+/// scaling decision. An alert that is not delivered (queue full: the oldest is dropped; webhook rejected or
+/// unreachable) is counted in <c>dso_alerts_dropped_total{reason}</c>.
 /// </summary>
 internal sealed partial class WebhookAlertObserver(IOptions<AlertOptions> options, IHttpClientFactory http, ILogger<WebhookAlertObserver> logger)
     : BackgroundService, ILoopObserver
 {
-    private readonly Channel<Alert> _queue = Channel.CreateBounded<Alert>(new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest });
+    /// <summary>Reason labels of <c>dso_alerts_dropped_total</c>.</summary>
+    public const string QueueFull = "queue_full";
+    public const string Rejected = "rejected";
+    public const string Unreachable = "unreachable";
+
+    internal static readonly Counter Dropped = Metrics.CreateCounter("dso_alerts_dropped_total",
+        "Alerts not delivered: the queue was full (oldest dropped), or the webhook rejected them or could not be reached.", "reason");
+
+    private readonly Channel<Alert> _queue = Channel.CreateBounded<Alert>(
+        new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest },
+        _ => Dropped.WithLabels(QueueFull).Inc());
+
+    private readonly AlertIncidents _incidents = new();
 
     public void OnTick(TickResult result)
     {
@@ -21,20 +35,9 @@ internal sealed partial class WebhookAlertObserver(IOptions<AlertOptions> option
             return;
         }
 
-        var d = result.Decision;
-        foreach (var anomaly in d.Anomalies)
+        foreach (var alert in _incidents.Observe(result.Decision))
         {
-            _queue.Writer.TryWrite(new Alert(d.Service, d.Timestamp, "anomaly", $"{anomaly.Kpi}={anomaly.Value:0.###} is anomalous (score {anomaly.Score:0.00}, {anomaly.Kind}): {anomaly.Action}", d.Id));
-        }
-
-        if (d.Held)
-        {
-            _queue.Writer.TryWrite(new Alert(d.Service, d.Timestamp, "held", d.Reason, d.Id));
-        }
-
-        if (d.Budget is { Constrained: true } budget)
-        {
-            _queue.Writer.TryWrite(new Alert(d.Service, d.Timestamp, "budget", $"budget constrains scaling: projected ${budget.ProjectedUsd:0.00} of ${budget.MonthlyUsd:0.00} ({budget.Enforcement})", d.Id));
+            _queue.Writer.TryWrite(alert);
         }
     }
 
@@ -49,11 +52,13 @@ internal sealed partial class WebhookAlertObserver(IOptions<AlertOptions> option
                 using var response = await client.PostAsJsonAsync(options.Value.WebhookUrl, alert, stoppingToken);
                 if (!response.IsSuccessStatusCode)
                 {
+                    Dropped.WithLabels(Rejected).Inc();
                     LogRejected(alert.Kind, alert.Service, (int)response.StatusCode);
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
             {
+                Dropped.WithLabels(Unreachable).Inc();
                 LogUnreachable(alert.Kind, alert.Service, ex.Message);
             }
         }

@@ -35,8 +35,8 @@ internal static class SimulateCommand
         try
         {
             var scenario = ScenarioLoader.Load(scenarioFile.FullName);
-            var loader = Plugins.PolicyLoader();
-            var policies = policyFile is null ? DefaultPolicy.Load(loader) : loader.Load(policyFile.FullName);
+            var admission = new PolicyAdmission(CheckingSourceFactories.Create());
+            var policies = policyFile is null ? admission.Parse([("<built-in default policy>", DefaultPolicy.Text())]) : admission.Load(policyFile.FullName);
             var template = policies.Services.FirstOrDefault() ?? throw new ScenarioException($"{policyFile?.FullName}: declares no service");
             using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(logFile?.FullName ?? ":memory:", BatchSize: 2000));
             var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory);

@@ -10,13 +10,15 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "a policy file or directory", DefaultValueFactory = _ => "policies" };
-        var command = new Command("validate", "Check policy YAML files and report every error as file:line:column") { path };
+        var command = new Command("validate", "Check policy YAML files as the service would load them and report every error as file:line:column") { path };
         command.SetAction(parse =>
         {
             try
             {
-                var set = Plugins.PolicyLoader().Load(parse.GetValue(path)!);
-                Console.WriteLine($"ok: {set.Services.Count} service(s), policy version {set.Version}");
+                var target = parse.GetValue(path)!;
+                var set = new PolicyAdmission(CheckingSourceFactories.Create()).Load(target);
+                var source = PolicyAdmission.HasPolicyFiles(target) ? "" : $" (no policy file in {target}: the service runs the built-in default policy)";
+                Console.WriteLine($"ok: {set.Services.Count} service(s), policy version {set.Version}{source}");
                 return 0;
             }
             catch (PolicyLoadException ex)

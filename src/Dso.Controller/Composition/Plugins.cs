@@ -17,7 +17,16 @@ internal static class Plugins
 
     public static Func<IDemandForecaster>? ForecasterFactory => () => DemandForecasters.Create();
 
-    public static PolicyVocabulary Vocabulary => PolicyVocabulary.Default with { Strategies = Strategies.Names };
+    /// <summary>
+    /// The cloud adapters this build runs, by the name a policy's <c>provider</c> uses. An adapter's registration adds
+    /// its name here, so <c>dso validate</c> and the service accept exactly the providers the service can apply.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Providers = [Cloud.Simulated.SimulatedCloud.ProviderName];
+
+    /// <summary>The metric sources this build runs, by the name a policy's <c>metrics.source</c> uses.</summary>
+    public static readonly IReadOnlyList<string> Sources = ["synthetic", "trace", "prometheus", "push"];
+
+    public static PolicyVocabulary Vocabulary => new(Strategies.Names, Sources, Providers) { StrategyParameters = Strategies.Parameters };
 
     public static PolicyLoader PolicyLoader() => new(Vocabulary);
 }

@@ -29,6 +29,15 @@ public sealed class DsoOptions
     [Range(1, 3600)]
     public double ClockSpeed { get; set; } = DefaultClockSpeed;
 
+    /// <summary>
+    /// Real-time deadline of one tick, every cloud call and retry included; an apply still running then is logged
+    /// as a failed outcome and the next tick converges from the actual fleet.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan TickDeadline { get; set; } = DefaultTickDeadline;
+
+    public static readonly TimeSpan DefaultTickDeadline = TimeSpan.FromSeconds(45);
+
     [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
     public TimeSpan PolicyReloadInterval { get; set; } = TimeSpan.FromSeconds(2);
 

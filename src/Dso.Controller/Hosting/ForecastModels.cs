@@ -10,6 +10,14 @@ namespace Dso.Controller.Hosting;
 /// </summary>
 internal sealed partial class ForecastModels(string modelsDirectory, ILogger<ForecastModels> logger)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _inUse = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The registry version a service's forecaster was last given. The loop is created (and its forecaster loaded)
+    /// before the registry stores it, so the registry reads this afterwards instead of losing the version.
+    /// </summary>
+    public int? VersionInUse(string service) => _inUse.TryGetValue(service, out var version) ? version : null;
+
     /// <summary>The forecaster factory for a service; the calendar is loaded by the caller so a bad file rejects the policy.</summary>
     public Func<IDemandForecaster> FactoryFor(string service, EventCalendar events, Func<ServiceLoop?> loop) => () =>
     {
@@ -20,6 +28,7 @@ internal sealed partial class ForecastModels(string modelsDirectory, ILogger<For
             if (registry.Active is { } active)
             {
                 forecaster.UseModel(registry.LoadActive());
+                _inUse[service] = active.Version;
                 SetVersion(loop, active.Version);
                 LogLoaded(service, active.Version);
             }
@@ -34,6 +43,7 @@ internal sealed partial class ForecastModels(string modelsDirectory, ILogger<For
             try
             {
                 var manifest = registry.Register(model, policy: service, promote: true);
+                _inUse[service] = manifest.Version;
                 SetVersion(loop, manifest.Version);
             }
             catch (Exception ex) when (ex is ModelRegistryException or IOException or UnauthorizedAccessException)

@@ -25,6 +25,7 @@ internal sealed class LoopRegistry(
     ILoopObserver observer,
     ForecastModels models,
     IOptions<CloudResilienceOptions> resilience,
+    IOptions<DsoOptions> dso,
     ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<string, ServiceLoop> _loops = new(StringComparer.Ordinal);
@@ -79,6 +80,7 @@ internal sealed class LoopRegistry(
                 DetectorFactory = Plugins.DetectorFactory,
                 ForecasterFactory = models.FactoryFor(policy.Name, events, () => TryGet(policy.Name, out var l) ? l : null),
                 Observer = observer,
+                TickDeadline = dso.Value.TickDeadline,
             });
         }
 
@@ -90,7 +92,9 @@ internal sealed class LoopRegistry(
             }
             else
             {
-                _loops[policy.Name] = built[policy.Name]();
+                var loop = built[policy.Name]();
+                loop.ModelVersion ??= models.VersionInUse(policy.Name);
+                _loops[policy.Name] = loop;
             }
         }
 

@@ -9,10 +9,13 @@ namespace Dso.Controller.Hosting;
 
 /// <summary>
 /// Loads policies at start and whenever the files change (polling: works on every filesystem and in
-/// containers). A bad edit is logged with every error and the last good policy stays in force.
+/// containers). A bad edit is logged with every error and the last good policy stays in force: whatever fails while
+/// loading, admitting or applying a set (a located policy error or any exception), the reloader reports it and keeps
+/// running, so no policy edit can stop the host.
 /// </summary>
 internal sealed partial class PolicyReloader(
     IOptions<DsoOptions> options,
+    PolicyAdmission admission,
     LoopRegistry loops,
     ISchedulerFactory schedulers,
     IDecisionLog log,
@@ -24,11 +27,23 @@ internal sealed partial class PolicyReloader(
 
     public string? LastError { get; private set; }
 
+    /// <summary>How many changes of the policy files have been checked (accepted or rejected) since start.</summary>
+    public long Checks { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            await ReloadIfChangedAsync(stoppingToken);
+            try
+            {
+                await ReloadIfChangedAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Even reporting a rejection can fail (the decision log's disk); the reloader must outlive it.
+                LogReloadFailed(ex);
+            }
+
             await Task.Delay(options.Value.PolicyReloadInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
@@ -43,17 +58,30 @@ internal sealed partial class PolicyReloader(
         }
 
         _lastFingerprint = fingerprint;
+        try
+        {
+            await LoadAsync(path, ct);
+        }
+        finally
+        {
+            Checks++;
+        }
+    }
+
+    private async Task LoadAsync(string path, CancellationToken ct)
+    {
         PolicySet set;
         try
         {
-            set = HasPolicyFiles(path) ? Plugins.PolicyLoader().Load(path) : DefaultPolicy.Load(Plugins.PolicyLoader());
+            set = admission.Load(path);
             loops.Apply(set);
         }
-        catch (Exception ex) when (ex is PolicyLoadException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            LastError = ex.Message;
-            LogRejected(path, loops.Current.Version, ex.Message);
-            await log.AppendEventAsync("*", clock.Time.GetUtcNow(), "policy_rejected", ex.Message, ct);
+            var message = ex is PolicyLoadException ? ex.Message : $"{path}: policy set could not be applied ({ex.GetType().Name}: {ex.Message})";
+            LastError = message;
+            LogRejected(path, loops.Current.Version, message);
+            await log.AppendEventAsync("*", clock.Time.GetUtcNow(), "policy_rejected", message, ct);
             return;
         }
 
@@ -96,9 +124,6 @@ internal sealed partial class PolicyReloader(
         }
     }
 
-    private static bool HasPolicyFiles(string path) =>
-        File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFiles(path).Any(f => (f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)) && !PolicyLoader.IsEventCalendar(f)));
-
     private static string Fingerprint(string path)
     {
         if (File.Exists(path))
@@ -112,6 +137,9 @@ internal sealed partial class PolicyReloader(
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "policies loaded: {Count} service(s), version {Version}")]
     private partial void LogLoaded(int count, string version);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "policy reload failed; the policy in force stays")]
+    private partial void LogReloadFailed(Exception ex);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "policy change in {Path} rejected; version {Version} stays in force:\n{Errors}")]
     private partial void LogRejected(string path, string version, string errors);

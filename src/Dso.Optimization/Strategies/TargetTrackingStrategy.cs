@@ -1,4 +1,5 @@
 using Dso.Policies.Model;
+using Dso.Policies.Parameters;
 
 namespace Dso.Optimization.Strategies;
 
@@ -12,8 +13,21 @@ internal sealed class TargetTrackingStrategy : IScalingStrategy
     public const string StrategyName = "target-tracking";
     public const double DefaultTargetUtilization = 0.7;
 
+    public static readonly IReadOnlyList<ParameterSpec> Declared =
+    [
+        new("target_utilization", ParameterType.Number, DefaultTargetUtilization, "share of capacity", "size the fleet so observed demand uses this share of its capacity")
+        {
+            Min = 0, MinExclusive = true, Max = 1,
+        },
+    ];
+
     public string Name => StrategyName;
 
-    public IScalingPlanner CreatePlanner(ServicePolicy policy) =>
-        new TargetTrackingPlanner(policy, policy.Strategy.Get("target_utilization", DefaultTargetUtilization));
+    public IReadOnlyList<ParameterSpec> Parameters => Declared;
+
+    public IScalingPlanner CreatePlanner(ServicePolicy policy)
+    {
+        StrategyParameterCheck.Require(StrategyName, Declared, policy.Strategy);
+        return new TargetTrackingPlanner(policy, policy.Strategy.Get("target_utilization", DefaultTargetUtilization));
+    }
 }

@@ -8,7 +8,7 @@ namespace Dso.Policies.Loading;
 /// Reads typed fields from one YAML mapping and records every problem with its position, so a file with five
 /// mistakes gets five messages in one go. Keys that were never asked for are reported as unknown at the end.
 /// </summary>
-internal sealed partial class MappingReader(YamlMappingNode node, string file, string entity, List<PolicyError> errors, string prefix = "")
+internal sealed partial class MappingReader(YamlMappingNode node, string file, string entity, List<PolicyError> errors, string prefix = "", NodeLocator? locator = null)
 {
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
 
@@ -18,10 +18,14 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
 
     public int ErrorCount => errors.Count;
 
-    public void Error(YamlNode at, string field, string problem) =>
-        errors.Add(new PolicyError(file, (int)at.Start.Line, (int)at.Start.Column, entity, prefix + field, problem));
+    public void Error(YamlNode at, string field, string problem)
+    {
+        // A variant's policy is read from a merge of two files: the locator says which file a node came from.
+        var (atFile, mark) = locator?.Locate(at) ?? (file, at.Start);
+        errors.Add(new PolicyError(atFile, (int)mark.Line, (int)mark.Column, entity, prefix + field, problem));
+    }
 
-    public MappingReader Child(YamlMappingNode child, string section) => new(child, file, entity, errors, prefix + section);
+    public MappingReader Child(YamlMappingNode child, string section) => new(child, file, entity, errors, prefix + section, locator);
 
     public YamlNode? Raw(string key, bool required = false)
     {
@@ -206,14 +210,23 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
         if (match.Success)
         {
             var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            value = match.Groups[2].Value switch
+            var milliseconds = amount * match.Groups[2].Value switch
             {
-                "ms" => TimeSpan.FromMilliseconds(amount),
-                "s" or "" => TimeSpan.FromSeconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                "h" => TimeSpan.FromHours(amount),
-                _ => TimeSpan.FromDays(amount),
+                "ms" => 1,
+                "s" or "" => 1000,
+                "m" => 60_000,
+                "h" => 3_600_000,
+                _ => 86_400_000,
             };
+
+            // TimeSpan throws past about 29,000 years; a duration that long is a typo, reported like any other.
+            if (!double.IsFinite(milliseconds) || milliseconds >= TimeSpan.MaxValue.TotalMilliseconds)
+            {
+                value = TimeSpan.Zero;
+                return false;
+            }
+
+            value = TimeSpan.FromMilliseconds(milliseconds);
             return true;
         }
 

@@ -39,9 +39,11 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
         var errors = new List<PolicyError>();
         var services = new List<ServicePolicy>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var serviceNodes = new Dictionary<string, (string File, YamlMappingNode Node)>(StringComparer.Ordinal);
+        var experimentNodes = new List<(string File, YamlSequenceNode List)>();
         foreach (var (file, text) in sources)
         {
-            foreach (var service in ParseFile(file, text, errors))
+            foreach (var service in ParseFileSafely(file, text, errors, serviceNodes, experimentNodes))
             {
                 if (seen.TryGetValue(service.Name, out var first))
                 {
@@ -55,15 +57,44 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
             }
         }
 
+        // Experiments are read after every service, since they may sit in another file than the services they test.
+        var experiments = ExperimentReader.ReadAll(experimentNodes, services, serviceNodes, vocabulary, errors);
         if (errors.Count > 0)
         {
             throw new PolicyLoadException(errors);
         }
 
-        return new PolicySet(services, Hash(sources));
+        return new PolicySet(services, Hash(sources)) { Experiments = experiments };
     }
 
-    private IEnumerable<ServicePolicy> ParseFile(string file, string text, List<PolicyError> errors)
+    /// <summary>
+    /// A reader bug on some odd input must still come out as a located rejection of that file, not an exception that
+    /// hides the other files' errors or stops the caller.
+    /// </summary>
+    private List<ServicePolicy> ParseFileSafely(
+        string file,
+        string text,
+        List<PolicyError> errors,
+        Dictionary<string, (string File, YamlMappingNode Node)> serviceNodes,
+        List<(string File, YamlSequenceNode List)> experimentNodes)
+    {
+        try
+        {
+            return ParseFile(file, text, errors, serviceNodes, experimentNodes).ToList();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            errors.Add(new PolicyError(file, 1, 1, "file", "", $"could not be read ({ex.GetType().Name}: {ex.Message})"));
+            return [];
+        }
+    }
+
+    private IEnumerable<ServicePolicy> ParseFile(
+        string file,
+        string text,
+        List<PolicyError> errors,
+        Dictionary<string, (string File, YamlMappingNode Node)> serviceNodes,
+        List<(string File, YamlSequenceNode List)> experimentNodes)
     {
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -81,6 +112,12 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
             yield break;
         }
 
+        if (YamlSyntax.Check(file, text) is { } syntax)
+        {
+            errors.Add(syntax);
+            yield break;
+        }
+
         var stream = new YamlStream();
         try
         {
@@ -95,7 +132,7 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: "" or null })
         {
-            errors.Add(new PolicyError(file, 1, 1, "file", "", "file is empty; expected a 'services:' list"));
+            errors.Add(new PolicyError(file, 1, 1, "file", "", "file is empty; expected a 'services:' or 'experiments:' list"));
             yield break;
         }
 
@@ -107,8 +144,14 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
         }
 
         var top = new MappingReader(root, file, "file", errors);
-        var list = top.Sequence("services", required: true);
+        var experiments = top.Sequence("experiments");
+        var list = top.Sequence("services", required: experiments is null && !root.Children.ContainsKey(new YamlScalarNode("experiments")));
         top.RejectUnknownKeys();
+        if (experiments is not null)
+        {
+            experimentNodes.Add((file, experiments));
+        }
+
         if (list is null)
         {
             yield break;
@@ -127,6 +170,7 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
             var service = ServicePolicyReader.Read(reader, vocabulary, $"{file}:{map.Start.Line}:{map.Start.Column}");
             if (service is not null)
             {
+                serviceNodes.TryAdd(service.Name, (file, map));
                 yield return service;
             }
         }

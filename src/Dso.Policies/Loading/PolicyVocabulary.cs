@@ -1,3 +1,5 @@
+using Dso.Policies.Parameters;
+
 namespace Dso.Policies.Loading;
 
 /// <summary>
@@ -6,8 +8,15 @@ namespace Dso.Policies.Loading;
 /// </summary>
 public sealed record PolicyVocabulary(IReadOnlyCollection<string> Strategies, IReadOnlyCollection<string> Sources, IReadOnlyCollection<string> Providers)
 {
+    /// <summary>
+    /// Names only: without <see cref="StrategyParameters"/> a parameter is only checked to be a number. The host
+    /// (<c>dso</c> and <c>dso validate</c>) always supplies the strategies' declarations.
+    /// </summary>
     public static readonly PolicyVocabulary Default = new(
         ["target-tracking", "cost-optimizer"],
         ["synthetic", "trace", "prometheus", "push"],
         ["simulated", "aws", "azure", "kubernetes"]);
+
+    /// <summary>Each strategy's declared parameters by strategy name; a key not declared is an error.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ParameterSpec>>? StrategyParameters { get; init; }
 }

@@ -149,7 +149,7 @@ internal static class ServicePolicyReader
         var counts = new List<KeyValuePair<string, int>>();
         foreach (var (key, value) in node.Children)
         {
-            var type = ((YamlScalarNode)key).Value ?? "";
+            var type = (key as YamlScalarNode)?.Value ?? "";
             if (catalog is not null && !catalog.Contains(type))
             {
                 r.Error(key, "initial_fleet", $"unknown instance type '{type}' (known: {string.Join(", ", catalog.Offerings.Select(t => t.Name))})");
@@ -208,12 +208,19 @@ internal static class ServicePolicyReader
         if (s.Mapping("parameters") is { } p)
         {
             var pr = s.Child(p, "parameters.");
-            foreach (var (key, _) in p.Children)
+            if (name is not null && vocabulary.StrategyParameters?.GetValueOrDefault(name) is { } declared)
             {
-                var k = ((YamlScalarNode)key).Value ?? "";
-                if (pr.Number(k) is { } v)
+                StrategyParameterReader.Read(pr, p, name, declared, parameters);
+            }
+            else
+            {
+                foreach (var (key, _) in p.Children)
                 {
-                    parameters[k] = v;
+                    var k = (key as YamlScalarNode)?.Value ?? "";
+                    if (pr.Number(k) is { } v)
+                    {
+                        parameters[k] = v;
+                    }
                 }
             }
         }
@@ -233,7 +240,7 @@ internal static class ServicePolicyReader
         var a = r.Child(node, "anomaly_actions.");
         foreach (var (key, _) in node.Children)
         {
-            var kpi = ((YamlScalarNode)key).Value ?? "";
+            var kpi = (key as YamlScalarNode)?.Value ?? "";
             if (a.Enum<AnomalyAction>(kpi) is { } action)
             {
                 result[kpi] = action;
@@ -274,7 +281,7 @@ internal static class ServicePolicyReader
         var m = r.Child(node, key + ".");
         foreach (var (k, _) in node.Children)
         {
-            var name = ((YamlScalarNode)k).Value ?? "";
+            var name = (k as YamlScalarNode)?.Value ?? "";
             if (m.String(name) is { } value)
             {
                 result[name] = value;

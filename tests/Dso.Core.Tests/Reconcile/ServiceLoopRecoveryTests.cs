@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dso.Abstractions.Catalog;
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Metrics;
@@ -35,10 +36,11 @@ public sealed class ServiceLoopRecoveryTests : IDisposable
             var cloud = NewCloud(time);
             var loop = NewLoop(time, demand, new CrashingCloud(cloud, crash), log);
             time.Set(_start.AddMinutes(1));
-            await Assert.ThrowsAsync<ProcessKilledException>(() => loop.TickAsync(CancellationToken.None));
+            var dead = loop.TickAsync(CancellationToken.None);
             var pending = await log.LastAsync(Policy.Name, CancellationToken.None);
             Assert.NotNull(pending);
             Assert.Null(pending.Outcome);
+            Assert.False(dead.IsCompleted);
             crashedId = pending.Decision.Id;
         }
 
@@ -51,7 +53,8 @@ public sealed class ServiceLoopRecoveryTests : IDisposable
             await loop.TickAsync(CancellationToken.None);
 
             var records = await log.RecentAsync(Policy.Name, 100, CancellationToken.None);
-            Assert.Equal(2, records.Count);
+            // The resumed decision is this tick's: the tick does not decide (and act) a second time.
+            Assert.Single(records);
             var resumed = Assert.Single(records, r => r.Decision.Id == crashedId);
             Assert.NotNull(resumed.Outcome);
             var expectedLaunches = resumed.Decision.Chosen.Total - resumed.Decision.Before.Total;
@@ -60,6 +63,40 @@ public sealed class ServiceLoopRecoveryTests : IDisposable
 
             var fleet = await restartedCloud.GetFleetAsync(Policy.ScaleGroup, CancellationToken.None);
             Assert.Equal(resumed.Decision.Chosen, fleet.Fleet);
+        }
+    }
+
+    [Fact]
+    public async Task Restart_PendingDecisionOlderThanOneTick_IsSupersededAndReDecidedNotReplayed()
+    {
+        var time = new VirtualTimeProvider(_start);
+        string crashedId;
+        using (var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(LogPath)))
+        {
+            var loop = NewLoop(time, new FixedSource(2000), new CrashingCloud(NewCloud(time), CrashPoint.BeforeApply), log);
+            time.Set(_start.AddMinutes(1));
+            var dead = loop.TickAsync(CancellationToken.None);
+            Assert.False(dead.IsCompleted);
+            crashedId = (await log.LastAsync(Policy.Name, CancellationToken.None))!.Decision.Id;
+        }
+
+        // Down for 10 minutes while demand fell: replaying the old scale-out would be wrong now.
+        var cloud = NewCloud(time);
+        using (var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(LogPath)))
+        {
+            var loop = NewLoop(time, new FixedSource(100), cloud, log);
+            time.Set(_start.AddMinutes(11));
+            var result = await loop.TickAsync(CancellationToken.None);
+
+            var records = await log.RecentAsync(Policy.Name, 100, CancellationToken.None);
+            Assert.Equal(2, records.Count);
+            var stale = Assert.Single(records, r => r.Decision.Id == crashedId);
+            Assert.Equal(ApplyStatus.Failed, stale.Outcome!.Status);
+            Assert.StartsWith(ServiceLoop.SupersededPrefix, stale.Outcome.Message);
+            Assert.NotEqual(crashedId, result.Decision.Id);
+            Assert.DoesNotContain(cloud.Calls(Policy.ScaleGroup), c => c.Key == crashedId);
+            var fleet = await cloud.GetFleetAsync(Policy.ScaleGroup, CancellationToken.None);
+            Assert.Equal(result.Decision.Chosen, fleet.Fleet);
         }
     }
 
@@ -88,8 +125,6 @@ public sealed class ServiceLoopRecoveryTests : IDisposable
         AfterApplyBeforeOutcome,
     }
 
-    private sealed class ProcessKilledException : Exception;
-
     private sealed class FixedSource(double rps) : IMetricSource
     {
         public string Name => "fixed";
@@ -112,7 +147,9 @@ public sealed class ServiceLoopRecoveryTests : IDisposable
                 await inner.ApplyAsync(request, cancellationToken);
             }
 
-            throw new ProcessKilledException();
+            // The process is gone: the tick never continues (an exception would now be caught and logged as a failed outcome).
+            await Task.Delay(Timeout.Infinite, CancellationToken.None);
+            throw new UnreachableException();
         }
     }
 }

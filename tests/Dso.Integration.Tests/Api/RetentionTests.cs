@@ -29,6 +29,21 @@ public sealed class RetentionTests : IDisposable
     }
 
     [Fact]
+    public async Task Spend_Sqlite_SumsExactlyFromTheCutOff()
+    {
+        using var store = new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(_root, "s.db")));
+        await SpendSumsExactlyAsync(store);
+    }
+
+    [PostgresFact]
+    public async Task Spend_Postgres_SumsExactlyFromTheCutOff()
+    {
+        using var cluster = PostgresCluster.Start();
+        using var store = new PostgresDecisionLog(new PostgresDecisionLogOptions(cluster.CreateDatabase()));
+        await SpendSumsExactlyAsync(store);
+    }
+
+    [Fact]
     public async Task RetentionJob_InTheService_DeletesDecisionsPastKeepDecisions()
     {
         var data = Path.Combine(_root, "data");
@@ -96,6 +111,19 @@ public sealed class RetentionTests : IDisposable
         {
             // A file may be held for a moment.
         }
+    }
+
+    private static async Task SpendSumsExactlyAsync(IDecisionStore store)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await store.RecordSpendAsync(new SpendEntry("a", End.AddHours(i), End.AddHours(i + 1), 0.1m, 0.1m), default);
+        }
+
+        await store.RecordSpendAsync(new SpendEntry("b", End, End.AddHours(1), 5m, 5m), default);
+        var total = await store.SpendSinceAsync("a", End.AddHours(5), default);
+        Assert.Equal(0.6m, total.Usd);
+        Assert.Equal(End.AddHours(10), total.Last!.To);
     }
 
     private static async Task PurgeRemovesOnlyOldRowsAsync(IDecisionStore store)

@@ -1,8 +1,9 @@
 using Dso.Policies.Model;
+using Dso.Policies.Parameters;
 
 namespace Dso.Optimization.Strategies.CostOptimizer;
 
-/// <summary>The <c>cost-optimizer</c> strategy's parameters, read from the policy's name→number map.</summary>
+/// <summary>The <c>cost-optimizer</c> strategy's parameters, read from the policy's checked <c>strategy.parameters</c>.</summary>
 internal sealed record CostOptimizerOptions
 {
     /// <summary>Each coming interval is covered at this quantile of its demand; it sets the cost/SLO trade-off.</summary>
@@ -84,49 +85,27 @@ internal sealed record CostOptimizerOptions
 
     public double BurstMinHazard { get; init; } = DefaultBurstMinHazard;
 
+    /// <summary>Reads the parameters after checking them against <see cref="CostOptimizerParameters.Declared"/> (throws <see cref="ArgumentException"/>).</summary>
     public static CostOptimizerOptions From(StrategyPolicy strategy)
     {
-        var options = new CostOptimizerOptions
+        StrategyParameterCheck.Require(CostOptimizerStrategy.StrategyName, CostOptimizerParameters.Declared, strategy);
+        return new CostOptimizerOptions
         {
             CoverageQuantile = strategy.Get("coverage_quantile", DefaultCoverageQuantile),
-            HorizonHours = strategy.Get("horizon_hours", DefaultHorizonHours),
+            HorizonHours = strategy.GetDuration("horizon", TimeSpan.FromHours(DefaultHorizonHours)).TotalHours,
             ShortfallPenalty = strategy.Get("shortfall_penalty", DefaultShortfallPenalty),
             EmergencyHeadroom = strategy.Get("emergency_headroom", DefaultEmergencyHeadroom),
             ScaleInMinSaving = strategy.Get("scale_in_min_saving", DefaultScaleInMinSaving),
             ConsolidationMinSaving = strategy.Get("consolidation_min_saving", DefaultConsolidationMinSaving),
             ScaleInBand = strategy.Get("scale_in_band", DefaultScaleInBand),
-            SqrtNoise = strategy.Get("sqrt_noise", DefaultSqrtNoise) >= 0.5,
-            MinDwell = TimeSpan.FromMinutes(strategy.Get("min_dwell_minutes", DefaultMinDwellMinutes)),
-            CalibrationWindow = TimeSpan.FromHours(strategy.Get("calibration_hours", DefaultCalibrationHours)),
-            SeasonalWindow = TimeSpan.FromMinutes(strategy.Get("seasonal_window_minutes", DefaultSeasonalWindowMinutes)),
+            SqrtNoise = strategy.GetBoolean("sqrt_noise", DefaultSqrtNoise >= 0.5),
+            MinDwell = strategy.GetDuration("min_dwell", TimeSpan.FromMinutes(DefaultMinDwellMinutes)),
+            CalibrationWindow = strategy.GetDuration("calibration_window", TimeSpan.FromHours(DefaultCalibrationHours)),
+            SeasonalWindow = strategy.GetDuration("seasonal_window", TimeSpan.FromMinutes(DefaultSeasonalWindowMinutes)),
             WarmupHeadroom = strategy.Get("warmup_headroom", DefaultWarmupHeadroom),
             BudgetSafety = strategy.Get("budget_safety", DefaultBudgetSafety),
-            BudgetPacing = strategy.Get("budget_pacing", DefaultBudgetPacing) >= 0.5,
+            BudgetPacing = strategy.GetBoolean("budget_pacing", DefaultBudgetPacing >= 0.5),
             BurstMinHazard = strategy.Get("burst_min_hazard", DefaultBurstMinHazard),
         };
-        options.Validate();
-        return options;
-    }
-
-    private void Validate()
-    {
-        static void Require(bool ok, string message)
-        {
-            if (!ok)
-            {
-                throw new ArgumentException($"cost-optimizer: {message}");
-            }
-        }
-
-        Require(CoverageQuantile is > 0.5 and < 1, "coverage_quantile must be in (0.5, 1)");
-        Require(HorizonHours > 0, "horizon_hours must be positive");
-        Require(ShortfallPenalty >= 1, "shortfall_penalty must be at least 1");
-        Require(EmergencyHeadroom >= 0, "emergency_headroom must not be negative");
-        Require(ScaleInMinSaving is >= 0 and < 1 && ConsolidationMinSaving is >= 0 and < 1, "min savings must be in [0, 1)");
-        Require(MinDwell >= TimeSpan.Zero && CalibrationWindow > TimeSpan.Zero && SeasonalWindow >= TimeSpan.Zero, "durations must not be negative");
-        Require(ScaleInBand is >= 0 and < 1, "scale_in_band must be in [0, 1)");
-        Require(WarmupHeadroom >= 1, "warmup_headroom must be at least 1");
-        Require(BudgetSafety is >= 0 and < 0.5, "budget_safety must be in [0, 0.5)");
-        Require(BurstMinHazard is > 0 and <= 1, "burst_min_hazard must be in (0, 1]");
     }
 }

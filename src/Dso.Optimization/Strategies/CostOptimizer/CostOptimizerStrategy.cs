@@ -1,4 +1,5 @@
 using Dso.Policies.Model;
+using Dso.Policies.Parameters;
 
 namespace Dso.Optimization.Strategies.CostOptimizer;
 
@@ -13,6 +14,8 @@ internal sealed class CostOptimizerStrategy : IScalingStrategy
     public const string StrategyName = "cost-optimizer";
 
     public string Name => StrategyName;
+
+    public IReadOnlyList<ParameterSpec> Parameters => CostOptimizerParameters.Declared;
 
     public IScalingPlanner CreatePlanner(ServicePolicy policy) =>
         new CostOptimizerPlanner(policy, CostOptimizerOptions.From(policy.Strategy), new CpSatFleetSolver());

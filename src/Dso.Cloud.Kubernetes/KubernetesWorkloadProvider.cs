@@ -1,0 +1,143 @@
+using System.Globalization;
+using Dso.Abstractions.Catalog;
+using Dso.Abstractions.Cloud;
+using Microsoft.Extensions.Logging;
+
+namespace Dso.Cloud.Kubernetes;
+
+/// <summary>
+/// One service's fleet on Kubernetes: a Deployment or StatefulSet per offering, its replicas as that offering's
+/// count. Replicas are set through the scale subresource with the resourceVersion just read, so a concurrent
+/// change (an HPA, a kubectl scale) makes the API server answer 409 and the adapter re-reads and decides again
+/// rather than overwriting blindly. Ready replicas are ready; the rest are booting.
+/// </summary>
+internal sealed class KubernetesWorkloadProvider(
+    ProviderBinding binding, WorkloadApi api, TimeProvider time, ILogger logger) : ICloudProvider
+{
+    /// <summary>Annotation with the id of the decision that last changed the workload.</summary>
+    public const string DecisionAnnotation = "dso-controller.io/decision";
+
+    /// <summary>Annotation with when that decision was applied (round-trip format).</summary>
+    public const string AppliedAtAnnotation = "dso-controller.io/applied-at";
+
+    /// <summary>Re-reads after a 409 before the conflict is reported (the resilience pipeline may retry further).</summary>
+    public const int MaxConflictAttempts = 4;
+
+    public string Name => KubernetesProviderFactory.ProviderName;
+
+    public async Task<FleetState> GetFleetAsync(string scaleGroup, CancellationToken cancellationToken)
+    {
+        CheckScaleGroup(scaleGroup);
+        var groups = await ReadGroupsAsync(cancellationToken).ConfigureAwait(false);
+        var (fleet, ready) = GroupPlan.Sum(groups);
+        return new FleetState(scaleGroup, fleet, ready, GroupPlan.LastApplied(groups));
+    }
+
+    public async Task<ApplyResult> ApplyAsync(ApplyRequest request, CancellationToken cancellationToken)
+    {
+        CheckScaleGroup(request.ScaleGroup);
+        var groups = await ReadGroupsAsync(cancellationToken).ConfigureAwait(false);
+        var plan = GroupPlan.Create(binding, request.Desired, groups);
+        var launched = 0;
+        var stopped = 0;
+        foreach (var change in plan.Raise)
+        {
+            launched += await ScaleAsync(change, request.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var change in plan.Lower)
+        {
+            stopped += await ScaleAsync(change, request.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var change in plan.Deferred)
+        {
+            KubernetesLog.ScaleInDeferred(logger, api.Namespace, change.Group, change.From, change.To);
+        }
+
+        var after = await ReadGroupsAsync(cancellationToken).ConfigureAwait(false);
+        var (fleet, _) = GroupPlan.Sum(after);
+        var message = $"raised {launched}, lowered {stopped} replicas in namespace '{api.Namespace}'";
+        if (plan.Deferred.Count > 0)
+        {
+            message += "; scale-in of " + string.Join(", ", plan.Deferred.Select(d => $"{d.Group} {d.From}->{d.To}")) + " waits until replacements are ready";
+            return new ApplyResult(ApplyStatus.Partial, fleet, launched, stopped, message);
+        }
+
+        return new ApplyResult(launched + stopped == 0 ? ApplyStatus.NoChange : ApplyStatus.Applied, fleet, launched, stopped, message);
+    }
+
+    private async Task<IReadOnlyList<GroupCapacity>> ReadGroupsAsync(CancellationToken cancellationToken)
+    {
+        var groups = new List<GroupCapacity>(binding.Groups.Count);
+        foreach (var (offering, name) in binding.Groups.OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var doing = $"reading {api.Kind} '{api.Namespace}/{name}' (offering '{offering}' of scale group '{binding.ScaleGroup}')";
+            try
+            {
+                var status = await api.ReadAsync(name, cancellationToken).ConfigureAwait(false);
+                var key = status.Annotation(DecisionAnnotation);
+                var at = status.Annotation(AppliedAtAnnotation) is { } text
+                    && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) ? parsed : (DateTimeOffset?)null;
+                groups.Add(new GroupCapacity(offering, name, Math.Max(0, status.Replicas), Math.Max(0, status.ReadyReplicas), key, at));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw KubernetesErrors.Map(ex, doing, cancellationToken);
+            }
+        }
+
+        return groups;
+    }
+
+    /// <summary>
+    /// Sets one workload's replicas, optimistic: read the scale (with its resourceVersion), replace it, and on 409
+    /// read again. Level-based: when the read already shows the target (a retry after a lost answer, or someone
+    /// else set it) nothing is written. Returns how many replicas this call changed.
+    /// </summary>
+    private async Task<int> ScaleAsync(GroupChange change, string decisionId, CancellationToken cancellationToken)
+    {
+        var doing = $"scaling {api.Kind} '{api.Namespace}/{change.Group}' to {change.To} replicas for decision '{decisionId}'";
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var scale = await api.ReadScaleAsync(change.Group, cancellationToken).ConfigureAwait(false);
+                var current = scale.Spec?.Replicas ?? 0;
+                if (current == change.To)
+                {
+                    return 0;
+                }
+
+                scale.Spec ??= new k8s.Models.V1ScaleSpec();
+                scale.Spec.Replicas = change.To;
+                await api.ReplaceScaleAsync(change.Group, scale, cancellationToken).ConfigureAwait(false);
+                KubernetesLog.Scaled(logger, api.Namespace, change.Group, current, change.To, decisionId);
+                await api.AnnotateAsync(change.Group, new Dictionary<string, string>
+                {
+                    [DecisionAnnotation] = decisionId,
+                    [AppliedAtAnnotation] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+                }, cancellationToken).ConfigureAwait(false);
+                return Math.Abs(change.To - current);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var mapped = KubernetesErrors.Map(ex, doing, cancellationToken);
+                if (mapped.Kind != CloudErrorKind.Conflict || attempt >= MaxConflictAttempts)
+                {
+                    throw mapped;
+                }
+
+                KubernetesLog.Conflict(logger, api.Namespace, change.Group, attempt);
+            }
+        }
+    }
+
+    private void CheckScaleGroup(string scaleGroup)
+    {
+        if (!string.Equals(scaleGroup, binding.ScaleGroup, StringComparison.Ordinal))
+        {
+            throw new CloudProviderException($"scale group '{scaleGroup}' is not bound to this Kubernetes provider (it serves '{binding.ScaleGroup}')", CloudErrorKind.NotFound);
+        }
+    }
+}

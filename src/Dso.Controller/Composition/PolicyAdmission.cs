@@ -1,0 +1,93 @@
+using Dso.Forecasting;
+using Dso.Ingestion;
+using Dso.Policies.Loading;
+using Dso.Policies.Model;
+
+namespace Dso.Controller.Composition;
+
+/// <summary>
+/// The one gate a policy set passes before anything runs it: <c>dso validate</c>, <c>dso simulate</c> and the service's
+/// reloader all call it, so validate rejects exactly what the service would. Beyond the loader's file:line:column
+/// checks, it does what the service does when it applies a set (builds each service's planner, its metric source and
+/// its event calendar) and turns any failure there into a located error at the service's declaration.
+/// </summary>
+internal sealed class PolicyAdmission(IEnumerable<IMetricSourceFactory> sourceFactories)
+{
+    private readonly Dictionary<string, IMetricSourceFactory> _sources = sourceFactories.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    /// <summary>Loads the policy file or directory (the built-in default when it holds no policy file) and admits it; throws <see cref="PolicyLoadException"/>.</summary>
+    public PolicySet Load(string path) => Admit(() => HasPolicyFiles(path) ? Plugins.PolicyLoader().Load(path) : DefaultPolicy.Load(Plugins.PolicyLoader()), path);
+
+    /// <summary>Admits policy texts named by their file paths.</summary>
+    public PolicySet Parse(IReadOnlyList<(string File, string Text)> sources) =>
+        Admit(() => Plugins.PolicyLoader().Parse(sources), sources.FirstOrDefault().File ?? "policy");
+
+    /// <summary>Whether <paramref name="path"/> is a policy file or a directory holding one (event calendars do not count).</summary>
+    public static bool HasPolicyFiles(string path) =>
+        File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFiles(path).Any(f =>
+            (f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)) && !PolicyLoader.IsEventCalendar(f)));
+
+    private PolicySet Admit(Func<PolicySet> read, string path)
+    {
+        PolicySet set;
+        try
+        {
+            set = read();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PolicyLoadException([new PolicyError(path, 0, 0, "file", "", $"could not be read ({ex.Message})")]);
+        }
+
+        var errors = new List<PolicyError>();
+        foreach (var service in set.Services)
+        {
+            Check(service, "strategy", () => Plugins.Strategies.Get(service.Strategy.Name).CreatePlanner(service), errors);
+            Check(service, "metrics", () => CreateSource(service), errors);
+            if (service.EventsFile is { } events)
+            {
+                Check(service, "events_file", () => EventCalendarLoader.Load(events), errors);
+            }
+        }
+
+        return errors.Count > 0 ? throw new PolicyLoadException(errors) : set;
+    }
+
+    private object CreateSource(ServicePolicy service)
+    {
+        if (!_sources.TryGetValue(service.Metrics.Source, out var factory))
+        {
+            throw new InvalidOperationException($"source '{service.Metrics.Source}' is not available in this service (available: {string.Join(", ", _sources.Keys)})");
+        }
+
+        var source = factory.Create(service.Name, service.Metrics.Options, service.Metrics.Queries);
+        (source as IDisposable)?.Dispose();
+        return source;
+    }
+
+    /// <summary>
+    /// Runs what the service would run for this service and records any exception, of whatever type, as an error at
+    /// the service's declaration: a check that throws must reject the set, never stop the caller.
+    /// </summary>
+    private static void Check(ServicePolicy service, string field, Func<object> build, List<PolicyError> errors)
+    {
+        try
+        {
+            build();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var (file, line, column) = Locate(service.Origin);
+            var message = ex.Message.Replace($"service '{service.Name}': ", "", StringComparison.Ordinal).ReplaceLineEndings("; ");
+            errors.Add(new PolicyError(file, line, column, $"service '{service.Name}'", message.StartsWith(field + ".", StringComparison.Ordinal) ? "" : field, message));
+        }
+    }
+
+    private static (string File, int Line, int Column) Locate(string origin)
+    {
+        var parts = origin.Split(':');
+        return parts.Length >= 3 && int.TryParse(parts[^2], out var line) && int.TryParse(parts[^1], out var column)
+            ? (string.Join(':', parts[..^2]), line, column)
+            : (origin, 0, 0);
+    }
+}

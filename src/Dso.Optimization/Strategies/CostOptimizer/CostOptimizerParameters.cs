@@ -1,0 +1,72 @@
+using Dso.Policies.Parameters;
+using static Dso.Optimization.Strategies.CostOptimizer.CostOptimizerOptions;
+
+namespace Dso.Optimization.Strategies.CostOptimizer;
+
+/// <summary>
+/// What a policy may set under the <c>cost-optimizer</c>'s <c>strategy.parameters</c>: the one definition of each
+/// parameter's type, range, default and unit, read by the policy loader, by <see cref="CostOptimizerOptions.From"/> and by the README.
+/// </summary>
+internal static class CostOptimizerParameters
+{
+    private const double Hour = 3600;
+    private const double Day = 24 * Hour;
+
+    public static readonly IReadOnlyList<ParameterSpec> Declared =
+    [
+        new("coverage_quantile", ParameterType.Number, DefaultCoverageQuantile, "quantile", "cover this quantile of each coming interval's demand")
+        {
+            Min = 0.5, MinExclusive = true, Max = 1, MaxExclusive = true,
+        },
+        new("horizon", ParameterType.Duration, DefaultHorizonHours * Hour, "duration", "how long a launch is weighed against the fleet's price")
+        {
+            Min = 0, MinExclusive = true, Max = Day,
+        },
+        new("shortfall_penalty", ParameterType.Number, DefaultShortfallPenalty, "× dearest price per rps-hour", "price of unserved demand")
+        {
+            Min = 1, Max = 1e6,
+        },
+        new("emergency_headroom", ParameterType.Number, DefaultEmergencyHeadroom, "share of demand", "extra capacity over a flagged surge")
+        {
+            Min = 0, Max = 10,
+        },
+        new("scale_in_min_saving", ParameterType.Number, DefaultScaleInMinSaving, "share of hourly price", "scale in only when it saves at least this")
+        {
+            Min = 0, Max = 1, MaxExclusive = true,
+        },
+        new("consolidation_min_saving", ParameterType.Number, DefaultConsolidationMinSaving, "share of hourly price", "swap types only when it saves at least this")
+        {
+            Min = 0, Max = 1, MaxExclusive = true,
+        },
+        new("scale_in_band", ParameterType.Number, DefaultScaleInBand, "share of demand", "surplus beyond one instance needed before scaling in")
+        {
+            Min = 0, Max = 1, MaxExclusive = true,
+        },
+        new("sqrt_noise", ParameterType.Boolean, DefaultSqrtNoise, "", "also model noise as additive in √demand (counting noise)"),
+        new("min_dwell", ParameterType.Duration, DefaultMinDwellMinutes * 60, "duration", "keep new capacity at least this long after a scale-out")
+        {
+            Min = 0, Max = Day,
+        },
+        new("calibration_window", ParameterType.Duration, DefaultCalibrationHours * Hour, "duration", "own history the headroom model is calibrated on")
+        {
+            Min = 0, MinExclusive = true, Max = 90 * Day,
+        },
+        new("seasonal_window", ParameterType.Duration, DefaultSeasonalWindowMinutes * 60, "duration", "either side of same-time-yesterday/last-week taken for the seasonal peak")
+        {
+            Min = 0, Max = Hour,
+        },
+        new("warmup_headroom", ParameterType.Number, DefaultWarmupHeadroom, "× recent demand", "headroom while too little history exists to calibrate")
+        {
+            Min = 1, Max = 100,
+        },
+        new("budget_safety", ParameterType.Number, DefaultBudgetSafety, "share of budget", "reserve against billing the ledger does not see")
+        {
+            Min = 0, Max = 0.5, MaxExclusive = true,
+        },
+        new("budget_pacing", ParameterType.Boolean, DefaultBudgetPacing, "", "pace a hard budget by expected spend (false: never above the flat affordable rate)"),
+        new("burst_min_hazard", ParameterType.Number, DefaultBurstMinHazard, "probability", "pre-scale a recurring-burst slot at least this likely")
+        {
+            Min = 0, MinExclusive = true, Max = 1,
+        },
+    ];
+}

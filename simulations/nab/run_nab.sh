@@ -18,7 +18,7 @@ mkdir -p "$out"
 start=$(date +%s.%N)
 # The built executable directly: 58 `dotnet run` start-ups would cost more than the scoring itself.
 (cd "$data/data" && find . -name '*.csv' -printf '%P\n') |
-  xargs -P "$jobs" -I{} sh -c 'mkdir -p "$(dirname "$2/$1")" && "$3" detect --input "$4/data/$1" --output "$2/$1"' _ {} "$out" "$dso" "$data"
+  xargs -P "$jobs" -I{} sh -c 'mkdir -p "$(dirname "$2/$1")" && "$3" detect --input "$4/data/$1" --output "$2/$1" >/dev/null' _ {} "$out" "$dso" "$data"
 end=$(date +%s.%N)
 
 score() { python3 "$eval_dir/nab_score.py" --data "$data/data" --labels "$data/labels/combined_windows.json" --results "$out" "$@"; }

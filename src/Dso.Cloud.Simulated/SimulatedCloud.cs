@@ -10,7 +10,7 @@ namespace Dso.Cloud.Simulated;
 /// default and <c>dso simulate</c> run against it; it keeps the last applied key per group so a retried apply
 /// is a no-op, exactly as the real adapters must.
 /// </summary>
-public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) : ICloudProvider
+public sealed class SimulatedCloud(TimeProvider time, string? statePath = null) : ICloudProvider, ICloudMeter
 {
     public const string ProviderName = "simulated";
 

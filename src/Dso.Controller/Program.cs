@@ -8,10 +8,18 @@ root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(DetectCommand.Create());
 root.Subcommands.Add(ForecastCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+
+// Configuration overrides (--Dso:ClockSpeed=1) reach the service unparsed; ServiceArguments rejects anything else.
 root.TreatUnmatchedTokensAsErrors = false;
 root.SetAction(async (parse, ct) =>
 {
-    await ServiceHost.Build(args).RunAsync(ct);
-    return 0;
+    if (ServiceArguments.FirstUnexpected(parse.UnmatchedTokens) is { } unexpected)
+    {
+        await Console.Error.WriteLineAsync($"dso: unknown command or option '{unexpected}'");
+        await Console.Error.WriteLineAsync(ServiceArguments.Usage(root.Subcommands.Select(c => c.Name)));
+        return 2;
+    }
+
+    return await ServiceHost.RunAsync(args, ct);
 });
 return await root.Parse(args).InvokeAsync();

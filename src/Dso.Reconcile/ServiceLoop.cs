@@ -49,11 +49,11 @@ public sealed partial class ServiceLoop
     public string PolicyVersion { get; private set; }
 
     /// <summary>
-    /// Swaps in a reloaded policy (and the metric source, when its settings changed). Detectors, forecaster and
-    /// budget history are always kept; the planner (with what it learned: calibration, boot times, recurring
-    /// bursts) is rebuilt only when the service's own policy changed.
+    /// Swaps in a reloaded policy (and the metric source or cloud provider, when their settings changed). Detectors,
+    /// forecaster and budget history are always kept; the planner (with what it learned: calibration, boot times,
+    /// recurring bursts) is rebuilt only when the service's own policy changed.
     /// </summary>
-    public void UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy, IMetricSource? source = null)
+    public void UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy, IMetricSource? source = null, ICloudProvider? cloud = null)
     {
         var changed = !PolicyFingerprint.Of(policy).Equals(PolicyFingerprint.Of(Policy), StringComparison.Ordinal);
         Policy = policy;
@@ -66,6 +66,11 @@ public sealed partial class ServiceLoop
         if (source is not null)
         {
             _deps = _deps with { Source = source };
+        }
+
+        if (cloud is not null)
+        {
+            _deps = _deps with { Cloud = cloud };
         }
     }
 

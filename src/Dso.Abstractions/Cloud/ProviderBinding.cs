@@ -1,3 +1,5 @@
+using Dso.Abstractions.Catalog;
+
 namespace Dso.Abstractions.Cloud;
 
 /// <summary>
@@ -12,6 +14,30 @@ public sealed record ProviderBinding(
     IReadOnlyDictionary<string, string> Groups,
     IReadOnlyDictionary<string, string> Settings)
 {
+    /// <summary>The service the binding belongs to, for messages and metrics.</summary>
+    public string Service { get; init; } = ScaleGroup;
+
+    /// <summary>
+    /// The service's offerings with their prices and capacities: a provider that cannot read prices (Kubernetes)
+    /// or simulates them (the simulated cloud) takes them from here; validators check every offering is mapped.
+    /// </summary>
+    public InstanceCatalog Catalog { get; init; } = new([]);
+
+    /// <summary>Launch to serving, as the policy declares it (the simulated cloud's boot delay).</summary>
+    public TimeSpan BootDelay { get; init; } = TimeSpan.FromMinutes(4);
+
+    /// <summary>Shortest billed run of an instance (the simulated cloud's billing).</summary>
+    public TimeSpan BillingMinimum { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>What a simulated group starts with; real providers ignore it (their groups already exist).</summary>
+    public Fleet InitialFleet { get; init; } = Fleet.Empty;
+
+    /// <summary>The serverless overflow the service may route to; null when none.</summary>
+    public ServerlessOffering? Serverless { get; init; }
+
     /// <summary>The provider group that holds <paramref name="offering"/>, or null when the binding does not map it.</summary>
     public string? GroupOf(string offering) => Groups.TryGetValue(offering, out var group) ? group : null;
+
+    /// <summary>The setting's value, or null when the policy does not give it.</summary>
+    public string? Setting(string key) => Settings.TryGetValue(key, out var value) ? value : null;
 }

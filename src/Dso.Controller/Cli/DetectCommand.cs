@@ -8,6 +8,7 @@ namespace Dso.Controller.Cli;
 /// <summary><c>dso detect --input FILE --output FILE</c>: scores a NAB-format series with the service's detector.</summary>
 internal static class DetectCommand
 {
+
     public static Command Create()
     {
         var input = new Option<FileInfo>("--input") { Description = "timestamp,value CSV", Required = true };
@@ -32,11 +33,14 @@ internal static class DetectCommand
 
             // The service's detector with its default settings: no per-file tuning, strictly streaming.
             var detector = AnomalyDetectors.Create();
+            var (flagged, top, topAt) = (0, 0.0, "");
             using var writer = new StreamWriter(output.FullName);
             writer.WriteLine("timestamp,value,anomaly_score");
             for (var i = 0; i < points.Count; i++)
             {
                 var result = detector.Observe(points[i].Timestamp, points[i].Value);
+                flagged += result.IsAnomaly ? 1 : 0;
+                (top, topAt) = result.Score > top ? (result.Score, raw[i]) : (top, topAt);
                 writer.Write(raw[i]);
                 writer.Write(',');
                 writer.Write(points[i].Value.ToString("R", CultureInfo.InvariantCulture));
@@ -44,6 +48,8 @@ internal static class DetectCommand
                 writer.WriteLine(result.Score.ToString("R", CultureInfo.InvariantCulture));
             }
 
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"detect: {points.Count} points scored, {flagged} flagged as anomalies (highest score {top:0.000}{(topAt.Length > 0 ? " at " + topAt : "")}); wrote {output.FullName}"));
             return 0;
         }
         catch (TimeSeriesCsvException ex)

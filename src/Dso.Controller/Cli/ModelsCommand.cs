@@ -13,37 +13,56 @@ internal static class ModelsCommand
     public static Command Create()
     {
         var dir = new Option<DirectoryInfo>("--dir") { Description = "registry directory", DefaultValueFactory = _ => new DirectoryInfo("models") };
-        var series = new Option<string>("--series") { Description = "series whose models to manage", DefaultValueFactory = _ => "requests" };
+        var series = new Option<string?>("--series") { Description = "series (service) whose models to list; default: every series in --dir" };
+        var target = new Option<string>("--series") { Description = "series (service) whose models to manage", Required = true };
         var version = new Option<int>("--version") { Description = "version to promote", Required = true };
 
-        var list = new Command("list", "List saved versions; * marks the active one") { dir, series };
-        list.SetAction(parse => Run(() =>
-        {
-            var registry = new ModelRegistry(parse.GetValue(dir)!.FullName, parse.GetValue(series)!);
-            var active = registry.Active?.Version;
-            Console.WriteLine("version  active  created               trained_to            rows   reason    rolling_mase_before");
-            foreach (var m in registry.List())
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{m.Version,7}  {(m.Version == active ? "*" : ""),6}  {m.CreatedAt:yyyy-MM-dd HH:mm:ss}   {m.Model.TrainedTo:yyyy-MM-dd HH:mm:ss}   {m.Model.TrainingRows,5}  {m.Model.Reason,-8}  {m.Model.Metrics.GetValueOrDefault("rolling_mase_before", double.NaN):F3}"));
-            }
-        }));
+        var list = new Command("list", "List saved versions of one series or of every series; * marks the active one") { dir, series };
+        list.SetAction(parse => Run(() => List(parse.GetValue(dir)!, parse.GetValue(series))));
 
-        var promote = new Command("promote", "Make a version active (after validating it)") { dir, series, version };
+        var promote = new Command("promote", "Make a version active (after validating it)") { dir, target, version };
         promote.SetAction(parse => Run(() =>
         {
-            var m = new ModelRegistry(parse.GetValue(dir)!.FullName, parse.GetValue(series)!).Promote(parse.GetValue(version));
+            var m = new ModelRegistry(parse.GetValue(dir)!.FullName, parse.GetValue(target)!).Promote(parse.GetValue(version));
             Console.WriteLine($"active: version {m.Version}");
         }));
 
-        var rollback = new Command("rollback", "Return to the previously active version") { dir, series };
+        var rollback = new Command("rollback", "Return to the previously active version") { dir, target };
         rollback.SetAction(parse => Run(() =>
         {
-            var m = new ModelRegistry(parse.GetValue(dir)!.FullName, parse.GetValue(series)!).Rollback();
+            var m = new ModelRegistry(parse.GetValue(dir)!.FullName, parse.GetValue(target)!).Rollback();
             Console.WriteLine($"active: version {m.Version}");
         }));
 
         return new Command("models", "Manage trained demand-forecast models") { list, promote, rollback };
+    }
+
+    /// <summary>One series, or every series folder of the registry; a series with no saved model is an error, not an empty table.</summary>
+    private static void List(DirectoryInfo dir, string? series)
+    {
+        var all = dir.Exists ? dir.EnumerateDirectories().Select(d => d.Name).Order(StringComparer.Ordinal).ToList() : [];
+        var chosen = series is null ? all : [series];
+        var registries = chosen.Select(name => new ModelRegistry(dir.FullName, name)).Where(r => series is null || r.List().Count > 0).ToList();
+        if (series is not null && registries.Count == 0)
+        {
+            throw new ArgumentException($"no saved models for series '{series}' in {dir.FullName} (series with models: {(all.Count == 0 ? "none" : string.Join(", ", all))})");
+        }
+
+        if (registries.Sum(r => r.List().Count) == 0)
+        {
+            throw new ArgumentException($"no saved models in {dir.FullName} (the service saves one per service after its first training)");
+        }
+
+        Console.WriteLine("series            version  active  created               trained_to            rows   reason    rolling_mase_before");
+        foreach (var registry in registries)
+        {
+            var active = registry.Active?.Version;
+            foreach (var m in registry.List())
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{registry.Series,-16}  {m.Version,7}  {(m.Version == active ? "*" : ""),6}  {m.CreatedAt:yyyy-MM-dd HH:mm:ss}   {m.Model.TrainedTo:yyyy-MM-dd HH:mm:ss}   {m.Model.TrainingRows,5}  {m.Model.Reason,-8}  {m.Model.Metrics.GetValueOrDefault("rolling_mase_before", double.NaN):F3}"));
+            }
+        }
     }
 
     private static int Run(Action action)

@@ -39,7 +39,7 @@ internal static class SimulateCommand
             var policies = policyFile is null ? admission.Parse([("<built-in default policy>", DefaultPolicy.Text())]) : admission.Load(policyFile.FullName);
             var template = policies.Services.FirstOrDefault() ?? throw new ScenarioException($"{policyFile?.FullName}: declares no service");
             using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(logFile?.FullName ?? ":memory:", BatchSize: 2000));
-            var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory);
+            var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud);
             var result = await RunWithProgressAsync(runner, scenario, template, log, rows, ct);
             log.Flush();
             await WriteCsvAsync(output.FullName, result);
@@ -51,16 +51,34 @@ internal static class SimulateCommand
             PrintSummary(result.Summary);
             return 0;
         }
-        catch (Exception ex) when (ex is ScenarioException or PolicyLoadException or TimeSeriesCsvException or IOException or UnauthorizedAccessException)
+        catch (PolicyLoadException ex)
+        {
+            // One located error a line, as dso validate prints them.
+            Console.Error.WriteLine("simulate: the policy was rejected:");
+            foreach (var error in ex.Errors)
+            {
+                Console.Error.WriteLine(error);
+            }
+
+            return 1;
+        }
+        catch (Exception ex) when (ex is ScenarioException or TimeSeriesCsvException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"simulate: {ex.Message.ReplaceLineEndings(" | ")}");
+            return 1;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // The scenario's catalog, limits or budget merged into the policy can still be refused by the strategy.
+            Console.Error.WriteLine($"simulate: the scenario and policy together cannot run: {ex.Message.ReplaceLineEndings(" | ")}");
             return 1;
         }
     }
 
     private static async Task<SimulationResult> RunWithProgressAsync(SimulationRunner runner, Scenario scenario, Policies.Model.ServicePolicy template, SqliteDecisionLog log, int? rows, CancellationToken ct)
     {
-        if (Console.IsErrorRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        // Progress is for a person at a terminal: none when stdout goes to a file or a pipe (nor its escape codes).
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             return await runner.RunAsync(scenario, template, log, null, rows, ct);
         }
@@ -100,7 +118,14 @@ internal static class SimulateCommand
         table.AddRow("unserved requests (%)", s.UnservedRequestPct.ToString("0.000", CultureInfo.InvariantCulture));
         table.AddRow("scaling actions", s.ScalingActions.ToString(CultureInfo.InvariantCulture));
         table.AddRow("elapsed (s)", s.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var redirected = Console.IsErrorRedirected || Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
+        });
         console.Write(table);
     }
 }

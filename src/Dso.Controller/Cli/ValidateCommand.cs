@@ -16,6 +16,12 @@ internal static class ValidateCommand
             try
             {
                 var target = parse.GetValue(path)!;
+                if (!File.Exists(target) && !Directory.Exists(target))
+                {
+                    Console.Error.WriteLine($"{target}: no such policy file or directory{(target.StartsWith('-') ? " (or an unknown option; see dso validate --help)" : "")}");
+                    return 1;
+                }
+
                 var set = new PolicyAdmission(CheckingSourceFactories.Create()).Load(target);
                 var source = PolicyAdmission.HasPolicyFiles(target) ? "" : $" (no policy file in {target}: the service runs the built-in default policy)";
                 Console.WriteLine($"ok: {set.Services.Count} service(s), policy version {set.Version}{source}");

@@ -1,4 +1,3 @@
-using Dso.Cloud.Simulated;
 using Dso.Ingestion;
 using Dso.Ingestion.Store;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Dso.Controller.Composition;
 
 /// <summary>
-/// The service's metric-source factories with throwaway dependencies (an empty store, a cloud in memory), for the
+/// The service's metric-source factories with throwaway dependencies (an empty store, no cloud), for the
 /// commands that check a policy without running the service: the factories' own option checks are the ones the
 /// service runs.
 /// </summary>
@@ -14,7 +13,7 @@ internal static class CheckingSourceFactories
 {
     public static IReadOnlyList<IMetricSourceFactory> Create() =>
     [
-        new SyntheticSourceFactory(new SimulatedCloud(TimeProvider.System), service => service),
+        new SyntheticSourceFactory(service => (null, service)),
         new TraceSourceFactory(),
         new PrometheusSourceFactory(NullLoggerFactory.Instance),
         new PushSourceFactory(new SeriesStore(new SeriesStoreOptions())),

@@ -1,7 +1,10 @@
+using Dso.Abstractions.Cloud;
+using Dso.Cloud.Simulated;
 using Dso.Detection;
 using Dso.Forecasting;
 using Dso.Optimization;
 using Dso.Policies.Loading;
+using Dso.Reconcile.Providers;
 
 namespace Dso.Controller.Composition;
 
@@ -13,20 +16,27 @@ internal static class Plugins
 {
     public static readonly StrategyRegistry Strategies = StrategyRegistry.CreateDefault();
 
+    /// <summary>
+    /// The provider plug-ins for checking policies (names and bindings); the service builds its own registry from
+    /// the same list with its clock, state file and decorators.
+    /// </summary>
+    public static readonly CloudProviderRegistry Providers = new(CloudProviders.ForValidation());
+
     public static Func<string, IStreamingAnomalyDetector>? DetectorFactory => _ => AnomalyDetectors.Create();
 
     public static Func<IDemandForecaster>? ForecasterFactory => () => DemandForecasters.Create();
 
-    /// <summary>
-    /// The cloud adapters this build runs, by the name a policy's <c>provider</c> uses. An adapter's registration adds
-    /// its name here, so <c>dso validate</c> and the service accept exactly the providers the service can apply.
-    /// </summary>
-    public static readonly IReadOnlyList<string> Providers = [Cloud.Simulated.SimulatedCloud.ProviderName];
+    /// <summary>The cloud <c>dso simulate</c> replays on: the simulated provider on the simulation's virtual clock.</summary>
+    public static Func<TimeProvider, ICloudProviderFactory> VirtualCloud => time => new SimulatedCloudFactory(time);
 
     /// <summary>The metric sources this build runs, by the name a policy's <c>metrics.source</c> uses.</summary>
     public static readonly IReadOnlyList<string> Sources = ["synthetic", "trace", "prometheus", "push"];
 
-    public static PolicyVocabulary Vocabulary => new(Strategies.Names, Sources, Providers) { StrategyParameters = Strategies.Parameters };
+    /// <summary>
+    /// The policy names this build accepts: its strategies (with their parameters), sources, and the registered
+    /// cloud providers with their binding checks, so <c>dso validate</c> and the service accept exactly what runs.
+    /// </summary>
+    public static PolicyVocabulary Vocabulary => Providers.Extend(new PolicyVocabulary(Strategies.Names, Sources, []) { StrategyParameters = Strategies.Parameters });
 
     public static PolicyLoader PolicyLoader() => new(Vocabulary);
 }

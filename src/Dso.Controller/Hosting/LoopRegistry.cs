@@ -2,13 +2,12 @@ using System.Collections.Concurrent;
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
 using Dso.Abstractions.Metrics;
-using Dso.Cloud.Resilience;
-using Dso.Cloud.Simulated;
 using Dso.Controller.Composition;
 using Dso.Forecasting;
 using Dso.Ingestion;
 using Dso.Policies.Model;
 using Dso.Reconcile;
+using Dso.Reconcile.Providers;
 using Microsoft.Extensions.Options;
 
 namespace Dso.Controller.Hosting;
@@ -18,18 +17,16 @@ namespace Dso.Controller.Hosting;
 /// a service's loop (and its detector, forecaster and budget history) and only swaps its policy.
 /// </summary>
 internal sealed class LoopRegistry(
-    IEnumerable<ICloudProvider> clouds,
+    CloudProviderRegistry clouds,
     IEnumerable<IMetricSourceFactory> sources,
     IDecisionLog log,
     TimeProvider time,
     ILoopObserver observer,
     ForecastModels models,
-    IOptions<CloudResilienceOptions> resilience,
-    IOptions<DsoOptions> dso,
-    ILoggerFactory loggers)
+    IOptions<DsoOptions> dso)
 {
     private readonly ConcurrentDictionary<string, ServiceLoop> _loops = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ICloudProvider> _clouds = clouds.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CloudProviderHandle> _providers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IMetricSourceFactory> _sources = sources.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
     public PolicySet Current { get; private set; } = PolicySet.Empty;
@@ -37,6 +34,10 @@ internal sealed class LoopRegistry(
     public IReadOnlyCollection<ServiceLoop> Loops => _loops.Values.ToArray();
 
     public bool TryGet(string service, out ServiceLoop loop) => _loops.TryGetValue(service, out loop!);
+
+    /// <summary>The service's provider meter (only a simulated provider has one) and its scale group.</summary>
+    public (ICloudMeter? Meter, string ScaleGroup) MeterOf(string service) =>
+        _providers.TryGetValue(service, out var handle) ? (handle.Meter, handle.Context.Binding.ScaleGroup) : (null, service);
 
     /// <summary>
     /// Applies a validated policy set. Throws (leaving the previous set in force) if a service names a
@@ -46,23 +47,29 @@ internal sealed class LoopRegistry(
     {
         var built = new Dictionary<string, Func<ServiceLoop>>(StringComparer.Ordinal);
         var sources = new Dictionary<string, IMetricSource?>(StringComparer.Ordinal);
+        var providers = new Dictionary<string, CloudProviderHandle?>(StringComparer.Ordinal);
         foreach (var policy in set.Services)
         {
-            if (!_clouds.TryGetValue(policy.Provider, out var cloud))
-            {
-                throw new InvalidOperationException($"{policy.Origin}: service '{policy.Name}': provider '{policy.Provider}' is not configured in this service (configured: {string.Join(", ", _clouds.Keys)})");
-            }
-
             if (!_sources.TryGetValue(policy.Metrics.Source, out var sourceFactory))
             {
                 throw new InvalidOperationException($"{policy.Origin}: service '{policy.Name}': metric source '{policy.Metrics.Source}' is not available (available: {string.Join(", ", _sources.Keys)})");
             }
 
-            if (cloud is SimulatedCloud simulated)
+            // A provider is (re)created only for new services or a changed binding (provider, groups, settings,
+            // offerings), so a reload keeps clients, circuit breakers and rate limiters of unchanged services.
+            var binding = policy.Binding();
+            var keep = _providers.TryGetValue(policy.Name, out var current) && BindingKey(current.Context.Binding) == BindingKey(binding);
+            CloudProviderHandle handle;
+            try
             {
-                simulated.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet) { Serverless = policy.Serverless });
+                handle = keep ? current! : clouds.Create(binding);
+            }
+            catch (Exception ex) when (ex is not InvalidOperationException)
+            {
+                throw new InvalidOperationException($"{policy.Origin}: service '{policy.Name}': creating provider '{policy.Provider}' failed: {ex.Message}", ex);
             }
 
+            providers[policy.Name] = keep ? null : handle;
             // A source is (re)created only for new services or changed metrics settings, so a reload does not
             // reconnect every source; a factory that rejects its options rejects the whole reload.
             var reuse = _loops.TryGetValue(policy.Name, out var running) && MetricsKey(running.Policy) == MetricsKey(policy);
@@ -72,8 +79,7 @@ internal sealed class LoopRegistry(
             built[policy.Name] = () => new ServiceLoop(policy, set.Version, new ServiceLoopDependencies
             {
                 Source = source!,
-                // Each loop gets its own retry/breaker state so one service's failing group does not trip another's.
-                Cloud = cloud.WithMetrics().WithResilience(resilience.Value, loggers.CreateLogger<ResilientCloudProvider>()),
+                Cloud = handle.Provider,
                 Log = log,
                 Strategy = Plugins.Strategies.Get(policy.Strategy.Name),
                 Time = time,
@@ -86,9 +92,14 @@ internal sealed class LoopRegistry(
 
         foreach (var policy in set.Services)
         {
+            if (providers[policy.Name] is { } fresh)
+            {
+                _providers[policy.Name] = fresh;
+            }
+
             if (_loops.TryGetValue(policy.Name, out var existing))
             {
-                existing.UpdatePolicy(policy, set.Version, Plugins.Strategies.Get(policy.Strategy.Name), sources[policy.Name]);
+                existing.UpdatePolicy(policy, set.Version, Plugins.Strategies.Get(policy.Strategy.Name), sources[policy.Name], providers[policy.Name]?.Provider);
             }
             else
             {
@@ -101,6 +112,7 @@ internal sealed class LoopRegistry(
         foreach (var gone in _loops.Keys.Except(set.Services.Select(s => s.Name)).ToArray())
         {
             _loops.TryRemove(gone, out _);
+            _providers.TryRemove(gone, out _);
         }
 
         Current = set;
@@ -108,6 +120,12 @@ internal sealed class LoopRegistry(
 
     private static string MetricsKey(ServicePolicy policy) =>
         $"{policy.Metrics.Source}|{policy.Metrics.FallbackInstances}|{string.Join(",", policy.Metrics.Options.OrderBy(kv => kv.Key, StringComparer.Ordinal))}|{string.Join(",", policy.Metrics.Queries.OrderBy(kv => kv.Key, StringComparer.Ordinal))}";
+
+    private static string BindingKey(ProviderBinding b) =>
+        $"{b.Provider}|{b.ScaleGroup}|{Join(b.Groups)}|{Join(b.Settings)}|{string.Join(",", b.Catalog.Offerings.Select(o => o.Name))}";
+
+    private static string Join(IReadOnlyDictionary<string, string> map) =>
+        string.Join(",", map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
     private static EventCalendar LoadEvents(ServicePolicy policy)
     {

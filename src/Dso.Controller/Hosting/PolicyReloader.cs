@@ -23,6 +23,9 @@ internal sealed partial class PolicyReloader(
     ILogger<PolicyReloader> logger) : BackgroundService
 {
     private readonly HashSet<JobKey> _scheduled = [];
+
+    // The poll and POST /api/policies/reload may ask at once; one check at a time keeps LastError and the set in step.
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _lastFingerprint;
 
     public string? LastError { get; private set; }
@@ -50,21 +53,29 @@ internal sealed partial class PolicyReloader(
 
     public async Task ReloadIfChangedAsync(CancellationToken ct)
     {
-        var path = options.Value.PoliciesPath;
-        var fingerprint = Fingerprint(path);
-        if (fingerprint == _lastFingerprint)
-        {
-            return;
-        }
-
-        _lastFingerprint = fingerprint;
+        await _gate.WaitAsync(ct);
         try
         {
-            await LoadAsync(path, ct);
+            var path = options.Value.PoliciesPath;
+            var fingerprint = Fingerprint(path);
+            if (fingerprint == _lastFingerprint)
+            {
+                return;
+            }
+
+            _lastFingerprint = fingerprint;
+            try
+            {
+                await LoadAsync(path, ct);
+            }
+            finally
+            {
+                Checks++;
+            }
         }
         finally
         {
-            Checks++;
+            _gate.Release();
         }
     }
 

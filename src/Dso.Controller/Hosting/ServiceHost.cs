@@ -10,6 +10,7 @@ using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
 using Dso.Ingestion;
 using Dso.Reconcile;
+using Dso.Reconcile.Providers;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -43,13 +44,18 @@ internal static class ServiceHost
         var time = AcceleratedTimeProvider.Create(TimeProvider.System, dso.ClockSpeed, dataDirectory);
         builder.Services.AddSingleton(new ServiceClock(time, dso.ClockSpeed));
         builder.Services.AddDecisionStore(builder.Configuration, dataDirectory);
-        var capacityLimits = builder.Configuration.GetSection("SimulatedCloud:CapacityLimits").Get<Dictionary<string, int>>() ?? [];
-        builder.Services.AddSingleton(_ => new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")) { CapacityLimits = capacityLimits });
-        builder.Services.AddSingleton<ICloudProvider>(sp => sp.GetRequiredService<SimulatedCloud>());
         builder.Services.AddOptions<CloudResilienceOptions>().Bind(builder.Configuration.GetSection(CloudResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(
-            sp.GetRequiredService<SimulatedCloud>(),
-            service => sp.GetRequiredService<LoopRegistry>().TryGet(service, out var loop) ? loop.Policy.ScaleGroup : service));
+        // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
+        // a circuit breaker of its own (one service's failing group does not trip another's).
+        // SimulatedCloud:CapacityLimits caps what the simulated cloud can launch per type (insufficient-capacity drills).
+        var capacityLimits = builder.Configuration.GetSection("SimulatedCloud:CapacityLimits").Get<Dictionary<string, int>>() ?? [];
+        builder.Services.AddCloudProviders(time, new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")) { CapacityLimits = capacityLimits });
+        builder.Services.AddSingleton(sp => new CloudProviderRegistry(
+            sp.GetServices<ICloudProviderFactory>(),
+            [(provider, _) => provider.WithMetrics().WithResilience(
+                sp.GetRequiredService<IOptions<CloudResilienceOptions>>().Value,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<ResilientCloudProvider>())]));
+        builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(service => sp.GetRequiredService<LoopRegistry>().MeterOf(service)));
         builder.Services.AddSingleton<IMetricSourceFactory, TraceSourceFactory>();
         builder.Services.AddDsoIngestion(builder.Configuration, dataDirectory);
         builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection(AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -72,6 +78,32 @@ internal static class ServiceHost
         var app = builder.Build();
         Endpoints.Map(app);
         return app;
+    }
+
+    /// <summary>
+    /// Runs the service until it is stopped, holding the data directory's lock the whole time; a second controller on
+    /// the same data directory gets a one-line reason and exit code 3 instead of starting.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        await using var app = Build(args);
+        DataDirectoryLock held;
+        try
+        {
+            held = DataDirectoryLock.Acquire(app.Services.GetRequiredService<IOptions<DsoOptions>>().Value.DataDirectory);
+        }
+        catch (DataDirectoryLockedException ex)
+        {
+            await Console.Error.WriteLineAsync($"dso: {ex.Message}");
+            return 3;
+        }
+
+        using (held)
+        {
+            await app.RunAsync(ct);
+        }
+
+        return 0;
     }
 
     /// <summary>The repository root when run from a clone (so policies/ and appsettings.json are found), else the working directory.</summary>

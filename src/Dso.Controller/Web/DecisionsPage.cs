@@ -11,7 +11,7 @@ namespace Dso.Controller.Web;
 /// </summary>
 internal static class DecisionsPage
 {
-    public static string Render(IReadOnlyList<DecisionRecord> records, string policyVersion, string? policyError)
+    public static string Render(IReadOnlyList<DecisionRecord> records, string policyVersion, string? policyError, double clockSpeed = 1)
     {
         var sb = new StringBuilder();
         sb.Append("""
@@ -22,12 +22,18 @@ internal static class DecisionsPage
             table{border-collapse:collapse;width:100%;font-size:.85rem}
             th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
             th{background:#f4f4f4;position:sticky;top:0}
-            .change{background:#eef7ee}.held{background:#fff4e0}.err{color:#b00020;white-space:pre-wrap}
+            .clock{background:#eef3fb;padding:.3rem .5rem}.change{background:#eef7ee}.held{background:#fff4e0}.err{color:#b00020;white-space:pre-wrap}
             code{font-size:.8rem}
             </style></head><body>
             <h1>Recent scaling decisions</h1>
             """);
         sb.Append(CultureInfo.InvariantCulture, $"<p>Policy version <code>{Html(policyVersion)}</code> · {records.Count} most recent decisions · refreshes every 5 s · <a href=\"/api/decisions\">JSON</a> · <a href=\"/metrics\">metrics</a></p>");
+        if (clockSpeed != 1)
+        {
+            // Times below are the loops' service time, which runs ahead of the wall clock; say so, or they look wrong.
+            sb.Append(CultureInfo.InvariantCulture, $"<p class=\"clock\" id=\"clock\">Times are service time, running {clockSpeed:0.##}× faster than the wall clock (<code>Dso:ClockSpeed</code> = {clockSpeed:0.##}; set 1 in production).</p>");
+        }
+
         if (policyError is not null)
         {
             sb.Append("<p class=\"err\" id=\"policy-error\">Last policy edit rejected (previous version still in force):\n").Append(Html(policyError)).Append("</p>");

@@ -31,13 +31,16 @@ internal static class Endpoints
         }));
         app.MapMetrics("/metrics");
         PushEndpoints.Map(app);
-        app.MapGet("/", async (IDecisionLog log, LoopRegistry loops, PolicyReloader reloader, IOptions<DsoOptions> options, string? service, CancellationToken ct) =>
+        app.MapGet("/", async (HttpContext context, IDecisionLog log, LoopRegistry loops, PolicyReloader reloader, IOptions<DsoOptions> options, string? service, CancellationToken ct) =>
         {
             var records = await log.RecentAsync(service, options.Value.DecisionPageSize, ct);
-            return Results.Content(DecisionsPage.Render(records, loops.Current.Version, reloader.LastError), "text/html; charset=utf-8");
+            var speed = context.RequestServices.GetRequiredService<ServiceClock>().Speed;
+            return Results.Content(DecisionsPage.Render(records, loops.Current.Version, reloader.LastError, speed), "text/html; charset=utf-8");
         }).RequireAnalyst();
-        app.MapGet("/api/decisions", async (IDecisionLog log, string? service, int? limit, CancellationToken ct) =>
-            Results.Json(await log.RecentAsync(service, limit ?? 100, ct), DecisionJson.Options)).RequireAnalyst();
+        app.MapGet("/api/decisions", async (IDecisionLog log, string? service, string? limit, CancellationToken ct) =>
+            DecisionQuery.ParseLimit(limit, out var rows) is { } problem
+                ? Results.Json(problem, statusCode: StatusCodes.Status400BadRequest)
+                : Results.Json(await log.RecentAsync(service, rows, ct), DecisionJson.Options)).RequireAnalyst();
         app.MapGet("/api/services", (LoopRegistry loops) => Results.Json(loops.Current.Services.Select(s => new
         {
             s.Name,

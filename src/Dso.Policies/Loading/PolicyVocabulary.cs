@@ -1,3 +1,4 @@
+using Dso.Abstractions.Cloud;
 using Dso.Policies.Parameters;
 
 namespace Dso.Policies.Loading;
@@ -16,6 +17,12 @@ public sealed record PolicyVocabulary(IReadOnlyCollection<string> Strategies, IR
         ["target-tracking", "cost-optimizer"],
         ["synthetic", "trace", "prometheus", "push"],
         ["simulated", "aws", "azure", "kubernetes"]);
+
+    /// <summary>
+    /// The provider plug-in's check of a service's binding (settings and groups), as "field: problem" lines; the
+    /// host passes its provider registry's. Null checks names only.
+    /// </summary>
+    public Func<ProviderBinding, IReadOnlyList<string>>? ValidateBinding { get; init; }
 
     /// <summary>Each strategy's declared parameters by strategy name; a key not declared is an error.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<ParameterSpec>>? StrategyParameters { get; init; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dso.Abstractions.Catalog;
+using Dso.Abstractions.Cloud;
 using Dso.Policies.Model;
 using YamlDotNet.RepresentationModel;
 
@@ -12,12 +13,7 @@ internal static class ServicePolicyReader
     {
         var errorsBefore = ErrorCount(r);
         var name = r.String("name", required: true) ?? "?";
-        var provider = r.String("provider") ?? "simulated";
-        if (!vocabulary.Providers.Contains(provider))
-        {
-            r.Error(r.Raw("provider")!, "provider", $"unknown provider '{provider}' (known: {string.Join(", ", vocabulary.Providers)})");
-        }
-
+        var (provider, cloud) = ProviderReader.Read(r, vocabulary);
         var scaleGroup = r.String("scale_group") ?? name;
         var team = ReadTeam(r);
         var tick = r.Duration("tick", min: TimeSpan.FromSeconds(1)) ?? TimeSpan.FromMinutes(1);
@@ -37,6 +33,20 @@ internal static class ServicePolicyReader
         var eventsFile = ReadEventsFile(r, origin);
         r.RejectUnknownKeys();
 
+        if (catalog is not null)
+        {
+            var binding = new ProviderBinding(provider, scaleGroup, cloud.Groups, cloud.Settings)
+            {
+                Service = name,
+                Catalog = catalog,
+                BootDelay = bootDelay,
+                BillingMinimum = billingMinimum,
+                InitialFleet = initial,
+                Serverless = serverless,
+            };
+            ProviderReader.Validate(r, binding, catalog, vocabulary);
+        }
+
         if (ErrorCount(r) > errorsBefore || slo is null || catalog is null || budget is null || metrics is null || strategy is null)
         {
             return null;
@@ -46,6 +56,7 @@ internal static class ServicePolicyReader
         {
             Name = name,
             Provider = provider,
+            Cloud = cloud,
             ScaleGroup = scaleGroup,
             Team = team,
             Tick = tick,

@@ -1,4 +1,5 @@
 using Dso.Abstractions.Catalog;
+using Dso.Abstractions.Cloud;
 
 namespace Dso.Policies.Model;
 
@@ -9,6 +10,9 @@ public sealed record ServicePolicy
 
     /// <summary>Which cloud adapter applies decisions ("simulated", "aws", "azure", "kubernetes").</summary>
     public string Provider { get; init; } = "simulated";
+
+    /// <summary>Mode, approvals, provider settings and offering-to-group map from the <c>provider:</c> block.</summary>
+    public CloudPolicy Cloud { get; init; } = CloudPolicy.Default;
 
     /// <summary>The provider's name for the group of instances (ASG, scale set, deployment).</summary>
     public required string ScaleGroup { get; init; }
@@ -53,4 +57,15 @@ public sealed record ServicePolicy
 
     /// <summary>Where the policy came from (file:line), for messages.</summary>
     public string Origin { get; init; } = "";
+
+    /// <summary>What the provider plug-in needs to know about this service: its groups, settings and offerings.</summary>
+    public ProviderBinding Binding() => new(Provider, ScaleGroup, Cloud.Groups, Cloud.Settings)
+    {
+        Service = Name,
+        Catalog = Catalog,
+        BootDelay = BootDelay,
+        BillingMinimum = BillingMinimum,
+        InitialFleet = InitialFleet,
+        Serverless = Serverless,
+    };
 }

@@ -3,7 +3,7 @@ using Dso.Abstractions.Catalog;
 using Dso.Abstractions.Decisions;
 using Dso.Abstractions.Metrics;
 using Dso.Abstractions.Series;
-using Dso.Cloud.Simulated;
+using Dso.Abstractions.Cloud;
 using Dso.Detection;
 using Dso.Forecasting;
 using Dso.Ingestion.Trace;
@@ -13,14 +13,15 @@ using Dso.Policies.Model;
 namespace Dso.Reconcile.Simulation;
 
 /// <summary>
-/// Replays a scenario through the service's own <see cref="ServiceLoop"/> on virtual time, against the simulated
-/// cloud. After row i's interval ends the loop ticks once and its decision takes effect at once, which is the
+/// Replays a scenario through the service's own <see cref="ServiceLoop"/> on virtual time, against a virtual
+/// cloud (the host passes the simulated provider's plug-in; it must meter served capacity and spend). After row i's interval ends the loop ticks once and its decision takes effect at once, which is the
 /// evaluator's "decided after row i, effective from row i+1".
 /// </summary>
 public sealed class SimulationRunner(
     StrategyRegistry strategies,
     Func<string, IStreamingAnomalyDetector>? detectorFactory,
-    Func<IDemandForecaster>? forecasterFactory)
+    Func<IDemandForecaster>? forecasterFactory,
+    Func<TimeProvider, ICloudProviderFactory> virtualCloud)
 {
     /// <summary>Runs the scenario; <paramref name="rowLimit"/> cuts the trace (the no-look-ahead test uses it).</summary>
     public async Task<SimulationResult> RunAsync(
@@ -36,10 +37,12 @@ public sealed class SimulationRunner(
         var raw = TimeSeriesCsv.ReadRawTimestamps(scenario.TracePath);
         var source = new TraceMetricSource(points);
         var count = Math.Min(points.Count, rowLimit ?? int.MaxValue);
-        var policy = PolicyFor(scenario, template, points);
         var time = new VirtualTimeProvider(points[0].Timestamp);
-        var cloud = new SimulatedCloud(time);
-        cloud.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet) { Serverless = policy.Serverless });
+        var factory = virtualCloud(time);
+        var policy = PolicyFor(scenario, template, points) with { Provider = factory.Name };
+        var provider = factory.Create(policy.Binding());
+        var meter = provider as ICloudMeter
+            ?? throw new InvalidOperationException($"provider '{factory.Name}' cannot run simulations: it does not meter served capacity and spend");
 
         // The budget covers the whole trace, prorated like the evaluator: knowing the period's length is not look-ahead.
         var periodStart = points[0].Timestamp;
@@ -48,14 +51,14 @@ public sealed class SimulationRunner(
         var loop = new ServiceLoop(policy, "scenario:" + scenario.Name, new ServiceLoopDependencies
         {
             Source = source,
-            Cloud = cloud,
+            Cloud = provider,
             Log = log,
             Strategy = strategies.Get(policy.Strategy.Name),
             Time = time,
             DetectorFactory = detectorFactory,
             ForecasterFactory = forecasterFactory,
             BudgetPeriod = (_, _) => (periodStart, periodEnd, periodBudget),
-            BilledSpendUsd = () => cloud.CostUsd(policy.ScaleGroup),
+            BilledSpendUsd = () => meter.CostUsd(policy.ScaleGroup),
         });
 
         var rows = new List<SimulationRow>(count);
@@ -66,8 +69,8 @@ public sealed class SimulationRunner(
             var start = points[i].Timestamp;
             var end = source.EndOf(i);
             var dt = (end - start).TotalSeconds;
-            var capacity = cloud.ServingCapacity(policy.ScaleGroup, start, end);
-            var state = await cloud.GetFleetAsync(policy.ScaleGroup, cancellationToken).ConfigureAwait(false);
+            var capacity = meter.ServingCapacity(policy.ScaleGroup, start, end);
+            var state = await provider.GetFleetAsync(policy.ScaleGroup, cancellationToken).ConfigureAwait(false);
             var demand = points[i].Value;
             total += demand * dt;
             seconds += dt;
@@ -96,7 +99,7 @@ public sealed class SimulationRunner(
             scenario.Name,
             count,
             seconds / 3600,
-            decimal.Round(cloud.CostUsd(policy.ScaleGroup), 4),
+            decimal.Round(meter.CostUsd(policy.ScaleGroup), 4),
             decimal.Round(periodBudget, 4),
             100 * underSeconds / Math.Max(seconds, 1e-9),
             100 * unserved / Math.Max(total, 1e-9),
@@ -131,7 +134,7 @@ public sealed class SimulationRunner(
         {
             Name = scenario.Name,
             ScaleGroup = scenario.Name,
-            Provider = SimulatedCloud.ProviderName,
+            Cloud = CloudPolicy.Default,
             Tick = tick,
             Slo = new SloPolicy(scenario.LatencyP95Ms),
             Catalog = WithTemplateSpot(scenario.Catalog, template),

@@ -81,10 +81,11 @@ public sealed class StrategyParameterTests
     [Fact]
     public void Load_ProviderTheServiceDoesNotRun_IsError()
     {
-        var text = Policy("cost-optimizer", "        coverage_quantile: 0.98").Replace("  - name: shop\n", "  - name: shop\n    provider: aws\n");
+        var text = Policy("cost-optimizer", "        coverage_quantile: 0.98").Replace("  - name: shop\n", "  - name: shop\n    provider: nimbus\n");
         var error = Assert.Single(Errors(text));
         Assert.Equal("provider", error.Field);
-        Assert.Contains("unknown provider 'aws' (known: simulated)", error.Problem);
+        Assert.Contains($"unknown provider 'nimbus' (known: {string.Join(", ", Plugins.Providers.Names)})", error.Problem);
+        Assert.Contains("simulated", Plugins.Providers.Names);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class AnomalyLoopTests : IDisposable
 
         using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(":memory:", BatchSize: 5000));
         var scenario = ScenarioLoader.Load(_dir.WriteScenario(name + ".yaml", _dir.WriteTrace(name + ".csv", demand)));
-        return await new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory).RunAsync(scenario, template, log);
+        return await new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud).RunAsync(scenario, template, log);
     }
 
     private static int RowsUntilServed(SimulationResult result, double demand) =>

@@ -8,7 +8,7 @@ public sealed class SimulationRunnerTests : IDisposable
 {
     private readonly TestTraces _traces = new();
 
-    private static SimulationRunner Runner() => new(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory);
+    private static SimulationRunner Runner() => new(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud);
 
     private static async Task<SimulationResult> RunAsync(string scenarioPath)
     {

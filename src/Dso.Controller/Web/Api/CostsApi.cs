@@ -7,6 +7,8 @@ using Dso.DecisionLog.Queries;
 
 namespace Dso.Controller.Web.Api;
 
+using DecisionQuery = Dso.DecisionLog.Queries.DecisionQuery;
+
 /// <summary>
 /// Money and trouble: <c>/api/v1/overview</c>, <c>/api/v1/budget</c>, <c>/api/v1/savings</c>, <c>/api/v1/showback</c>
 /// (+ <c>.csv</c>) and <c>/api/v1/anomalies</c>. Spend is what each decision's fleet cost until the next one; the

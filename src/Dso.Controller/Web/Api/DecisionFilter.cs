@@ -2,6 +2,8 @@ using Dso.DecisionLog.Queries;
 
 namespace Dso.Controller.Web.Api;
 
+using DecisionQuery = Dso.DecisionLog.Queries.DecisionQuery;
+
 /// <summary>
 /// The decision filters as query parameters, shared by the JSON list, the CSV export and the pages. The handler
 /// takes them as text (so OpenAPI lists them) and parses them here, where every bad one is named.

@@ -5,6 +5,8 @@ using Dso.DecisionLog.Queries;
 
 namespace Dso.Controller.Web.Api;
 
+using DecisionQuery = Dso.DecisionLog.Queries.DecisionQuery;
+
 /// <summary>
 /// <c>GET /api/v1/decisions</c> (filters and cursor paging), <c>GET /api/v1/decisions.csv</c> (the same query as
 /// CSV, every page up to <see cref="MaxCsvRows"/>) and <c>GET /api/v1/decisions/{id}</c> (one decision in full).

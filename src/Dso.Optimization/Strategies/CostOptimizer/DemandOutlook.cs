@@ -139,7 +139,12 @@ internal sealed class DemandOutlook
 
         var last = features[_rows - 1];
         var binding = _calibrator.Fitted ? _calibrator.Binding(last) : LevelFeature;
-        return new OutlookResult(upper, last, binding, _calibrator.Fitted, _calibrator.ActiveQuantile, [.. _calibrator.Multipliers]) { TargetQuantile = _quantile, BurstClock = binding == BurstFeature ? _bursts.Describe() : null };
+        return new OutlookResult(upper, last, binding, _calibrator.Fitted, _calibrator.ActiveQuantile, [.. _calibrator.Multipliers]) {
+            TargetQuantile = _quantile,
+            BurstClock = binding == BurstFeature ? _bursts.Describe() : null,
+            SqrtTerm = _calibrator.Fitted && binding == _calibrator.CatchAll && _calibrator.SqrtCatchAll,
+            WarmupHeadroom = _warmup,
+        };
     }
 
     private double[] Features(int k, DemandForecast? forecast)

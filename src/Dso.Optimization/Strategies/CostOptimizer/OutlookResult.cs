@@ -14,10 +14,39 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
     /// <summary>The recurring-burst clock in force, for explanations (null when none).</summary>
     public string? BurstClock { get; init; }
 
+    /// <summary>The binding feature's term is <c>f + m·√f</c> (counting noise) rather than <c>m·f</c>.</summary>
+    public bool SqrtTerm { get; init; }
+
+    /// <summary>The multiplier over the recent level used while the calibration is not fitted.</summary>
+    public double WarmupHeadroom { get; init; } = double.NaN;
+
+    /// <summary>
+    /// "p98 demand 1062 rps (recent mean 483.2 rps + 26.33 x sqrt(483.2))": the bound and the arithmetic that gives it,
+    /// in the form the calibrated term really has, so a reader can redo the sum.
+    /// </summary>
     public string Describe()
     {
         var what = Binding == DemandOutlook.BurstFeature && BurstClock is { } clock ? clock : DemandOutlook.FeatureNames[Binding];
-        var basis = Calibrated ? $"{what} {Features[Binding]:0.#} rps x{Multipliers[Binding]:0.00}" : $"warm-up headroom over {what} {Features[Binding]:0.#} rps";
+        var f = Features[Binding];
+        var m = Multipliers[Binding];
+        var level = Features[DemandOutlook.LevelFeature];
+        var latest = Features[DemandOutlook.LatestFeature];
+        string basis;
+        if (!Calibrated)
+        {
+            basis = $"warm-up: the higher of recent mean {level:0.#} and latest peak {latest:0.#} rps x{WarmupHeadroom:0.##}";
+        }
+        else
+        {
+            var term = SqrtTerm ? Math.Max(0, f + (m * Math.Sqrt(Math.Max(f, 1)))) : m * f;
+            var arithmetic = SqrtTerm ? $"{what} {f:0.#} rps + {m:0.00#} x sqrt({Math.Max(f, 1):0.#})" : $"{what} {f:0.#} rps x{m:0.00#}";
+
+            // The outlook never bounds below the demand served now, so a fit stale after an outage cannot shrink the fleet.
+            basis = Upper[^1] > term + 0.05
+                ? $"not below the demand served now, the lower of recent mean {level:0.#} and latest peak {latest:0.#} rps; the fit gave {term:0.#} from {arithmetic}"
+                : arithmetic;
+        }
+
         var degraded = Quantile < TargetQuantile ? $", budget allows p{Quantile * 100:0.#} not p{TargetQuantile * 100:0.#}" : "";
         return $"p{Quantile * 100:0.#} demand {Upper[^1]:0.#} rps ({basis}{degraded})";
     }

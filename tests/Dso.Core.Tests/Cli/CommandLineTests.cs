@@ -1,0 +1,115 @@
+using Dso.Controller.Composition;
+using Dso.Core.Tests.Reconcile;
+
+namespace Dso.Core.Tests.Cli;
+
+/// <summary>The real <c>dso</c> process: mistyped commands never start the service; bad policies fail with located errors.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(60);
+    private readonly TestTraces _dir = new();
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("--bogus")]
+    [InlineData("simulat")]
+    public async Task UnknownCommandOrOption_ExitsNonZeroWithTheCommands_AndStartsNothing(string token)
+    {
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, token, $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", "--Dso:Listen=http://127.0.0.1:0");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"unknown command or option '{token}'", err);
+        Assert.Contains("commands: simulate, validate, detect, forecast, models", err);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Root, "data")), "the service started (it created its data directory)");
+    }
+
+    [Fact]
+    public async Task SubcommandWithUnknownOption_ExitsNonZero()
+    {
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "simulate", "--bogus");
+        Assert.NotEqual(0, code);
+        Assert.Contains("'--bogus' was not matched", stdout + err);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Root, "data")));
+    }
+
+    [Fact]
+    public async Task Validate_BadParametersAndBrokenSyntax_ListsEveryLocatedErrorAndExits1()
+    {
+        var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(policies, "a.yaml"), DefaultPolicy.Text().Replace("coverage_quantile: 0.98", "coverage_quantile: 1.5", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(Path.Combine(policies, "b.yaml"), DefaultPolicy.Text().Replace("name: shop", "name: cart", StringComparison.Ordinal).Replace("    tick: 1m\n", "    tick: [1m\n", StringComparison.Ordinal));
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate", policies);
+
+        Assert.Equal(1, code);
+        Assert.Matches(@"a\.yaml:\d+:\d+: service 'shop': strategy\.parameters\.coverage_quantile: must be in \(0\.5, 1\) \(was 1\.5\)", err);
+        Assert.Matches(@"b\.yaml:\d+:11: file: not valid YAML: this '\[' is never closed", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public async Task Validate_MissingPath_Exits1()
+    {
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate", Path.Combine(_dir.Root, "nope"));
+        Assert.Equal(1, code);
+        Assert.Contains("no such policy file or directory", err);
+    }
+
+    [Fact]
+    public async Task Simulate_BadPolicy_ExitsNonZeroWithLocatedErrorNotAStackTrace()
+    {
+        var trace = _dir.WriteTrace("t.csv", TestTraces.Demand(60));
+        var scenario = _dir.WriteScenario("s", trace);
+        var policy = Path.Combine(_dir.Root, "bad.yaml");
+        await File.WriteAllTextAsync(policy, DefaultPolicy.Text().Replace("coverage_quantile: 0.98", "coverage_quantile: -3", StringComparison.Ordinal));
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "simulate", "--scenario", scenario, "--policy", policy, "--output", Path.Combine(_dir.Root, "o.csv"));
+
+        Assert.Equal(1, code);
+        Assert.Matches(@"bad\.yaml:\d+:\d+: service 'shop': strategy\.parameters\.coverage_quantile: must be in \(0\.5, 1\) \(was -3\)", err);
+        Assert.DoesNotContain("Unhandled exception", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public async Task Simulate_Redirected_PrintsNoProgressAndNoEscapeCodes()
+    {
+        var trace = _dir.WriteTrace("t.csv", TestTraces.Demand(240));
+        var scenario = _dir.WriteScenario("s", trace);
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, TimeSpan.FromMinutes(3), "simulate", "--scenario", scenario, "--output", Path.Combine(_dir.Root, "o.csv"));
+
+        Assert.True(code == 0, err);
+        Assert.DoesNotContain("\u001b", stdout + err);
+        Assert.DoesNotContain("simulating", stdout + err);
+        Assert.Contains("unserved requests (%)", err);
+    }
+
+    [Fact]
+    public async Task Detect_PrintsAOneLineSummary()
+    {
+        var trace = _dir.WriteTrace("t.csv", TestTraces.Demand(500));
+        var output = Path.Combine(_dir.Root, "scores.csv");
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "detect", "--input", trace, "--output", output);
+
+        Assert.True(code == 0, err);
+        var line = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Matches(@"^detect: 500 points scored, \d+ flagged as anomalies \(highest score [\d.]+ at .+\); wrote .*scores\.csv$", line);
+    }
+
+    [Fact]
+    public async Task ModelsList_WithoutModels_ErrorsInsteadOfAnEmptyTable()
+    {
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "models", "list", "--dir", Path.Combine(_dir.Root, "models"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("no saved models", err);
+        Assert.DoesNotContain("version", stdout);
+
+        var (unknown, _, unknownErr) = await DsoProcess.RunAsync(_dir.Root, Quick, "models", "list", "--dir", Path.Combine(_dir.Root, "models"), "--series", "shop");
+        Assert.NotEqual(0, unknown);
+        Assert.Contains("no saved models for series 'shop'", unknownErr);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}

@@ -22,13 +22,15 @@ public sealed record BudgetWindow(DateTimeOffset Start, DateTimeOffset End, deci
         var flat = AffordableHourlyUsd(now);
         var hoursLeft = (decimal)Math.Max((End - now).TotalHours, 1.0 / 60);
         var hold = Math.Clamp(pace.HoldHours, 1m / 3600, hoursLeft);
-        var paced = (BudgetUsd - SpentUsd - Math.Max(0m, pace.ReserveHourlyUsd) * (hoursLeft - hold)) / hold;
+        // Clamped so that a reserve computed from an absurd demand reads as "unaffordable" instead of overflowing.
+        var reserve = Math.Clamp(pace.ReserveHourlyUsd, 0m, (decimal)Abstractions.Catalog.Usd.Ceiling);
+        var paced = (BudgetUsd - SpentUsd - (reserve * (hoursLeft - hold))) / hold;
         return Math.Max(flat, paced);
     }
 
     /// <summary>Spend at the end of the period if <paramref name="hourlyUsd"/> is held from now on.</summary>
     public decimal ProjectedUsd(DateTimeOffset now, decimal hourlyUsd) =>
-        SpentUsd + (hourlyUsd * (decimal)Math.Max(0, (End - now).TotalHours));
+        SpentUsd + (Math.Clamp(hourlyUsd, -(decimal)Abstractions.Catalog.Usd.Ceiling, (decimal)Abstractions.Catalog.Usd.Ceiling) * (decimal)Math.Max(0, (End - now).TotalHours));
 
     /// <summary>The budget's state for the decision log when a fleet costing <paramref name="hourlyUsd"/> is chosen.</summary>
     public Abstractions.Decisions.BudgetStatus Status(DateTimeOffset now, decimal hourlyUsd, bool constrained) =>

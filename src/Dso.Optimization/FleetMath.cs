@@ -6,6 +6,17 @@ namespace Dso.Optimization;
 public static class FleetMath
 {
     /// <summary>The type HPA-style single-shape scaling would use: the smallest type with the best price per request/s.</summary>
+    /// <summary>
+    /// Instances of <paramref name="capacityRps"/> each needed to serve <paramref name="demand"/> at
+    /// <paramref name="utilization"/>, within [<paramref name="min"/>, <paramref name="max"/>]. Clamped while still a
+    /// double: a demand of 1e300 must ask for <paramref name="max"/>, not saturate an int into billions of instances.
+    /// </summary>
+    public static int InstancesFor(double demand, double capacityRps, double utilization, int min, int max)
+    {
+        var needed = Math.Ceiling((demand / (capacityRps * utilization)) - 1e-9);
+        return double.IsNaN(needed) ? min : (int)Math.Clamp(needed, min, Math.Max(min, max));
+    }
+
     public static InstanceType SmallestBestValue(InstanceCatalog catalog) =>
         catalog.Types.OrderBy(t => t.Vcpu).ThenBy(t => t.PricePerRps).First();
 

@@ -25,8 +25,17 @@ public static class PlanGuard
         var catalog = policy.Catalog;
         var limits = policy.Limits;
         var notes = new List<string>();
-        var target = Fleet.Of(plan.Target.Counts.Where(kv => catalog.Contains(kv.Key)));
-        if (target.Total != plan.Target.Total)
+        var proposed = plan.Target;
+        if (proposed.Counts.Values.Any(count => count < 0 || count > limits.MaxInstances))
+        {
+            // Capped per type before anything sums or trims one by one: a plan of billions of instances (from an absurd
+            // demand) would overflow the total and keep the trims below busy for hours.
+            proposed = Fleet.Of(proposed.Counts.Select(kv => KeyValuePair.Create(kv.Key, Math.Clamp(kv.Value, 0, limits.MaxInstances))));
+            notes.Add($"counts capped at max_instances {limits.MaxInstances} per type");
+        }
+
+        var target = Fleet.Of(proposed.Counts.Where(kv => catalog.Contains(kv.Key)));
+        if (target.Total != proposed.Total)
         {
             notes.Add("dropped types not in the catalog");
         }
@@ -57,11 +66,13 @@ public static class PlanGuard
             notes.Add("scale-in held: an anomaly makes the low reading untrustworthy");
         }
 
+        var costCeiling = limits.MaxHourlyUsd ?? decimal.MaxValue;
         if (context.Budget.Hard)
         {
             var affordable = plan.Pace is { } pace
                 ? context.Budget.AffordableHourlyUsd(context.Now, pace with { ReserveHourlyUsd = Math.Max(pace.ReserveHourlyUsd, FloorHourlyUsd(policy)) })
                 : context.Budget.AffordableHourlyUsd(context.Now);
+            costCeiling = Math.Min(costCeiling, affordable);
             target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > affordable && f.Total > 0, limits.MinInstances, notes,
                 $"{BudgetNote} (at most ${affordable:0.####}/h for the rest of the period)");
         }
@@ -75,7 +86,10 @@ public static class PlanGuard
         if (!stepped.Equals(target))
         {
             notes.Add($"limited to max_step {limits.MaxStepPerTick} this tick");
-            target = stepped;
+            // A fleet within the spend ceiling is never pushed over it by a swap; one already over it may swap (its cost
+            // rises for the tick the swap takes) since that is its way back under.
+            var ceiling = catalog.HourlyCost(context.Current) <= costCeiling ? costCeiling : decimal.MaxValue;
+            target = FitLaunches(context.Current, stepped, catalog, Math.Max(limits.MaxInstances, context.Current.Total), ceiling, notes);
         }
 
         var serverless = ServerlessRps(plan, policy, context, target, notes);
@@ -121,6 +135,33 @@ public static class PlanGuard
         }
 
         return rps;
+    }
+
+    /// <summary>
+    /// A step that swaps types launches before it stops (make-before-break), so the stepped fleet can hold more
+    /// instances, or cost more, than both the current fleet and the target: launch only what keeps it within
+    /// max_instances (or no more than now) and the spend ceiling, most expensive launches dropped first.
+    /// </summary>
+    private static Fleet FitLaunches(Fleet current, Fleet stepped, InstanceCatalog catalog, int maxInstances, decimal maxHourly, List<string> notes)
+    {
+        var fitted = stepped;
+        while (fitted.Total > maxInstances || catalog.HourlyCost(fitted) > maxHourly)
+        {
+            var launch = fitted.Counts.Keys.Where(t => fitted[t] > current[t]).OrderByDescending(t => catalog[t].PricePerHour).FirstOrDefault();
+            if (launch is null)
+            {
+                break;
+            }
+
+            fitted = fitted.With(launch, fitted[launch] - 1);
+        }
+
+        if (!fitted.Equals(stepped))
+        {
+            notes.Add("fewer launches this step so the swap stays within max_instances and the spend limit");
+        }
+
+        return fitted;
     }
 
     /// <summary>The cheapest fleet the policy allows (min_instances of the cheapest type): what a paced budget must always keep for.</summary>

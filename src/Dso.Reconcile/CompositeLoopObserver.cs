@@ -5,14 +5,18 @@ public sealed class CompositeLoopObserver(IEnumerable<ILoopObserver> observers) 
 {
     private readonly ILoopObserver[] _observers = observers.ToArray();
 
-    public void OnTick(TickResult result)
+    public void OnTick(TickResult result) => FanOut(o => o.OnTick(result));
+
+    public void OnTickFailed(TickFailure failure) => FanOut(o => o.OnTickFailed(failure));
+
+    private void FanOut(Action<ILoopObserver> notify)
     {
         List<Exception>? errors = null;
         foreach (var observer in _observers)
         {
             try
             {
-                observer.OnTick(result);
+                notify(observer);
             }
             catch (Exception ex)
             {

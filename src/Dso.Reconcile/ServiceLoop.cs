@@ -24,6 +24,10 @@ public sealed partial class ServiceLoop
     private readonly IDemandForecaster? _forecaster;
     private readonly ZeroTrafficGuard _zeroTraffic = new(ZeroTrafficGuard.DefaultLookBack);
     private IScalingPlanner _planner;
+    private IScalingStrategy _strategy;
+    private string _stage = TickStage.Read;
+    private FleetState? _tickState;
+    private ScalingDecision? _tickDecision;
     private bool _recovered;
 
     public ServiceLoop(ServicePolicy policy, string policyVersion, ServiceLoopDependencies deps)
@@ -31,6 +35,7 @@ public sealed partial class ServiceLoop
         Policy = policy;
         PolicyVersion = policyVersion;
         _deps = deps;
+        _strategy = deps.Strategy;
         _planner = deps.Strategy.CreatePlanner(policy);
         _forecaster = deps.ForecasterFactory?.Invoke();
     }
@@ -58,6 +63,7 @@ public sealed partial class ServiceLoop
         var changed = !PolicyFingerprint.Of(policy).Equals(PolicyFingerprint.Of(Policy), StringComparison.Ordinal);
         Policy = policy;
         PolicyVersion = version;
+        _strategy = strategy;
         if (changed)
         {
             _planner = strategy.CreatePlanner(policy);
@@ -74,7 +80,28 @@ public sealed partial class ServiceLoop
         }
     }
 
+    /// <summary>
+    /// Runs one tick. A tick that throws at any stage does not escape: it is logged as a failed decision holding the
+    /// fleet (see <c>ServiceLoop.TickFailures.cs</c>), reported to the observer, and the stage's state is rebuilt so
+    /// the next tick starts clean. Only the host's shutdown cancels it.
+    /// </summary>
     public async Task<TickResult> TickAsync(CancellationToken cancellationToken)
+    {
+        var now = _deps.Time.GetUtcNow();
+        _stage = TickStage.Read;
+        _tickState = null;
+        _tickDecision = null;
+        try
+        {
+            return await RunTickAsync(now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return await FailTickAsync(now, ex, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<TickResult> RunTickAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The tick's deadline bounds every cloud call and retry in it; the host's token still means "shut down".
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -85,10 +112,11 @@ public sealed partial class ServiceLoop
 
         var token = deadline.Token;
         var started = Stopwatch.GetTimestamp();
-        var now = _deps.Time.GetUtcNow();
         var state = await _deps.Cloud.GetFleetAsync(Policy.ScaleGroup, token).ConfigureAwait(false);
+        _tickState = state;
         if (!_recovered)
         {
+            _stage = TickStage.Resume;
             _recovered = true;
             await BackfillAsync(now, token).ConfigureAwait(false);
             await LoadSpendAsync(now, token).ConfigureAwait(false);
@@ -96,9 +124,11 @@ public sealed partial class ServiceLoop
             if (resumed is not null)
             {
                 // The resumed decision is this tick's: deciding again now would act twice in one tick.
-                _deps.Observer.OnTick(resumed);
-                return resumed;
+                _stage = TickStage.Observe;
+                return Observe(now, resumed);
             }
+
+            _stage = TickStage.Read;
         }
 
         await AccrueSpendAsync(now, state, token).ConfigureAwait(false);
@@ -118,8 +148,11 @@ public sealed partial class ServiceLoop
             proposal = Decide(now, reading, demand, state, budget);
         }
 
+        _stage = TickStage.Guard;
         var decision = Guard(now, state, budget, proposal);
+        _stage = TickStage.Log;
         await _deps.Log.AppendAsync(decision, token).ConfigureAwait(false);
+        _tickDecision = decision;
         foreach (var anomaly in decision.Anomalies)
         {
             await _deps.Log.AppendEventAsync(Policy.Name, reading.Timestamp, "anomaly",
@@ -127,10 +160,26 @@ public sealed partial class ServiceLoop
         }
 
         var latency = Stopwatch.GetElapsedTime(started);
+        _stage = TickStage.Apply;
         var outcome = await ApplyAsync(decision, state, token, cancellationToken).ConfigureAwait(false);
-        var result = Result(now, decision, outcome, latency, budget);
-        _deps.Observer.OnTick(result);
-        return result;
+        var result = Result(now, decision, outcome, latency, budget) with { Source = reading };
+        _stage = TickStage.Observe;
+        return Observe(now, result);
+    }
+
+    /// <summary>Hands the finished tick to the observer; an observer that throws makes it a failure at stage observe, not a lost tick.</summary>
+    private TickResult Observe(DateTimeOffset now, TickResult result)
+    {
+        try
+        {
+            _deps.Observer.OnTick(result);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            // The decision is logged and applied; only its report failed.
+            return result with { Failure = ReportFailure(new TickFailure(Policy.Name, now, TickStage.Observe, ex.Message, ex)) };
+        }
     }
 
     /// <summary>Asks for a retrain at the start of the next tick (the forecaster belongs to the tick's thread).</summary>

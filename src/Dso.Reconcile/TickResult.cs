@@ -1,4 +1,5 @@
 using Dso.Abstractions.Decisions;
+using Dso.Abstractions.Metrics;
 
 namespace Dso.Reconcile;
 
@@ -6,4 +7,10 @@ namespace Dso.Reconcile;
 public sealed record TickResult(ScalingDecision Decision, DecisionOutcome? Outcome, TimeSpan DecisionLatency, decimal SpentUsd, decimal ProjectedUsd)
 {
     public ForecastAccuracy? Accuracy { get; init; }
+
+    /// <summary>What the metric source answered this tick (its health and problem feed <c>/healthz</c>); null when the tick failed before reading.</summary>
+    public KpiReading? Source { get; init; }
+
+    /// <summary>Set when the tick threw: <see cref="Decision"/> is then the failed decision, holding the fleet.</summary>
+    public TickFailure? Failure { get; init; }
 }

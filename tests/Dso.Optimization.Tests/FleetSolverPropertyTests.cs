@@ -38,7 +38,7 @@ public sealed class FleetSolverPropertyTests
     public void Solutions_RespectHardConstraints()
     {
         var random = new Random(7);
-        var cpSat = new CpSatFleetSolver();
+        var cpSat = new CpSatFleetSolver(timeLimitSeconds: 10);
         for (var i = 0; i < Cases; i++)
         {
             var p = RandomProblems.Problem(random, random.Next(1, 5), 4);
@@ -69,7 +69,7 @@ public sealed class FleetSolverPropertyTests
     public void ChosenFleet_IsNeverDearerThanCheapestCover()
     {
         var random = new Random(99);
-        var cpSat = new CpSatFleetSolver();
+        var cpSat = new CpSatFleetSolver(timeLimitSeconds: 10);
         for (var i = 0; i < Cases; i++)
         {
             var catalog = RandomProblems.Catalog(random, random.Next(1, 5));

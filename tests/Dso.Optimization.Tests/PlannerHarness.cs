@@ -9,11 +9,15 @@ namespace Dso.Optimization.Tests;
 /// A minimal closed loop for planner tests: instances boot after the policy's delay, spend accrues per tick, and
 /// every plan goes through <see cref="PlanGuard"/> as in the service loop. Checks hooks see the raw and guarded plans.
 /// </summary>
-internal sealed class PlannerHarness(ServicePolicy policy, DateTimeOffset start, TimeSpan span, bool hardBudget)
+internal sealed class PlannerHarness(ServicePolicy policy, DateTimeOffset start, TimeSpan span, bool hardBudget, DateTimeOffset? windowStart = null)
 {
+    /// <summary>The budget period's start: earlier than the first tick when the run joins a period already under way.</summary>
+    private readonly DateTimeOffset _windowStart = windowStart ?? start;
+
     private readonly List<(string Type, DateTimeOffset ReadyAt)> _instances = [];
 
-    public decimal Spent { get; private set; }
+    /// <summary>Spend in the period so far (set it to join a period under way).</summary>
+    public decimal Spent { get; set; }
 
     public Fleet Current => Fleet.Of(_instances.GroupBy(i => i.Type).Select(g => new KeyValuePair<string, int>(g.Key, g.Count())));
 
@@ -60,7 +64,7 @@ internal sealed class PlannerHarness(ServicePolicy policy, DateTimeOffset start,
                 Ready = ready,
                 ScaleUpNow = up,
                 HoldScaleIn = hold,
-                Budget = new BudgetWindow(start, start + span, policy.Budget.MonthlyUsd, Spent, hardBudget),
+                Budget = new BudgetWindow(_windowStart, start + span, policy.Budget.MonthlyUsd, Spent, hardBudget),
             };
             var raw = planner.Plan(context);
             var guarded = PlanGuard.Enforce(raw, policy, context);

@@ -6,7 +6,9 @@ namespace Dso.Optimization.Tests;
 
 /// <summary>
 /// The planner in a closed loop over many seeded random demand paths, catalogs, limits and budgets: whatever the
-/// demand does, the raw plan keeps the hard budget (month-to-date + its own projection), min/max and step limits.
+/// demand does, the raw plan keeps the hard budget (month-to-date + its own projection), min/max and step limits,
+/// and the guarded plan keeps spend so far + what it commits until the next tick within the budget. Each path joins
+/// a budget period 6 to 54 hours in, with spend already on the books, so the pacing past its 6-hour warm-up runs.
 /// </summary>
 public sealed class PlannerPropertyTests
 {
@@ -18,6 +20,8 @@ public sealed class PlannerPropertyTests
     public void RawPlans_KeepHardBudgetAndLimits_OnRandomPaths()
     {
         var random = new Random(4242);
+        var paced = 0;
+        var checkedTicks = 0;
         for (var path = 0; path < Paths; path++)
         {
             var catalog = RandomProblems.Catalog(random, random.Next(1, 5));
@@ -30,9 +34,15 @@ public sealed class PlannerPropertyTests
             };
             // Spans from one to eight hours with budgets from starving to ample, so pacing and its warm-up both run.
             var span = TimeSpan.FromMinutes(random.Next(60, 480));
-            var budget = Math.Round((decimal)(random.NextDouble() * 3 * span.TotalHours), 2);
+            var before = TimeSpan.FromMinutes(random.Next(6 * 60, 54 * 60));
+            var period = before + span;
+            var budget = Math.Round((decimal)(random.NextDouble() * 3 * period.TotalHours), 2);
             var policy = PlannerHarness.Policy(catalog, limits, budget, TimeSpan.FromMinutes(random.Next(0, 6))) with { Tick = TimeSpan.FromMinutes(1) };
-            var harness = new PlannerHarness(policy, Start, span, hardBudget: true);
+            var harness = new PlannerHarness(policy, Start, span, hardBudget: true, windowStart: Start - before)
+            {
+                // Up to the flat rate so far: from starving (nothing left) to ample.
+                Spent = Math.Round(budget * (decimal)(before / period) * (decimal)random.NextDouble(), 2),
+            };
             harness.Seed(Fleet.Of((catalog.Types[0].Name, limits.MinInstances)));
             var planner = new CostOptimizerStrategy().CreatePlanner(policy);
             var demand = DemandPath(random, Ticks, 50 + random.NextDouble() * 2000);
@@ -48,22 +58,37 @@ public sealed class PlannerPropertyTests
                     Assert.True(hourly <= cap, $"{where}: hourly cap");
                 }
 
-                // The hard budget, as the plan projects it: spend so far + the plan's fleet for its hold + the reserve after.
+                // The hard budget, as the applied (guarded) plan projects it: spend so far + the fleet for its hold + the
+                // reserve after. (With pacing running, a raw plan can overshoot this by a few percent; the guard trims it.)
                 var left = (decimal)(context.Budget.End - context.Now).TotalHours;
+                var guardedHourly = catalog.HourlyCost(guarded.Target);
+                // Either the flat rate held to the end, or the paced one (the guard allows the larger of the two rates).
+                var flat = context.Budget.SpentUsd + guardedHourly * left;
                 var projected = raw.Pace is { } pace
-                    ? context.Budget.SpentUsd + hourly * Math.Min(pace.HoldHours, left) + Math.Max(pace.ReserveHourlyUsd, floor) * Math.Max(0, left - pace.HoldHours)
-                    : context.Budget.SpentUsd + hourly * left;
+                    ? Math.Min(flat, context.Budget.SpentUsd + guardedHourly * Math.Min(pace.HoldHours, left) + Math.Max(pace.ReserveHourlyUsd, floor) * Math.Max(0, left - pace.HoldHours))
+                    : flat;
                 var affordableFloor = context.Budget.SpentUsd + floor * left;
                 // Exceptions: only the floor is left, or the fleet is above what it may cost and max_step lets it move
                 // only part of the way this tick (a swap to cheaper instances launches before it removes).
-                var shrinkingAtMaxStep = FleetMath.Churn(context.Current, raw.Target) == limits.MaxStepPerTick &&
+                var shrinkingAtMaxStep = FleetMath.Churn(context.Current, guarded.Target) == limits.MaxStepPerTick &&
                     context.Budget.SpentUsd + catalog.HourlyCost(context.Current) * left > context.Budget.BudgetUsd;
-                Assert.True(projected <= context.Budget.BudgetUsd + 1e-9m || shrinkingAtMaxStep || raw.Target.Total <= limits.MinInstances && affordableFloor > context.Budget.BudgetUsd,
-                    $"{where}: projected {projected} over budget {context.Budget.BudgetUsd}: {context.Current} -> {raw.Target} ({raw.Strategy}: {raw.Reason})");
+                Assert.True(projected <= context.Budget.BudgetUsd + 1e-9m || shrinkingAtMaxStep || guarded.Target.Total <= limits.MinInstances && affordableFloor > context.Budget.BudgetUsd,
+                    $"{where}: projected {projected} over budget {context.Budget.BudgetUsd}: {context.Current} -> {raw.Target}, guarded {guarded.Target} ({guarded.Strategy}: {guarded.Reason})");
+                paced += raw.Pace is null ? 0 : 1;
+                checkedTicks++;
+
+                // Spent so far + what the guarded fleet commits until the next tick, unless only the floor is left.
+                var committed = context.Budget.SpentUsd + (catalog.HourlyCost(guarded.Target) * (decimal)policy.Tick.TotalHours);
+                Assert.True(committed <= context.Budget.BudgetUsd || guarded.Target.Total <= limits.MinInstances || shrinkingAtMaxStep,
+                    $"{where}: spent {context.Budget.SpentUsd} + committed {catalog.HourlyCost(guarded.Target)}/h over budget {context.Budget.BudgetUsd}");
+                Assert.InRange(guarded.Target.Total, Math.Min(limits.MinInstances, context.Current.Total), Math.Max(limits.MaxInstances, context.Current.Total));
                 Assert.Contains(raw.Strategy, CostOptimizerPlanner.Steps.Select(s => s.Name).Append("hold"));
                 Assert.Equal(["keep", "reactive", "chosen"], raw.Alternatives.Select(a => a.Name));
             });
         }
+
+        // Pacing (past its warm-up) actually ran on a good share of the ticks checked.
+        Assert.True(paced > checkedTicks / 4, $"only {paced} of {checkedTicks} plans were paced");
     }
 
     /// <summary>Random walks with jumps, drops to zero and bursts: the shapes that break naive planners.</summary>

@@ -64,7 +64,7 @@ public sealed class SpotServerlessSolverPropertyTests
     public void Solutions_KeepSpotShare_OnDemandFloor_AndServerlessLimit()
     {
         var random = new Random(4242);
-        var cpSat = new CpSatFleetSolver();
+        var cpSat = new CpSatFleetSolver(timeLimitSeconds: 10);
         var checkedCases = 0;
         for (var i = 0; i < Cases; i++)
         {

@@ -102,7 +102,7 @@ internal static class HttpBenchmark
         {
             try
             {
-                if ((await http.GetStringAsync("/healthz")).Contains("\"ok\"", StringComparison.Ordinal))
+                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
                 {
                     return;
                 }

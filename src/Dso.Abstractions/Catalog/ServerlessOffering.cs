@@ -24,7 +24,7 @@ public sealed record ServerlessOffering(
     public decimal UsdPerRpsHour => 3600m * UsdPerRequest;
 
     /// <summary>USD per hour of routing <paramref name="rps"/> to it.</summary>
-    public decimal HourlyCost(double rps) => rps <= 0 ? 0m : (decimal)rps * UsdPerRpsHour;
+    public decimal HourlyCost(double rps) => rps <= 0 || double.IsNaN(rps) ? 0m : Usd.FromDouble(rps * (double)UsdPerRpsHour, "serverless hourly cost");
 
     /// <summary>
     /// True when a request landing on a cold start (cold start plus duration) is slower than the latency objective,

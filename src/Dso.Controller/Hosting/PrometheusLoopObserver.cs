@@ -8,6 +8,7 @@ internal sealed class PrometheusLoopObserver : ILoopObserver
 {
     private static readonly Counter Ticks = Metrics.CreateCounter("dso_ticks_total", "Reconcile ticks run.", "service");
     private static readonly Counter Changes = Metrics.CreateCounter("dso_scaling_actions_total", "Ticks whose decision changed the fleet.", "service");
+    private static readonly Counter Failures = Metrics.CreateCounter("dso_tick_failures_total", "Ticks that threw, by the stage that threw (read, resume, detect, forecast, plan, guard, log, apply, observe).", "service", "stage");
     private static readonly Counter Held = Metrics.CreateCounter("dso_held_decisions_total", "Ticks that held the fleet because KPIs were missing.", "service");
     private static readonly Counter Anomalies = Metrics.CreateCounter("dso_anomalies_total", "Anomalous KPI values seen.", "service", "kpi", "action");
     private static readonly Histogram Latency = Metrics.CreateHistogram("dso_decision_latency_seconds", "Time from tick start to a logged decision.",
@@ -21,6 +22,8 @@ internal sealed class PrometheusLoopObserver : ILoopObserver
     private static readonly Gauge Mase = Metrics.CreateGauge("dso_forecast_rolling_mase", "Rolling MASE of the request-rate forecast at the full horizon.", "service");
     private static readonly Gauge Coverage = Metrics.CreateGauge("dso_forecast_interval_coverage", "Rolling share of actuals inside the forecast's p10-p90 interval.", "service");
     private static readonly Gauge Retrains = Metrics.CreateGauge("dso_forecast_retrains", "Forecast model trainings since start.", "service");
+
+    public void OnTickFailed(TickFailure failure) => Failures.WithLabels(failure.Service, failure.Stage).Inc();
 
     public void OnTick(TickResult result)
     {

@@ -22,7 +22,11 @@ internal sealed partial class ReconcileJob(LoopRegistry loops, ILogger<Reconcile
         try
         {
             var result = await loop.TickAsync(cancellationToken);
-            if (result.Decision.IsChange)
+            if (result.Failure is { } failure)
+            {
+                LogTickFailedAt(failure.Exception, service, failure.Stage, failure.Message);
+            }
+            else if (result.Decision.IsChange)
             {
                 LogScaling(service, result.Decision.Before.ToString(), result.Decision.Chosen.ToString(), result.Decision.Reason);
             }
@@ -36,6 +40,9 @@ internal sealed partial class ReconcileJob(LoopRegistry loops, ILogger<Reconcile
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "service {Service}: scaling {Before} -> {After}: {Reason}")]
     private partial void LogScaling(string service, string before, string after, string reason);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "service {Service}: tick failed at stage {Stage}: {Problem}; logged as a failed decision, the next tick starts afresh")]
+    private partial void LogTickFailedAt(Exception ex, string service, string stage, string problem);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "service {Service}: tick failed")]
     private partial void LogTickFailed(Exception ex, string service);

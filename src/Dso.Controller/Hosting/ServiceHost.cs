@@ -4,6 +4,7 @@ using Dso.Cloud.Resilience;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
+using Dso.Controller.Health;
 using Dso.Controller.Storage;
 using Dso.Controller.Web;
 using Dso.Controller.Web.Access;
@@ -63,8 +64,10 @@ internal static class ServiceHost
         builder.Services.AddSingleton<PrometheusLoopObserver>();
         builder.Services.AddSingleton<WebhookAlertObserver>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookAlertObserver>());
+        builder.Services.AddSingleton(_ => new ServiceHealthTracker(time));
+        builder.Services.AddSingleton<Readiness>();
         builder.Services.AddSingleton<ILoopObserver>(sp => new CompositeLoopObserver(
-            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>()]));
+            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>(), sp.GetRequiredService<ServiceHealthTracker>()]));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ForecastModels>(sp, modelsDirectory));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
         builder.Services.AddSingleton(sp => new PolicyAdmission(sp.GetServices<IMetricSourceFactory>()));

@@ -1,4 +1,5 @@
 using Dso.Abstractions.Decisions;
+using Dso.Controller.Health;
 using Dso.Controller.Hosting;
 using Dso.Controller.Web.Access;
 using Dso.Controller.Web.Api;
@@ -22,13 +23,17 @@ internal static class Endpoints
         CostsApi.Map(app);
 
         // Probes and scrapers read these without a key; they carry no decision detail beyond what /metrics exports.
-        app.MapGet("/healthz", (LoopRegistry loops, PolicyReloader reloader) => Results.Json(new
+        HealthEndpoints.Map(app);
+        app.Use(async (context, next) =>
         {
-            status = loops.Current.Services.Count > 0 ? "ok" : "starting",
-            policyVersion = loops.Current.Version,
-            services = loops.Current.Services.Select(s => s.Name),
-            policyError = reloader.LastError,
-        }));
+            // The health gauge is judged at scrape time, so a loop that stopped ticking shows up without a tick to report it.
+            if (context.Request.Path == "/metrics")
+            {
+                HealthMetrics.Publish(HealthEndpoints.Report(context.RequestServices.GetRequiredService<LoopRegistry>(), context.RequestServices.GetRequiredService<ServiceHealthTracker>()));
+            }
+
+            await next(context);
+        });
         app.MapMetrics("/metrics");
         PushEndpoints.Map(app);
         app.MapGet("/", async (HttpContext context, IDecisionLog log, LoopRegistry loops, PolicyReloader reloader, IOptions<DsoOptions> options, string? service, CancellationToken ct) =>

@@ -12,7 +12,7 @@ internal sealed class TargetTrackingPlanner(ServicePolicy policy, double targetU
 
     public ScalingPlan Plan(PlanningContext context)
     {
-        var desired = Math.Max(policy.Limits.MinInstances, (int)Math.Ceiling(context.ObservedDemand / (_type.CapacityRps * targetUtilization) - 1e-9));
+        var desired = FleetMath.InstancesFor(context.ObservedDemand, _type.CapacityRps, targetUtilization, policy.Limits.MinInstances, policy.Limits.MaxInstances);
         _window.Enqueue((context.Now, desired));
         while (_window.Count > 0 && context.Now - _window.Peek().At > policy.Limits.ScaleDownStabilization)
         {

@@ -39,9 +39,15 @@ public sealed class ServiceHostTests : IAsyncLifetime
     [Fact]
     public async Task Service_OnDefaultPolicy_ServesHealthMetricsAndDecisions()
     {
-        var health = await GetJsonAsync("/healthz");
-        Assert.Equal("ok", health.GetProperty("status").GetString());
+        var health = await WaitForAsync(async () =>
+        {
+            var h = await GetJsonAsync("/healthz");
+            return h.GetProperty("status").GetString() == "ok" ? h : (JsonElement?)null;
+        });
         Assert.Contains("shop", health.GetProperty("services").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("ok", health.GetProperty("health").GetProperty("shop").GetProperty("state").GetString());
+        var ready = await _http.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
 
         var decisions = await WaitForAsync(async () =>
         {
@@ -56,6 +62,7 @@ public sealed class ServiceHostTests : IAsyncLifetime
         var metrics = await _http.GetStringAsync("/metrics");
         Assert.Contains("dso_ticks_total{service=\"shop\"}", metrics);
         Assert.Contains("dso_fleet_hourly_cost_usd{service=\"shop\"}", metrics);
+        Assert.Contains("dso_service_health{service=\"shop\",state=\"ok\"} 1", string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("dso_service_health", StringComparison.Ordinal))));
         var page = await _http.GetStringAsync("/");
         Assert.Contains("<table id=\"decisions\">", page);
         Assert.Contains("shop", page);
@@ -74,7 +81,7 @@ public sealed class ServiceHostTests : IAsyncLifetime
         Assert.Contains("shop.yaml:", rejected.GetProperty("policyError").GetString());
         Assert.Contains("budget.monthly_usd: must be positive (was -5)", rejected.GetProperty("policyError").GetString());
         Assert.Equal(before, rejected.GetProperty("policyVersion").GetString());
-        Assert.Equal("ok", rejected.GetProperty("status").GetString());
+        Assert.NotEqual("starting", rejected.GetProperty("status").GetString());
 
         await File.WriteAllTextAsync(PolicyFile, DefaultPolicy.Text().Replace("monthly_usd: 900", "monthly_usd: 950"));
         var accepted = await WaitForAsync(async () =>

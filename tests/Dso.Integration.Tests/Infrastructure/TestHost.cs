@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Dso.Controller.Hosting;
 using Microsoft.AspNetCore.Builder;
 
@@ -40,7 +39,7 @@ internal sealed class TestHost : IAsyncDisposable
         await app.StartAsync();
         var host = new TestHost(app, listen);
         var deadline = Stopwatch.StartNew();
-        while ((await host.Http.GetFromJsonAsync<Health>("/healthz"))?.Status != "ok")
+        while (!(await host.Http.GetAsync("/readyz")).IsSuccessStatusCode)
         {
             if (deadline.Elapsed > TimeSpan.FromSeconds(20))
             {
@@ -59,6 +58,4 @@ internal sealed class TestHost : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
     }
-
-    private sealed record Health(string Status);
 }

@@ -1,3 +1,4 @@
+using Dso.Abstractions.Catalog;
 using Dso.Policies.Model;
 
 namespace Dso.Optimization.Strategies.CostOptimizer;
@@ -65,7 +66,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
                 // The reserve is what the average demand seen so far costs at the best price per rps, with a margin for
                 // headroom and instance granularity; before any demand is seen, what has been spent per hour so far.
                 var rate = double.IsFinite(expectedCapacity)
-                    ? (decimal)(expectedCapacity * policy.Catalog.Types.Min(t => t.PricePerRps))
+                    ? Usd.FromDouble(expectedCapacity * policy.Catalog.Types.Min(t => t.PricePerRps), "the reserve for the average demand")
                     : budget.SpentUsd / (decimal)elapsed.TotalHours;
                 pace = new BudgetPace(_holdHours, Math.Max(rate * (1 + ReserveMargin), PlanGuard.FloorHourlyUsd(policy)));
                 affordable = safe.AffordableHourlyUsd(context.Now, pace);

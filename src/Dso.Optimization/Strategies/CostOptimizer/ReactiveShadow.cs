@@ -10,6 +10,8 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// </summary>
 internal sealed class ReactiveShadow(ServicePolicy policy)
 {
+    private const int MaxShadowInstances = 1_000_000;
+
     /// <summary>The reactive baseline's own default, so the comparison is with the stock baseline.</summary>
     private const double TargetUtilization = TargetTrackingStrategy.DefaultTargetUtilization;
 
@@ -29,7 +31,9 @@ internal sealed class ReactiveShadow(ServicePolicy policy)
         var ready = _launched.Where(l => l.At + policy.BootDelay <= now).Sum(l => l.Count);
         Tally.Add(now, Math.Max(_count, 0) * _type.PricePerHour, ready * _type.CapacityRps, demand);
 
-        var desired = Math.Max(policy.Limits.MinInstances, (int)Math.Ceiling(demand / (_type.CapacityRps * TargetUtilization) - 1e-9));
+        // Not capped at max_instances (the counterfactual is what plain target tracking would have wanted), only far
+        // enough below int's range that an absurd demand cannot overflow the sums of launches.
+        var desired = FleetMath.InstancesFor(demand, _type.CapacityRps, TargetUtilization, policy.Limits.MinInstances, MaxShadowInstances);
         _window.Enqueue((now, desired));
         while (_window.Count > 0 && now - _window.Peek().At > policy.Limits.ScaleDownStabilization)
         {

@@ -19,7 +19,16 @@ public sealed record ScalingDecision
     /// <summary>Content hash of the policy in force, so an analyst can tell which edit made a decision.</summary>
     public required string PolicyVersion { get; init; }
 
+    /// <summary>The policy variant that decided: "default" outside experiments, else the variant of the running block.</summary>
     public string Variant { get; init; } = "default";
+
+    /// <summary>The experiment this decision belongs to; omitted outside experiments.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Experiment { get; init; }
+
+    /// <summary>The switchback block (0-based from the experiment's start); omitted outside experiments.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Block { get; init; }
 
     public required IReadOnlyDictionary<string, double> Kpis { get; init; }
 

@@ -1,4 +1,5 @@
 using Dso.Abstractions.Cloud;
+using Dso.Cloud.Azure;
 using Dso.Cloud.Kubernetes;
 using Dso.Cloud.Simulated;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,7 @@ internal static class CloudProviders
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, SimulatedCloudFactory>(_ => new SimulatedCloudFactory(simulated)));
         services.AddKubernetesCloudProvider(time);
+        services.AddAzureCloudProvider(time);
         return services;
     }
 

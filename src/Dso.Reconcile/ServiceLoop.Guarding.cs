@@ -44,6 +44,8 @@ public sealed partial class ServiceLoop
             ChosenHourlyCost = hourly,
             ServerlessRps = plan.ServerlessRps,
             Alternatives = alternatives,
+            BilledCapacityRps = KnownCapacity(state.Fleet),
+            ReadyCapacityRps = KnownCapacity(state.Ready),
             Strategy = plan.Strategy,
             Reason = plan.Reason,
             Budget = budget.Status(now, hourly, constrained),
@@ -51,4 +53,8 @@ public sealed partial class ServiceLoop
             Held = proposal.Held,
         };
     }
+
+    /// <summary>For the log only: a type dropped from the policy while instances of it still run counts as unknown, not as an error.</summary>
+    private double KnownCapacity(Abstractions.Catalog.Fleet fleet) =>
+        fleet.Counts.Where(kv => Policy.Catalog.Contains(kv.Key)).Sum(kv => Policy.Catalog[kv.Key].CapacityRps * kv.Value);
 }

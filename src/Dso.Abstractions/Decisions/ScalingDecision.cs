@@ -52,6 +52,16 @@ public sealed record ScalingDecision
 
     public IReadOnlyList<PlanAlternative> Alternatives { get; init; } = [];
 
+    /// <summary>
+    /// Capacity (rps) of the fleet billed at decision time and of the part of it already serving (the rest is
+    /// booting): the dashboard draws both against demand. Omitted when zero, so older rows read as unknown.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double BilledCapacityRps { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double ReadyCapacityRps { get; init; }
+
     /// <summary>The strategy whose plan was chosen (e.g. "emergency-scale-out", "target-tracking").</summary>
     public required string Strategy { get; init; }
 

@@ -34,6 +34,10 @@ internal sealed class AzureProviderFactory : ICloudProviderFactory
 
     public IReadOnlyList<string> Validate(ProviderBinding binding) => AzureSettings.Validate(binding);
 
+    /// <summary>ARM throttles per subscription (and principal), so services in one subscription share a limiter.</summary>
+    public string AccountOf(ProviderBinding binding) =>
+        $"{ProviderName}:{binding.Settings.GetValueOrDefault(AzureSettings.SubscriptionKey, "")}";
+
     public ICloudProvider Create(ProviderBinding binding)
     {
         var settings = AzureSettings.Parse(binding);

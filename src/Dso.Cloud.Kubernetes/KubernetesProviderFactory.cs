@@ -18,6 +18,10 @@ internal sealed class KubernetesProviderFactory(TimeProvider time, ILoggerFactor
 
     public IReadOnlyList<string> Validate(ProviderBinding binding) => KubernetesSettings.Validate(binding);
 
+    /// <summary>The API server's priority and fairness limits apply per cluster and user: one limiter per kubeconfig and context.</summary>
+    public string AccountOf(ProviderBinding binding) =>
+        $"{ProviderName}:{binding.Settings.GetValueOrDefault(KubernetesSettings.KubeconfigKey, "default")}:{binding.Settings.GetValueOrDefault(KubernetesSettings.ContextKey, "")}";
+
     public ICloudProvider Create(ProviderBinding binding)
     {
         var settings = KubernetesSettings.Parse(binding);

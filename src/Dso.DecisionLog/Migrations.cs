@@ -56,6 +56,36 @@ internal static class Migrations
             hourly_usd TEXT NOT NULL);
         CREATE INDEX spend_service_to ON spend(service, to_ts);
         """,
+        // The analyst columns (see DecisionRow), back-filled from the payload, and the indexes the dashboard's
+        // queries use. Money per row (spent_usd, reactive_usd) starts at 0 for rows logged before it existed.
+        """
+        ALTER TABLE decisions ADD COLUMN ts_ms INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE decisions ADD COLUMN demand REAL;
+        ALTER TABLE decisions ADD COLUMN latency_p95 REAL;
+        ALTER TABLE decisions ADD COLUMN forecast_p50 REAL;
+        ALTER TABLE decisions ADD COLUMN forecast_p90 REAL;
+        ALTER TABLE decisions ADD COLUMN ready_capacity REAL;
+        ALTER TABLE decisions ADD COLUMN billed_capacity REAL;
+        ALTER TABLE decisions ADD COLUMN reactive_cost REAL;
+        ALTER TABLE decisions ADD COLUMN anomaly_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE decisions ADD COLUMN anomaly_summary TEXT;
+        ALTER TABLE decisions ADD COLUMN spent_usd REAL NOT NULL DEFAULT 0;
+        ALTER TABLE decisions ADD COLUMN reactive_usd REAL NOT NULL DEFAULT 0;
+        UPDATE decisions SET
+            ts_ms = CAST(ROUND((julianday(ts) - 2440587.5) * 86400000.0) AS INTEGER),
+            demand = (SELECT CASE WHEN typeof(v) IN ('real', 'integer') THEN v END FROM (SELECT json_extract(payload, '$.kpis.request_rate') AS v)),
+            latency_p95 = (SELECT CASE WHEN typeof(v) IN ('real', 'integer') THEN v END FROM (SELECT json_extract(payload, '$.kpis.latency_p95_ms') AS v)),
+            forecast_p50 = (SELECT CASE WHEN typeof(v) IN ('real', 'integer') THEN v END FROM (SELECT json_extract(payload, '$.forecast.p50Peak') AS v)),
+            forecast_p90 = (SELECT CASE WHEN typeof(v) IN ('real', 'integer') THEN v END FROM (SELECT json_extract(payload, '$.forecast.p90Peak') AS v)),
+            anomaly_count = COALESCE(json_array_length(payload, '$.anomalies'), 0),
+            reactive_cost = (SELECT json_extract(a.value, '$.hourlyCost') FROM json_each(payload, '$.alternatives') a WHERE json_extract(a.value, '$.name') = 'reactive');
+        CREATE INDEX decisions_service_ts ON decisions(service, ts_ms);
+        CREATE INDEX decisions_ts ON decisions(ts_ms);
+        CREATE INDEX decisions_service_changes ON decisions(service, ts_ms) WHERE is_change = 1;
+        CREATE INDEX decisions_service_held ON decisions(service, ts_ms) WHERE held = 1;
+        CREATE INDEX decisions_service_anomalous ON decisions(service, ts_ms) WHERE anomaly_count > 0;
+        CREATE INDEX events_ts ON events(ts);
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -1,23 +1,21 @@
-using System.Globalization;
-using System.Text.Json;
-using Dso.Abstractions.Catalog;
-using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
+using Dso.DecisionLog.Queries;
 using Microsoft.Data.Sqlite;
 
 namespace Dso.DecisionLog;
 
 /// <summary>
 /// The decision log in SQLite (WAL): one row per decision with the whole decision as JSON beside the columns
-/// analysts filter on, and one row per outcome. Append-only: nothing is ever updated or deleted.
+/// analysts filter and chart on, and one row per outcome. Append-only except for retention.
 /// <see cref="SqliteDecisionLogOptions.BatchSize"/> above 1 groups writes into transactions (simulation
-/// speed); the service commits every write.
+/// speed); the service commits every write. One connection behind one lock: reads see pending batched writes.
 /// </summary>
-public sealed class SqliteDecisionLog : IDecisionLog, ISpendLog, IDisposable
+public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteDecisionLogOptions _options;
     private readonly Lock _gate = new();
+    private readonly CostSincePrevious _costs = new();
     private SqliteTransaction? _batch;
     private int _batched;
 
@@ -39,23 +37,14 @@ public sealed class SqliteDecisionLog : IDecisionLog, ISpendLog, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command("""
-                INSERT INTO decisions (id, service, ts, policy_version, variant, strategy, reason, before_fleet, chosen_fleet, hourly_cost, held, is_change, payload)
-                VALUES ($id, $service, $ts, $pv, $variant, $strategy, $reason, $before, $chosen, $cost, $held, $change, $payload)
-                """);
-            cmd.Parameters.AddWithValue("$id", decision.Id);
-            cmd.Parameters.AddWithValue("$service", decision.Service);
-            cmd.Parameters.AddWithValue("$ts", Format(decision.Timestamp));
-            cmd.Parameters.AddWithValue("$pv", decision.PolicyVersion);
-            cmd.Parameters.AddWithValue("$variant", decision.Variant);
-            cmd.Parameters.AddWithValue("$strategy", decision.Strategy);
-            cmd.Parameters.AddWithValue("$reason", decision.Reason);
-            cmd.Parameters.AddWithValue("$before", decision.Before.ToString());
-            cmd.Parameters.AddWithValue("$chosen", decision.Chosen.ToString());
-            cmd.Parameters.AddWithValue("$cost", (double)decision.ChosenHourlyCost);
-            cmd.Parameters.AddWithValue("$held", decision.Held ? 1 : 0);
-            cmd.Parameters.AddWithValue("$change", decision.IsChange ? 1 : 0);
-            cmd.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(decision, DecisionJson.Options));
+            var row = DecisionRow.From(decision);
+            var cost = _costs.Next(decision.Service, row.TimestampMs, (double)decision.ChosenHourlyCost, row.ReactiveCost, () =>
+            {
+                using var last = Command("");
+                return DecisionSql.ReadLastCost(last, decision.Service);
+            });
+            using var cmd = Command(DecisionSql.InsertDecision);
+            DecisionSql.BindDecision(cmd, decision, row, cost);
             Write(cmd, $"appending decision {decision.Id}");
         }
 
@@ -66,17 +55,8 @@ public sealed class SqliteDecisionLog : IDecisionLog, ISpendLog, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command("""
-                INSERT OR IGNORE INTO outcomes (decision_id, at, status, after_fleet, launched, terminated, message)
-                VALUES ($id, $at, $status, $after, $launched, $terminated, $message)
-                """);
-            cmd.Parameters.AddWithValue("$id", outcome.DecisionId);
-            cmd.Parameters.AddWithValue("$at", Format(outcome.At));
-            cmd.Parameters.AddWithValue("$status", outcome.Status.ToString());
-            cmd.Parameters.AddWithValue("$after", outcome.After.ToString());
-            cmd.Parameters.AddWithValue("$launched", outcome.Launched);
-            cmd.Parameters.AddWithValue("$terminated", outcome.Terminated);
-            cmd.Parameters.AddWithValue("$message", outcome.Message);
+            using var cmd = Command(DecisionSql.InsertOutcome);
+            DecisionSql.BindOutcome(cmd, outcome);
             Write(cmd, $"recording the outcome of {outcome.DecisionId}");
         }
 
@@ -87,11 +67,8 @@ public sealed class SqliteDecisionLog : IDecisionLog, ISpendLog, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command("INSERT INTO events (service, ts, kind, message) VALUES ($s, $ts, $k, $m)");
-            cmd.Parameters.AddWithValue("$s", service);
-            cmd.Parameters.AddWithValue("$ts", Format(at));
-            cmd.Parameters.AddWithValue("$k", kind);
-            cmd.Parameters.AddWithValue("$m", message);
+            using var cmd = Command(DecisionSql.InsertEvent);
+            DecisionSql.BindEvent(cmd, service, at, kind, message);
             Write(cmd, $"appending a {kind} event for {service}");
         }
 
@@ -102,95 +79,77 @@ public sealed class SqliteDecisionLog : IDecisionLog, ISpendLog, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command("INSERT INTO spend (service, from_ts, to_ts, usd, hourly_usd) VALUES ($s, $from, $to, $usd, $hourly)");
-            cmd.Parameters.AddWithValue("$s", entry.Service);
-            cmd.Parameters.AddWithValue("$from", Format(entry.From));
-            cmd.Parameters.AddWithValue("$to", Format(entry.To));
-            cmd.Parameters.AddWithValue("$usd", entry.Usd.ToString(CultureInfo.InvariantCulture));
-            cmd.Parameters.AddWithValue("$hourly", entry.HourlyUsd.ToString(CultureInfo.InvariantCulture));
-            Write(cmd, $"recording spend of {entry.Service} up to {Format(entry.To)}");
+            using var cmd = Command(DecisionSql.InsertSpend);
+            DecisionSql.BindSpend(cmd, entry);
+            Write(cmd, $"recording spend of {entry.Service} up to {DecisionSql.Format(entry.To)}");
         }
 
         return Task.CompletedTask;
     }
 
-    public Task<SpendTotal> SpendSinceAsync(string service, DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            var total = 0m;
-            using (var sum = Command("SELECT usd FROM spend WHERE service = $s AND to_ts >= $since"))
-            {
-                sum.Parameters.AddWithValue("$s", service);
-                sum.Parameters.AddWithValue("$since", Format(since));
-                using var reader = sum.ExecuteReader();
-                while (reader.Read())
-                {
-                    total += decimal.Parse(reader.GetString(0), CultureInfo.InvariantCulture);
-                }
-            }
+    public Task<SpendTotal> SpendSinceAsync(string service, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Read($"reading the spend of {service}", cmd => DecisionSql.SpendSince(cmd, service, since));
 
-            using var last = Command("SELECT from_ts, to_ts, usd, hourly_usd FROM spend WHERE service = $s ORDER BY seq DESC LIMIT 1");
-            last.Parameters.AddWithValue("$s", service);
-            using var row = last.ExecuteReader();
-            SpendEntry? newest = row.Read()
-                ? new SpendEntry(service, Parse(row.GetString(0)), Parse(row.GetString(1)),
-                    decimal.Parse(row.GetString(2), CultureInfo.InvariantCulture), decimal.Parse(row.GetString(3), CultureInfo.InvariantCulture))
-                : null;
-            return Task.FromResult(new SpendTotal(total, newest));
-        }
-    }
-
-    public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            using var cmd = Command($"""
-                SELECT d.seq, d.payload, o.at, o.status, o.after_fleet, o.launched, o.terminated, o.message
-                FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id
-                {(service is null ? "" : "WHERE d.service = $service")}
-                ORDER BY d.seq DESC LIMIT $limit
-                """);
-            if (service is not null)
-            {
-                cmd.Parameters.AddWithValue("$service", service);
-            }
-
-            cmd.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 10_000));
-            return Task.FromResult<IReadOnlyList<DecisionRecord>>(ReadRecords(cmd));
-        }
-    }
+    public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken) =>
+        Read<IReadOnlyList<DecisionRecord>>("reading recent decisions", cmd => DecisionSql.Recent(cmd, service, limit));
 
     public async Task<DecisionRecord?> LastAsync(string service, CancellationToken cancellationToken) =>
         (await RecentAsync(service, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
-    /// <summary>Recent non-decision events, newest first.</summary>
-    public IReadOnlyList<(string Service, string At, string Kind, string Message)> RecentEvents(int limit)
+    public Task<DecisionPage> QueryAsync(DecisionQuery query, CancellationToken cancellationToken) =>
+        Read("querying decisions", cmd => DecisionSql.Query(cmd, query));
+
+    public Task<DecisionRecord?> FindAsync(string id, CancellationToken cancellationToken) =>
+        Read($"reading decision {id}", cmd => DecisionSql.Find(cmd, id));
+
+    public Task<ServiceSeries> SeriesAsync(string service, DateTimeOffset from, DateTimeOffset to, TimeSpan resolution, CancellationToken cancellationToken) =>
+        Read($"reading the series of {service}", cmd =>
+        {
+            var (f, t, b) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), (long)resolution.TotalMilliseconds);
+            var buckets = DecisionSql.Buckets(cmd, service, f, t, b);
+            return new ServiceSeries(service, from, to, resolution, buckets, DecisionSql.Markers(cmd, service, f, t));
+        });
+
+    public Task<IReadOnlyList<ServiceTotals>> TotalsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        Read<IReadOnlyList<ServiceTotals>>("totalling services", cmd => DecisionSql.Totals(cmd, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()));
+
+    public Task<IReadOnlyList<CostRow>> DailyCostsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        Read<IReadOnlyList<CostRow>>("totalling daily costs", cmd => DecisionSql.DailyCosts(cmd, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()));
+
+    public Task<IReadOnlyList<LoggedEvent>> EventsAsync(string? service, string? kind, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken cancellationToken) =>
+        Read<IReadOnlyList<LoggedEvent>>("reading events", cmd => DecisionSql.Events(cmd, service, kind, from, to, limit));
+
+    public Task<RetentionResult> PurgeAsync(DateTimeOffset decisionsBefore, DateTimeOffset eventsBefore, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            using var cmd = Command("SELECT service, ts, kind, message FROM events ORDER BY seq DESC LIMIT $limit");
-            cmd.Parameters.AddWithValue("$limit", limit);
-            using var reader = cmd.ExecuteReader();
-            var list = new List<(string, string, string, string)>();
-            while (reader.Read())
+            FlushLocked();
+            try
             {
-                list.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+                using var tx = _connection.BeginTransaction();
+                var result = DecisionSql.Purge(() => new SqliteCommand { Connection = _connection, Transaction = tx }, decisionsBefore, eventsBefore);
+                tx.Commit();
+                _costs.Forget();
+                return Task.FromResult(result);
             }
-
-            return list;
+            catch (SqliteException ex)
+            {
+                throw new InvalidOperationException($"decision log '{_options.Path}': removing rows older than the retention failed: {ex.Message}", ex);
+            }
         }
     }
+
+    /// <summary>Recent non-decision events, newest first.</summary>
+    public IReadOnlyList<(string Service, string At, string Kind, string Message)> RecentEvents(int limit) =>
+        EventsAsync(null, null, null, null, limit, CancellationToken.None).Result
+            .Select(e => (e.Service, DecisionSql.Format(e.At), e.Kind, e.Message)).ToList();
 
     /// <summary>Commits a pending batch (simulation mode); a no-op when every write commits on its own.</summary>
     public void Flush()
     {
         lock (_gate)
         {
-            _batch?.Commit();
-            _batch?.Dispose();
-            _batch = null;
-            _batched = 0;
+            FlushLocked();
         }
     }
 
@@ -200,25 +159,28 @@ public sealed class SqliteDecisionLog : IDecisionLog, ISpendLog, IDisposable
         _connection.Dispose();
     }
 
-    private List<DecisionRecord> ReadRecords(SqliteCommand cmd)
+    private void FlushLocked()
     {
-        var records = new List<DecisionRecord>();
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
-        {
-            var decision = JsonSerializer.Deserialize<ScalingDecision>(reader.GetString(1), DecisionJson.Options)!;
-            DecisionOutcome? outcome = reader.IsDBNull(2) ? null : new DecisionOutcome(
-                decision.Id,
-                DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture),
-                Enum.Parse<ApplyStatus>(reader.GetString(3)),
-                Fleet.Parse(reader.GetString(4)),
-                reader.GetInt32(5),
-                reader.GetInt32(6),
-                reader.GetString(7));
-            records.Add(new DecisionRecord(reader.GetInt64(0), decision, outcome));
-        }
+        _batch?.Commit();
+        _batch?.Dispose();
+        _batch = null;
+        _batched = 0;
+    }
 
-        return records;
+    private Task<T> Read<T>(string what, Func<SqliteCommand, T> query)
+    {
+        lock (_gate)
+        {
+            try
+            {
+                using var cmd = Command("");
+                return Task.FromResult(query(cmd));
+            }
+            catch (SqliteException ex)
+            {
+                throw new InvalidOperationException($"decision log '{_options.Path}': {what} failed: {ex.Message}", ex);
+            }
+        }
     }
 
     private void Write(SqliteCommand cmd, string what)
@@ -232,10 +194,7 @@ public sealed class SqliteDecisionLog : IDecisionLog, ISpendLog, IDisposable
                 cmd.ExecuteNonQuery();
                 if (++_batched >= _options.BatchSize)
                 {
-                    _batch.Commit();
-                    _batch.Dispose();
-                    _batch = null;
-                    _batched = 0;
+                    FlushLocked();
                 }
             }
             else
@@ -262,8 +221,4 @@ public sealed class SqliteDecisionLog : IDecisionLog, ISpendLog, IDisposable
         using var cmd = Command(sql);
         cmd.ExecuteNonQuery();
     }
-
-    private static DateTimeOffset Parse(string at) => DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-
-    private static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 }

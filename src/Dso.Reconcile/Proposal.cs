@@ -12,4 +12,7 @@ internal sealed record Proposal(ScalingPlan Plan, PlanningContext Context, IRead
     public IReadOnlyList<AnomalyEvent> Anomalies { get; init; } = [];
 
     public ForecastSummary? Forecast { get; init; }
+
+    /// <summary>The experiment variant that made the plan (or was in force while holding); null outside experiments.</summary>
+    public Experiments.VariantArm? Arm { get; init; }
 }

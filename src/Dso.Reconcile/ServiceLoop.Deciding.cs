@@ -80,10 +80,12 @@ public sealed partial class ServiceLoop
                 : null,
         };
         _stage = TickStage.Plan;
-        var plan = ConfirmScaleIn(_planner.Plan(context), state.Fleet);
+        var arm = Arms?.ArmAt(now);
+        var plan = ConfirmScaleIn((arm?.Planner ?? _planner).Plan(context), state.Fleet);
         _lastPace = plan.Pace;
         return new Proposal(plan, context, reading.Values, Held: false)
         {
+            Arm = arm,
             Anomalies = anomalies,
             Forecast = plan.Forecast ?? Summarize(forecast, context.DemandClass),
         };

@@ -13,13 +13,14 @@ public sealed partial class ServiceLoop
 {
     private ScalingDecision Guard(DateTimeOffset now, FleetState state, BudgetWindow budget, Proposal proposal)
     {
-        var guard = PlanGuard.Check(proposal.Plan, Policy, proposal.Context);
+        var policy = PolicyOf(proposal);
+        var guard = PlanGuard.Check(proposal.Plan, policy, proposal.Context);
         var plan = guard.Plan;
-        var hourly = Policy.Catalog.HourlyCost(plan.Target) + ServerlessHourly(plan.ServerlessRps);
+        var hourly = policy.Catalog.HourlyCost(plan.Target) + ServerlessHourly(plan.ServerlessRps);
         var alternatives = plan.Alternatives;
         if (guard.Changed && alternatives.Count > 0)
         {
-            var capacity = Policy.Catalog.Capacity(plan.Target) + plan.ServerlessRps;
+            var capacity = policy.Catalog.Capacity(plan.Target) + plan.ServerlessRps;
             var demand = proposal.Context.ObservedDemand;
             var shortfall = double.IsFinite(demand) ? Math.Max(0, demand - capacity) : 0;
             alternatives = [.. alternatives, new PlanAlternative("guarded", plan.Target, hourly, capacity, shortfall, string.Join("; ", guard.Notes))];
@@ -32,6 +33,9 @@ public sealed partial class ServiceLoop
             Service = Policy.Name,
             Timestamp = now,
             PolicyVersion = PolicyVersion,
+            Variant = proposal.Arm?.Variant ?? "default",
+            Experiment = proposal.Arm?.Experiment,
+            Block = proposal.Arm?.Block,
             Kpis = proposal.Kpis,
             Anomalies = proposal.Anomalies,
             Forecast = proposal.Forecast,
@@ -40,6 +44,8 @@ public sealed partial class ServiceLoop
             ChosenHourlyCost = hourly,
             ServerlessRps = plan.ServerlessRps,
             Alternatives = alternatives,
+            BilledCapacityRps = KnownCapacity(state.Fleet),
+            ReadyCapacityRps = KnownCapacity(state.Ready),
             Strategy = plan.Strategy,
             Reason = plan.Reason,
             Budget = budget.Status(now, hourly, constrained),
@@ -47,4 +53,8 @@ public sealed partial class ServiceLoop
             Held = proposal.Held,
         };
     }
+
+    /// <summary>For the log only: a type dropped from the policy while instances of it still run counts as unknown, not as an error.</summary>
+    private double KnownCapacity(Abstractions.Catalog.Fleet fleet) =>
+        fleet.Counts.Where(kv => Policy.Catalog.Contains(kv.Key)).Sum(kv => Policy.Catalog[kv.Key].CapacityRps * kv.Value);
 }

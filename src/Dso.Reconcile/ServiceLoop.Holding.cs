@@ -34,6 +34,6 @@ public sealed partial class ServiceLoop
             Budget = budget,
         };
         var plan = new ScalingPlan(chosen, HoldStrategy, reason, []) { ServerlessRps = state.ServerlessRps, Pace = _lastPace };
-        return new Proposal(plan, context, reading.Values, Held: true);
+        return new Proposal(plan, context, reading.Values, Held: true) { Arm = Arms?.ArmAt(now) };
     }
 }

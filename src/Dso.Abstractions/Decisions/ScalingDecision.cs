@@ -19,7 +19,16 @@ public sealed record ScalingDecision
     /// <summary>Content hash of the policy in force, so an analyst can tell which edit made a decision.</summary>
     public required string PolicyVersion { get; init; }
 
+    /// <summary>The policy variant that decided: "default" outside experiments, else the variant of the running block.</summary>
     public string Variant { get; init; } = "default";
+
+    /// <summary>The experiment this decision belongs to; omitted outside experiments.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Experiment { get; init; }
+
+    /// <summary>The switchback block (0-based from the experiment's start); omitted outside experiments.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Block { get; init; }
 
     public required IReadOnlyDictionary<string, double> Kpis { get; init; }
 
@@ -42,6 +51,16 @@ public sealed record ScalingDecision
     public double ServerlessRps { get; init; }
 
     public IReadOnlyList<PlanAlternative> Alternatives { get; init; } = [];
+
+    /// <summary>
+    /// Capacity (rps) of the fleet billed at decision time and of the part of it already serving (the rest is
+    /// booting): the dashboard draws both against demand. Omitted when zero, so older rows read as unknown.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double BilledCapacityRps { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double ReadyCapacityRps { get; init; }
 
     /// <summary>The strategy whose plan was chosen (e.g. "emergency-scale-out", "target-tracking").</summary>
     public required string Strategy { get; init; }

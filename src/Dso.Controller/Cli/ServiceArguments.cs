@@ -10,8 +10,6 @@ internal static class ServiceArguments
     /// <summary>The first token that is not a configuration override, or null when all are.</summary>
     public static string? FirstUnexpected(IReadOnlyList<string> tokens)
     {
-        if (tokens.Count >= 0) return null;
-        if (tokens.Count >= 0) return null;
         for (var i = 0; i < tokens.Count; i++)
         {
             var token = tokens[i];

@@ -17,16 +17,20 @@ internal static class SimulateCommand
     {
         var scenario = new Option<FileInfo>("--scenario") { Description = "scenario YAML (trace, catalog, limits, budget)", Required = true };
         var policy = new Option<FileInfo?>("--policy") { Description = "policy YAML whose first service's strategy and limits to use (default: the built-in policy)" };
-        var output = new Option<FileInfo>("--output") { Description = "decisions CSV: timestamp,fleet,...", Required = true };
+        var output = new Option<FileInfo?>("--output") { Description = "decisions CSV: timestamp,fleet,... (required without --experiment)" };
+        var experiment = new Option<FileInfo?>("--experiment") { Description = "experiment YAML (experiments:) to run both ways: each variant alone and as a switchback" };
         var plot = new Option<FileInfo?>("--plot") { Description = "PNG of demand, capacity and fleet cost over time" };
         var log = new Option<FileInfo?>("--decision-log") { Description = "SQLite decision log to write (default: kept in memory)" };
         var rows = new Option<int?>("--rows") { Description = "simulate only the first N rows of the trace" };
         var command = new Command("simulate", "Replay a scenario through the control loop on virtual time against the simulated cloud")
         {
-            scenario, policy, output, plot, log, rows,
+            scenario, policy, output, plot, log, rows, experiment,
         };
-        command.SetAction((parse, ct) => RunAsync(
-            parse.GetValue(scenario)!, parse.GetValue(policy), parse.GetValue(output)!, parse.GetValue(plot), parse.GetValue(log), parse.GetValue(rows), ct));
+        command.SetAction((parse, ct) => parse.GetValue(experiment) is { } experimentFile
+            ? RunExperimentAsync(parse.GetValue(scenario)!, parse.GetValue(policy), experimentFile, parse.GetValue(plot), parse.GetValue(rows), ct)
+            : parse.GetValue(output) is { } outputFile
+                ? RunAsync(parse.GetValue(scenario)!, parse.GetValue(policy), outputFile, parse.GetValue(plot), parse.GetValue(log), parse.GetValue(rows), ct)
+                : Task.FromResult(Fail("--output is required (or --experiment FILE)")));
         return command;
     }
 
@@ -72,6 +76,79 @@ internal static class SimulateCommand
             // The scenario's catalog, limits or budget merged into the policy can still be refused by the strategy.
             Console.Error.WriteLine($"simulate: the scenario and policy together cannot run: {ex.Message.ReplaceLineEndings(" | ")}");
             return 1;
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"simulate: {message}");
+        return 1;
+    }
+
+    /// <summary>
+    /// Runs the experiment's first service's variants on the scenario. The experiment file is read together with the
+    /// policy (the built-in default without --policy), so it is validated exactly as it would be in policies/.
+    /// </summary>
+    private static async Task<int> RunExperimentAsync(FileInfo scenarioFile, FileInfo? policyFile, FileInfo experimentFile, FileInfo? plot, int? rows, CancellationToken ct)
+    {
+        try
+        {
+            var scenario = ScenarioLoader.Load(scenarioFile.FullName);
+            var admission = new PolicyAdmission(CheckingSourceFactories.Create());
+            var policySource = policyFile is null
+                ? ("<built-in default policy>", DefaultPolicy.Text())
+                : (policyFile.FullName, File.ReadAllText(policyFile.FullName));
+            var set = admission.Parse([policySource, (experimentFile.FullName, File.ReadAllText(experimentFile.FullName))]);
+            var experiment = set.Experiments.FirstOrDefault() ?? throw new ScenarioException($"{experimentFile.FullName}: declares no experiment");
+            var simulation = new ExperimentSimulation(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud);
+            var logs = new List<SqliteDecisionLog>();
+            ExperimentSimulationResult? result = null;
+            try
+            {
+                Func<Abstractions.Decisions.IDecisionLog> logFactory = () =>
+                {
+                    var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(":memory:", BatchSize: 2000));
+                    logs.Add(log);
+                    return log;
+                };
+                if (Console.IsErrorRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+                {
+                    var last = -1;
+                    result = await simulation.RunAsync(scenario, experiment, logFactory, new Progress<double>(p =>
+                    {
+                        var pct = (int)(p * 10) * 10;
+                        if (pct > Interlocked.Exchange(ref last, pct))
+                        {
+                            Console.Error.WriteLine($"simulate: {scenario.Name}: {pct} %");
+                        }
+                    }), rows, ct);
+                }
+                else
+                {
+                    await AnsiConsole.Progress().StartAsync(async ctx =>
+                    {
+                        var task = ctx.AddTask($"experiment '{experiment.Name}' on {scenario.Name}", maxValue: 1.0);
+                        result = await simulation.RunAsync(scenario, experiment, logFactory, new Progress<double>(p => task.Value = p), rows, ct);
+                        task.Value = 1;
+                    });
+                }
+            }
+            finally
+            {
+                logs.ForEach(l => l.Dispose());
+            }
+
+            ExperimentReport.Print(result!);
+            if (plot is not null)
+            {
+                SimulationPlot.Save(plot.FullName, result!.Switchback);
+            }
+
+            return 0;
+        }
+        catch (Exception ex) when (ex is ScenarioException or PolicyLoadException or TimeSeriesCsvException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(ex.Message.ReplaceLineEndings(" | "));
         }
     }
 

@@ -16,6 +16,6 @@ internal static class CheckingSourceFactories
         new SyntheticSourceFactory(service => (null, service)),
         new TraceSourceFactory(),
         new PrometheusSourceFactory(NullLoggerFactory.Instance),
-        new PushSourceFactory(new SeriesStore(new SeriesStoreOptions())),
+        new PushSourceFactory(new SeriesStore(new SeriesStoreOptions()), Dso.Ingestion.Push.PushTimeline.Identity(TimeProvider.System)),
     ];
 }

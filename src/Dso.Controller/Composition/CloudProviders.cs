@@ -1,4 +1,6 @@
 using Dso.Abstractions.Cloud;
+using Dso.Cloud.Aws;
+using Dso.Cloud.Azure;
 using Dso.Cloud.Kubernetes;
 using Dso.Cloud.Simulated;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +19,8 @@ internal static class CloudProviders
     public static IServiceCollection AddCloudProviders(this IServiceCollection services, TimeProvider time, SimulatedCloud simulated)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, SimulatedCloudFactory>(_ => new SimulatedCloudFactory(simulated)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, AwsProviderFactory>(sp => new AwsProviderFactory(sp.GetService<ILoggerFactory>())));
+        services.AddAzureCloudProvider(time);
         services.AddKubernetesCloudProvider(time);
         return services;
     }

@@ -7,10 +7,11 @@ namespace Dso.Controller.Composition;
 
 /// <summary>
 /// <c>metrics.source: push</c>: KPIs arrive on <c>POST /api/v1/push/{service}</c> into the series store; the source
-/// reads the newest of each. <c>options.stale_after</c> (default 2m) is how old a value may be and still count;
+/// reads the newest of each. <c>options.stale_after</c> (default 2m) is how old a value may be and still count,
+/// in wall-clock time (see <see cref="PushTimeline"/>);
 /// <c>options.backfill</c> (default 24h) is how much stored history a cold loop is offered.
 /// </summary>
-internal sealed class PushSourceFactory(ISeriesStore store) : IMetricSourceFactory
+internal sealed class PushSourceFactory(ISeriesStore store, PushTimeline timeline) : IMetricSourceFactory
 {
     public string Name => PushMetricSource.SourceName;
 
@@ -28,6 +29,6 @@ internal sealed class PushSourceFactory(ISeriesStore store) : IMetricSourceFacto
             throw new InvalidOperationException($"service '{service}': metrics.options.backfill must be a duration like 24h (was '{window}')");
         }
 
-        return new PushMetricSource(store, queries.Keys.ToArray(), staleAfter, backfill);
+        return new PushMetricSource(store, queries.Keys.ToArray(), staleAfter, backfill) { Timeline = timeline };
     }
 }

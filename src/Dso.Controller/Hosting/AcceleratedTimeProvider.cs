@@ -8,6 +8,9 @@ internal sealed class AcceleratedTimeProvider(TimeProvider real, DateTimeOffset 
 {
     public double Speed => speed;
 
+    /// <summary>How pushed wall-clock timestamps map onto this clock: through the same anchor.</summary>
+    public Dso.Ingestion.Push.PushTimeline PushTimeline() => new(real, anchorReal, anchorVirtual, speed);
+
     public override DateTimeOffset GetUtcNow()
     {
         var elapsed = real.GetUtcNow() - anchorReal;

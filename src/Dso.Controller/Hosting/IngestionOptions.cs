@@ -35,8 +35,15 @@ public sealed class IngestionOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Per KPI, the plausible range of pushed values (<c>Ingestion:PlausibleRanges:request_rate:Max=1e9</c>); a value
+    /// outside is refused with a 422 naming the sample. Keys given here replace the built-in range of that KPI.
+    /// </summary>
+    public Dictionary<string, RangeOptions> PlausibleRanges { get; set; } = new(StringComparer.Ordinal);
+
     public PushLimits Limits() => new()
     {
+        Ranges = MergedRanges(),
         MaxSamplesPerBatch = MaxSamplesPerBatch,
         MaxBodyBytes = MaxBodyBytes,
         MaxFutureSkew = MaxFutureSkew,
@@ -44,4 +51,24 @@ public sealed class IngestionOptions
     };
 
     public SeriesStoreOptions Store() => new() { RawCapacity = RawCapacity, MaxSeries = MaxSeries };
+
+    private Dictionary<string, PlausibleRange> MergedRanges()
+    {
+        var ranges = new Dictionary<string, PlausibleRange>(PlausibleRange.Defaults, StringComparer.Ordinal);
+        foreach (var (kpi, range) in PlausibleRanges)
+        {
+            var builtIn = ranges.GetValueOrDefault(kpi, PlausibleRange.Default);
+            ranges[kpi] = new PlausibleRange(range.Min ?? builtIn.Min, range.Max ?? builtIn.Max);
+        }
+
+        return ranges;
+    }
+
+    /// <summary>One KPI's bounds; an omitted bound keeps the built-in one.</summary>
+    public sealed class RangeOptions
+    {
+        public double? Min { get; set; }
+
+        public double? Max { get; set; }
+    }
 }

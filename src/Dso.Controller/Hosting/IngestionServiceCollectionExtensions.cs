@@ -35,10 +35,13 @@ internal static partial class IngestionServiceCollectionExtensions
             return store;
         });
         services.AddSingleton<ISeriesStore>(sp => sp.GetRequiredService<SeriesStore>());
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceClock>().Time is AcceleratedTimeProvider accelerated
+            ? accelerated.PushTimeline()
+            : PushTimeline.Identity(sp.GetRequiredService<ServiceClock>().Time));
         services.AddSingleton(sp => new PushIngestor(
             sp.GetRequiredService<SeriesStore>(),
             sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Limits(),
-            sp.GetRequiredService<ServiceClock>().Time));
+            sp.GetRequiredService<PushTimeline>()));
         services.AddSingleton<PushAuthenticator>();
         services.AddSingleton<PushSchemas>();
         services.AddSingleton<IMetricSourceFactory, PrometheusSourceFactory>();

@@ -5,6 +5,7 @@ using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
 using Dso.Controller.Health;
+using Dso.Controller.Storage;
 using Dso.Controller.Web;
 using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
@@ -43,8 +44,7 @@ internal static class ServiceHost
 
         var time = AcceleratedTimeProvider.Create(TimeProvider.System, dso.ClockSpeed, dataDirectory);
         builder.Services.AddSingleton(new ServiceClock(time, dso.ClockSpeed));
-        builder.Services.AddSingleton(_ => new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(dataDirectory, "decisions.db"))));
-        builder.Services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<SqliteDecisionLog>());
+        builder.Services.AddDecisionStore(builder.Configuration, dataDirectory);
         builder.Services.AddOptions<CloudResilienceOptions>().Bind(builder.Configuration.GetSection(CloudResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
         // a circuit breaker of its own (one service's failing group does not trip another's).
@@ -74,6 +74,7 @@ internal static class ServiceHost
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PolicyReloader>(sp, sp.GetRequiredService<ServiceClock>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PolicyReloader>());
         builder.Services.AddDsoAccess(builder.Configuration, dataDirectory);
+        builder.Services.AddOpenApi();
         builder.Services.AddQuartz();
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 

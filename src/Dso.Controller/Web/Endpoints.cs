@@ -2,6 +2,7 @@ using Dso.Abstractions.Decisions;
 using Dso.Controller.Health;
 using Dso.Controller.Hosting;
 using Dso.Controller.Web.Access;
+using Dso.Controller.Web.Api;
 using Dso.DecisionLog;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -16,6 +17,10 @@ internal static class Endpoints
         app.UseAuthentication();
         app.UseAuthorization();
         LoginEndpoints.Map(app);
+        app.MapOpenApi().RequireAnalyst();
+        DecisionsApi.Map(app);
+        SeriesApi.Map(app);
+        CostsApi.Map(app);
 
         // Probes and scrapers read these without a key; they carry no decision detail beyond what /metrics exports.
         HealthEndpoints.Map(app);

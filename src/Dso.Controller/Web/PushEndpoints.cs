@@ -6,9 +6,10 @@ namespace Dso.Controller.Web;
 
 /// <summary>
 /// <c>POST /api/v1/push/{service}</c>: a batch of KPI samples as JSON (<c>{"samples":[...]}</c>) or Prometheus text
-/// format, for services whose policy says <c>metrics.source: push</c>. 200 when all were stored; 422 naming the
-/// first problems (index, field) when some were refused, with the valid ones stored; 400 unreadable; 401 bad token;
-/// 404 not a push service; 413 too big; 415 other content types.
+/// format, for services whose policy says <c>metrics.source: push</c>. 200 when all were stored (exact resends count as
+/// accepted no-ops); 409 when a sample's timestamp already holds a different value; 422 naming the first problems
+/// (index, field) when some were refused, with the valid ones stored; 400 unreadable; 401 bad token; 404 not a push
+/// service; 413 too big; 415 other content types.
 /// </summary>
 internal static class PushEndpoints
 {
@@ -20,16 +21,18 @@ internal static class PushEndpoints
         string service, HttpContext context, PushAuthenticator auth, PushSchemas schemas, PushIngestor ingestor, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(typeof(PushEndpoints));
+        // 404 before 401, as the README promises: which services take pushes is in the policy files, not a secret,
+        // and a client pointed at the wrong service must learn that rather than suspect its token.
+        if (schemas.For(service) is not { } schema)
+        {
+            return Reply(StatusCodes.Status404NotFound, new { error = $"service '{service}' has no policy with metrics.source: push" });
+        }
+
         if (!auth.IsAuthorized(service, context.Request.Headers.Authorization))
         {
             PushLog.Unauthorized(logger, service, context.Connection.RemoteIpAddress?.ToString());
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Reply(StatusCodes.Status401Unauthorized, new { error = $"a valid bearer token for '{service}' is required" });
-        }
-
-        if (schemas.For(service) is not { } schema)
-        {
-            return Reply(StatusCodes.Status404NotFound, new { error = $"service '{service}' has no policy with metrics.source: push" });
         }
 
         var mediaType = MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
@@ -94,15 +97,19 @@ internal static class PushEndpoints
         switch (result.Outcome)
         {
             case PushOutcome.Accepted:
-                return Reply(StatusCodes.Status200OK, new { accepted = result.Accepted, rejected = 0 });
-            case PushOutcome.PartiallyRejected:
+                return Reply(StatusCodes.Status200OK, new { accepted = result.Accepted, duplicates = result.Duplicates, rejected = 0 });
+            case PushOutcome.Conflict or PushOutcome.PartiallyRejected:
                 var first = result.Problems.Count > 0 ? result.Problems[0] : null;
                 PushLog.Rejected(logger, service, result.Accepted, result.Rejected, first is null ? "" : $"#{first.Index} {first.Field}: {first.Message}");
-                return Reply(StatusCodes.Status422UnprocessableEntity, new
+                return Reply(result.Outcome == PushOutcome.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity, new
                 {
-                    error = $"{result.Rejected} sample(s) refused, {result.Accepted} stored",
+                    error = result.Outcome == PushOutcome.Conflict
+                        ? $"{result.Conflicts} sample(s) conflict with values already stored at their timestamps (the stored values stand); {result.Rejected} refused in all, {result.Accepted} accepted"
+                        : $"{result.Rejected} sample(s) refused, {result.Accepted} stored",
                     accepted = result.Accepted,
+                    duplicates = result.Duplicates,
                     rejected = result.Rejected,
+                    conflicts = result.Conflicts,
                     problems = result.Problems.Select(p => new { index = p.Index, field = p.Field, message = p.Message }),
                 });
             case PushOutcome.TooLarge:

@@ -6,7 +6,8 @@ namespace Dso.Ingestion.Push;
 /// <summary>
 /// Reads <c>{"samples":[{"kpi":"request_rate","timestamp":"2026-01-01T00:00:00Z","value":12.5}, ...]}</c> with
 /// <see cref="Utf8JsonReader"/> straight from the request bytes: no DOM, no per-sample allocation for known KPI
-/// names. A timestamp may be ISO 8601 or Unix seconds; without one the sample is stamped on arrival. A value may
+/// names. <c>kpi</c> is a KPI name or the metric name <c>metrics.queries</c> maps to it, as in the text format. A
+/// timestamp may be ISO 8601 or Unix seconds (wall-clock time); without one the sample is stamped on arrival. A value may
 /// be a number or a numeric string (so "NaN" can be named as the problem instead of failing the whole body).
 /// </summary>
 internal static class JsonPushParser
@@ -56,11 +57,18 @@ internal static class JsonPushParser
             batch.ClearSamples();
             batch.Fail($"malformed JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message.Split(" LineNumber", 2)[0]}");
         }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader throws this (not JsonException) for a string that is not valid UTF-8 when it is decoded.
+            batch.ClearSamples();
+            batch.Fail($"the body is not valid UTF-8 JSON: {ex.Message}");
+        }
     }
 
     private static bool ReadSamples(ref Utf8JsonReader reader, PushSchema schema, long nowMs, PushBatch batch)
     {
-        Span<char> name = stackalloc char[PushSchema.MaxKpiNameLength + 1];
+        // Room for any name the length check below lets through (up to 4 bytes per character), so CopyString cannot overflow it.
+        Span<char> name = stackalloc char[(PushSchema.MaxKpiNameLength * 4) + 1];
         for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
         {
             if (!batch.Admit())
@@ -92,7 +100,7 @@ internal static class JsonPushParser
                     }
 
                     var length = reader.CopyString(name);
-                    if (!schema.TryResolveKpi(name[..length], out kpi!))
+                    if (!schema.TryResolveMetric(name[..length], out kpi!))
                     {
                         (field, problem) = problem is null ? ("kpi", Unknown(schema, name[..length])) : (field, problem);
                     }
@@ -145,7 +153,7 @@ internal static class JsonPushParser
 
     internal static string Unknown(PushSchema schema, ReadOnlySpan<char> name) => !PushSchema.IsValidName(name)
         ? $"'{name}' is not a KPI name (letters, digits and '_', at most {PushSchema.MaxKpiNameLength})"
-        : $"unknown KPI '{name}' for service '{schema.Service}' (known: {string.Join(", ", schema.KnownKpis)})";
+        : $"unknown KPI '{name}' for service '{schema.Service}' (known: {schema.KnownNames})";
 
     private static bool TryReadTimestamp(ref Utf8JsonReader reader, long nowMs, out long timeMs)
     {

@@ -1,15 +1,36 @@
+using System.Globalization;
 using Dso.Ingestion.Store;
 
 namespace Dso.Ingestion.Push;
 
 /// <summary>
-/// The push path from bytes to the store: parse, check each sample against the limits (finite, not negative
-/// where it cannot be, not from the future or too old, in time order), store the valid ones and report the rest.
-/// One bad sample never costs the good ones in its batch.
+/// The push path from bytes to the store: parse, check each sample against the limits (finite, within its KPI's
+/// plausible range, not from the future or too old on the wall clock), map its timestamp onto the service clock
+/// (<see cref="PushTimeline"/>), store the valid ones and report the rest. One bad sample never costs the good ones
+/// in its batch. Retries are safe: an exact resend is accepted without effect, a different value for a stored
+/// timestamp is a conflict and the stored value stands.
 /// </summary>
-public sealed class PushIngestor(SeriesStore store, PushLimits limits, TimeProvider time)
+public sealed class PushIngestor
 {
-    public PushLimits Limits => limits;
+    private readonly SeriesStore _store;
+    private readonly PushTimeline _timeline;
+
+    public PushIngestor(SeriesStore store, PushLimits limits, PushTimeline timeline)
+    {
+        _store = store;
+        Limits = limits;
+        _timeline = timeline;
+    }
+
+    /// <summary>Timestamps are read on <paramref name="time"/> itself (a clock at speed 1).</summary>
+    public PushIngestor(SeriesStore store, PushLimits limits, TimeProvider time)
+        : this(store, limits, PushTimeline.Identity(time))
+    {
+    }
+
+    public PushLimits Limits { get; }
+
+    public PushTimeline Timeline => _timeline;
 
     public PushResult IngestJson(PushSchema schema, ReadOnlySpan<byte> body) => Ingest(schema, body, json: true);
 
@@ -17,13 +38,14 @@ public sealed class PushIngestor(SeriesStore store, PushLimits limits, TimeProvi
 
     private PushResult Ingest(PushSchema schema, ReadOnlySpan<byte> body, bool json)
     {
-        if (body.Length > limits.MaxBodyBytes)
+        if (body.Length > Limits.MaxBodyBytes)
         {
-            return PushResult.TooLarge($"the body has {body.Length} bytes, more than the limit of {limits.MaxBodyBytes}");
+            return PushResult.TooLarge($"the body has {body.Length} bytes, more than the limit of {Limits.MaxBodyBytes}");
         }
 
-        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        using var batch = new PushBatch(limits.MaxSamplesPerBatch, limits.MaxReportedProblems);
+        // Parsers stamp samples without a timestamp with this wall-clock time; all limits below are on wall time.
+        var nowMs = _timeline.WallNowMs;
+        using var batch = new PushBatch(Limits.MaxSamplesPerBatch, Limits.MaxReportedProblems);
         if (json)
         {
             JsonPushParser.Parse(body, schema, nowMs, batch);
@@ -43,9 +65,9 @@ public sealed class PushIngestor(SeriesStore store, PushLimits limits, TimeProvi
             return PushResult.Malformed(batch.Error);
         }
 
-        var latestMs = nowMs + (long)limits.MaxFutureSkew.TotalMilliseconds;
-        var oldestMs = nowMs - (long)limits.MaxAge.TotalMilliseconds;
-        var accepted = 0;
+        var latestMs = nowMs + (long)Limits.MaxFutureSkew.TotalMilliseconds;
+        var oldestMs = nowMs - (long)Limits.MaxAge.TotalMilliseconds;
+        int accepted = 0, duplicates = 0, conflicts = 0;
         foreach (var sample in batch.Samples)
         {
             if (Check(sample, latestMs, oldestMs) is { } problem)
@@ -54,22 +76,33 @@ public sealed class PushIngestor(SeriesStore store, PushLimits limits, TimeProvi
                 continue;
             }
 
-            switch (store.AppendMs(schema.Service, sample.Kpi, sample.TimeMs, sample.Value))
+            var serviceMs = _timeline.ToServiceMs(sample.TimeMs);
+            switch (_store.AppendMs(schema.Service, sample.Kpi, serviceMs, sample.Value))
             {
-                case AppendStatus.Appended or AppendStatus.Replaced:
+                case AppendStatus.Appended:
                     accepted++;
                     break;
+                case AppendStatus.Duplicate:
+                    accepted++;
+                    duplicates++;
+                    break;
+                case AppendStatus.Conflict:
+                    conflicts++;
+                    var stored = _store.TryGetStored(schema.Service, sample.Kpi, serviceMs, out var value) ? Number(value) : "another value";
+                    batch.Reject(sample.Index, "value", $"'{sample.Kpi}' at {At(sample.TimeMs)} is already stored as {stored}; the stored value stands (resend it unchanged, or use a new timestamp)");
+                    break;
                 case AppendStatus.OutOfOrder:
-                    batch.Reject(sample.Index, "timestamp", $"{At(sample.TimeMs)} is older than the newest sample of '{sample.Kpi}'; send each KPI's samples in time order");
+                    batch.Reject(sample.Index, "timestamp", $"{At(sample.TimeMs)} is older than the newest sample of '{sample.Kpi}' and not a resend of a stored one; send each KPI's samples in time order");
                     break;
                 default:
-                    batch.Reject(sample.Index, "kpi", $"the store holds its maximum of {store.Options.MaxSeries} series; '{sample.Kpi}' is not kept");
+                    batch.Reject(sample.Index, "kpi", $"the store holds its maximum of {_store.Options.MaxSeries} series; '{sample.Kpi}' is not kept");
                     break;
             }
         }
 
         var problems = batch.Problems.OrderBy(p => p.Index).ToArray();
-        return new PushResult(batch.Rejected == 0 ? PushOutcome.Accepted : PushOutcome.PartiallyRejected, accepted, batch.Rejected, problems);
+        var outcome = conflicts > 0 ? PushOutcome.Conflict : batch.Rejected == 0 ? PushOutcome.Accepted : PushOutcome.PartiallyRejected;
+        return new PushResult(outcome, accepted, batch.Rejected, problems) { Duplicates = duplicates, Conflicts = conflicts };
     }
 
     private (string Field, string Message)? Check(PendingSample sample, long latestMs, long oldestMs)
@@ -81,23 +114,31 @@ public sealed class PushIngestor(SeriesStore store, PushLimits limits, TimeProvi
 
         if (sample.Value < 0 && PushSchema.MustBeNonNegative(sample.Kpi))
         {
-            return ("value", $"'{sample.Kpi}' cannot be negative (was {sample.Value})");
+            return ("value", $"'{sample.Kpi}' cannot be negative (was {Number(sample.Value)})");
+        }
+
+        var range = Limits.RangeOf(sample.Kpi);
+        if (!range.Contains(sample.Value))
+        {
+            return ("value", $"{Number(sample.Value)} is outside the plausible range {range} of '{sample.Kpi}' (set Ingestion:PlausibleRanges:{sample.Kpi}:Min/Max to change it)");
         }
 
         if (sample.TimeMs > latestMs)
         {
-            return ("timestamp", $"{At(sample.TimeMs)} is more than {limits.MaxFutureSkew} in the future");
+            return ("timestamp", $"{At(sample.TimeMs)} is more than {Limits.MaxFutureSkew} in the future (by the wall clock)");
         }
 
         if (sample.TimeMs < oldestMs)
         {
-            return ("timestamp", $"{At(sample.TimeMs)} is more than {limits.MaxAge} old");
+            return ("timestamp", $"{At(sample.TimeMs)} is more than {Limits.MaxAge} old");
         }
 
         return null;
     }
 
+    private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
     private static string At(long timeMs) => timeMs is > -62135596800000 and < 253402300799999
-        ? DateTimeOffset.FromUnixTimeMilliseconds(timeMs).ToString("O", System.Globalization.CultureInfo.InvariantCulture)
+        ? DateTimeOffset.FromUnixTimeMilliseconds(timeMs).ToString("O", CultureInfo.InvariantCulture)
         : $"{timeMs} ms";
 }

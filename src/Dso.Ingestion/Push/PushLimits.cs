@@ -23,6 +23,11 @@ public sealed record PushLimits
     [Range(typeof(TimeSpan), "00:01:00", "400.00:00:00")]
     public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>Per KPI, the values accepted (<see cref="PlausibleRange.Defaults"/> unless configured); others use <see cref="PlausibleRange.Default"/>.</summary>
+    public IReadOnlyDictionary<string, PlausibleRange> Ranges { get; init; } = PlausibleRange.Defaults;
+
+    public PlausibleRange RangeOf(string kpi) => Ranges.TryGetValue(kpi, out var range) ? range : PlausibleRange.Default;
+
     /// <summary>A batch of a million bad samples gets the first few problems back, not a megabyte of errors.</summary>
     [Range(1, 1000)]
     public int MaxReportedProblems { get; init; } = DefaultMaxReportedProblems;

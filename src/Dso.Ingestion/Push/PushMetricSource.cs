@@ -19,6 +19,12 @@ public sealed class PushMetricSource(ISeriesStore store, IReadOnlyCollection<str
 
     public TimeSpan StaleAfter => staleAfter;
 
+    /// <summary>
+    /// Maps service-clock ages to wall-clock ages: <c>stale_after</c> is wall time, like the pushes it waits for
+    /// (a client pushing every 30 s is fresh at any clock speed). Identity unless the service clock runs faster.
+    /// </summary>
+    public PushTimeline? Timeline { get; init; }
+
     /// <summary>What the store restored from its snapshot (and what arrived since) covers at most this far back at full use.</summary>
     public TimeSpan BackfillWindow { get; } = backfillWindow ?? DefaultBackfillWindow;
 
@@ -34,9 +40,9 @@ public sealed class PushMetricSource(ISeriesStore store, IReadOnlyCollection<str
             {
                 problems.Add($"'{kpi}' was never pushed");
             }
-            else if (now - point.Timestamp > staleAfter)
+            else if (WallAge(now - point.Timestamp) > staleAfter)
             {
-                problems.Add($"'{kpi}' is stale (last pushed {Age(now - point.Timestamp)} ago)");
+                problems.Add($"'{kpi}' is stale (last pushed {Age(WallAge(now - point.Timestamp))} ago)");
             }
             else
             {
@@ -87,6 +93,8 @@ public sealed class PushMetricSource(ISeriesStore store, IReadOnlyCollection<str
         }).ToArray();
         return Task.FromResult<IReadOnlyList<KpiReading>>(readings);
     }
+
+    private TimeSpan WallAge(TimeSpan serviceAge) => Timeline?.ToWall(serviceAge) ?? serviceAge;
 
     private static string Age(TimeSpan age) => age.TotalSeconds < 120
         ? $"{age.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)}s"

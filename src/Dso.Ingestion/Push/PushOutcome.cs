@@ -8,6 +8,12 @@ public enum PushOutcome
     /// <summary>Some (or all) samples were refused; the valid ones were stored.</summary>
     PartiallyRejected,
 
+    /// <summary>
+    /// At least one sample carried a different value for a timestamp already stored (the stored value stands); the
+    /// others were handled as usual. An exact resend is not a conflict: it is accepted and changes nothing.
+    /// </summary>
+    Conflict,
+
     /// <summary>The payload could not be read at all (not JSON, wrong shape); nothing stored.</summary>
     Malformed,
 

@@ -32,7 +32,11 @@ public sealed class PushSchema
         _kpis = kpis.GetAlternateLookup<ReadOnlySpan<char>>();
         _metrics = metrics.GetAlternateLookup<ReadOnlySpan<char>>();
         KnownKpis = kpis.Keys.Order(StringComparer.Ordinal).ToArray();
+        KnownNames = string.Join(", ", KnownKpis.Select(k => declared[k] is { } m && !string.IsNullOrWhiteSpace(m) && m.Trim() != k ? $"{k} (or {m.Trim()})" : k));
     }
+
+    /// <summary>The accepted names for error messages: each KPI and the metric name mapped to it.</summary>
+    public string KnownNames { get; }
 
     public string Service { get; }
 
@@ -52,7 +56,7 @@ public sealed class PushSchema
         return AcceptsAnyKpi && TryIntern(name, out kpi);
     }
 
-    /// <summary>Resolves a text-format metric name: a declared mapping first, else the KPI of the same name.</summary>
+    /// <summary>Resolves a pushed name (JSON <c>kpi</c> or text-format metric): a declared mapping first, else the KPI of the same name.</summary>
     public bool TryResolveMetric(ReadOnlySpan<char> metric, out string kpi) =>
         _metrics.TryGetValue(metric, out kpi!) || TryResolveKpi(metric, out kpi);
 

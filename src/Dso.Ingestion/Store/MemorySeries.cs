@@ -28,16 +28,12 @@ internal sealed class MemorySeries
         {
             if (_raw.Count > 0)
             {
-                ref var newest = ref _raw.Newest;
-                if (timeMs < newest.TimeMs)
+                if (timeMs <= _raw.Newest.TimeMs)
                 {
-                    return AppendStatus.OutOfOrder;
-                }
-
-                if (timeMs == newest.TimeMs)
-                {
-                    newest = new Sample(timeMs, value);
-                    return AppendStatus.Replaced;
+                    // Retries resend whole batches, so a resend may be anywhere in the raw window, not only the newest.
+                    return FindRaw(timeMs) is { } stored
+                        ? stored.Value.Equals(value) ? AppendStatus.Duplicate : AppendStatus.Conflict
+                        : AppendStatus.OutOfOrder;
                 }
             }
 
@@ -47,6 +43,17 @@ internal sealed class MemorySeries
             }
 
             return AppendStatus.Appended;
+        }
+    }
+
+    /// <summary>The value stored at exactly <paramref name="timeMs"/>, if it is still in the raw ring.</summary>
+    public bool TryGetStored(long timeMs, out double value)
+    {
+        lock (_lock)
+        {
+            var found = _raw.Count > 0 ? FindRaw(timeMs) : null;
+            value = found?.Value ?? double.NaN;
+            return found is not null;
         }
     }
 
@@ -169,5 +176,31 @@ internal sealed class MemorySeries
         {
             Fold(tier + 1, evicted.StartMs, evicted.Mean, evicted.Max, evicted.Count);
         }
+    }
+
+    /// <summary>Binary search of the raw ring (time-ordered, oldest first) for a sample at exactly <paramref name="timeMs"/>.</summary>
+    private Sample? FindRaw(long timeMs)
+    {
+        int lo = 0, hi = _raw.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) / 2);
+            var sample = _raw[mid];
+            if (sample.TimeMs == timeMs)
+            {
+                return sample;
+            }
+
+            if (sample.TimeMs < timeMs)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return null;
     }
 }

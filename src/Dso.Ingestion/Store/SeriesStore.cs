@@ -25,6 +25,13 @@ public sealed class SeriesStore(SeriesStoreOptions options) : ISeriesStore
         return series is null ? AppendStatus.SeriesLimitReached : series.Append(timeMs, value);
     }
 
+    /// <summary>The value stored at exactly this time, while it is still held raw (for naming a conflicting resend).</summary>
+    public bool TryGetStored(string service, string kpi, long timeMs, out double value)
+    {
+        value = double.NaN;
+        return _services.TryGetValue(service, out var kpis) && kpis.TryGetValue(kpi, out var series) && series.TryGetStored(timeMs, out value);
+    }
+
     public bool TryGetLatest(string service, string kpi, out TimeSeriesPoint point)
     {
         point = default;

@@ -15,6 +15,7 @@ internal static class ServicePolicyReader
         var name = r.String("name", required: true) ?? "?";
         var (provider, cloud) = ProviderReader.Read(r, vocabulary);
         var scaleGroup = r.String("scale_group") ?? name;
+        var team = ReadTeam(r);
         var tick = r.Duration("tick", min: TimeSpan.FromSeconds(1)) ?? TimeSpan.FromMinutes(1);
         var slo = ReadSlo(r);
         var types = CatalogReader.ReadTypes(r);
@@ -57,6 +58,7 @@ internal static class ServicePolicyReader
             Provider = provider,
             Cloud = cloud,
             ScaleGroup = scaleGroup,
+            Team = team,
             Tick = tick,
             Slo = slo,
             Catalog = catalog,
@@ -76,6 +78,19 @@ internal static class ServicePolicyReader
     }
 
     private static int ErrorCount(MappingReader r) => r.ErrorCount;
+
+    /// <summary>A showback label: lower-case letters, digits, '-', '_' and '.', so it groups the same in every report and URL.</summary>
+    private static string? ReadTeam(MappingReader r)
+    {
+        var team = r.String("team");
+        if (team is not null && (team.Length is 0 or > 63 || !team.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_' or '.')))
+        {
+            r.Error(r.Raw("team")!, "team", $"must be 1-63 characters of a-z, 0-9, '-', '_' or '.' (was '{team}')");
+            return null;
+        }
+
+        return team;
+    }
 
     private static SloPolicy? ReadSlo(MappingReader r)
     {

@@ -9,6 +9,7 @@ using Dso.Forecasting;
 using Dso.Ingestion.Trace;
 using Dso.Optimization;
 using Dso.Policies.Model;
+using Dso.Reconcile.Experiments;
 
 namespace Dso.Reconcile.Simulation;
 
@@ -23,6 +24,9 @@ public sealed class SimulationRunner(
     Func<IDemandForecaster>? forecasterFactory,
     Func<TimeProvider, ICloudProviderFactory> virtualCloud)
 {
+    /// <summary>Experiment arms for the run's loop (a switchback), built from the scenario's policy; null runs the policy alone.</summary>
+    public Func<ServicePolicy, IVariantArms?>? Arms { get; init; }
+
     /// <summary>Runs the scenario; <paramref name="rowLimit"/> cuts the trace (the no-look-ahead test uses it).</summary>
     public async Task<SimulationResult> RunAsync(
         Scenario scenario,
@@ -59,7 +63,10 @@ public sealed class SimulationRunner(
             ForecasterFactory = forecasterFactory,
             BudgetPeriod = (_, _) => (periodStart, periodEnd, periodBudget),
             BilledSpendUsd = () => meter.CostUsd(policy.ScaleGroup),
-        });
+        })
+        {
+            Arms = Arms?.Invoke(policy),
+        };
 
         var rows = new List<SimulationRow>(count);
         double underSeconds = 0, unserved = 0, total = 0, seconds = 0;
@@ -87,7 +94,13 @@ public sealed class SimulationRunner(
                 actions++;
             }
 
-            rows.Add(new SimulationRow(raw[i], demand, capacity, policy.Catalog.HourlyCost(state.Fleet), tick.Decision.Chosen, tick.Decision.Reason));
+            rows.Add(new SimulationRow(raw[i], demand, capacity, policy.Catalog.HourlyCost(state.Fleet), tick.Decision.Chosen, tick.Decision.Reason)
+            {
+                Start = start,
+                End = end,
+                Action = tick.Decision.IsChange,
+                Variant = tick.Decision.Variant,
+            });
             if (i % 500 == 0)
             {
                 progress?.Report((double)i / count);

@@ -38,14 +38,30 @@ public sealed class SeriesStoreTests
     }
 
     [Fact]
-    public void Append_SameTimestamp_ReplacesValue()
+    public void Append_SameTimestampOtherValue_ConflictsAndTheFirstValueStands()
     {
         var store = Small();
         store.Append("shop", "cpu", T0, 0.5);
 
-        Assert.Equal(AppendStatus.Replaced, store.Append("shop", "cpu", T0, 0.7));
+        Assert.Equal(AppendStatus.Conflict, store.Append("shop", "cpu", T0, 0.7));
         Assert.True(store.TryGetLatest("shop", "cpu", out var latest));
-        Assert.Equal(0.7, latest.Value);
+        Assert.Equal(0.5, latest.Value);
+    }
+
+    [Fact]
+    public void Append_ResendOfAnOlderBatch_IsDuplicateAndChangesNothing()
+    {
+        var store = Small();
+        for (var i = 0; i < 5; i++)
+        {
+            store.Append("shop", "cpu", T0.AddSeconds(i), i);
+        }
+
+        Assert.Equal(AppendStatus.Duplicate, store.Append("shop", "cpu", T0.AddSeconds(1), 1));
+        Assert.Equal(AppendStatus.Duplicate, store.Append("shop", "cpu", T0.AddSeconds(4), 4));
+        Assert.Equal(AppendStatus.Conflict, store.Append("shop", "cpu", T0.AddSeconds(2), 99));
+        Assert.Equal(AppendStatus.OutOfOrder, store.Append("shop", "cpu", T0.AddSeconds(2.5), 2));
+        Assert.Equal(5, store.Range("shop", "cpu", T0.AddHours(-1), T0.AddHours(1)).Count);
     }
 
     [Fact]

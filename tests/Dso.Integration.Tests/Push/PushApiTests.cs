@@ -82,11 +82,40 @@ public sealed class PushApiTests(PushHostFixture fixture) : IClassFixture<PushHo
     }
 
     [Fact]
-    public async Task Push_ServiceWithoutConfiguredToken_Is401()
+    public async Task Push_UnknownService_Is404AsTheReadmeSays()
     {
-        var (status, _, _) = await PostAsync("unknown-service", """{"samples":[]}""");
+        var (status, body, _) = await PostAsync("unknown-service", """{"samples":[]}""");
 
-        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("has no policy with metrics.source: push", body.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_RetriedBatch_Is200NoOpAndAConflictingValueIs409()
+    {
+        var at = Now(20);
+        // A KPI of its own (on the service taking any KPI), so other tests' pushes cannot make it late.
+        var batch = $$"""{"samples":[{"kpi":"retry_probe_ms","timestamp":"{{at}}","value":181.5}]}""";
+
+        var first = await PostAsync("open", batch, token: PushPolicies.OpenToken);
+        var retry = await PostAsync("open", batch, token: PushPolicies.OpenToken);
+        var conflict = await PostAsync("open", batch.Replace("181.5", "999", StringComparison.Ordinal), token: PushPolicies.OpenToken);
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.OK, retry.Status);
+        Assert.Equal(1, retry.Body.GetProperty("duplicates").GetInt32());
+        Assert.Equal(HttpStatusCode.Conflict, conflict.Status);
+        Assert.Equal(1, conflict.Body.GetProperty("conflicts").GetInt32());
+        Assert.Contains("already stored as 181.5", conflict.Body.GetProperty("problems")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_JsonUnderTheMappedMetricName_IsStoredAsTheKpi()
+    {
+        var (status, body, _) = await PostAsync("shop", $$"""{"samples":[{"kpi":"http_rps","timestamp":"{{Now(1)}}","value":77}]}""");
+
+        // Other tests push request_rate to the same service: a newer sample of theirs may make this one late, never unknown.
+        Assert.True(status == HttpStatusCode.OK || body.GetProperty("problems")[0].GetProperty("field").GetString() == "timestamp", body.GetRawText());
     }
 
     [Theory]

@@ -55,7 +55,15 @@ internal sealed record CostOptimizerOptions
     /// </summary>
     public const double DefaultBurstMinHazard = 0.3;
 
+    /// <summary>
+    /// 1 = self-correct against the reactive counterfactual (raise coverage when missing more than target tracking
+    /// would, lower it when safely ahead or dearer for the same service); 0 = fixed coverage.
+    /// </summary>
+    public const double DefaultSelfCorrection = 1;
+
     public double CoverageQuantile { get; init; } = DefaultCoverageQuantile;
+
+    public bool SelfCorrection { get; init; } = DefaultSelfCorrection >= 0.5;
 
     public double HorizonHours { get; init; } = DefaultHorizonHours;
 
@@ -106,6 +114,7 @@ internal sealed record CostOptimizerOptions
             BudgetSafety = strategy.Get("budget_safety", DefaultBudgetSafety),
             BudgetPacing = strategy.GetBoolean("budget_pacing", DefaultBudgetPacing >= 0.5),
             BurstMinHazard = strategy.Get("burst_min_hazard", DefaultBurstMinHazard),
+            SelfCorrection = strategy.GetBoolean("self_correction", DefaultSelfCorrection >= 0.5),
         };
     }
 }

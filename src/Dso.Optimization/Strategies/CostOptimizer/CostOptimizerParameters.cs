@@ -68,5 +68,6 @@ internal static class CostOptimizerParameters
         {
             Min = 0, MinExclusive = true, Max = 1,
         },
+        new("self_correction", ParameterType.Boolean, DefaultSelfCorrection, "", "raise coverage while missing more demand than the reactive rule would, lower it when safely ahead or dearer for the same service"),
     ];
 }

@@ -27,6 +27,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly BudgetPacer _pacer;
     private readonly ReactiveShadow _reactive;
     private readonly RunningTally _own = new();
+    private readonly CounterfactualCorrection _correction;
     private readonly int _stabilizationRows;
     /// <summary>What the program may hold: the on-demand types, plus spot offerings when the policy allows spot.</summary>
     private readonly IReadOnlyList<InstanceType> _offerings;
@@ -60,6 +61,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _boots = new BootTracker(policy.BootDelay, policy.BillingMinimum);
         _pacer = new BudgetPacer(policy, options);
         _reactive = new ReactiveShadow(policy);
+        _correction = new CounterfactualCorrection(_tick);
         _stabilizationRows = Math.Max(1, (int)Math.Ceiling(policy.Limits.ScaleDownStabilization / _tick));
         (_offerings, _expected, _spot) = SpotModel(policy, options);
         _serverless = policy.Serverless is { } serverless
@@ -97,12 +99,23 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         });
     }
 
+    /// <summary>The self-correction's level now (0 = as configured), for tests and explanations.</summary>
+    internal int CorrectionLevel => _correction.Level;
+
+    /// <summary>What the reactive rule would have cost and left unserved so far.</summary>
+    internal RunningTally ReactiveTally => _reactive.Tally;
+
+    /// <summary>What this policy has cost and left unserved so far, as the planner accounts it.</summary>
+    internal RunningTally OwnTally => _own;
+
     public ScalingPlan Plan(PlanningContext context)
     {
-        var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, _pacer.SustainableCapacity(context));
-        _boots.Update(context.Now, context.Current, context.Ready);
         var reactive = _reactive.Next(context.Now, context.ObservedDemand);
         _own.Add(context.Now, _policy.Catalog.HourlyCost(context.Current), _policy.Catalog.Capacity(context.Ready), context.ObservedDemand);
+        var sustainable = _pacer.SustainableCapacity(context);
+        var correction = _options.SelfCorrection ? Correct(context) : null;
+        var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, sustainable);
+        _boots.Update(context.Now, context.Current, context.Ready);
         _demandSum += Math.Max(0, double.IsFinite(context.ObservedDemand) ? context.ObservedDemand : 0);
         _demandTicks++;
         var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks);
@@ -113,7 +126,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Policy = _policy,
             Options = _options,
             Outlook = outlook,
-            RecentMax = _outlook.RecentMax(_stabilizationRows),
+            RecentMax = _outlook.RecentMax(_stabilizationRows * _correction.ScaleInFactor),
             Problem = BuildProblem(context, outlook, cap),
             Solver = _solver,
             ScaleInBlocked = context.HoldScaleIn ? "an anomaly holds scale-in"
@@ -143,13 +156,34 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var overrun = !context.Budget.Hard && budget.ProjectedUsd > budget.MonthlyUsd
             ? $"; soft budget: projected ${budget.ProjectedUsd:0.##} exceeds ${budget.MonthlyUsd:0.##}"
             : "";
-        return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overrun}", Alternatives(context, inputs, reactive, target, offload))
+        var corrected = correction is null ? "" : $"; {correction}";
+        return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overrun}{corrected}", Alternatives(context, inputs, reactive, target, offload))
         {
             ServerlessRps = offload,
             Forecast = Summary(context, outlook),
             Budget = budget,
             Pace = pace,
         };
+    }
+
+    /// <summary>
+    /// Self-correction against the reactive counterfactual (see <see cref="CounterfactualCorrection"/>). More coverage
+    /// is only bought while the budget has room: the envelope is not already degraded by the budget, and the spend
+    /// rate of the comparison window with the next level's headroom, held to the period's end, stays within budget.
+    /// </summary>
+    private string? Correct(PlanningContext context)
+    {
+        var budget = context.Budget;
+        var hourly = _policy.Catalog.HourlyCost(context.Current) * (decimal)(1 + CounterfactualCorrection.HeadroomPerLevel);
+        var room = !budget.Hard || (_outlook.Calibrator.ActiveQuantile >= _outlook.Calibrator.TargetQuantile - 1e-12 &&
+            budget.ProjectedUsd(context.Now, hourly) <= budget.BudgetUsd * (1 - (decimal)_options.BudgetSafety));
+        var why = _correction.Update(context.Now, _own, _reactive.Tally, room);
+        if (why is not null)
+        {
+            _outlook.Retarget(_correction.Quantile(_options.CoverageQuantile), _correction.Headroom);
+        }
+
+        return why;
     }
 
     /// <summary>
@@ -223,7 +257,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         [
             Alt("keep", context.Current, keepCapacity, "hold the billed fleet"),
             Alt("reactive", reactive, _policy.Catalog.Capacity(reactive),
-                $"target tracking at 70% utilization; so far it would have cost {_reactive.Tally.Describe()} (this policy: {_own.Describe()})"),
+                $"target tracking at 70% utilization; so far it would have cost {_reactive.Tally.Describe()} (this policy: {_own.Describe()}" +
+                    (_correction.Level != 0 ? $", self-correction level {_correction.Level:+0;-0})" : ")")),
             offload > 0 && _policy.Serverless is { } serverless
                 ? new PlanAlternative("chosen", chosen, _policy.Catalog.HourlyCost(chosen) + serverless.HourlyCost(offload), _policy.Catalog.Capacity(chosen) + offload,
                     Math.Max(0, need - _policy.Catalog.Capacity(chosen) - offload),

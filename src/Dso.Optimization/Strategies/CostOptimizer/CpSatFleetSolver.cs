@@ -14,6 +14,9 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
     /// <summary>A tick's model has a few dozen variables; this only bounds a pathological case.</summary>
     public const double DefaultTimeLimitSeconds = 0.2;
 
+    /// <summary>The wall-clock limit is this many times the deterministic one (reached only on a starved machine).</summary>
+    private const double WallClockBackstop = 10;
+
     private const double CapacityScale = 100;     // centi-rps
     private const double MoneyScale = 1_000_000;  // micro-USD
 
@@ -93,9 +96,15 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
         AddCoverage(model, objective, p, -1, steadyNeed, penalty, add, removeNow, removeLater, "short_steady");
         model.Minimize(objective);
 
+        // The limit is CP-SAT's deterministic time (work done, roughly seconds on a quiet core), not the wall clock: a
+        // wall-clock limit made the same scenario decide differently on a busy machine (a solve cut short returns
+        // another feasible plan). These programs solve to optimality in under 0.001 deterministic seconds; the wall
+        // clock limit stays only as a far backstop for the service's tick latency.
+        var limit = timeLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var backstop = (timeLimitSeconds * WallClockBackstop).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var solver = new CpSolver
         {
-            StringParameters = $"num_workers:1,cp_model_presolve:false,symmetry_level:0,max_time_in_seconds:{timeLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            StringParameters = $"num_workers:1,cp_model_presolve:false,symmetry_level:0,max_deterministic_time:{limit},max_time_in_seconds:{backstop}",
         };
         var status = solver.Solve(model);
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))

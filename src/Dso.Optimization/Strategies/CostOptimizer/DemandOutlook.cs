@@ -44,6 +44,8 @@ internal sealed class DemandOutlook
 
     private readonly int _rows;
     private readonly double _quantile;
+    private double _headroom = 1;
+    private bool _refitNow;
     private readonly double _warmup;
     private readonly int _seasonalWindow;
     private readonly int[] _lags;
@@ -76,6 +78,20 @@ internal sealed class DemandOutlook
     }
 
     public DemandHistory History => _history;
+
+    /// <summary>
+    /// Moves the coverage the envelope is fitted for and the headroom on its bound (self-correction); refits on the
+    /// next tick. The forecast feature keeps the policy's quantile: the calibration scales it to what demand did.
+    /// </summary>
+    public void Retarget(double quantile, double headroom)
+    {
+        if (quantile != _calibrator.TargetQuantile || headroom != _headroom)
+        {
+            _calibrator.TargetQuantile = quantile;
+            _headroom = headroom;
+            _refitNow = true;
+        }
+    }
 
     public EnvelopeCalibrator Calibrator => _calibrator;
 
@@ -121,8 +137,9 @@ internal sealed class DemandOutlook
         }
 
         _pending[(int)((now + _rows) % _pending.Length)] = features[_rows - 1];
-        if (now % _refitEvery == 0 || !_calibrator.Fitted)
+        if (now % _refitEvery == 0 || !_calibrator.Fitted || _refitNow)
         {
+            _refitNow = false;
             _calibrator.Refit([.. features[_rows - 1].Select(double.IsFinite)], maxMeanCapacity);
         }
 
@@ -134,13 +151,13 @@ internal sealed class DemandOutlook
             // just ended does not hold capacity): a fit that lets a row fall below it, stale after an outage or led by a
             // falling seasonal feature, would leave a fleet under demand without scaling out.
             var served = Math.Min(features[k][LevelFeature], features[k][LatestFeature]);
-            upper[k] = double.IsNaN(u) ? Math.Max(features[k][LevelFeature], features[k][LatestFeature]) * _warmup : Math.Max(u, served);
+            upper[k] = double.IsNaN(u) ? Math.Max(features[k][LevelFeature], features[k][LatestFeature]) * _warmup : Math.Max(u * _headroom, served);
         }
 
         var last = features[_rows - 1];
         var binding = _calibrator.Fitted ? _calibrator.Binding(last) : LevelFeature;
         return new OutlookResult(upper, last, binding, _calibrator.Fitted, _calibrator.ActiveQuantile, [.. _calibrator.Multipliers]) {
-            TargetQuantile = _quantile,
+            TargetQuantile = _calibrator.TargetQuantile,
             BurstClock = binding == BurstFeature ? _bursts.Describe() : null,
             SqrtTerm = _calibrator.Fitted && binding == _calibrator.CatchAll && _calibrator.SqrtCatchAll,
             WarmupHeadroom = _warmup,

@@ -14,7 +14,7 @@ internal sealed class EnvelopeCalibrator
 
     private readonly int _features;
     private readonly bool[] _sqrtModes;
-    private readonly double _quantile;
+    private double _quantile;
     private readonly int _minSamples;
     private readonly double[][] _x;
     private readonly double[] _y;
@@ -51,6 +51,13 @@ internal sealed class EnvelopeCalibrator
 
     /// <summary>Mean bound (at least the floor) over the calibration window at the last fit: the capacity the planner expects to hold on average.</summary>
     public double MeanBound { get; private set; } = double.NaN;
+
+    /// <summary>The coverage the next <see cref="Refit"/> aims at (self-correction moves it).</summary>
+    public double TargetQuantile
+    {
+        get => _quantile;
+        set => _quantile = value;
+    }
 
     public void Add(double[] features, double actual)
     {

@@ -1,0 +1,37 @@
+using Dso.Abstractions.Decisions;
+using Dso.DecisionLog;
+using Microsoft.Extensions.Options;
+
+namespace Dso.Controller.Storage;
+
+/// <summary>Registers the configured decision store as both the loop's log and the dashboard's store, and its retention job.</summary>
+internal static class DecisionStoreServiceCollectionExtensions
+{
+    public static IServiceCollection AddDecisionStore(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
+    {
+        services.AddOptions<DecisionLogOptions>().Bind(configuration.GetSection(DecisionLogOptions.Section))
+            .PostConfigure(o => o.ConnectionString ??= configuration.GetConnectionString("DecisionLog"))
+            .Validate(o => o.Provider != DecisionLogOptions.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "DecisionLog:Provider is 'postgres' but no connection string is set (DecisionLog:ConnectionString, DSO_DecisionLog__ConnectionString or ConnectionStrings:DecisionLog)")
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IDecisionStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DecisionLogOptions>>().Value;
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DecisionStoreServiceCollectionExtensions));
+            if (options.Provider == DecisionLogOptions.Postgres)
+            {
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString);
+                StorageLog.Using(logger, "PostgreSQL", $"{builder.Host}:{builder.Port}/{builder.Database}");
+                return new PostgresDecisionLog(new PostgresDecisionLogOptions(options.ConnectionString!));
+            }
+
+            var path = Path.GetFullPath(options.SqliteFile, dataDirectory);
+            StorageLog.Using(logger, "SQLite", path);
+            return new SqliteDecisionLog(new SqliteDecisionLogOptions(path));
+        });
+        services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<IDecisionStore>());
+        services.AddSingleton<RetentionJob>();
+        services.AddHostedService<RetentionScheduler>();
+        return services;
+    }
+}

@@ -1,0 +1,13 @@
+namespace Dso.Controller.Storage;
+
+internal static partial class StorageLog
+{
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "decision log on {Provider}: {Where}")]
+    public static partial void Using(ILogger logger, string provider, string where);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "retention removed {Decisions} decision(s), {Outcomes} outcome(s) before {DecisionsBefore:o} and {Events} event(s) before {EventsBefore:o}")]
+    public static partial void Purged(ILogger logger, int decisions, int outcomes, DateTimeOffset decisionsBefore, int events, DateTimeOffset eventsBefore);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "retention pass failed; it runs again at the next interval")]
+    public static partial void PurgeFailed(ILogger logger, Exception exception);
+}

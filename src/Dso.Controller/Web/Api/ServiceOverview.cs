@@ -1,0 +1,18 @@
+using Dso.Abstractions.Decisions;
+
+namespace Dso.Controller.Web.Api;
+
+/// <summary>One service on the overview: SLO, budget and its projection, this month's spend against the reactive counterfactual, recent trouble.</summary>
+internal sealed record ServiceOverview(
+    string Service,
+    string Team,
+    double? SloLatencyP95Ms,
+    double? LatencyP95Ms,
+    string SloStatus,
+    BudgetStatus? Budget,
+    double MonthSpentUsd,
+    double MonthReactiveUsd,
+    double MonthSavedUsd,
+    int AnomaliesLastDay,
+    int HeldLastDay,
+    DateTimeOffset? LastDecisionAt);

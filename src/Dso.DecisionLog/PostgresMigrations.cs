@@ -1,0 +1,127 @@
+using Npgsql;
+
+namespace Dso.DecisionLog;
+
+/// <summary>
+/// The same ordered steps as the SQLite <see cref="Migrations"/>, in PostgreSQL's types, so both stores have one
+/// schema version for one shape. The version lives in <c>dso_schema</c>; each step runs in a transaction under an
+/// advisory lock, so replicas starting together migrate once.
+/// </summary>
+internal static class PostgresMigrations
+{
+    /// <summary>Any fixed number: the advisory lock every replica takes while migrating.</summary>
+    private const long LockId = 0x44534F_4C4F47;
+
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE decisions (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            service TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            variant TEXT NOT NULL,
+            strategy TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            before_fleet TEXT NOT NULL,
+            chosen_fleet TEXT NOT NULL,
+            hourly_cost DOUBLE PRECISION NOT NULL,
+            held INTEGER NOT NULL,
+            is_change INTEGER NOT NULL,
+            payload TEXT NOT NULL);
+        CREATE INDEX decisions_service_seq ON decisions(service, seq);
+        CREATE TABLE outcomes (
+            decision_id TEXT PRIMARY KEY REFERENCES decisions(id),
+            at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            after_fleet TEXT NOT NULL,
+            launched INTEGER NOT NULL,
+            terminated INTEGER NOT NULL,
+            message TEXT NOT NULL);
+        """,
+        """
+        CREATE TABLE events (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            service TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            message TEXT NOT NULL);
+        CREATE INDEX events_service_seq ON events(service, seq);
+        """,
+        """
+        CREATE TABLE spend (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            service TEXT NOT NULL,
+            from_ts TEXT NOT NULL,
+            to_ts TEXT NOT NULL,
+            usd TEXT NOT NULL,
+            hourly_usd TEXT NOT NULL);
+        CREATE INDEX spend_service_to ON spend(service, to_ts);
+        """,
+        """
+        ALTER TABLE decisions
+            ADD COLUMN ts_ms BIGINT NOT NULL DEFAULT 0,
+            ADD COLUMN demand DOUBLE PRECISION,
+            ADD COLUMN latency_p95 DOUBLE PRECISION,
+            ADD COLUMN forecast_p50 DOUBLE PRECISION,
+            ADD COLUMN forecast_p90 DOUBLE PRECISION,
+            ADD COLUMN ready_capacity DOUBLE PRECISION,
+            ADD COLUMN billed_capacity DOUBLE PRECISION,
+            ADD COLUMN reactive_cost DOUBLE PRECISION,
+            ADD COLUMN anomaly_count INTEGER NOT NULL DEFAULT 0,
+            ADD COLUMN anomaly_summary TEXT,
+            ADD COLUMN spent_usd DOUBLE PRECISION NOT NULL DEFAULT 0,
+            ADD COLUMN reactive_usd DOUBLE PRECISION NOT NULL DEFAULT 0;
+        UPDATE decisions SET
+            ts_ms = (EXTRACT(EPOCH FROM ts::timestamptz) * 1000)::BIGINT,
+            demand = NULLIF(payload::jsonb -> 'kpis' ->> 'request_rate', 'NaN')::DOUBLE PRECISION,
+            latency_p95 = NULLIF(payload::jsonb -> 'kpis' ->> 'latency_p95_ms', 'NaN')::DOUBLE PRECISION,
+            forecast_p50 = NULLIF(payload::jsonb -> 'forecast' ->> 'p50Peak', 'NaN')::DOUBLE PRECISION,
+            forecast_p90 = NULLIF(payload::jsonb -> 'forecast' ->> 'p90Peak', 'NaN')::DOUBLE PRECISION,
+            anomaly_count = COALESCE(jsonb_array_length(payload::jsonb -> 'anomalies'), 0),
+            reactive_cost = (SELECT (a ->> 'hourlyCost')::DOUBLE PRECISION FROM jsonb_array_elements(payload::jsonb -> 'alternatives') a WHERE a ->> 'name' = 'reactive' LIMIT 1);
+        CREATE INDEX decisions_service_ts ON decisions(service, ts_ms);
+        CREATE INDEX decisions_ts ON decisions(ts_ms);
+        CREATE INDEX decisions_service_changes ON decisions(service, ts_ms) WHERE is_change = 1;
+        CREATE INDEX decisions_service_held ON decisions(service, ts_ms) WHERE held = 1;
+        CREATE INDEX decisions_service_anomalous ON decisions(service, ts_ms) WHERE anomaly_count > 0;
+        CREATE INDEX events_ts ON events(ts);
+        """,
+    ];
+
+    public static int Latest => Steps.Length;
+
+    public static void Apply(NpgsqlDataSource source)
+    {
+        using var connection = source.OpenConnection();
+        while (true)
+        {
+            using var tx = connection.BeginTransaction();
+            Execute(connection, tx, $"SELECT pg_advisory_xact_lock({LockId})");
+            Execute(connection, tx, "CREATE TABLE IF NOT EXISTS dso_schema (version INTEGER NOT NULL)");
+            using var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM dso_schema", connection, tx);
+            var version = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            if (version > Steps.Length)
+            {
+                throw new InvalidOperationException($"decision log schema version {version} is newer than this build understands ({Steps.Length})");
+            }
+
+            if (version == Steps.Length)
+            {
+                tx.Commit();
+                return;
+            }
+
+            Execute(connection, tx, Steps[version]);
+            Execute(connection, tx, $"DELETE FROM dso_schema; INSERT INTO dso_schema (version) VALUES ({version + 1})");
+            tx.Commit();
+        }
+    }
+
+    private static void Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, connection, tx);
+        cmd.ExecuteNonQuery();
+    }
+}

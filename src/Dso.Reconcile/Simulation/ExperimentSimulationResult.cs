@@ -1,0 +1,26 @@
+using Dso.Experiments.Analysis;
+using Dso.Experiments.Design;
+using Dso.Experiments.Metrics;
+
+namespace Dso.Reconcile.Simulation;
+
+/// <summary>
+/// An experiment replayed on a scenario both ways: each variant alone over the whole trace (the truth only a
+/// simulation knows) and one switchback run; the switchback's estimate should cover the whole-trace difference.
+/// </summary>
+public sealed record ExperimentSimulationResult(
+    string Scenario,
+    SwitchbackDesign Design,
+    IReadOnlyDictionary<string, SimulationResult> WholeTrace,
+    SimulationResult Switchback,
+    IReadOnlyList<BlockMetrics> Blocks,
+    IReadOnlyList<Comparison> Comparisons,
+    string? DesignNote)
+{
+    /// <summary>Whole-trace relative cost difference of a variant against control, (variant - control) / control.</summary>
+    public double WholeTraceRelative(string variant)
+    {
+        var control = (double)WholeTrace[Design.Control].Summary.CostUsd;
+        return control == 0 ? 0 : ((double)WholeTrace[variant].Summary.CostUsd - control) / control;
+    }
+}

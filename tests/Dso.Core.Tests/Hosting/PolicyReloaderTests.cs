@@ -1,0 +1,89 @@
+using Dso.Abstractions.Decisions;
+using Dso.Controller.Composition;
+using Dso.Controller.Hosting;
+using Dso.Core.Tests.Reconcile;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Dso.Core.Tests.Hosting;
+
+/// <summary>The reloader's own loop survives failures outside the policy too (here: the decision log refusing writes).</summary>
+public sealed class PolicyReloaderTests : IDisposable
+{
+    private readonly TestTraces _dir = new();
+
+    [Fact]
+    public async Task Loop_ReportingARejectionThrows_KeepsPollingAndLaterEditsApply()
+    {
+        var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;
+        var file = Path.Combine(policies, "shop.yaml");
+        await File.WriteAllTextAsync(file, DefaultPolicy.Text());
+        await using var app = ServiceHost.Build([
+            $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", $"--Dso:PoliciesPath={policies}", "--Dso:Listen=http://127.0.0.1:0",
+            "--Dso:PolicyReloadInterval=00:00:00.1", $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}",
+        ]);
+        var services = app.Services;
+        var log = new FailingEventLog();
+        var reloader = new PolicyReloader(
+            services.GetRequiredService<IOptions<DsoOptions>>(), services.GetRequiredService<PolicyAdmission>(), services.GetRequiredService<LoopRegistry>(),
+            services.GetRequiredService<ISchedulerFactory>(), log, services.GetRequiredService<ServiceClock>(), NullLogger<PolicyReloader>.Instance);
+        var loops = services.GetRequiredService<LoopRegistry>();
+
+        await reloader.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitUntilAsync(() => reloader.Checks >= 1);
+            var good = loops.Current.Version;
+
+            // Every event append throws from now on: the rejection cannot be logged, and the reloader must not die of it.
+            log.Fail = true;
+            await File.WriteAllTextAsync(file, DefaultPolicy.Text().Replace("coverage_quantile: 0.98", "coverage_quantile: 1.5", StringComparison.Ordinal));
+            await WaitUntilAsync(() => reloader.Checks >= 2);
+            Assert.Equal(good, loops.Current.Version);
+            Assert.Contains("coverage_quantile: must be in (0.5, 1) (was 1.5)", reloader.LastError);
+            Assert.False(reloader.ExecuteTask!.IsCompleted, "the reloader's loop ended");
+
+            log.Fail = false;
+            await File.WriteAllTextAsync(file, DefaultPolicy.Text().Replace("monthly_usd: 900", "monthly_usd: 901", StringComparison.Ordinal));
+            await WaitUntilAsync(() => reloader.Checks >= 3);
+            Assert.Null(reloader.LastError);
+            Assert.NotEqual(good, loops.Current.Version);
+        }
+        finally
+        {
+            await reloader.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 30 s");
+            await Task.Delay(20);
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private sealed class FailingEventLog : IDecisionLog
+    {
+        private readonly Dso.Testing.InMemoryDecisionLog _inner = new();
+
+        public volatile bool Fail;
+
+        public Task AppendAsync(ScalingDecision decision, CancellationToken cancellationToken) => _inner.AppendAsync(decision, cancellationToken);
+
+        public Task RecordOutcomeAsync(DecisionOutcome outcome, CancellationToken cancellationToken) => _inner.RecordOutcomeAsync(outcome, cancellationToken);
+
+        public Task AppendEventAsync(string service, DateTimeOffset at, string kind, string message, CancellationToken cancellationToken) =>
+            Fail ? throw new IOException("disk full while appending a policy event") : _inner.AppendEventAsync(service, at, kind, message, cancellationToken);
+
+        public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken) => _inner.RecentAsync(service, limit, cancellationToken);
+
+        public Task<DecisionRecord?> LastAsync(string service, CancellationToken cancellationToken) => _inner.LastAsync(service, cancellationToken);
+    }
+}

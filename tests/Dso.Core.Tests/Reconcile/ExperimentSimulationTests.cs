@@ -1,0 +1,77 @@
+using Dso.Controller.Composition;
+using Dso.DecisionLog;
+using Dso.Experiments.Design;
+using Dso.Reconcile.Experiments;
+using Dso.Reconcile.Simulation;
+
+namespace Dso.Core.Tests.Reconcile;
+
+/// <summary>The switchback seam on virtual time: each block decided by its variant, each variant with its own planner.</summary>
+public sealed class ExperimentSimulationTests : IDisposable
+{
+    private const string Experiment = """
+        experiments:
+          - name: coverage
+            service: shop
+            design: {block: 1h, washout: 15m, seed: 11}
+            variants:
+              - name: q98
+              - name: q90
+                overrides:
+                  strategy: {parameters: {coverage_quantile: 0.9}}
+        """;
+
+    private readonly TestTraces _traces = new();
+
+    private static Dso.Policies.Model.PolicySet Policies() =>
+        Plugins.PolicyLoader().Parse([("<built-in default policy>", DefaultPolicy.Text()), ("coverage.yaml", Experiment)]);
+
+    [Fact]
+    public async Task RunAsync_Switchback_EachRowDecidedByItsBlocksVariant()
+    {
+        var scenario = ScenarioLoader.Load(_traces.WriteScenario("e.yaml", _traces.WriteTrace("e.csv", TestTraces.Demand(1440))));
+        var experiment = Assert.Single(Policies().Experiments);
+        var logs = new List<SqliteDecisionLog>();
+        var result = await new ExperimentSimulation(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud)
+            .RunAsync(scenario, experiment, () =>
+            {
+                var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(":memory:", BatchSize: 1000));
+                logs.Add(log);
+                return log;
+            });
+        logs.ForEach(l => l.Dispose());
+
+        Assert.All(result.Switchback.Rows, row => Assert.Equal(result.Design.VariantAt(row.End), row.Variant));
+        Assert.InRange(result.Switchback.Rows.Count(r => r.Variant == "q90"), 11 * 60, 13 * 60);
+        Assert.Equal(24, result.Blocks.Count(b => b.Complete));
+        Assert.All(result.Blocks, b => Assert.Equal(45, b.MeasuredMinutes, 6));
+        var comparison = Assert.Single(result.Comparisons);
+        Assert.Equal("q90", comparison.Variant);
+        Assert.NotNull(comparison.Low);
+        Assert.True(result.WholeTrace["q90"].Summary.CostUsd < result.WholeTrace["q98"].Summary.CostUsd,
+            $"covering less demand should cost less: {result.WholeTrace["q90"].Summary.CostUsd} vs {result.WholeTrace["q98"].Summary.CostUsd}");
+    }
+
+    [Fact]
+    public void ArmAt_KeepsOnePlannerPerVariantAcrossBlocks()
+    {
+        var experiment = Assert.Single(Policies().Experiments);
+        var design = new SwitchbackDesign { Start = DateTimeOffset.UnixEpoch, BlockLength = TimeSpan.FromHours(1), Washout = TimeSpan.FromMinutes(15), Variants = experiment.VariantNames, Seed = 3 };
+        var arms = new SwitchbackArms("coverage", design, experiment.Variants.ToDictionary(v => v.Name, v => v.Policies["shop"]), Plugins.Strategies);
+        var seen = Enumerable.Range(0, 12).Select(h => arms.ArmAt(design.Start.AddHours(h).AddMinutes(30))!).ToList();
+        foreach (var group in seen.GroupBy(a => a.Variant))
+        {
+            Assert.Single(group.Select(a => a.Planner).Distinct());
+            Assert.All(group, a => Assert.Equal(design.VariantOf(a.Block), a.Variant));
+        }
+
+        Assert.NotSame(seen.First(a => a.Variant == "q90").Planner, seen.First(a => a.Variant == "q98").Planner);
+        Assert.Equal(0.9, seen.First(a => a.Variant == "q90").Policy.Strategy.Get("coverage_quantile", 0));
+        Assert.Null(arms.ArmAt(design.Start.AddMinutes(-1)));
+
+        arms.Stopped = new HashSet<string> { "q90" };
+        Assert.All(Enumerable.Range(0, 12).Select(h => arms.ArmAt(design.Start.AddHours(h))!), a => Assert.Equal("q98", a.Variant));
+    }
+
+    public void Dispose() => _traces.Dispose();
+}

@@ -1,0 +1,108 @@
+using Dso.Abstractions.Catalog;
+using Dso.Forecasting;
+using Dso.Optimization.Strategies.CostOptimizer;
+using Dso.Policies.Model;
+
+namespace Dso.Optimization.Tests;
+
+/// <summary>
+/// Self-correction against the reactive counterfactual: where the policy misses more demand than target tracking
+/// would, coverage rises within a bounded number of ticks and the misses fall to the rule's or below; where the
+/// policy already leads, nothing changes.
+/// </summary>
+public sealed class CounterfactualCorrectionTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+    private static readonly InstanceCatalog Catalog = new([new InstanceType("small", 2, 4, 0.02m, 10)]);
+    private const int Days = 3;
+    private const int TicksPerDay = 1440;
+
+    /// <summary>Level 200 rps with lognormal noise (σ = 0.15) and a forecast that always says 60 % of the level.</summary>
+    private static double[] NoisyDemand(int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, Days * TicksPerDay).Select(_ =>
+        {
+            var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            return 200 * Math.Exp((0.15 * z) - (0.15 * 0.15 / 2));
+        })];
+    }
+
+    private static DemandForecast LowForecast(int i, double level)
+    {
+        var steps = 10;
+        var values = Enumerable.Repeat(level, steps).ToArray();
+        return new DemandForecast(Start.AddMinutes(i + 1), TimeSpan.FromMinutes(1), values, values, values, (_, _) => level, "systematically-low");
+    }
+
+    private static (CostOptimizerPlanner Planner, List<string> Reasons, int FirstRaise, double OwnLastDay, double RuleLastDay, decimal OwnSpent, decimal RuleSpent)
+        Run(double[] demand, bool selfCorrection, Func<int, DemandForecast?> forecast)
+    {
+        var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, 100_000, TimeSpan.FromMinutes(4),
+            new Dictionary<string, double> { ["self_correction"] = selfCorrection ? 1 : 0 }) with { Tick = TimeSpan.FromMinutes(1) };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: true);
+        harness.Seed(Fleet.Of(("small", 30)));
+        var planner = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
+        var reasons = new List<string>();
+        var firstRaise = -1;
+        double ownAtDayStart = 0, ruleAtDayStart = 0;
+        harness.Run(planner, demand, (i, _, raw, _) =>
+        {
+            if (raw.Reason.Contains("self-correction", StringComparison.Ordinal))
+            {
+                reasons.Add(raw.Reason);
+            }
+
+            if (firstRaise < 0 && planner.CorrectionLevel > 0)
+            {
+                firstRaise = i;
+            }
+
+            if (i == demand.Length - TicksPerDay)
+            {
+                (ownAtDayStart, ruleAtDayStart) = (planner.OwnTally.Unserved, planner.ReactiveTally.Unserved);
+            }
+        }, forecast: forecast);
+        return (planner, reasons, firstRaise, planner.OwnTally.Unserved - ownAtDayStart, planner.ReactiveTally.Unserved - ruleAtDayStart,
+            planner.OwnTally.SpentUsd, planner.ReactiveTally.SpentUsd);
+    }
+
+    [Fact]
+    public void Coverage_rises_when_a_low_forecast_leaves_more_unserved_than_the_reactive_rule()
+    {
+        var demand = NoisyDemand(7);
+        DemandForecast Low(int i) => LowForecast(i, 120);
+
+        var fixedCoverage = Run(demand, selfCorrection: false, Low);
+        var corrected = Run(demand, selfCorrection: true, Low);
+
+        // The scenario is one where the configured policy loses to the rule on unserved requests...
+        Assert.True(fixedCoverage.OwnLastDay > fixedCoverage.RuleLastDay * 1.5,
+            $"without self-correction: {fixedCoverage.OwnLastDay:0} unserved requests on the last day vs the rule's {fixedCoverage.RuleLastDay:0}");
+        // ...the correction raises coverage within a bounded number of ticks (one window of 6 h, then one raise spacing)...
+        Assert.InRange(corrected.FirstRaise, 0, 7 * 60 + 30);
+        Assert.Contains(corrected.Reasons, r => r.Contains("self-correction: coverage raised", StringComparison.Ordinal) && r.Contains("the reactive rule", StringComparison.Ordinal));
+        Assert.True(corrected.Planner.CorrectionLevel > 0);
+        // ...and the last day's unserved requests fall to the rule's or below, still for less than the rule spends.
+        Assert.True(corrected.OwnLastDay <= corrected.RuleLastDay + (0.0002 * 200 * 86400), string.Join("\n", corrected.Reasons) + $" fixed {fixedCoverage.OwnLastDay:0}\n" +
+            $"with self-correction: {corrected.OwnLastDay:0} unserved requests on the last day vs the rule's {corrected.RuleLastDay:0}");
+        Assert.True(corrected.OwnLastDay < fixedCoverage.OwnLastDay / 2);
+        Assert.True(corrected.OwnSpent < corrected.RuleSpent, $"spent {corrected.OwnSpent:0.00} vs the rule's {corrected.RuleSpent:0.00}");
+    }
+
+    [Fact]
+    public void Nothing_changes_where_the_policy_already_leads()
+    {
+        // A smooth daily wave the policy's own calibration covers: it serves everything for less than the rule.
+        var demand = Enumerable.Range(0, Days * TicksPerDay).Select(i => 200 + (80 * Math.Sin(2 * Math.PI * i / TicksPerDay))).ToArray();
+
+        var corrected = Run(demand, selfCorrection: true, _ => null);
+        var fixedCoverage = Run(demand, selfCorrection: false, _ => null);
+
+        Assert.Empty(corrected.Reasons);
+        Assert.Equal(0, corrected.Planner.CorrectionLevel);
+        Assert.True(corrected.OwnSpent < corrected.RuleSpent);
+        Assert.Equal(fixedCoverage.OwnSpent, corrected.OwnSpent);
+        Assert.Equal(fixedCoverage.OwnLastDay, corrected.OwnLastDay);
+    }
+}

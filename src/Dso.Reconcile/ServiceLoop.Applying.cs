@@ -1,6 +1,7 @@
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
 using Dso.Abstractions.Diagnostics;
+using Dso.Policies.Model;
 
 namespace Dso.Reconcile;
 
@@ -18,6 +19,15 @@ public sealed partial class ServiceLoop
             var unchanged = new DecisionOutcome(decision.Id, _deps.Time.GetUtcNow(), ApplyStatus.NoChange, state.Fleet, 0, 0, "fleet already as desired");
             await _deps.Log.RecordOutcomeAsync(unchanged, tick).ConfigureAwait(false);
             return unchanged;
+        }
+
+        if (Policy.Cloud.Mode == ApplyMode.DryRun)
+        {
+            // Like a forecast-only mode: the decision is made and logged in full, the cloud is only read.
+            var dryRun = new DecisionOutcome(decision.Id, _deps.Time.GetUtcNow(), ApplyStatus.DryRun, state.Fleet, 0, 0,
+                $"dry-run: would apply {decision.Chosen} (now {state.Fleet}) to scale group '{Policy.ScaleGroup}' on {Policy.Provider}; no mutating call made");
+            await _deps.Log.RecordOutcomeAsync(dryRun, tick).ConfigureAwait(false);
+            return dryRun;
         }
 
         ReachFaultPoint(FaultPoints.AfterLog, decision, state);

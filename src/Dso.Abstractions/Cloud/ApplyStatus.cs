@@ -13,4 +13,7 @@ public enum ApplyStatus
 
     /// <summary>Nothing changed; a retry may succeed.</summary>
     Failed,
+
+    /// <summary>The service runs in dry-run mode: the decision was logged ("would apply"), no mutating call was made.</summary>
+    DryRun,
 }

@@ -1,4 +1,5 @@
 using Dso.Abstractions.Cloud;
+using Dso.Cloud.Aws;
 using Dso.Cloud.Azure;
 using Dso.Cloud.Kubernetes;
 using Dso.Cloud.Simulated;
@@ -18,8 +19,9 @@ internal static class CloudProviders
     public static IServiceCollection AddCloudProviders(this IServiceCollection services, TimeProvider time, SimulatedCloud simulated)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, SimulatedCloudFactory>(_ => new SimulatedCloudFactory(simulated)));
-        services.AddKubernetesCloudProvider(time);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProviderFactory, AwsProviderFactory>(sp => new AwsProviderFactory(sp.GetService<ILoggerFactory>())));
         services.AddAzureCloudProvider(time);
+        services.AddKubernetesCloudProvider(time);
         return services;
     }
 

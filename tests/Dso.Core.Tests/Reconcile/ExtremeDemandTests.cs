@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Text;
 using Dso.Abstractions.Metrics;
+using Dso.Abstractions.Series;
+using Dso.Ingestion.Trace;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Composition;
 using Dso.DecisionLog;
@@ -33,6 +37,51 @@ public sealed class ExtremeDemandTests
     public Task Tick_ExtremeDemandAmidNormal_TargetTracking_EveryTickDecides(double extreme) =>
         AssertEveryTickDecides(DefaultPolicy.Load(Plugins.PolicyLoader()).Services[0] with { Strategy = new StrategyPolicy("target-tracking", new Dictionary<string, double>()) }, extreme);
 
+    [Theory]
+    [InlineData("1e5")]
+    [InlineData("1e6")]
+    [InlineData("1e9")]
+    [InlineData("1e300")]
+    [InlineData("-1")]
+    [InlineData("-1e300")]
+    public async Task Tick_TraceWithExtremeRows_ReplaysThroughTheLoopWithoutAFailedTick(string extreme)
+    {
+        // The trace path (dso simulate, metrics.source: trace) reads the CSV as written: no range check at the door.
+        var csv = new StringBuilder("timestamp,value\n");
+        for (var minute = 0; minute <= 400; minute++)
+        {
+            csv.Append(Start.AddMinutes(minute).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Append(',')
+                .Append(minute is >= 30 and < 40 ? extreme : (300 + (minute % 17)).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        var points = TimeSeriesCsv.Read(new StringReader(csv.ToString()), "extreme.csv");
+        var policy = DefaultPolicy.Load(Plugins.PolicyLoader()).Services[0];
+        var (loop, time, log) = Create(policy, out _, new TraceMetricSource(points));
+        var failures = 0;
+        for (var minute = 2; minute <= 400; minute++)
+        {
+            time.Set(Start.AddMinutes(minute));
+            failures += (await loop.TickAsync(CancellationToken.None)).Failure is null ? 0 : 1;
+        }
+
+        Assert.Equal(0, failures);
+        Assert.DoesNotContain(await log.RecentAsync(null, 1000, CancellationToken.None), r => r.Decision.Strategy == ServiceLoop.FailedStrategy);
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("1e999")]
+    public void TraceCsv_NonFiniteRow_IsALocatedErrorAtLoad(string value)
+    {
+        var csv = $"timestamp,value\n2026-03-02T12:00:00Z,1\n2026-03-02T12:01:00Z,{value}\n";
+
+        var error = Assert.Throws<TimeSeriesCsvException>(() => TimeSeriesCsv.Read(new StringReader(csv), "bad.csv"));
+
+        Assert.Contains("bad.csv", error.Message, StringComparison.Ordinal);
+        Assert.Contains("3", error.Message, StringComparison.Ordinal);
+    }
+
     private static ServicePolicy ShippedPolicy(string name)
     {
         var dir = AppContext.BaseDirectory;
@@ -62,7 +111,7 @@ public sealed class ExtremeDemandTests
         Assert.InRange(last.Chosen.Total, policy.Limits.MinInstances, policy.Limits.MaxInstances);
     }
 
-    internal static (ServiceLoop, VirtualTimeProvider, SqliteDecisionLog) Create(ServicePolicy policy, out Scripted source)
+    internal static (ServiceLoop, VirtualTimeProvider, SqliteDecisionLog) Create(ServicePolicy policy, out Scripted source, IMetricSource? instead = null)
     {
         var time = new VirtualTimeProvider(Start);
         var cloud = new SimulatedCloud(time);
@@ -71,7 +120,7 @@ public sealed class ExtremeDemandTests
         source = new Scripted();
         var loop = new ServiceLoop(policy, "test", new ServiceLoopDependencies
         {
-            Source = source,
+            Source = instead ?? source,
             Cloud = cloud,
             Log = log,
             Strategy = Plugins.Strategies.Get(policy.Strategy.Name),

@@ -81,7 +81,7 @@ public sealed partial class ServiceLoop
         };
         _stage = TickStage.Plan;
         var arm = Arms?.ArmAt(now);
-        var plan = (arm?.Planner ?? _planner).Plan(context);
+        var plan = ConfirmScaleIn((arm?.Planner ?? _planner).Plan(context), state.Fleet);
         _lastPace = plan.Pace;
         return new Proposal(plan, context, reading.Values, Held: false)
         {

@@ -170,7 +170,9 @@ public sealed class ServiceLoopFaultTests : IDisposable
     public async Task Apply_CapacityShort_IsPartialAndTheNextTickStartsFromTheActualFleet()
     {
         var time = new VirtualTimeProvider(_start);
-        var limits = Default.Catalog.Types.ToDictionary(t => t.Name, _ => 6);
+        // One more than the group already runs of each type: the guard's step limit lets the first tick launch a
+        // handful, so a limit far above the fleet (as 6 per type once was) would never bind.
+        var limits = Default.Catalog.Types.ToDictionary(t => t.Name, t => Default.InitialFleet[t.Name] + 1);
         var cloud = NewCloud(Default, time, limits);
         var log = new InMemoryDecisionLog();
         var loop = Loop(Default, new StepSource(_ => 5000), cloud, log, time);
@@ -184,7 +186,7 @@ public sealed class ServiceLoopFaultTests : IDisposable
         Assert.Contains("insufficient capacity", first.Outcome.Message);
         Assert.True(first.Outcome.After.Total < first.Decision.Chosen.Total);
         Assert.Equal(first.Outcome.After, second.Decision.Before);
-        Assert.All(Default.Catalog.Types, t => Assert.True(first.Outcome.After[t.Name] <= 6));
+        Assert.All(Default.Catalog.Types, t => Assert.True(first.Outcome.After[t.Name] <= limits[t.Name]));
     }
 
     [Fact]

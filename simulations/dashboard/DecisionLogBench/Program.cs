@@ -89,4 +89,6 @@ foreach (var r in results)
 
 Console.WriteLine();
 Console.WriteLine("ok = p95 within the issue's target (series for a week < 300 ms, filtered decision query < 100 ms).");
+Console.WriteLine("seed s: SQLite = every decision and outcome through SqliteDecisionLog (batched transactions); PostgreSQL = that plus COPY of the same rows and ANALYZE.");
+Console.WriteLine("[items]: rows, or buckets + markers, returned by the last run. Times exclude JSON serialization and HTTP, as Server-Timing does.");
 return results.Any(r => r.TargetMs is { } t && r.P95 > t) ? 2 : 0;

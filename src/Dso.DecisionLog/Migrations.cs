@@ -86,6 +86,15 @@ internal static class Migrations
         CREATE INDEX decisions_service_anomalous ON decisions(service, ts_ms) WHERE anomaly_count > 0;
         CREATE INDEX events_ts ON events(ts);
         """,
+
+        // 5: the analyst's filters across all services (anomalies, held ticks, changes over a range with no service):
+        // the per-service partial indexes above cannot serve them, and SQLite read a whole week through decisions_ts
+        // (1.2 s median on a 1.1 M-row log, simulations/dashboard/run_decision_bench.sh).
+        """
+        CREATE INDEX decisions_anomalous_ts ON decisions(ts_ms) WHERE anomaly_count > 0;
+        CREATE INDEX decisions_held_ts ON decisions(ts_ms) WHERE held = 1;
+        CREATE INDEX decisions_changes_ts ON decisions(ts_ms) WHERE is_change = 1;
+        """,
     ];
 
     public static int Latest => Steps.Length;

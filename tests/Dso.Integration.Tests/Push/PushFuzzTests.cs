@@ -247,33 +247,6 @@ public sealed class PushFuzzTests
 
     private static string Pick(Random random, string[] items) => items[random.Next(items.Length)];
 
-    private static string Service(string name, string queries) => $"""
-          - name: {name}
-            provider: simulated
-            scale_group: {name}-web
-            tick: 1m
-            slo:
-              latency_p95_ms: 250
-            instance_types:
-              - {"{"}name: small, vcpu: 2, memory_gib: 4, price_per_hour: 0.05, capacity_rps: 10{"}"}
-            boot_delay: 0s
-            billing_minimum: 0s
-            budget:
-              monthly_usd: 100000
-              enforcement: soft
-            limits:
-              min_instances: 1
-              max_instances: 100
-              max_step: 50
-              scale_down_stabilization: 0s
-            initial_fleet: {"{"}small: 4{"}"}
-            metrics:
-              source: push
-              options: {"{"}stale_after: 2m{"}"}
-        {queries}    strategy:
-              name: target-tracking
-              parameters:
-                target_utilization: 0.7
-
-        """;
+    private static string Service(string name, string queries) =>
+        PushPolicies.Service(name, "push", "      options: {stale_after: 2m}\n" + queries, tick: "1m");
 }

@@ -34,11 +34,12 @@ internal static class PushPolicies
         return policies;
     }
 
-    private static string Service(string name, string source, string metricsExtra) => $"""
+    /// <summary>One small target-tracking service; <paramref name="metricsExtra"/> goes under <c>metrics:</c> as is.</summary>
+    public static string Service(string name, string source, string metricsExtra, string tick = "1s") => $"""
           - name: {name}
             provider: simulated
             scale_group: {name}-web
-            tick: 1s
+            tick: {tick}
             slo:
               latency_p95_ms: 250
             instance_types:

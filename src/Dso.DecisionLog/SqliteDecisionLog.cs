@@ -19,6 +19,12 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
     private SqliteTransaction? _batch;
     private int _batched;
 
+    /// <summary>
+    /// The insert commands, created once and kept: SQLite then prepares each statement once, not on every write
+    /// (preparing was over half of the log's time in a simulation, which writes a decision every row).
+    /// </summary>
+    private readonly Dictionary<string, SqliteCommand> _writes = new(StringComparer.Ordinal);
+
     public SqliteDecisionLog(SqliteDecisionLogOptions options)
     {
         _options = options;
@@ -43,7 +49,7 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
                 using var last = Command("");
                 return DecisionSql.ReadLastCost(last, decision.Service);
             });
-            using var cmd = Command(DecisionSql.InsertDecision);
+            var cmd = WriteCommand(DecisionSql.InsertDecision);
             DecisionSql.BindDecision(cmd, decision, row, cost);
             Write(cmd, $"appending decision {decision.Id}");
         }
@@ -55,7 +61,7 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command(DecisionSql.InsertOutcome);
+            var cmd = WriteCommand(DecisionSql.InsertOutcome);
             DecisionSql.BindOutcome(cmd, outcome);
             Write(cmd, $"recording the outcome of {outcome.DecisionId}");
         }
@@ -67,7 +73,7 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command(DecisionSql.InsertEvent);
+            var cmd = WriteCommand(DecisionSql.InsertEvent);
             DecisionSql.BindEvent(cmd, service, at, kind, message);
             Write(cmd, $"appending a {kind} event for {service}");
         }
@@ -79,7 +85,7 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
     {
         lock (_gate)
         {
-            using var cmd = Command(DecisionSql.InsertSpend);
+            var cmd = WriteCommand(DecisionSql.InsertSpend);
             DecisionSql.BindSpend(cmd, entry);
             Write(cmd, $"recording spend of {entry.Service} up to {DecisionSql.Format(entry.To)}");
         }
@@ -156,6 +162,16 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
     public void Dispose()
     {
         Flush();
+        lock (_gate)
+        {
+            foreach (var cmd in _writes.Values)
+            {
+                cmd.Dispose();
+            }
+
+            _writes.Clear();
+        }
+
         _connection.Dispose();
     }
 
@@ -206,6 +222,21 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
         {
             throw new InvalidOperationException($"decision log '{_options.Path}': {what} failed: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>The kept command for an insert, its parameters cleared for this write's, in the pending batch if any.</summary>
+    private SqliteCommand WriteCommand(string sql)
+    {
+        if (!_writes.TryGetValue(sql, out var cmd))
+        {
+            cmd = _connection.CreateCommand();
+            cmd.CommandText = sql;
+            _writes[sql] = cmd;
+        }
+
+        cmd.Parameters.Clear();
+        cmd.Transaction = _batch;
+        return cmd;
     }
 
     private SqliteCommand Command(string sql)

@@ -1,4 +1,5 @@
 using Dso.Abstractions.Decisions;
+using Dso.DecisionLog.Experiments;
 using Dso.DecisionLog.Queries;
 using Npgsql;
 
@@ -8,7 +9,7 @@ namespace Dso.DecisionLog;
 /// The decision log in PostgreSQL, for several replicas sharing one log: the same schema (same migration steps)
 /// and the same SQL as <see cref="SqliteDecisionLog"/>, over pooled connections. Every write commits on its own.
 /// </summary>
-public sealed class PostgresDecisionLog : IDecisionStore, IDisposable
+public sealed class PostgresDecisionLog : IDecisionStore, IExperimentStore, IDisposable
 {
     private readonly NpgsqlDataSource _source;
     private readonly CostSincePrevious _costs = new();
@@ -125,6 +126,43 @@ public sealed class PostgresDecisionLog : IDecisionStore, IDisposable
         catch (NpgsqlException ex)
         {
             throw new InvalidOperationException($"decision log {_where}: removing rows older than the retention failed: {ex.Message}", ex);
+        }
+    }
+
+    public Task<ExperimentRecord> StartExperimentAsync(ExperimentRecord record, CancellationToken cancellationToken) =>
+        Run($"starting experiment {record.Name}", cmd => ExperimentSql.StartExperiment(cmd, record));
+
+    public Task<ExperimentRecord?> FindExperimentAsync(string name, CancellationToken cancellationToken) =>
+        Run($"reading experiment {name}", cmd => ExperimentSql.FindExperiment(cmd, name));
+
+    public Task SaveExperimentAsync(ExperimentRecord record, CancellationToken cancellationToken) =>
+        Run($"saving experiment {record.Name}", cmd =>
+        {
+            ExperimentSql.SaveExperiment(cmd, record);
+            return 0;
+        });
+
+    public Task<IReadOnlyList<ExperimentBlockRecord>> BlocksAsync(string experiment, string run, CancellationToken cancellationToken) =>
+        Run($"reading the blocks of experiment {experiment}", cmd => ExperimentSql.Blocks(cmd, experiment, run));
+
+    public Task SaveBlocksAsync(IReadOnlyList<ExperimentBlockRecord> blocks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var connection = _source.OpenConnection();
+            using var tx = connection.BeginTransaction();
+            foreach (var block in blocks)
+            {
+                using var cmd = new NpgsqlCommand { Connection = connection, Transaction = tx };
+                ExperimentSql.SaveBlock(cmd, block);
+            }
+
+            tx.Commit();
+            return Task.CompletedTask;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new InvalidOperationException($"decision log {_where}: saving the blocks of experiment {blocks.FirstOrDefault()?.Experiment} failed: {ex.Message}", ex);
         }
     }
 

@@ -1,4 +1,5 @@
 using Dso.Abstractions.Decisions;
+using Dso.DecisionLog.Experiments;
 using Dso.DecisionLog.Queries;
 using Microsoft.Data.Sqlite;
 
@@ -10,7 +11,7 @@ namespace Dso.DecisionLog;
 /// <see cref="SqliteDecisionLogOptions.BatchSize"/> above 1 groups writes into transactions (simulation
 /// speed); the service commits every write. One connection behind one lock: reads see pending batched writes.
 /// </summary>
-public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
+public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteDecisionLogOptions _options;
@@ -137,6 +138,53 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
                 throw new InvalidOperationException($"decision log '{_options.Path}': removing rows older than the retention failed: {ex.Message}", ex);
             }
         }
+    }
+
+    public Task<ExperimentRecord> StartExperimentAsync(ExperimentRecord record, CancellationToken cancellationToken) =>
+        Read($"starting experiment {record.Name}", cmd => ExperimentSql.StartExperiment(cmd, record));
+
+    public Task<ExperimentRecord?> FindExperimentAsync(string name, CancellationToken cancellationToken) =>
+        Read($"reading experiment {name}", cmd => ExperimentSql.FindExperiment(cmd, name));
+
+    public Task SaveExperimentAsync(ExperimentRecord record, CancellationToken cancellationToken) =>
+        Read($"saving experiment {record.Name}", cmd =>
+        {
+            ExperimentSql.SaveExperiment(cmd, record);
+            return 0;
+        });
+
+    public Task<IReadOnlyList<ExperimentBlockRecord>> BlocksAsync(string experiment, string run, CancellationToken cancellationToken) =>
+        Read($"reading the blocks of experiment {experiment}", cmd => ExperimentSql.Blocks(cmd, experiment, run));
+
+    public Task SaveBlocksAsync(IReadOnlyList<ExperimentBlockRecord> blocks, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            // One transaction for a tick's blocks (usually one), unless a simulation batch is already open.
+            var own = _batch is null ? _connection.BeginTransaction() : null;
+            try
+            {
+                foreach (var block in blocks)
+                {
+                    using var cmd = Command("");
+                    cmd.Transaction = own ?? _batch;
+                    ExperimentSql.SaveBlock(cmd, block);
+                }
+
+                own?.Commit();
+            }
+            catch (SqliteException ex)
+            {
+                own?.Rollback();
+                throw new InvalidOperationException($"decision log '{_options.Path}': saving the blocks of experiment {blocks.FirstOrDefault()?.Experiment} failed: {ex.Message}", ex);
+            }
+            finally
+            {
+                own?.Dispose();
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Recent non-decision events, newest first.</summary>

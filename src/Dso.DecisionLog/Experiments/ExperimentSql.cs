@@ -13,15 +13,15 @@ internal static class ExperimentSql
 
     private const string BlockColumns = "experiment, run, service, block, variant, start_ts, measured_s, washout_s, cost_usd, served, unserved, violation_s, actions, last_ts";
 
-    public static ExperimentRecord StartExperiment(DbCommand cmd, ExperimentRecord record)
+    public static async Task<ExperimentRecord> StartExperimentAsync(DbCommand cmd, ExperimentRecord record, CancellationToken ct)
     {
         cmd.CommandText = $"INSERT INTO experiments ({ExperimentColumns}) VALUES (@name, @run, @start, @state, @stopped, @winner, @note, @updated) ON CONFLICT (name) DO NOTHING";
         BindExperiment(cmd, record);
-        cmd.ExecuteNonQuery();
-        return FindExperiment(cmd, record.Name) ?? record;
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        return await FindExperimentAsync(cmd, record.Name, ct).ConfigureAwait(false) ?? record;
     }
 
-    public static void SaveExperiment(DbCommand cmd, ExperimentRecord record)
+    public static async Task SaveExperimentAsync(DbCommand cmd, ExperimentRecord record, CancellationToken ct)
     {
         cmd.CommandText = $"""
             INSERT INTO experiments ({ExperimentColumns}) VALUES (@name, @run, @start, @state, @stopped, @winner, @note, @updated)
@@ -29,16 +29,16 @@ internal static class ExperimentSql
                 stopped_variants = excluded.stopped_variants, winner = excluded.winner, note = excluded.note, updated_ts = excluded.updated_ts
             """;
         BindExperiment(cmd, record);
-        cmd.ExecuteNonQuery();
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    public static ExperimentRecord? FindExperiment(DbCommand cmd, string name)
+    public static async Task<ExperimentRecord?> FindExperimentAsync(DbCommand cmd, string name, CancellationToken ct)
     {
         cmd.Parameters.Clear();
         cmd.CommandText = $"SELECT {ExperimentColumns} FROM experiments WHERE name = @name";
         DecisionSql.Add(cmd, "name", name);
-        using var r = cmd.ExecuteReader();
-        return r.Read()
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await r.ReadAsync(ct).ConfigureAwait(false)
             ? new ExperimentRecord(
                 r.GetString(0), r.GetString(1), Time(r.GetString(2)), r.GetString(3),
                 System.Text.Json.JsonSerializer.Deserialize<string[]>(r.GetString(4)) ?? [],
@@ -46,14 +46,14 @@ internal static class ExperimentSql
             : null;
     }
 
-    public static IReadOnlyList<ExperimentBlockRecord> Blocks(DbCommand cmd, string experiment, string run)
+    public static async Task<IReadOnlyList<ExperimentBlockRecord>> BlocksAsync(DbCommand cmd, string experiment, string run, CancellationToken ct)
     {
         cmd.CommandText = $"SELECT {BlockColumns} FROM experiment_blocks WHERE experiment = @e AND run = @run ORDER BY block, service";
         DecisionSql.Add(cmd, "e", experiment);
         DecisionSql.Add(cmd, "run", run);
         var blocks = new List<ExperimentBlockRecord>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             blocks.Add(new ExperimentBlockRecord(
                 r.GetString(0), r.GetString(1), r.GetString(2), Convert.ToInt64(r.GetValue(3), CultureInfo.InvariantCulture), r.GetString(4),
@@ -64,7 +64,7 @@ internal static class ExperimentSql
         return blocks;
     }
 
-    public static void SaveBlock(DbCommand cmd, ExperimentBlockRecord b)
+    public static async Task SaveBlockAsync(DbCommand cmd, ExperimentBlockRecord b, CancellationToken ct)
     {
         cmd.Parameters.Clear();
         cmd.CommandText = $"""
@@ -88,7 +88,7 @@ internal static class ExperimentSql
         DecisionSql.Add(cmd, "violation", b.ViolationSeconds);
         DecisionSql.Add(cmd, "actions", b.ScalingActions);
         DecisionSql.Add(cmd, "last", DecisionSql.Format(b.LastObserved));
-        cmd.ExecuteNonQuery();
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private static void BindExperiment(DbCommand cmd, ExperimentRecord record)

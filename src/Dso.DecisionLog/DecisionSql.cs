@@ -316,6 +316,7 @@ internal static class DecisionSql
         var outcomes = Run("DELETE FROM outcomes WHERE decision_id IN (SELECT id FROM decisions WHERE ts_ms < @cut)", "cut", cut);
         var decisions = Run("DELETE FROM decisions WHERE ts_ms < @cut", "cut", cut);
         var events = Run("DELETE FROM events WHERE ts < @cut", "cut", Format(eventsBefore));
+        Run(ApprovalSql.Purge, "cut", cut);
         return new RetentionResult(decisions, outcomes, events);
     }
 

@@ -1,3 +1,4 @@
+using Dso.Abstractions.Approvals;
 using Dso.Abstractions.Decisions;
 using Dso.DecisionLog.Queries;
 using Npgsql;
@@ -106,6 +107,18 @@ public sealed class PostgresDecisionLog : IDecisionStore, IDisposable
 
     public Task<IReadOnlyList<LoggedEvent>> EventsAsync(string? service, string? kind, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken cancellationToken) =>
         Run<IReadOnlyList<LoggedEvent>>("reading events", cmd => DecisionSql.Events(cmd, service, kind, from, to, limit));
+
+    public Task<bool> AddApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken) =>
+        Run($"queueing approval {request.Id}", cmd => ApprovalSql.Add(cmd, request));
+
+    public Task<bool> UpdateApprovalAsync(ApprovalRequest updated, ApprovalStatus expected, CancellationToken cancellationToken) =>
+        Run($"moving approval {updated.Id} to {updated.Status}", cmd => ApprovalSql.Replace(cmd, updated, expected));
+
+    public Task<ApprovalRequest?> FindApprovalAsync(string id, CancellationToken cancellationToken) =>
+        Run($"reading approval {id}", cmd => ApprovalSql.Find(cmd, id));
+
+    public Task<IReadOnlyList<ApprovalRequest>> ApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken) =>
+        Run("listing approvals", cmd => ApprovalSql.List(cmd, query));
 
     public Task<RetentionResult> PurgeAsync(DateTimeOffset decisionsBefore, DateTimeOffset eventsBefore, CancellationToken cancellationToken)
     {

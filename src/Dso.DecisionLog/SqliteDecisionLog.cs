@@ -1,3 +1,4 @@
+using Dso.Abstractions.Approvals;
 using Dso.Abstractions.Decisions;
 using Dso.DecisionLog.Queries;
 using Microsoft.Data.Sqlite;
@@ -139,6 +140,18 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
         }
     }
 
+    public Task<bool> AddApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken) =>
+        Change($"queueing approval {request.Id}", cmd => ApprovalSql.Add(cmd, request));
+
+    public Task<bool> UpdateApprovalAsync(ApprovalRequest updated, ApprovalStatus expected, CancellationToken cancellationToken) =>
+        Change($"moving approval {updated.Id} to {updated.Status}", cmd => ApprovalSql.Replace(cmd, updated, expected));
+
+    public Task<ApprovalRequest?> FindApprovalAsync(string id, CancellationToken cancellationToken) =>
+        Read($"reading approval {id}", cmd => ApprovalSql.Find(cmd, id));
+
+    public Task<IReadOnlyList<ApprovalRequest>> ApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken) =>
+        Read("listing approvals", cmd => ApprovalSql.List(cmd, query));
+
     /// <summary>Recent non-decision events, newest first.</summary>
     public IReadOnlyList<(string Service, string At, string Kind, string Message)> RecentEvents(int limit) =>
         EventsAsync(null, null, null, null, limit, CancellationToken.None).Result
@@ -175,6 +188,27 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
             {
                 using var cmd = Command("");
                 return Task.FromResult(query(cmd));
+            }
+            catch (SqliteException ex)
+            {
+                throw new InvalidOperationException($"decision log '{_options.Path}': {what} failed: {ex.Message}", ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A compare-and-set write: it commits at once (a pending batch first), because an operator's answer must be
+    /// durable and visible to other processes before the API says it was taken.
+    /// </summary>
+    private Task<bool> Change(string what, Func<SqliteCommand, bool> write)
+    {
+        lock (_gate)
+        {
+            FlushLocked();
+            try
+            {
+                using var cmd = Command("");
+                return Task.FromResult(write(cmd));
             }
             catch (SqliteException ex)
             {

@@ -18,32 +18,32 @@ internal static class ApprovalSql
 
     private const string Update = "UPDATE approvals SET status = @status, payload = @payload WHERE id = @id AND status = @expected";
 
-    public static bool Add(DbCommand cmd, ApprovalRequest request)
+    public static async Task<bool> AddAsync(DbCommand cmd, ApprovalRequest request, CancellationToken ct)
     {
         cmd.CommandText = Insert;
         Bind(cmd, request);
         DecisionSql.Add(cmd, "service", request.Service);
         DecisionSql.Add(cmd, "requested", request.RequestedAt.ToUnixTimeMilliseconds());
         DecisionSql.Add(cmd, "expires", request.ExpiresAt.ToUnixTimeMilliseconds());
-        return cmd.ExecuteNonQuery() == 1;
+        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
     }
 
-    public static bool Replace(DbCommand cmd, ApprovalRequest updated, ApprovalStatus expected)
+    public static async Task<bool> ReplaceAsync(DbCommand cmd, ApprovalRequest updated, ApprovalStatus expected, CancellationToken ct)
     {
         cmd.CommandText = Update;
         Bind(cmd, updated);
         DecisionSql.Add(cmd, "expected", Name(expected));
-        return cmd.ExecuteNonQuery() == 1;
+        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
     }
 
-    public static ApprovalRequest? Find(DbCommand cmd, string id)
+    public static async Task<ApprovalRequest?> FindAsync(DbCommand cmd, string id, CancellationToken ct)
     {
         cmd.CommandText = "SELECT payload FROM approvals WHERE id = @id";
         DecisionSql.Add(cmd, "id", id);
-        return Read(cmd).FirstOrDefault();
+        return (await ReadAsync(cmd, ct).ConfigureAwait(false)).FirstOrDefault();
     }
 
-    public static IReadOnlyList<ApprovalRequest> List(DbCommand cmd, ApprovalQuery query)
+    public static async Task<IReadOnlyList<ApprovalRequest>> ListAsync(DbCommand cmd, ApprovalQuery query, CancellationToken ct)
     {
         var where = new List<string>();
         if (query.Service is not null)
@@ -78,7 +78,7 @@ internal static class ApprovalSql
 
         DecisionSql.Add(cmd, "limit", query.Limit);
         cmd.CommandText = $"SELECT payload FROM approvals {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))} ORDER BY requested_ms DESC, id DESC LIMIT @limit";
-        return Read(cmd);
+        return await ReadAsync(cmd, ct).ConfigureAwait(false);
     }
 
     /// <summary>Answered requests older than the decision retention go with their decisions; open ones stay.</summary>
@@ -94,11 +94,11 @@ internal static class ApprovalSql
         DecisionSql.Add(cmd, "payload", JsonSerializer.Serialize(request, DecisionJson.Options));
     }
 
-    private static List<ApprovalRequest> Read(DbCommand cmd)
+    private static async Task<List<ApprovalRequest>> ReadAsync(DbCommand cmd, CancellationToken ct)
     {
         var list = new List<ApprovalRequest>();
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
             list.Add(JsonSerializer.Deserialize<ApprovalRequest>(reader.GetString(0), DecisionJson.Options)!);
         }

@@ -22,6 +22,7 @@ internal static class Endpoints
         ApprovalsApi.Map(app);
         SeriesApi.Map(app);
         CostsApi.Map(app);
+        ExperimentsApi.Map(app);
         Pages.PageEndpoints.Map(app);
 
         // Probes and scrapers read these without a key; they carry no decision detail beyond what /metrics exports.

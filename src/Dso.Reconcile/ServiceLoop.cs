@@ -159,6 +159,7 @@ public sealed partial class ServiceLoop
             proposal = Decide(now, reading, demand, state, budget);
         }
 
+        proposal = await TakeApprovedAsync(now, state, proposal, token).ConfigureAwait(false);
         Stage = TickStage.Guard;
         var decision = Guard(now, state, budget, proposal);
         Stage = TickStage.Log;

@@ -125,6 +125,20 @@ internal static class Migrations
             last_ts TEXT NOT NULL,
             PRIMARY KEY (experiment, run, service, block));
         """,
+
+        // 7: the approval queue (mode approve). Unlike decisions its rows change state (pending -> approved -> applied),
+        // by compare-and-set on status; every change is also appended as an event, so the history stays append-only.
+        """
+        CREATE TABLE approvals (
+            id TEXT PRIMARY KEY,
+            service TEXT NOT NULL,
+            status TEXT NOT NULL,
+            requested_ms INTEGER NOT NULL,
+            expires_ms INTEGER NOT NULL,
+            payload TEXT NOT NULL);
+        CREATE INDEX approvals_service_status ON approvals(service, status, requested_ms);
+        CREATE INDEX approvals_status ON approvals(status, requested_ms);
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dso.Abstractions.Catalog;
 using Dso.Abstractions.Cloud;
 using Dso.Cloud.Aws.AutoScaling;
@@ -12,8 +13,14 @@ namespace Dso.Cloud.Aws;
 /// before lowering any and lowers one only when every raised group's instances are InService (make-before-break),
 /// and tags each changed group with the decision id so a restarted service reads back what it last applied.
 /// Which instances leave on scale-in is the group's own termination policy.
+/// <para>
+/// The decision id goes on a group twice: as an intent (<c>dso:intent = id|time|target</c>) before its capacity is
+/// set, and as <c>dso:decision = id|time</c> after. A crash between setting and confirming leaves the intent, which
+/// reads back as applied exactly when the group's desired capacity is the intent's target; a crash before the set
+/// leaves an intent whose target the group does not have, which is ignored.
+/// </para>
 /// </summary>
-internal sealed partial class AwsAutoScalingProvider(ProviderBinding binding, AutoScalingApi api, ILogger<AwsAutoScalingProvider> logger) : ICloudProvider
+internal sealed partial class AwsAutoScalingProvider(ProviderBinding binding, AutoScalingApi api, TimeProvider time, ILogger<AwsAutoScalingProvider> logger) : ICloudProvider
 {
     public string Name => AwsProviderFactory.ProviderName;
 
@@ -29,8 +36,17 @@ internal sealed partial class AwsAutoScalingProvider(ProviderBinding binding, Au
         var doing = $"applying decision {request.IdempotencyKey} to scale group '{request.ScaleGroup}'";
         var (described, groups) = await DescribeAsync(doing, cancellationToken).ConfigureAwait(false);
         var plan = GroupPlan.Create(binding, request.Desired, groups);
+        var changes = plan.Raise.Concat(plan.Lower).ToList();
+        var at = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        if (changes.Count > 0)
+        {
+            await Wrap(doing, () => api.TagGroupsAsync(
+                changes.Select(c => (c.Group, $"{request.IdempotencyKey}|{at}|{c.To.ToString(CultureInfo.InvariantCulture)}")).ToList(),
+                AwsSettings.IntentTag, cancellationToken)).ConfigureAwait(false);
+        }
+
         var changed = new List<string>();
-        foreach (var change in plan.Raise.Concat(plan.Lower))
+        foreach (var change in changes)
         {
             var group = described[change.Group];
             await Wrap(doing, async () =>
@@ -52,7 +68,7 @@ internal sealed partial class AwsAutoScalingProvider(ProviderBinding binding, Au
 
         if (changed.Count > 0)
         {
-            await Wrap(doing, () => api.TagGroupsAsync(changed, AwsSettings.DecisionTag, $"{request.IdempotencyKey}|{DateTimeOffset.UtcNow:O}", cancellationToken)).ConfigureAwait(false);
+            await Wrap(doing, () => api.TagGroupsAsync(changed, AwsSettings.DecisionTag, $"{request.IdempotencyKey}|{at}", cancellationToken)).ConfigureAwait(false);
         }
 
         var after = await ReadAsync(doing, cancellationToken).ConfigureAwait(false);
@@ -111,15 +127,31 @@ internal sealed partial class AwsAutoScalingProvider(ProviderBinding binding, Au
         return (described, capacities);
     }
 
+    /// <summary>
+    /// The decision that last changed the group: the confirmed tag, or a newer intent when the group has the intent's
+    /// target (its capacity was set but the confirmation was never written).
+    /// </summary>
     private static (string? Key, DateTimeOffset? At) ReadTag(AutoScalingGroup group)
     {
-        if (!group.Tags.TryGetValue(AwsSettings.DecisionTag, out var value))
+        var confirmed = group.Tags.TryGetValue(AwsSettings.DecisionTag, out var value) ? Split(value) : (Key: (string?)null, At: (DateTimeOffset?)null);
+        if (group.Tags.TryGetValue(AwsSettings.IntentTag, out var intentText)
+            && intentText.LastIndexOf('|') is var bar and > 0
+            && int.TryParse(intentText[(bar + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var target)
+            && target == group.DesiredCapacity
+            && Split(intentText[..bar]) is { Key: not null } intent
+            && intent.Key != confirmed.Key
+            && (confirmed.At is null || intent.At > confirmed.At))
         {
-            return (null, null);
+            return intent;
         }
 
+        return confirmed;
+    }
+
+    private static (string? Key, DateTimeOffset? At) Split(string value)
+    {
         var bar = value.LastIndexOf('|');
-        return bar > 0 && DateTimeOffset.TryParse(value[(bar + 1)..], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at)
+        return bar > 0 && DateTimeOffset.TryParse(value[(bar + 1)..], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
             ? (value[..bar], at)
             : (value, null);
     }

@@ -9,9 +9,9 @@ namespace Dso.Cloud.Aws;
 /// <summary>
 /// The <c>aws</c> provider plug-in: one EC2 Auto Scaling group per offering. Credentials come from the SDK's
 /// default chain (environment, shared profile, SSO, web identity, instance or task role); the region from the
-/// settings or the SDK's resolution.
+/// settings or the SDK's resolution. <paramref name="time"/> stamps the decision tags (default: the system clock).
 /// </summary>
-public sealed class AwsProviderFactory(ILoggerFactory? loggers = null) : ICloudProviderFactory
+public sealed class AwsProviderFactory(ILoggerFactory? loggers = null, TimeProvider? time = null) : ICloudProviderFactory
 {
     public const string ProviderName = "aws";
 
@@ -34,6 +34,6 @@ public sealed class AwsProviderFactory(ILoggerFactory? loggers = null) : ICloudP
             throw new CloudProviderException($"connecting scale group '{binding.ScaleGroup}' to AWS: {ex.Message}", CloudErrorKind.Unauthorized, ex);
         }
 
-        return new AwsAutoScalingProvider(binding, new AutoScalingApi(client), (loggers ?? NullLoggerFactory.Instance).CreateLogger<AwsAutoScalingProvider>());
+        return new AwsAutoScalingProvider(binding, new AutoScalingApi(client), time ?? TimeProvider.System, (loggers ?? NullLoggerFactory.Instance).CreateLogger<AwsAutoScalingProvider>());
     }
 }

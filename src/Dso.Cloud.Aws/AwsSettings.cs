@@ -14,6 +14,9 @@ internal sealed record AwsSettings(string? Region, Uri? EndpointUrl)
     /// <summary>The tag each changed group gets, holding the decision id that last changed it.</summary>
     public const string DecisionTag = "dso:decision";
 
+    /// <summary>The tag written before a group's capacity is set: <c>decision id|time|target capacity</c>.</summary>
+    public const string IntentTag = "dso:intent";
+
     public static readonly IReadOnlyList<string> Known = [RegionKey, EndpointKey];
 
     public static IReadOnlyList<string> Validate(ProviderBinding binding)

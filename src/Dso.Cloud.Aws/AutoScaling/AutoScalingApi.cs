@@ -37,16 +37,20 @@ internal sealed class AutoScalingApi(AutoScalingClient client)
             [P("AutoScalingGroupName", group), P("DesiredCapacity", Int(desired)), P("MinSize", Int(minSize)), P("MaxSize", Int(maxSize))], cancellationToken);
 
     /// <summary>Writes one tag on each group (not propagated to instances).</summary>
-    public Task TagGroupsAsync(IReadOnlyList<string> groups, string key, string value, CancellationToken cancellationToken)
+    public Task TagGroupsAsync(IReadOnlyList<string> groups, string key, string value, CancellationToken cancellationToken) =>
+        TagGroupsAsync(groups.Select(g => (g, value)).ToList(), key, cancellationToken);
+
+    /// <summary>Writes one tag with a value per group, in one call (not propagated to instances).</summary>
+    public Task TagGroupsAsync(IReadOnlyList<(string Group, string Value)> values, string key, CancellationToken cancellationToken)
     {
         var parameters = new List<KeyValuePair<string, string>>();
-        for (var i = 0; i < groups.Count; i++)
+        for (var i = 0; i < values.Count; i++)
         {
             var prefix = $"Tags.member.{i + 1}.";
-            parameters.Add(P(prefix + "ResourceId", groups[i]));
+            parameters.Add(P(prefix + "ResourceId", values[i].Group));
             parameters.Add(P(prefix + "ResourceType", "auto-scaling-group"));
             parameters.Add(P(prefix + "Key", key));
-            parameters.Add(P(prefix + "Value", value));
+            parameters.Add(P(prefix + "Value", values[i].Value));
             parameters.Add(P(prefix + "PropagateAtLaunch", "false"));
         }
 

@@ -17,11 +17,11 @@ public sealed class AwsAutoScalingProviderTests : IDisposable
 
     public AwsAutoScalingProviderTests() => _fleet = new MotoFleet(_moto);
 
-    private ProviderBinding Binding(string largeGroup = "shop-large") => new(
+    private ProviderBinding Binding(string largeGroup = "shop-large", Uri? endpoint = null) => new(
         "aws",
         "shop",
         new Dictionary<string, string> { [Large] = largeGroup, [Spot] = "shop-large-spot", [XLarge] = "shop-xlarge" },
-        new Dictionary<string, string> { ["region"] = MotoServer.Region, ["endpoint_url"] = _moto.Url.ToString() })
+        new Dictionary<string, string> { ["region"] = MotoServer.Region, ["endpoint_url"] = (endpoint ?? _moto.Url).ToString() })
     {
         Service = "shop",
     };
@@ -74,6 +74,37 @@ public sealed class AwsAutoScalingProviderTests : IDisposable
         var restarted = await NewProvider().GetFleetAsync("shop", default);
         Assert.Equal("shop@2026-11-30T10:01:00.000Z", restarted.LastAppliedKey);
         Assert.Equal(Fleet.Of((Large, 2), (Spot, 1), (XLarge, 1)), restarted.Fleet);
+    }
+
+    [Fact]
+    public async Task GetFleet_CapacitySetButConfirmingTagNeverWritten_ReadsTheIntentAsLastApplied()
+    {
+        await CreateGroupsAsync();
+        await NewProvider().ApplyAsync(new ApplyRequest("shop", Fleet.Of((Large, 2)), "shop@1"), default);
+        using var proxy = new CloudProxy(_moto.Url);
+        // As a crash right after SetDesiredCapacity: the confirming tag never reaches AWS.
+        proxy.RefuseWhen(c => c.Action == "CreateOrUpdateTags" && c.Form("Tags.member.1.Key") == AwsSettings.DecisionTag);
+        await Assert.ThrowsAsync<CloudProviderException>(() => NewProvider(Binding(endpoint: proxy.Url)).ApplyAsync(new ApplyRequest("shop", Fleet.Of((Large, 3)), "shop@2"), default));
+
+        var restarted = await NewProvider().GetFleetAsync("shop", default);
+        Assert.Equal(3, await _fleet.DesiredAsync("shop-large"));
+        Assert.Equal("shop@2", restarted.LastAppliedKey);
+    }
+
+    [Fact]
+    public async Task GetFleet_IntentWrittenButCapacityNeverSet_KeepsThePreviousDecision()
+    {
+        await CreateGroupsAsync();
+        await NewProvider().ApplyAsync(new ApplyRequest("shop", Fleet.Of((Large, 2)), "shop@1"), default);
+        using var proxy = new CloudProxy(_moto.Url);
+        // As a crash between writing the intent and setting the capacity.
+        proxy.RefuseWhen(c => c.Action == "SetDesiredCapacity");
+        await Assert.ThrowsAsync<CloudProviderException>(() => NewProvider(Binding(endpoint: proxy.Url)).ApplyAsync(new ApplyRequest("shop", Fleet.Of((Large, 3)), "shop@2"), default));
+
+        var restarted = await NewProvider().GetFleetAsync("shop", default);
+        Assert.Equal(2, await _fleet.DesiredAsync("shop-large"));
+        Assert.StartsWith("shop@2|", (await _fleet.GroupsAsync("shop-large"))["shop-large"].Tags[AwsSettings.IntentTag], StringComparison.Ordinal);
+        Assert.Equal("shop@1", restarted.LastAppliedKey);
     }
 
     [Fact]

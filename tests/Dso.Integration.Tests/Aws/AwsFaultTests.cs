@@ -24,7 +24,7 @@ public sealed class AwsFaultTests : IDisposable
         using var faults = new FaultingHandler(["Throttling", "503"]);
         using var client = new AutoScalingClient(new AutoScalingClientOptions { Region = MotoServer.Region, ServiceUrl = _moto.Url, BackoffBase = TimeSpan.FromMilliseconds(10) }, faults);
         var binding = new ProviderBinding("aws", "shop", new Dictionary<string, string> { ["c7g.large"] = "shop-large" }, new Dictionary<string, string>());
-        var provider = new AwsAutoScalingProvider(binding, new AutoScalingApi(client), NullLogger<AwsAutoScalingProvider>.Instance);
+        var provider = new AwsAutoScalingProvider(binding, new AutoScalingApi(client), TimeProvider.System, NullLogger<AwsAutoScalingProvider>.Instance);
 
         var result = await provider.ApplyAsync(new ApplyRequest("shop", Fleet.Of(("c7g.large", 5)), "shop@1"), default);
 

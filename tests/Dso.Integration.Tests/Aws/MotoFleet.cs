@@ -39,6 +39,18 @@ internal sealed class MotoFleet(MotoServer moto) : IDisposable
     public async Task<int> DesiredAsync(string group) =>
         (await Api.DescribeGroupsAsync([group], CancellationToken.None)).Single().DesiredCapacity;
 
+    public async Task<IReadOnlyDictionary<string, AutoScalingGroup>> GroupsAsync(params string[] names) =>
+        (await Api.DescribeGroupsAsync(names, CancellationToken.None)).ToDictionary(g => g.Name, StringComparer.Ordinal);
+
+    /// <summary>Ids of the instances EC2 reports pending or running, sorted.</summary>
+    public async Task<IReadOnlyList<string>> RunningInstanceIdsAsync()
+    {
+        var response = await _ec2.DescribeInstancesAsync(new DescribeInstancesRequest());
+        return (response.Reservations ?? []).SelectMany(r => r.Instances ?? [])
+            .Where(i => i.State.Name == InstanceStateName.Running || i.State.Name == InstanceStateName.Pending)
+            .Select(i => i.InstanceId).Order(StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>Instances EC2 reports pending or running, across every group: what the account pays for.</summary>
     public async Task<int> RunningInstancesAsync()
     {

@@ -149,6 +149,20 @@ public sealed class ReloadCarryOverTests
     }
 
     [Fact]
+    public async Task EventsFileEdit_ResetsOnlyTheForecaster()
+    {
+        var (loop, before, _) = await Run();
+        var forecaster = loop.Forecaster;
+        var detectors = loop.DetectorCount;
+
+        var after = Reload(loop, loop.Policy with { EventsFile = "/etc/dso/launch.events.yaml" });
+
+        Assert.NotSame(forecaster, loop.Forecaster);
+        Assert.Equal(detectors, loop.DetectorCount);
+        Assert.Equal(before.ObservedTicks, after.ObservedTicks);
+    }
+
+    [Fact]
     public async Task TickEdit_ResetsEverything()
     {
         var (loop, _, _) = await Run();

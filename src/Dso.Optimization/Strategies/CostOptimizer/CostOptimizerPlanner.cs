@@ -178,7 +178,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Options = _options,
             Outlook = outlook,
             RecentMax = _outlook.RecentMax(_stabilizationRows * _correction.ScaleInFactor),
-            RecentNeed = _outlook.RecentNeed(_scaleInWindowTicks),
+            // Held only up to the capacity the budget sustains: a tight budget is spent on covering demand, not on calm.
+            RecentNeed = Math.Min(_outlook.RecentNeed(_scaleInWindowTicks), sustainable),
             Problem = BuildProblem(context, outlook, cap),
             Solver = _solver,
             ScaleInBlocked = context.HoldScaleIn ? "an anomaly holds scale-in"

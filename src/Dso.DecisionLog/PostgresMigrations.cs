@@ -97,6 +97,12 @@ internal static class PostgresMigrations
         CREATE INDEX decisions_held_ts ON decisions(ts_ms) WHERE held = 1;
         CREATE INDEX decisions_changes_ts ON decisions(ts_ms) WHERE is_change = 1;
         """,
+        // 6: showback reads the spend ledger (the same rows the budget sums), by day of each entry's end, across all
+        // services; and each entry keeps what the reactive counterfactual would have cost over the same interval.
+        """
+        ALTER TABLE spend ADD COLUMN reactive_usd TEXT;
+        CREATE INDEX spend_to ON spend(to_ts);
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -153,6 +153,7 @@ public sealed partial class ServiceLoop
         _stage = TickStage.Log;
         await _deps.Log.AppendAsync(decision, token).ConfigureAwait(false);
         _tickDecision = decision;
+        RememberReactiveRate(decision);
         foreach (var anomaly in decision.Anomalies)
         {
             await _deps.Log.AppendEventAsync(Policy.Name, reading.Timestamp, "anomaly",

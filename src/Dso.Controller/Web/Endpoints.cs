@@ -21,6 +21,7 @@ internal static class Endpoints
         DecisionsApi.Map(app);
         SeriesApi.Map(app);
         CostsApi.Map(app);
+        ShowbackApi.Map(app);
         Pages.PageEndpoints.Map(app);
 
         // Probes and scrapers read these without a key; they carry no decision detail beyond what /metrics exports.

@@ -95,7 +95,38 @@ internal static class Migrations
         CREATE INDEX decisions_held_ts ON decisions(ts_ms) WHERE held = 1;
         CREATE INDEX decisions_changes_ts ON decisions(ts_ms) WHERE is_change = 1;
         """,
-        // 6: showback reads the spend ledger (the same rows the budget sums), by day of each entry's end, across all
+
+        // 6: experiments (issue 14): each experiment's start, state and winner, and every block's variant and totals,
+        // so a restarted service or another replica on the same log continues the same assignment.
+        """
+        CREATE TABLE experiments (
+            name TEXT PRIMARY KEY,
+            run TEXT NOT NULL,
+            start_ts TEXT NOT NULL,
+            state TEXT NOT NULL,
+            stopped_variants TEXT NOT NULL,
+            winner TEXT,
+            note TEXT NOT NULL,
+            updated_ts TEXT NOT NULL);
+        CREATE TABLE experiment_blocks (
+            experiment TEXT NOT NULL,
+            run TEXT NOT NULL,
+            service TEXT NOT NULL,
+            block INTEGER NOT NULL,
+            variant TEXT NOT NULL,
+            start_ts TEXT NOT NULL,
+            measured_s REAL NOT NULL,
+            washout_s REAL NOT NULL,
+            cost_usd TEXT NOT NULL,
+            served REAL NOT NULL,
+            unserved REAL NOT NULL,
+            violation_s REAL NOT NULL,
+            actions INTEGER NOT NULL,
+            last_ts TEXT NOT NULL,
+            PRIMARY KEY (experiment, run, service, block));
+        """,
+
+        // 7: showback reads the spend ledger (the same rows the budget sums), by day of each entry's end, across all
         // services; and each entry keeps what the reactive counterfactual would have cost over the same interval.
         """
         ALTER TABLE spend ADD COLUMN reactive_usd TEXT;

@@ -1,4 +1,5 @@
 using Dso.Abstractions.Decisions;
+using Dso.DecisionLog.Experiments;
 using Dso.DecisionLog.Queries;
 using Npgsql;
 
@@ -11,7 +12,7 @@ namespace Dso.DecisionLog;
 /// request the browser abandoned stops its query. Only the schema migration at construction is synchronous: it
 /// runs once, at start-up, before the store is handed out.
 /// </summary>
-public sealed class PostgresDecisionLog : IDecisionStore, IDisposable
+public sealed class PostgresDecisionLog : IDecisionStore, IExperimentStore, IDisposable
 {
     private readonly NpgsqlDataSource _source;
     private readonly CostSincePrevious _costs = new();
@@ -141,6 +142,42 @@ public sealed class PostgresDecisionLog : IDecisionStore, IDisposable
         catch (NpgsqlException ex)
         {
             throw new InvalidOperationException($"decision log {_where}: removing rows older than the retention failed: {ex.Message}", ex);
+        }
+    }
+
+    public Task<ExperimentRecord> StartExperimentAsync(ExperimentRecord record, CancellationToken cancellationToken) =>
+        RunAsync($"starting experiment {record.Name}", (cmd, ct) => ExperimentSql.StartExperimentAsync(cmd, record, ct), cancellationToken);
+
+    public Task<ExperimentRecord?> FindExperimentAsync(string name, CancellationToken cancellationToken) =>
+        RunAsync($"reading experiment {name}", (cmd, ct) => ExperimentSql.FindExperimentAsync(cmd, name, ct), cancellationToken);
+
+    public Task SaveExperimentAsync(ExperimentRecord record, CancellationToken cancellationToken) =>
+        RunAsync($"saving experiment {record.Name}", async (cmd, ct) =>
+        {
+            await ExperimentSql.SaveExperimentAsync(cmd, record, ct).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<ExperimentBlockRecord>> BlocksAsync(string experiment, string run, CancellationToken cancellationToken) =>
+        RunAsync($"reading the blocks of experiment {experiment}", (cmd, ct) => ExperimentSql.BlocksAsync(cmd, experiment, run, ct), cancellationToken);
+
+    public async Task SaveBlocksAsync(IReadOnlyList<ExperimentBlockRecord> blocks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var block in blocks)
+            {
+                await using var cmd = new NpgsqlCommand { Connection = connection, Transaction = tx };
+                await ExperimentSql.SaveBlockAsync(cmd, block, cancellationToken).ConfigureAwait(false);
+            }
+
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"decision log {_where}: saving the blocks of experiment {blocks.FirstOrDefault()?.Experiment} failed: {ex.Message}", ex);
         }
     }
 

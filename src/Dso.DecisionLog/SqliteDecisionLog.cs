@@ -1,4 +1,5 @@
 using Dso.Abstractions.Decisions;
+using Dso.DecisionLog.Experiments;
 using Dso.DecisionLog.Queries;
 using Microsoft.Data.Sqlite;
 
@@ -11,7 +12,7 @@ namespace Dso.DecisionLog;
 /// speed); the service commits every write. One connection behind one gate (a semaphore, so the shared asynchronous SQL can run under it): reads see pending
 /// batched writes.
 /// </summary>
-public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
+public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteDecisionLogOptions _options;
@@ -123,6 +124,50 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
         }
         finally
         {
+            _gate.Release();
+        }
+    }
+
+    public Task<ExperimentRecord> StartExperimentAsync(ExperimentRecord record, CancellationToken cancellationToken) =>
+        ReadAsync($"starting experiment {record.Name}", (cmd, ct) => ExperimentSql.StartExperimentAsync(cmd, record, ct), cancellationToken);
+
+    public Task<ExperimentRecord?> FindExperimentAsync(string name, CancellationToken cancellationToken) =>
+        ReadAsync($"reading experiment {name}", (cmd, ct) => ExperimentSql.FindExperimentAsync(cmd, name, ct), cancellationToken);
+
+    public Task SaveExperimentAsync(ExperimentRecord record, CancellationToken cancellationToken) =>
+        ReadAsync($"saving experiment {record.Name}", async (cmd, ct) =>
+        {
+            await ExperimentSql.SaveExperimentAsync(cmd, record, ct).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<ExperimentBlockRecord>> BlocksAsync(string experiment, string run, CancellationToken cancellationToken) =>
+        ReadAsync($"reading the blocks of experiment {experiment}", (cmd, ct) => ExperimentSql.BlocksAsync(cmd, experiment, run, ct), cancellationToken);
+
+    public async Task SaveBlocksAsync(IReadOnlyList<ExperimentBlockRecord> blocks, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // One transaction for a tick's blocks (usually one), unless a simulation batch is already open.
+        var own = _batch is null ? _connection.BeginTransaction() : null;
+        try
+        {
+            foreach (var block in blocks)
+            {
+                await using var cmd = Command("");
+                cmd.Transaction = own ?? _batch;
+                await ExperimentSql.SaveBlockAsync(cmd, block, cancellationToken).ConfigureAwait(false);
+            }
+
+            own?.Commit();
+        }
+        catch (SqliteException ex)
+        {
+            own?.Rollback();
+            throw new InvalidOperationException($"decision log '{_options.Path}': saving the blocks of experiment {blocks.FirstOrDefault()?.Experiment} failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            own?.Dispose();
             _gate.Release();
         }
     }

@@ -4,11 +4,13 @@ using Dso.Cloud.Resilience;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
+using Dso.Controller.Experiments;
 using Dso.Controller.Health;
 using Dso.Controller.Storage;
 using Dso.Controller.Web;
 using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
+using Dso.DecisionLog.Experiments;
 using Dso.Ingestion;
 using Dso.Reconcile;
 using Dso.Reconcile.Providers;
@@ -66,8 +68,11 @@ internal static class ServiceHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookAlertObserver>());
         builder.Services.AddSingleton(_ => new ServiceHealthTracker(time));
         builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddSingleton<IExperimentStore>(sp => (IExperimentStore)sp.GetRequiredService<IDecisionStore>());
+        builder.Services.AddSingleton<ExperimentHost>();
         builder.Services.AddSingleton<ILoopObserver>(sp => new CompositeLoopObserver(
-            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>(), sp.GetRequiredService<ServiceHealthTracker>()]));
+            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>(), sp.GetRequiredService<ServiceHealthTracker>(),
+             new ExperimentObserver(sp.GetRequiredService<ExperimentHost>())]));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ForecastModels>(sp, modelsDirectory));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
         builder.Services.AddSingleton(sp => new PolicyAdmission(sp.GetServices<IMetricSourceFactory>()));

@@ -22,6 +22,7 @@ internal static class Endpoints
         SeriesApi.Map(app);
         CostsApi.Map(app);
         ShowbackApi.Map(app);
+        ExperimentsApi.Map(app);
         Pages.PageEndpoints.Map(app);
 
         // Probes and scrapers read these without a key; they carry no decision detail beyond what /metrics exports.

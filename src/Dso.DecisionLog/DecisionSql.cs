@@ -261,6 +261,7 @@ internal static partial class DecisionSql
         var outcomes = await Run("DELETE FROM outcomes WHERE decision_id IN (SELECT id FROM decisions WHERE ts_ms < @cut)", "cut", cut).ConfigureAwait(false);
         var decisions = await Run("DELETE FROM decisions WHERE ts_ms < @cut", "cut", cut).ConfigureAwait(false);
         var events = await Run("DELETE FROM events WHERE ts < @cut", "cut", Format(eventsBefore)).ConfigureAwait(false);
+        await Run(ApprovalSql.Purge, "cut", cut).ConfigureAwait(false);
         return new RetentionResult(decisions, outcomes, events);
     }
 

@@ -1,3 +1,4 @@
+using Dso.Abstractions.Approvals;
 using Dso.Abstractions.Decisions;
 using Dso.DecisionLog.Experiments;
 using Dso.DecisionLog.Queries;
@@ -118,6 +119,18 @@ public sealed class PostgresDecisionLog : IDecisionStore, IExperimentStore, IDis
 
     public Task<IReadOnlyList<LoggedEvent>> EventsAsync(string? service, string? kind, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken cancellationToken) =>
         RunAsync("reading events", (cmd, ct) => DecisionSql.EventsAsync(cmd, service, kind, from, to, limit, ct), cancellationToken);
+
+    public Task<bool> AddApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken) =>
+        RunAsync($"queueing approval {request.Id}", (cmd, ct) => ApprovalSql.AddAsync(cmd, request, ct), cancellationToken);
+
+    public Task<bool> UpdateApprovalAsync(ApprovalRequest updated, ApprovalStatus expected, CancellationToken cancellationToken) =>
+        RunAsync($"moving approval {updated.Id} to {updated.Status}", (cmd, ct) => ApprovalSql.ReplaceAsync(cmd, updated, expected, ct), cancellationToken);
+
+    public Task<ApprovalRequest?> FindApprovalAsync(string id, CancellationToken cancellationToken) =>
+        RunAsync($"reading approval {id}", (cmd, ct) => ApprovalSql.FindAsync(cmd, id, ct), cancellationToken);
+
+    public Task<IReadOnlyList<ApprovalRequest>> ApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken) =>
+        RunAsync("listing approvals", (cmd, ct) => ApprovalSql.ListAsync(cmd, query, ct), cancellationToken);
 
     public async Task<RetentionResult> PurgeAsync(DateTimeOffset decisionsBefore, DateTimeOffset eventsBefore, CancellationToken cancellationToken)
     {

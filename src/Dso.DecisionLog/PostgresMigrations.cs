@@ -128,7 +128,21 @@ internal static class PostgresMigrations
             PRIMARY KEY (experiment, run, service, block));
         """,
 
-        // 7: showback reads the spend ledger (the same rows the budget sums), by day of each entry's end, across all
+        // 7: the approval queue (mode approve). Unlike decisions its rows change state (pending -> approved -> applied),
+        // by compare-and-set on status; every change is also appended as an event, so the history stays append-only.
+        """
+        CREATE TABLE approvals (
+            id TEXT PRIMARY KEY,
+            service TEXT NOT NULL,
+            status TEXT NOT NULL,
+            requested_ms BIGINT NOT NULL,
+            expires_ms BIGINT NOT NULL,
+            payload TEXT NOT NULL);
+        CREATE INDEX approvals_service_status ON approvals(service, status, requested_ms);
+        CREATE INDEX approvals_status ON approvals(status, requested_ms);
+        """,
+
+        // 8: showback reads the spend ledger (the same rows the budget sums), by day of each entry's end, across all
         // services; and each entry keeps what the reactive counterfactual would have cost over the same interval.
         """
         ALTER TABLE spend ADD COLUMN reactive_usd TEXT;

@@ -1,3 +1,4 @@
+using Dso.Abstractions.Approvals;
 using Dso.Abstractions.Decisions;
 using Dso.DecisionLog.Experiments;
 using Dso.DecisionLog.Queries;
@@ -128,6 +129,18 @@ public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDispo
         }
     }
 
+    public Task<bool> AddApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken) =>
+        ChangeAsync($"queueing approval {request.Id}", (cmd, ct) => ApprovalSql.AddAsync(cmd, request, ct), cancellationToken);
+
+    public Task<bool> UpdateApprovalAsync(ApprovalRequest updated, ApprovalStatus expected, CancellationToken cancellationToken) =>
+        ChangeAsync($"moving approval {updated.Id} to {updated.Status}", (cmd, ct) => ApprovalSql.ReplaceAsync(cmd, updated, expected, ct), cancellationToken);
+
+    public Task<ApprovalRequest?> FindApprovalAsync(string id, CancellationToken cancellationToken) =>
+        ReadAsync($"reading approval {id}", (cmd, ct) => ApprovalSql.FindAsync(cmd, id, ct), cancellationToken);
+
+    public Task<IReadOnlyList<ApprovalRequest>> ApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken) =>
+        ReadAsync("listing approvals", (cmd, ct) => ApprovalSql.ListAsync(cmd, query, ct), cancellationToken);
+
     public Task<ExperimentRecord> StartExperimentAsync(ExperimentRecord record, CancellationToken cancellationToken) =>
         ReadAsync($"starting experiment {record.Name}", (cmd, ct) => ExperimentSql.StartExperimentAsync(cmd, record, ct), cancellationToken);
 
@@ -219,6 +232,29 @@ public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDispo
         {
             await using var cmd = Command("");
             return await query(cmd, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw new InvalidOperationException($"decision log '{_options.Path}': {what} failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A compare-and-set write of the approval queue: it commits at once (a pending batch first), because an
+    /// operator's answer must be durable and visible to other processes before the API says it was taken.
+    /// </summary>
+    private async Task<bool> ChangeAsync(string what, Func<SqliteCommand, CancellationToken, Task<bool>> write, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            FlushLocked();
+            await using var cmd = Command("");
+            return await write(cmd, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {

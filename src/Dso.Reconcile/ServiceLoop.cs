@@ -148,6 +148,7 @@ public sealed partial class ServiceLoop
             proposal = Decide(now, reading, demand, state, budget);
         }
 
+        proposal = await TakeApprovedAsync(now, state, proposal, token).ConfigureAwait(false);
         _stage = TickStage.Guard;
         var decision = Guard(now, state, budget, proposal);
         _stage = TickStage.Log;

@@ -19,6 +19,7 @@ internal static class Endpoints
         LoginEndpoints.Map(app);
         app.MapOpenApi().RequireAnalyst();
         DecisionsApi.Map(app);
+        ApprovalsApi.Map(app);
         SeriesApi.Map(app);
         CostsApi.Map(app);
         ShowbackApi.Map(app);

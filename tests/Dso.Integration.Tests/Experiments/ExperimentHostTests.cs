@@ -102,6 +102,37 @@ public sealed class ExperimentHostTests : IDisposable
         Assert.Contains(resumed.GetProperty("blocks").EnumerateArray(), b => b.GetProperty("block").GetInt64() == 0);
     }
 
+    [PostgresFact]
+    public async Task Switchback_OnPostgres_AnotherReplicaContinuesTheRun()
+    {
+        using var cluster = PostgresCluster.Start();
+        string[] settings = [.. Settings, "--DecisionLog:Provider=postgres", $"--DecisionLog:ConnectionString={cluster.CreateDatabase()}"];
+        var policies = Path.Combine(_dir, "policies");
+        Directory.CreateDirectory(policies);
+        await File.WriteAllTextAsync(Path.Combine(policies, "coverage.yaml"), Experiment);
+
+        var first = Path.Combine(_dir, "replica-a");
+        JsonElement before;
+        await using (var a = await TestHost.StartAsync(first, policies, null, settings))
+        {
+            before = (await Eventually.WaitAsync(() => GetAsync(a, "/api/v1/experiments/coverage"),
+                d => d.GetProperty("experiment").GetProperty("blocksCompleted").GetInt32() >= 3, TimeSpan.FromSeconds(60))).GetProperty("experiment");
+            Assert.True(before.GetProperty("blocksCompleted").GetInt32() >= 3);
+        }
+
+        // Another replica (its own data directory, the same database and, like replicas on the wall clock, the same clock).
+        var second = Path.Combine(_dir, "replica-b");
+        Directory.CreateDirectory(second);
+        File.Copy(Path.Combine(first, "clock-anchor.txt"), Path.Combine(second, "clock-anchor.txt"));
+        await using var b = await TestHost.StartAsync(second, policies, null, settings);
+        var after = await Eventually.WaitAsync(() => GetAsync(b, "/api/v1/experiments/coverage"),
+            d => d.GetProperty("experiment").GetProperty("blocksCompleted").GetInt32() > before.GetProperty("blocksCompleted").GetInt32(), TimeSpan.FromSeconds(30));
+        Assert.Equal(before.GetProperty("run").GetString(), after.GetProperty("experiment").GetProperty("run").GetString());
+        Assert.Equal(before.GetProperty("start").GetDateTimeOffset(), after.GetProperty("experiment").GetProperty("start").GetDateTimeOffset());
+        Assert.True(after.GetProperty("experiment").GetProperty("blocksCompleted").GetInt32() > before.GetProperty("blocksCompleted").GetInt32());
+        Assert.Contains(after.GetProperty("blocks").EnumerateArray(), x => x.GetProperty("block").GetInt64() == 0 && x.GetProperty("complete").GetBoolean());
+    }
+
     [Fact]
     public async Task Api_BadParameterOrUnknownExperiment_IsNamed()
     {

@@ -192,6 +192,39 @@ public abstract class DecisionApiTests(SeededService seeded)
         }
     }
 
+    protected async Task ServerTiming_HeavyEndpoints_ReportDbSerializationAndTotal()
+    {
+        (string Url, string Format)[] cases =
+        [
+            ($"/api/v1/decisions?service=shop&from={Day(2)}&to={Day(1)}", "json"),
+            ($"/api/v1/decisions.csv?service=shop&from={Day(2)}&to={Day(1)}", "csv"),
+            ($"/api/v1/services/checkout/series?from={Day(7)}&to={Iso(seeded.End)}", "json"),
+            ("/api/v1/overview", "json"),
+            ("/api/v1/budget", "json"),
+            ($"/api/v1/savings?from={Day(30)}", "json"),
+            ($"/api/v1/showback?from={Day(10)}", "json"),
+            ($"/api/v1/showback.csv?from={Day(10)}", "csv"),
+            ("/api/v1/anomalies?service=checkout", "json"),
+        ];
+        foreach (var (url, format) in cases)
+        {
+            var response = await Http.GetAsync(url);
+            Assert.True(response.IsSuccessStatusCode, url);
+            var header = string.Join(", ", response.Headers.GetValues("Server-Timing"));
+            var metrics = header.Split(',', StringSplitOptions.TrimEntries)
+                .Select(m => m.Split(";dur=")).ToDictionary(m => m[0], m => double.Parse(m[1], CultureInfo.InvariantCulture));
+            Assert.True(metrics.ContainsKey("db") && metrics.ContainsKey(format) && metrics.ContainsKey("total"), $"{url}: Server-Timing '{header}'");
+            Assert.True(metrics["db"] > 0 && metrics["total"] >= metrics["db"], $"{url}: Server-Timing '{header}'");
+        }
+
+        // The answer is the same JSON as before timing was added: camelCase, the store's records.
+        var one = await GetAsync($"/api/v1/decisions?service=shop&limit=1");
+        Assert.Equal("shop", one.GetProperty("items")[0].GetProperty("decision").GetProperty("service").GetString());
+        var bad = await Http.GetAsync("/api/v1/decisions?limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("limit", JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("parameter").GetString());
+    }
+
     protected async Task Csv_DecisionQuery_HasOneParsedRowPerDecision()
     {
         var json = await ItemsAsync($"/api/v1/decisions?service=search&from={Day(2)}&to={Day(1)}&limit=1000");

@@ -1,5 +1,6 @@
 using Dso.Controller.Hosting;
 using Dso.Controller.Web.Access;
+using Dso.Controller.Web.Timing;
 using Dso.DecisionLog;
 using Dso.DecisionLog.Queries;
 
@@ -19,17 +20,17 @@ internal static class CostsApi
     {
         app.MapGet("/api/v1/overview", async (HttpRequest request, IDecisionStore store, LoopRegistry loops, ServiceClock clock, CancellationToken ct) =>
             new ApiParameters(request.Query, []) is { IsValid: false } p ? p.BadRequest()
-            : Results.Json(await OverviewBuilder.BuildAsync(store, loops, clock, ct), DecisionJson.Options))
-            .RequireAnalyst().WithName("GetOverview").WithSummary("Every service: SLO status, budget and projection, this month's spend and savings, last day's anomalies and held ticks");
+            : Results.Json(await OverviewBuilder.BuildAsync(store, loops, clock, ct, ServerTiming.For(request.HttpContext)), DecisionJson.Options))
+            .RequireAnalyst().WithServerTiming().WithName("GetOverview").WithSummary("Every service: SLO status, budget and projection, this month's spend and savings, last day's anomalies and held ticks");
 
         app.MapGet("/api/v1/budget", async (HttpRequest request, IDecisionStore store, LoopRegistry loops, ServiceClock clock, CancellationToken ct) =>
             new ApiParameters(request.Query, []) is { IsValid: false } p ? p.BadRequest()
-            : Results.Json((await OverviewBuilder.BuildAsync(store, loops, clock, ct)).Select(o => new { o.Service, o.Team, budget = o.Budget, o.MonthSpentUsd }), DecisionJson.Options))
-            .RequireAnalyst().WithName("GetBudget").WithSummary("Budget state per service: monthly budget, spend to date, projection to month end, enforcement");
+            : Results.Json((await OverviewBuilder.BuildAsync(store, loops, clock, ct, ServerTiming.For(request.HttpContext))).Select(o => new { o.Service, o.Team, budget = o.Budget, o.MonthSpentUsd }), DecisionJson.Options))
+            .RequireAnalyst().WithServerTiming().WithName("GetBudget").WithSummary("Budget state per service: monthly budget, spend to date, projection to month end, enforcement");
 
-        app.MapGet("/api/v1/savings", SavingsAsync).RequireAnalyst()
+        app.MapGet("/api/v1/savings", SavingsAsync).RequireAnalyst().WithServerTiming()
             .WithName("GetSavings").WithSummary("Spend against the reactive counterfactual per service over a range (default: this month)");
-        app.MapGet("/api/v1/anomalies", AnomaliesAsync).RequireAnalyst()
+        app.MapGet("/api/v1/anomalies", AnomaliesAsync).RequireAnalyst().WithServerTiming()
             .WithName("ListAnomalies").WithSummary("Anomalies seen by decisions, newest first (service, from, to, limit)");
     }
 
@@ -44,7 +45,7 @@ internal static class CostsApi
             return p.BadRequest();
         }
 
-        var days = await store.SpendByDayAsync(start, end, ct);
+        var days = await ServerTiming.For(request.HttpContext).Db(() => store.SpendByDayAsync(start, end, ct));
         var rows = days.GroupBy(d => d.Service, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new
         {
             Service = g.Key,
@@ -81,7 +82,7 @@ internal static class CostsApi
             return p.BadRequest();
         }
 
-        var page = await store.QueryAsync(query, ct);
+        var page = await ServerTiming.For(request.HttpContext).Db(() => store.QueryAsync(query, ct));
         return Results.Json(page.Items.SelectMany(r => r.Decision.Anomalies.Select(a => new
         {
             at = r.Decision.Timestamp,

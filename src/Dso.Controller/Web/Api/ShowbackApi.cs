@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dso.Controller.Hosting;
 using Dso.Controller.Web.Access;
+using Dso.Controller.Web.Timing;
 using Dso.DecisionLog;
 
 namespace Dso.Controller.Web.Api;
@@ -20,10 +21,10 @@ internal static class ShowbackApi
             await ShowbackAsync(request, store, loops, clock, ct) is { } result && result.Rows is { } rows
                 ? Results.Json(rows.Select(r => new { r.Period, r.Service, r.Team, r.SpentUsd, r.ReactiveUsd, r.SavedUsd, r.Ticks }), DecisionJson.Options)
                 : result.Error!)
-            .RequireAnalyst().WithName("GetShowback").WithSummary("Cost per service or team by day or month from the spend ledger, with the reactive counterfactual");
+            .RequireAnalyst().WithServerTiming().WithName("GetShowback").WithSummary("Cost per service or team by day or month from the spend ledger, with the reactive counterfactual");
         app.MapGet("/api/v1/showback.csv", async (string? from, string? to, string? grain, string? by, HttpRequest request, IDecisionStore store, LoopRegistry loops, ServiceClock clock, CancellationToken ct) =>
-            await ShowbackAsync(request, store, loops, clock, ct) is { } result && result.Rows is { } rows ? Csv(rows) : result.Error!)
-            .RequireAnalyst().WithName("ExportShowback").WithSummary("Showback as CSV");
+            await ShowbackAsync(request, store, loops, clock, ct) is { } result && result.Rows is { } rows ? ServerTiming.For(request.HttpContext).Measure("csv", () => Csv(rows)) : result.Error!)
+            .RequireAnalyst().WithServerTiming().WithName("ExportShowback").WithSummary("Showback as CSV");
     }
 
     internal static async Task<(IReadOnlyList<ShowbackRow>? Rows, IResult? Error)> ShowbackAsync(HttpRequest request, IDecisionStore store, LoopRegistry loops, ServiceClock clock, CancellationToken ct)
@@ -41,7 +42,7 @@ internal static class ShowbackApi
             return (null, p.BadRequest());
         }
 
-        var days = await store.SpendByDayAsync(start, end, ct);
+        var days = await ServerTiming.For(request.HttpContext).Db(() => store.SpendByDayAsync(start, end, ct));
         var rows = days
             .Select(d => (Period: d.Day.ToString(grain == "day" ? "yyyy-MM-dd" : "yyyy-MM", CultureInfo.InvariantCulture), Team: ServiceDirectory.Team(loops, d.Service), d))
             .GroupBy(x => (x.Period, Key: by == "team" ? x.Team : x.d.Service))

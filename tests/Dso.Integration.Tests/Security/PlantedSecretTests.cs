@@ -58,7 +58,7 @@ public sealed class PlantedSecretTests(ITestOutputHelper output) : IDisposable
             ["AZURE_TENANT_ID"] = "00000000-0000-0000-0000-0000000000aa",
             ["AZURE_CLIENT_ID"] = "00000000-0000-0000-0000-0000000000bb",
             ["AZURE_CLIENT_SECRET"] = AzureSecret,
-            ["AZURE_AUTHORITY_HOST"] = _endpoint.Url.ToString(),
+            ["AZURE_AUTHORITY_HOST"] = $"https://127.0.0.1:{_endpoint.Url.Port}/",
             ["KUBECONFIG"] = kubeconfig,
             ["DSO_Ingestion__PushTokens__shop"] = PushToken,
             ["DSO_Access__Keys__ops__Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey))),
@@ -176,7 +176,7 @@ public sealed class PlantedSecretTests(ITestOutputHelper output) : IDisposable
             """;
         var azure = $"""
                   name: azure
-                  settings: {"{"}subscription_id: 00000000-0000-0000-0000-000000000001, resource_group: rg, arm_endpoint: '{_endpoint.Url}'{"}"}
+                  settings: {"{"}subscription_id: 00000000-0000-0000-0000-000000000001, resource_group: rg, arm_endpoint: 'https://127.0.0.1:{_endpoint.Url.Port}/'{"}"}
             """;
         return File.WriteAllTextAsync(Path.Combine(_run.PoliciesDirectory, "services.yaml"),
             "services:\n" + Service("shop", aws.TrimEnd()) + "\n" + Service("cart", kubernetes.TrimEnd()) + "\n" + Service("web", azure.TrimEnd()) + "\n");

@@ -12,11 +12,11 @@ internal sealed class CostSincePrevious
     private readonly Dictionary<string, (long Ms, double Hourly, double? Reactive)> _last = new(StringComparer.Ordinal);
 
     /// <summary>The spend and counterfactual since the previous decision; <paramref name="loadLast"/> reads it from the log once per service.</summary>
-    public (double Spent, double Reactive) Next(string service, long ms, double hourly, double? reactive, Func<(long Ms, double Hourly, double? Reactive)?> loadLast)
+    public async Task<(double Spent, double Reactive)> NextAsync(string service, long ms, double hourly, double? reactive, Func<Task<(long Ms, double Hourly, double? Reactive)?>> loadLast)
     {
         if (!_last.TryGetValue(service, out var previous))
         {
-            if (loadLast() is { } loaded)
+            if (await loadLast().ConfigureAwait(false) is { } loaded)
             {
                 previous = loaded;
             }

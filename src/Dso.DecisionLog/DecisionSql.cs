@@ -11,7 +11,7 @@ namespace Dso.DecisionLog;
 /// <summary>
 /// The SQL both stores share: one dialect (named <c>@</c> parameters, integer booleans, ISO-8601 text times beside
 /// epoch milliseconds, <c>ON CONFLICT DO NOTHING</c>) that SQLite and PostgreSQL both understand, so a query
-/// means the same thing on either. Synchronous: the SQLite store runs it under its write lock.
+/// means the same thing on either. Asynchronous throughout, so PostgreSQL waits without holding a thread and a cancelled request stops its query; the SQLite store runs it under its single-connection gate.
 /// </summary>
 internal static class DecisionSql
 {
@@ -94,41 +94,41 @@ internal static class DecisionSql
     }
 
     /// <summary>The amounts are decimal text, summed here so the total is exact.</summary>
-    public static SpendTotal SpendSince(DbCommand cmd, string service, DateTimeOffset since)
+    public static async Task<SpendTotal> SpendSinceAsync(DbCommand cmd, string service, DateTimeOffset since, CancellationToken ct)
     {
         cmd.CommandText = "SELECT usd FROM spend WHERE service = @s AND to_ts >= @since";
         Add(cmd, "s", service);
         Add(cmd, "since", Format(since));
         var total = 0m;
-        using (var reader = cmd.ExecuteReader())
+        await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
-            while (reader.Read())
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 total += decimal.Parse(reader.GetString(0), CultureInfo.InvariantCulture);
             }
         }
 
         cmd.CommandText = "SELECT from_ts, to_ts, usd, hourly_usd FROM spend WHERE service = @s ORDER BY seq DESC LIMIT 1";
-        using var row = cmd.ExecuteReader();
-        SpendEntry? newest = row.Read()
+        await using var row = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        SpendEntry? newest = await row.ReadAsync(ct).ConfigureAwait(false)
             ? new SpendEntry(service, ParseTime(row.GetString(0)), ParseTime(row.GetString(1)),
                 decimal.Parse(row.GetString(2), CultureInfo.InvariantCulture), decimal.Parse(row.GetString(3), CultureInfo.InvariantCulture))
             : null;
         return new SpendTotal(total, newest);
     }
 
-    public static (long Ms, double Hourly, double? Reactive)? ReadLastCost(DbCommand cmd, string service)
+    public static async Task<(long Ms, double Hourly, double? Reactive)?> ReadLastCostAsync(DbCommand cmd, string service, CancellationToken ct)
     {
         cmd.CommandText = LastCost;
         Add(cmd, "s", service);
-        using var reader = cmd.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetDouble(2)) : null;
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetDouble(1), reader.IsDBNull(2) ? null : reader.GetDouble(2)) : null;
     }
 
-    public static List<DecisionRecord> Recent(DbCommand cmd, string? service, int limit) =>
-        Query(cmd, new DecisionQuery { Service = service, Limit = Math.Clamp(limit, 1, 10_000) }).Items.ToList();
+    public static async Task<IReadOnlyList<DecisionRecord>> RecentAsync(DbCommand cmd, string? service, int limit, CancellationToken ct) =>
+        (await QueryAsync(cmd, new DecisionQuery { Service = service, Limit = Math.Clamp(limit, 1, 10_000) }, ct).ConfigureAwait(false)).Items.ToList();
 
-    public static DecisionPage Query(DbCommand cmd, DecisionQuery q)
+    public static async Task<DecisionPage> QueryAsync(DbCommand cmd, DecisionQuery q, CancellationToken ct)
     {
         var where = new List<string>();
         void Filter(string clause, string name, object value)
@@ -157,20 +157,20 @@ internal static class DecisionSql
             {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
             ORDER BY d.seq DESC LIMIT @limit
             """;
-        var records = ReadRecords(cmd);
+        var records = await ReadRecordsAsync(cmd, ct).ConfigureAwait(false);
         return records.Count > limit
             ? new DecisionPage(records.Take(limit).ToList(), records[limit - 1].Sequence)
             : new DecisionPage(records, null);
     }
 
-    public static DecisionRecord? Find(DbCommand cmd, string id)
+    public static async Task<DecisionRecord?> FindAsync(DbCommand cmd, string id, CancellationToken ct)
     {
         cmd.CommandText = $"SELECT {RecordColumns} FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id WHERE d.id = @id";
         Add(cmd, "id", id);
-        return ReadRecords(cmd).FirstOrDefault();
+        return (await ReadRecordsAsync(cmd, ct).ConfigureAwait(false)).FirstOrDefault();
     }
 
-    public static List<SeriesBucket> Buckets(DbCommand cmd, string service, long fromMs, long toMs, long bucketMs)
+    public static async Task<List<SeriesBucket>> BucketsAsync(DbCommand cmd, string service, long fromMs, long toMs, long bucketMs, CancellationToken ct)
     {
         RangeParameters(cmd, service, fromMs, toMs);
         Add(cmd, "b", bucketMs);
@@ -182,9 +182,9 @@ internal static class DecisionSql
             GROUP BY 1 ORDER BY 1
             """;
         var buckets = new List<SeriesBucket>();
-        using (var r = cmd.ExecuteReader())
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
-            while (r.Read())
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
                 buckets.Add(new SeriesBucket(
                     DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture)),
@@ -199,9 +199,9 @@ internal static class DecisionSql
                 SELECT MAX(seq) FROM decisions WHERE service = @service AND ts_ms >= @from AND ts_ms < @to GROUP BY (ts_ms / @b))
             """;
         var fleets = new Dictionary<long, IReadOnlyDictionary<string, int>>();
-        using (var r = cmd.ExecuteReader())
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
-            while (r.Read())
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
                 fleets[Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture)] = Fleet.Parse(r.GetString(1)).Counts;
             }
@@ -210,7 +210,7 @@ internal static class DecisionSql
         return buckets.Select(b => fleets.TryGetValue(b.Start.ToUnixTimeMilliseconds(), out var f) ? b with { Fleet = f } : b).ToList();
     }
 
-    public static List<SeriesMarker> Markers(DbCommand cmd, string service, long fromMs, long toMs)
+    public static async Task<List<SeriesMarker>> MarkersAsync(DbCommand cmd, string service, long fromMs, long toMs, CancellationToken ct)
     {
         RangeParameters(cmd, service, fromMs, toMs);
         Add(cmd, "limit", ServiceSeries.MaxMarkers);
@@ -220,8 +220,8 @@ internal static class DecisionSql
             ORDER BY ts_ms DESC LIMIT @limit
             """;
         var markers = new List<SeriesMarker>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             var at = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0));
             var id = r.GetString(1);
@@ -244,7 +244,7 @@ internal static class DecisionSql
         return markers;
     }
 
-    public static List<ServiceTotals> Totals(DbCommand cmd, long fromMs, long toMs)
+    public static async Task<IReadOnlyList<ServiceTotals>> TotalsAsync(DbCommand cmd, long fromMs, long toMs, CancellationToken ct)
     {
         Add(cmd, "from", fromMs);
         Add(cmd, "to", toMs);
@@ -253,8 +253,8 @@ internal static class DecisionSql
             FROM decisions WHERE ts_ms >= @from AND ts_ms < @to GROUP BY service ORDER BY service
             """;
         var rows = new List<ServiceTotals>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             rows.Add(new ServiceTotals(r.GetString(0), Real(r, 1) ?? 0, Real(r, 2) ?? 0, Int(r, 3), Int(r, 4), Int(r, 5), Int(r, 6), Real(r, 7)));
         }
@@ -262,7 +262,7 @@ internal static class DecisionSql
         return rows;
     }
 
-    public static List<CostRow> DailyCosts(DbCommand cmd, long fromMs, long toMs)
+    public static async Task<IReadOnlyList<CostRow>> DailyCostsAsync(DbCommand cmd, long fromMs, long toMs, CancellationToken ct)
     {
         Add(cmd, "from", fromMs);
         Add(cmd, "to", toMs);
@@ -272,8 +272,8 @@ internal static class DecisionSql
             FROM decisions WHERE ts_ms >= @from AND ts_ms < @to GROUP BY 1, 2 ORDER BY 2, 1
             """;
         var rows = new List<CostRow>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             var day = DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)));
             rows.Add(new CostRow(r.GetString(0), day, Real(r, 2) ?? 0, Real(r, 3) ?? 0, Int(r, 4)));
@@ -282,7 +282,7 @@ internal static class DecisionSql
         return rows;
     }
 
-    public static List<LoggedEvent> Events(DbCommand cmd, string? service, string? kind, DateTimeOffset? from, DateTimeOffset? to, int limit)
+    public static async Task<IReadOnlyList<LoggedEvent>> EventsAsync(DbCommand cmd, string? service, string? kind, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
     {
         var where = new List<string>();
         if (service is not null) { where.Add("service = @s"); Add(cmd, "s", service); }
@@ -292,8 +292,8 @@ internal static class DecisionSql
         Add(cmd, "limit", Math.Clamp(limit, 1, 10_000));
         cmd.CommandText = $"SELECT seq, service, ts, kind, message FROM events {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))} ORDER BY seq DESC LIMIT @limit";
         var rows = new List<LoggedEvent>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             rows.Add(new LoggedEvent(r.GetInt64(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3), r.GetString(4)));
         }
@@ -302,20 +302,21 @@ internal static class DecisionSql
     }
 
     /// <summary>Three statements for one transaction: outcomes first (they reference decisions), then decisions, then events.</summary>
-    public static RetentionResult Purge(Func<DbCommand> command, DateTimeOffset decisionsBefore, DateTimeOffset eventsBefore)
+    public static async Task<RetentionResult> PurgeAsync(Func<DbCommand> command, DateTimeOffset decisionsBefore, DateTimeOffset eventsBefore, CancellationToken ct)
     {
-        int Run(string sql, string name, object value)
+        async Task<int> Run(string sql, string name, object value)
         {
-            using var cmd = command();
+            await using var cmd = command();
             cmd.CommandText = sql;
             Add(cmd, name, value);
-            return cmd.ExecuteNonQuery();
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
         var cut = decisionsBefore.ToUnixTimeMilliseconds();
-        var outcomes = Run("DELETE FROM outcomes WHERE decision_id IN (SELECT id FROM decisions WHERE ts_ms < @cut)", "cut", cut);
-        var decisions = Run("DELETE FROM decisions WHERE ts_ms < @cut", "cut", cut);
-        var events = Run("DELETE FROM events WHERE ts < @cut", "cut", Format(eventsBefore));
+        var outcomes = await Run("DELETE FROM outcomes WHERE decision_id IN (SELECT id FROM decisions WHERE ts_ms < @cut)", "cut", cut).ConfigureAwait(false);
+        var decisions = await Run("DELETE FROM decisions WHERE ts_ms < @cut", "cut", cut).ConfigureAwait(false);
+        var events = await Run("DELETE FROM events WHERE ts < @cut", "cut", Format(eventsBefore)).ConfigureAwait(false);
+        await Run(ApprovalSql.Purge, "cut", cut).ConfigureAwait(false);
         return new RetentionResult(decisions, outcomes, events);
     }
 
@@ -339,11 +340,11 @@ internal static class DecisionSql
         Add(cmd, "to", toMs);
     }
 
-    private static List<DecisionRecord> ReadRecords(DbCommand cmd)
+    private static async Task<List<DecisionRecord>> ReadRecordsAsync(DbCommand cmd, CancellationToken ct)
     {
         var records = new List<DecisionRecord>();
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
             var decision = JsonSerializer.Deserialize<ScalingDecision>(reader.GetString(1), DecisionJson.Options)!;
             DecisionOutcome? outcome = reader.IsDBNull(2) ? null : new DecisionOutcome(

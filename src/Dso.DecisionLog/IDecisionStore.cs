@@ -1,3 +1,4 @@
+using Dso.Abstractions.Approvals;
 using Dso.Abstractions.Decisions;
 using Dso.DecisionLog.Queries;
 
@@ -5,9 +6,9 @@ namespace Dso.DecisionLog;
 
 /// <summary>
 /// The decision log as analysts read it: filtered and paged decisions, server-side downsampled series, costs by
-/// day, events, and retention. Implemented over SQLite (one file, one replica) and PostgreSQL (several replicas).
+/// day, events, the approval queue, and retention. Implemented over SQLite (one file, one replica) and PostgreSQL (several replicas).
 /// </summary>
-public interface IDecisionStore : IDecisionLog, ISpendLog
+public interface IDecisionStore : IDecisionLog, ISpendLog, IApprovalQueue
 {
     Task<DecisionPage> QueryAsync(DecisionQuery query, CancellationToken cancellationToken);
 

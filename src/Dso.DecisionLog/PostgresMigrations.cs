@@ -97,6 +97,50 @@ internal static class PostgresMigrations
         CREATE INDEX decisions_held_ts ON decisions(ts_ms) WHERE held = 1;
         CREATE INDEX decisions_changes_ts ON decisions(ts_ms) WHERE is_change = 1;
         """,
+
+        // 6: experiments (issue 14): each experiment's start, state and winner, and every block's variant and totals,
+        // so a restarted service or another replica on the same log continues the same assignment.
+        """
+        CREATE TABLE experiments (
+            name TEXT PRIMARY KEY,
+            run TEXT NOT NULL,
+            start_ts TEXT NOT NULL,
+            state TEXT NOT NULL,
+            stopped_variants TEXT NOT NULL,
+            winner TEXT,
+            note TEXT NOT NULL,
+            updated_ts TEXT NOT NULL);
+        CREATE TABLE experiment_blocks (
+            experiment TEXT NOT NULL,
+            run TEXT NOT NULL,
+            service TEXT NOT NULL,
+            block BIGINT NOT NULL,
+            variant TEXT NOT NULL,
+            start_ts TEXT NOT NULL,
+            measured_s DOUBLE PRECISION NOT NULL,
+            washout_s DOUBLE PRECISION NOT NULL,
+            cost_usd TEXT NOT NULL,
+            served DOUBLE PRECISION NOT NULL,
+            unserved DOUBLE PRECISION NOT NULL,
+            violation_s DOUBLE PRECISION NOT NULL,
+            actions INTEGER NOT NULL,
+            last_ts TEXT NOT NULL,
+            PRIMARY KEY (experiment, run, service, block));
+        """,
+
+        // 7: the approval queue (mode approve). Unlike decisions its rows change state (pending -> approved -> applied),
+        // by compare-and-set on status; every change is also appended as an event, so the history stays append-only.
+        """
+        CREATE TABLE approvals (
+            id TEXT PRIMARY KEY,
+            service TEXT NOT NULL,
+            status TEXT NOT NULL,
+            requested_ms BIGINT NOT NULL,
+            expires_ms BIGINT NOT NULL,
+            payload TEXT NOT NULL);
+        CREATE INDEX approvals_service_status ON approvals(service, status, requested_ms);
+        CREATE INDEX approvals_status ON approvals(status, requested_ms);
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -1,4 +1,6 @@
+using Dso.Abstractions.Approvals;
 using Dso.Abstractions.Decisions;
+using Dso.DecisionLog.Experiments;
 using Dso.DecisionLog.Queries;
 using Microsoft.Data.Sqlite;
 
@@ -8,16 +10,18 @@ namespace Dso.DecisionLog;
 /// The decision log in SQLite (WAL): one row per decision with the whole decision as JSON beside the columns
 /// analysts filter and chart on, and one row per outcome. Append-only except for retention.
 /// <see cref="SqliteDecisionLogOptions.BatchSize"/> above 1 groups writes into transactions (simulation
-/// speed); the service commits every write. One connection behind one lock: reads see pending batched writes.
+/// speed); the service commits every write. One connection behind one gate (a semaphore, so the shared asynchronous SQL can run under it): reads see pending
+/// batched writes.
 /// </summary>
-public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
+public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteDecisionLogOptions _options;
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CostSincePrevious _costs = new();
     private SqliteTransaction? _batch;
     private int _batched;
+    private int _disposed;
 
     public SqliteDecisionLog(SqliteDecisionLogOptions options)
     {
@@ -33,109 +37,151 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
         Migrations.Apply(_connection);
     }
 
-    public Task AppendAsync(ScalingDecision decision, CancellationToken cancellationToken)
-    {
-        lock (_gate)
+    public Task AppendAsync(ScalingDecision decision, CancellationToken cancellationToken) =>
+        WriteAsync($"appending decision {decision.Id}", async ct =>
         {
             var row = DecisionRow.From(decision);
-            var cost = _costs.Next(decision.Service, row.TimestampMs, (double)decision.ChosenHourlyCost, row.ReactiveCost, () =>
+            var cost = await _costs.NextAsync(decision.Service, row.TimestampMs, (double)decision.ChosenHourlyCost, row.ReactiveCost, async () =>
             {
-                using var last = Command("");
-                return DecisionSql.ReadLastCost(last, decision.Service);
-            });
-            using var cmd = Command(DecisionSql.InsertDecision);
+                await using var last = Command("");
+                return await DecisionSql.ReadLastCostAsync(last, decision.Service, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            var cmd = Command(DecisionSql.InsertDecision);
             DecisionSql.BindDecision(cmd, decision, row, cost);
-            Write(cmd, $"appending decision {decision.Id}");
-        }
+            return cmd;
+        }, cancellationToken);
 
-        return Task.CompletedTask;
-    }
-
-    public Task RecordOutcomeAsync(DecisionOutcome outcome, CancellationToken cancellationToken)
-    {
-        lock (_gate)
+    public Task RecordOutcomeAsync(DecisionOutcome outcome, CancellationToken cancellationToken) =>
+        WriteAsync($"recording the outcome of {outcome.DecisionId}", _ =>
         {
-            using var cmd = Command(DecisionSql.InsertOutcome);
+            var cmd = Command(DecisionSql.InsertOutcome);
             DecisionSql.BindOutcome(cmd, outcome);
-            Write(cmd, $"recording the outcome of {outcome.DecisionId}");
-        }
+            return Task.FromResult(cmd);
+        }, cancellationToken);
 
-        return Task.CompletedTask;
-    }
-
-    public Task AppendEventAsync(string service, DateTimeOffset at, string kind, string message, CancellationToken cancellationToken)
-    {
-        lock (_gate)
+    public Task AppendEventAsync(string service, DateTimeOffset at, string kind, string message, CancellationToken cancellationToken) =>
+        WriteAsync($"appending a {kind} event for {service}", _ =>
         {
-            using var cmd = Command(DecisionSql.InsertEvent);
+            var cmd = Command(DecisionSql.InsertEvent);
             DecisionSql.BindEvent(cmd, service, at, kind, message);
-            Write(cmd, $"appending a {kind} event for {service}");
-        }
+            return Task.FromResult(cmd);
+        }, cancellationToken);
 
-        return Task.CompletedTask;
-    }
-
-    public Task RecordSpendAsync(SpendEntry entry, CancellationToken cancellationToken)
-    {
-        lock (_gate)
+    public Task RecordSpendAsync(SpendEntry entry, CancellationToken cancellationToken) =>
+        WriteAsync($"recording spend of {entry.Service} up to {DecisionSql.Format(entry.To)}", _ =>
         {
-            using var cmd = Command(DecisionSql.InsertSpend);
+            var cmd = Command(DecisionSql.InsertSpend);
             DecisionSql.BindSpend(cmd, entry);
-            Write(cmd, $"recording spend of {entry.Service} up to {DecisionSql.Format(entry.To)}");
-        }
-
-        return Task.CompletedTask;
-    }
+            return Task.FromResult(cmd);
+        }, cancellationToken);
 
     public Task<SpendTotal> SpendSinceAsync(string service, DateTimeOffset since, CancellationToken cancellationToken) =>
-        Read($"reading the spend of {service}", cmd => DecisionSql.SpendSince(cmd, service, since));
+        ReadAsync($"reading the spend of {service}", (cmd, ct) => DecisionSql.SpendSinceAsync(cmd, service, since, ct), cancellationToken);
 
     public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken) =>
-        Read<IReadOnlyList<DecisionRecord>>("reading recent decisions", cmd => DecisionSql.Recent(cmd, service, limit));
+        ReadAsync("reading recent decisions", (cmd, ct) => DecisionSql.RecentAsync(cmd, service, limit, ct), cancellationToken);
 
     public async Task<DecisionRecord?> LastAsync(string service, CancellationToken cancellationToken) =>
         (await RecentAsync(service, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
     public Task<DecisionPage> QueryAsync(DecisionQuery query, CancellationToken cancellationToken) =>
-        Read("querying decisions", cmd => DecisionSql.Query(cmd, query));
+        ReadAsync("querying decisions", (cmd, ct) => DecisionSql.QueryAsync(cmd, query, ct), cancellationToken);
 
     public Task<DecisionRecord?> FindAsync(string id, CancellationToken cancellationToken) =>
-        Read($"reading decision {id}", cmd => DecisionSql.Find(cmd, id));
+        ReadAsync($"reading decision {id}", (cmd, ct) => DecisionSql.FindAsync(cmd, id, ct), cancellationToken);
 
     public Task<ServiceSeries> SeriesAsync(string service, DateTimeOffset from, DateTimeOffset to, TimeSpan resolution, CancellationToken cancellationToken) =>
-        Read($"reading the series of {service}", cmd =>
+        ReadAsync($"reading the series of {service}", async (cmd, ct) =>
         {
             var (f, t, b) = (from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), (long)resolution.TotalMilliseconds);
-            var buckets = DecisionSql.Buckets(cmd, service, f, t, b);
-            return new ServiceSeries(service, from, to, resolution, buckets, DecisionSql.Markers(cmd, service, f, t));
-        });
+            var buckets = await DecisionSql.BucketsAsync(cmd, service, f, t, b, ct).ConfigureAwait(false);
+            return new ServiceSeries(service, from, to, resolution, buckets, await DecisionSql.MarkersAsync(cmd, service, f, t, ct).ConfigureAwait(false));
+        }, cancellationToken);
 
     public Task<IReadOnlyList<ServiceTotals>> TotalsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        Read<IReadOnlyList<ServiceTotals>>("totalling services", cmd => DecisionSql.Totals(cmd, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()));
+        ReadAsync("totalling services", (cmd, ct) => DecisionSql.TotalsAsync(cmd, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), ct), cancellationToken);
 
     public Task<IReadOnlyList<CostRow>> DailyCostsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        Read<IReadOnlyList<CostRow>>("totalling daily costs", cmd => DecisionSql.DailyCosts(cmd, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()));
+        ReadAsync("totalling daily costs", (cmd, ct) => DecisionSql.DailyCostsAsync(cmd, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), ct), cancellationToken);
 
     public Task<IReadOnlyList<LoggedEvent>> EventsAsync(string? service, string? kind, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken cancellationToken) =>
-        Read<IReadOnlyList<LoggedEvent>>("reading events", cmd => DecisionSql.Events(cmd, service, kind, from, to, limit));
+        ReadAsync("reading events", (cmd, ct) => DecisionSql.EventsAsync(cmd, service, kind, from, to, limit, ct), cancellationToken);
 
-    public Task<RetentionResult> PurgeAsync(DateTimeOffset decisionsBefore, DateTimeOffset eventsBefore, CancellationToken cancellationToken)
+    public async Task<RetentionResult> PurgeAsync(DateTimeOffset decisionsBefore, DateTimeOffset eventsBefore, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             FlushLocked();
-            try
+            await using var tx = _connection.BeginTransaction();
+            var result = await DecisionSql.PurgeAsync(() => new SqliteCommand { Connection = _connection, Transaction = tx }, decisionsBefore, eventsBefore, cancellationToken).ConfigureAwait(false);
+            tx.Commit();
+            _costs.Forget();
+            return result;
+        }
+        catch (SqliteException ex)
+        {
+            throw new InvalidOperationException($"decision log '{_options.Path}': removing rows older than the retention failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task<bool> AddApprovalAsync(ApprovalRequest request, CancellationToken cancellationToken) =>
+        ChangeAsync($"queueing approval {request.Id}", (cmd, ct) => ApprovalSql.AddAsync(cmd, request, ct), cancellationToken);
+
+    public Task<bool> UpdateApprovalAsync(ApprovalRequest updated, ApprovalStatus expected, CancellationToken cancellationToken) =>
+        ChangeAsync($"moving approval {updated.Id} to {updated.Status}", (cmd, ct) => ApprovalSql.ReplaceAsync(cmd, updated, expected, ct), cancellationToken);
+
+    public Task<ApprovalRequest?> FindApprovalAsync(string id, CancellationToken cancellationToken) =>
+        ReadAsync($"reading approval {id}", (cmd, ct) => ApprovalSql.FindAsync(cmd, id, ct), cancellationToken);
+
+    public Task<IReadOnlyList<ApprovalRequest>> ApprovalsAsync(ApprovalQuery query, CancellationToken cancellationToken) =>
+        ReadAsync("listing approvals", (cmd, ct) => ApprovalSql.ListAsync(cmd, query, ct), cancellationToken);
+
+    public Task<ExperimentRecord> StartExperimentAsync(ExperimentRecord record, CancellationToken cancellationToken) =>
+        ReadAsync($"starting experiment {record.Name}", (cmd, ct) => ExperimentSql.StartExperimentAsync(cmd, record, ct), cancellationToken);
+
+    public Task<ExperimentRecord?> FindExperimentAsync(string name, CancellationToken cancellationToken) =>
+        ReadAsync($"reading experiment {name}", (cmd, ct) => ExperimentSql.FindExperimentAsync(cmd, name, ct), cancellationToken);
+
+    public Task SaveExperimentAsync(ExperimentRecord record, CancellationToken cancellationToken) =>
+        ReadAsync($"saving experiment {record.Name}", async (cmd, ct) =>
+        {
+            await ExperimentSql.SaveExperimentAsync(cmd, record, ct).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<ExperimentBlockRecord>> BlocksAsync(string experiment, string run, CancellationToken cancellationToken) =>
+        ReadAsync($"reading the blocks of experiment {experiment}", (cmd, ct) => ExperimentSql.BlocksAsync(cmd, experiment, run, ct), cancellationToken);
+
+    public async Task SaveBlocksAsync(IReadOnlyList<ExperimentBlockRecord> blocks, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // One transaction for a tick's blocks (usually one), unless a simulation batch is already open.
+        var own = _batch is null ? _connection.BeginTransaction() : null;
+        try
+        {
+            foreach (var block in blocks)
             {
-                using var tx = _connection.BeginTransaction();
-                var result = DecisionSql.Purge(() => new SqliteCommand { Connection = _connection, Transaction = tx }, decisionsBefore, eventsBefore);
-                tx.Commit();
-                _costs.Forget();
-                return Task.FromResult(result);
+                await using var cmd = Command("");
+                cmd.Transaction = own ?? _batch;
+                await ExperimentSql.SaveBlockAsync(cmd, block, cancellationToken).ConfigureAwait(false);
             }
-            catch (SqliteException ex)
-            {
-                throw new InvalidOperationException($"decision log '{_options.Path}': removing rows older than the retention failed: {ex.Message}", ex);
-            }
+
+            own?.Commit();
+        }
+        catch (SqliteException ex)
+        {
+            own?.Rollback();
+            throw new InvalidOperationException($"decision log '{_options.Path}': saving the blocks of experiment {blocks.FirstOrDefault()?.Experiment} failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            own?.Dispose();
+            _gate.Release();
         }
     }
 
@@ -147,16 +193,28 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
     /// <summary>Commits a pending batch (simulation mode); a no-op when every write commits on its own.</summary>
     public void Flush()
     {
-        lock (_gate)
+        _gate.Wait();
+        try
         {
             FlushLocked();
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
+    /// <summary>Idempotent: the host disposes the store once for each service type it is registered as.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Flush();
         _connection.Dispose();
+        _gate.Dispose();
     }
 
     private void FlushLocked()
@@ -167,44 +225,73 @@ public sealed class SqliteDecisionLog : IDecisionStore, IDisposable
         _batched = 0;
     }
 
-    private Task<T> Read<T>(string what, Func<SqliteCommand, T> query)
+    private async Task<T> ReadAsync<T>(string what, Func<SqliteCommand, CancellationToken, Task<T>> query, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            try
-            {
-                using var cmd = Command("");
-                return Task.FromResult(query(cmd));
-            }
-            catch (SqliteException ex)
-            {
-                throw new InvalidOperationException($"decision log '{_options.Path}': {what} failed: {ex.Message}", ex);
-            }
+            await using var cmd = Command("");
+            return await query(cmd, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw new InvalidOperationException($"decision log '{_options.Path}': {what} failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
-    private void Write(SqliteCommand cmd, string what)
+    /// <summary>
+    /// A compare-and-set write of the approval queue: it commits at once (a pending batch first), because an
+    /// operator's answer must be durable and visible to other processes before the API says it was taken.
+    /// </summary>
+    private async Task<bool> ChangeAsync(string what, Func<SqliteCommand, CancellationToken, Task<bool>> write, CancellationToken cancellationToken)
     {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            FlushLocked();
+            await using var cmd = Command("");
+            return await write(cmd, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw new InvalidOperationException($"decision log '{_options.Path}': {what} failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Runs one write under the gate, inside the pending batch when batching.</summary>
+    private async Task WriteAsync(string what, Func<CancellationToken, Task<SqliteCommand>> prepare, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_options.BatchSize > 1)
             {
                 _batch ??= _connection.BeginTransaction();
-                cmd.Transaction = _batch;
-                cmd.ExecuteNonQuery();
-                if (++_batched >= _options.BatchSize)
-                {
-                    FlushLocked();
-                }
             }
-            else
+
+            await using var cmd = await prepare(cancellationToken).ConfigureAwait(false);
+            cmd.Transaction = _batch;
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (_batch is not null && ++_batched >= _options.BatchSize)
             {
-                cmd.ExecuteNonQuery();
+                FlushLocked();
             }
         }
         catch (SqliteException ex)
         {
             throw new InvalidOperationException($"decision log '{_options.Path}': {what} failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 

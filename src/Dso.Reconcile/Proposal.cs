@@ -15,4 +15,7 @@ internal sealed record Proposal(ScalingPlan Plan, PlanningContext Context, IRead
 
     /// <summary>The experiment variant that made the plan (or was in force while holding); null outside experiments.</summary>
     public Experiments.VariantArm? Arm { get; init; }
+
+    /// <summary>Set when the plan is an operator-approved change (mode approve) rather than this tick's own.</summary>
+    public DecisionApproval? Approval { get; init; }
 }

@@ -30,6 +30,13 @@ public sealed partial class ServiceLoop
             return dryRun;
         }
 
+        if (NeedsApproval(decision, state))
+        {
+            var waiting = await AwaitApprovalAsync(decision, state, tick).ConfigureAwait(false);
+            await _deps.Log.RecordOutcomeAsync(waiting, tick).ConfigureAwait(false);
+            return waiting;
+        }
+
         ReachFaultPoint(FaultPoints.AfterLog, decision, state);
         DecisionOutcome outcome;
         try
@@ -53,6 +60,7 @@ public sealed partial class ServiceLoop
 
         // Recorded even when the tick's deadline has passed: a decision without an outcome would be resumed on restart.
         await _deps.Log.RecordOutcomeAsync(outcome, host).ConfigureAwait(false);
+        await ResolveApprovalAsync(decision, outcome, host).ConfigureAwait(false);
         return outcome;
     }
 

@@ -51,6 +51,7 @@ public sealed partial class ServiceLoop
             Budget = budget.Status(now, hourly, constrained),
             GuardNotes = guard.Changed ? guard.Notes : null,
             Held = proposal.Held,
+            Approval = proposal.Approval,
         };
     }
 

@@ -42,6 +42,17 @@ public sealed partial class ServiceLoop
 
     public ServicePolicy Policy { get; private set; }
 
+    /// <summary>The stage the tick is in (named in a failure), announced to the stage timer when there is one.</summary>
+    private string Stage
+    {
+        get => _stage;
+        set
+        {
+            _stage = value;
+            _deps.Stages?.Enter(value);
+        }
+    }
+
     /// <summary>The planner in use (tests check that a reload keeps it when the service did not change).</summary>
     internal IScalingPlanner Planner => _planner;
 
@@ -88,7 +99,7 @@ public sealed partial class ServiceLoop
     public async Task<TickResult> TickAsync(CancellationToken cancellationToken)
     {
         var now = _deps.Time.GetUtcNow();
-        _stage = TickStage.Read;
+        Stage = TickStage.Read;
         _tickState = null;
         _tickDecision = null;
         try
@@ -116,7 +127,7 @@ public sealed partial class ServiceLoop
         _tickState = state;
         if (!_recovered)
         {
-            _stage = TickStage.Resume;
+            Stage = TickStage.Resume;
             _recovered = true;
             await BackfillAsync(now, token).ConfigureAwait(false);
             await LoadSpendAsync(now, token).ConfigureAwait(false);
@@ -124,11 +135,11 @@ public sealed partial class ServiceLoop
             if (resumed is not null)
             {
                 // The resumed decision is this tick's: deciding again now would act twice in one tick.
-                _stage = TickStage.Observe;
+                Stage = TickStage.Observe;
                 return Observe(now, resumed);
             }
 
-            _stage = TickStage.Read;
+            Stage = TickStage.Read;
         }
 
         await AccrueSpendAsync(now, state, token).ConfigureAwait(false);
@@ -148,9 +159,10 @@ public sealed partial class ServiceLoop
             proposal = Decide(now, reading, demand, state, budget);
         }
 
-        _stage = TickStage.Guard;
+        proposal = await TakeApprovedAsync(now, state, proposal, token).ConfigureAwait(false);
+        Stage = TickStage.Guard;
         var decision = Guard(now, state, budget, proposal);
-        _stage = TickStage.Log;
+        Stage = TickStage.Log;
         await _deps.Log.AppendAsync(decision, token).ConfigureAwait(false);
         _tickDecision = decision;
         foreach (var anomaly in decision.Anomalies)
@@ -160,10 +172,10 @@ public sealed partial class ServiceLoop
         }
 
         var latency = Stopwatch.GetElapsedTime(started);
-        _stage = TickStage.Apply;
+        Stage = TickStage.Apply;
         var outcome = await ApplyAsync(decision, state, token, cancellationToken).ConfigureAwait(false);
         var result = Result(now, decision, outcome, latency, budget) with { Source = reading };
-        _stage = TickStage.Observe;
+        Stage = TickStage.Observe;
         return Observe(now, result);
     }
 

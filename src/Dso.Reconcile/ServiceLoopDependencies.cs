@@ -47,5 +47,14 @@ public sealed record ServiceLoopDependencies
     /// </summary>
     public TimeSpan? TickDeadline { get; init; }
 
+    /// <summary>
+    /// Where changes wait for an operator in mode <c>approve</c>; defaults to the decision log when it is also an
+    /// <see cref="Abstractions.Approvals.IApprovalQueue"/> (both stores are).
+    /// </summary>
+    public Abstractions.Approvals.IApprovalQueue? Approvals { get; init; }
+
     public ILoopObserver Observer { get; init; } = NullLoopObserver.Instance;
+
+    /// <summary>Charged with each stage's time when set (<c>dso simulate --profile</c>); null costs nothing.</summary>
+    public StageTimer? Stages { get; init; }
 }

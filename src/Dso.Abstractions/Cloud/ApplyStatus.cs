@@ -16,4 +16,10 @@ public enum ApplyStatus
 
     /// <summary>The service runs in dry-run mode: the decision was logged ("would apply"), no mutating call was made.</summary>
     DryRun,
+
+    /// <summary>The service runs in approve mode and the change is above its threshold: it waits in the approval queue, nothing was applied.</summary>
+    AwaitingApproval,
+
+    /// <summary>The service runs in approve mode and an operator rejected this change recently: nothing was applied.</summary>
+    Rejected,
 }

@@ -77,5 +77,9 @@ public sealed record ScalingDecision
     /// <summary>True when the loop held the previous fleet because its inputs were missing.</summary>
     public bool Held { get; init; }
 
+    /// <summary>Set when this decision applies a change an operator approved (mode <c>approve</c>): who and when.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DecisionApproval? Approval { get; init; }
+
     public bool IsChange => !Before.Equals(Chosen);
 }

@@ -41,6 +41,15 @@ internal sealed partial class WebhookAlertObserver(IOptions<AlertOptions> option
         }
     }
 
+    /// <summary>Queues an alert raised outside a tick's decision (an experiment's guardrail stop); dropped when no webhook is configured.</summary>
+    public void Raise(Alert alert)
+    {
+        if (options.Value.WebhookUrl is not null)
+        {
+            _queue.Writer.TryWrite(alert);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var client = http.CreateClient(nameof(WebhookAlertObserver));

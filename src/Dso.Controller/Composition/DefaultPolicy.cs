@@ -8,6 +8,9 @@ internal static class DefaultPolicy
 {
     public const string ResourceName = "default-policy.yaml";
 
+    /// <summary>How errors and origins name the built-in policy.</summary>
+    public const string Origin = "<built-in default policy>";
+
     public static string Text()
     {
         using var stream = typeof(DefaultPolicy).Assembly.GetManifestResourceStream(ResourceName)
@@ -16,5 +19,5 @@ internal static class DefaultPolicy
         return reader.ReadToEnd();
     }
 
-    public static PolicySet Load(PolicyLoader loader) => loader.Parse([("<built-in default policy>", Text())]);
+    public static PolicySet Load(PolicyLoader loader) => loader.Parse([(Origin, Text())]);
 }

@@ -11,12 +11,18 @@ namespace Dso.Controller.Composition;
 /// checks, it does what the service does when it applies a set (builds each service's planner, its metric source and
 /// its event calendar) and turns any failure there into a located error at the service's declaration.
 /// </summary>
-internal sealed class PolicyAdmission(IEnumerable<IMetricSourceFactory> sourceFactories)
+internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> sourceFactories)
 {
     private readonly Dictionary<string, IMetricSourceFactory> _sources = sourceFactories.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
-    /// <summary>Loads the policy file or directory (the built-in default when it holds no policy file) and admits it; throws <see cref="PolicyLoadException"/>.</summary>
-    public PolicySet Load(string path) => Admit(() => HasPolicyFiles(path) ? Plugins.PolicyLoader().Load(path) : DefaultPolicy.Load(Plugins.PolicyLoader()), path);
+    /// <summary>
+    /// Loads the policy file or directory and admits it; throws <see cref="PolicyLoadException"/>. With no policy file the
+    /// built-in default runs; with files that declare no service (only experiments) they are read beside the built-in
+    /// default, so an experiment dropped into an empty <c>policies/</c> runs on the default service.
+    /// </summary>
+    public PolicySet Load(string path) => Admit(() => !HasPolicyFiles(path) ? DefaultPolicy.Load(Plugins.PolicyLoader())
+        : DeclaresServices(path) ? Plugins.PolicyLoader().Load(path)
+        : Plugins.PolicyLoader().Parse([(DefaultPolicy.Origin, DefaultPolicy.Text()), .. PolicyFiles(path).Select(f => (f, File.ReadAllText(f)))]), path);
 
     /// <summary>Admits policy texts named by their file paths.</summary>
     public PolicySet Parse(IReadOnlyList<(string File, string Text)> sources) =>
@@ -26,6 +32,26 @@ internal sealed class PolicyAdmission(IEnumerable<IMetricSourceFactory> sourceFa
     public static bool HasPolicyFiles(string path) =>
         File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFiles(path).Any(f =>
             (f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)) && !PolicyLoader.IsEventCalendar(f)));
+
+    /// <summary>The policy files the loader reads at <paramref name="path"/> (a file, or a directory's YAML files but event calendars).</summary>
+    public static IReadOnlyList<string> PolicyFiles(string path) =>
+        File.Exists(path) ? [path]
+        : Directory.Exists(path) ? Directory.EnumerateFiles(path).Where(f =>
+            (f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)) && !PolicyLoader.IsEventCalendar(f)).Order(StringComparer.Ordinal).ToList()
+        : [];
+
+    /// <summary>
+    /// Whether any policy file has a top-level <c>services:</c> key. A text check on purpose: a file too broken to
+    /// parse counts as declaring services, so its own errors are reported by the loader instead of hidden by the default.
+    /// </summary>
+    private static bool DeclaresServices(string path) =>
+        PolicyFiles(path).Any(f => TopLevelServices().IsMatch(File.ReadAllText(f)) || !TopLevelExperiments().IsMatch(File.ReadAllText(f)));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^services\s*:", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex TopLevelServices();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^experiments\s*:", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex TopLevelExperiments();
 
     private PolicySet Admit(Func<PolicySet> read, string path)
     {

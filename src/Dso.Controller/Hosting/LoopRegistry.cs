@@ -3,6 +3,7 @@ using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
 using Dso.Abstractions.Metrics;
 using Dso.Controller.Composition;
+using Dso.Controller.Experiments;
 using Dso.Forecasting;
 using Dso.Ingestion;
 using Dso.Policies.Model;
@@ -14,7 +15,8 @@ namespace Dso.Controller.Hosting;
 
 /// <summary>
 /// The running service loops, one per declared service, rebuilt from each accepted policy set. A reload keeps
-/// a service's loop (and its detector, forecaster and budget history) and only swaps its policy.
+/// a service's loop (and its detector, forecaster and budget history) and only swaps its policy; the experiment
+/// host then attaches each running experiment's arms to its services' loops.
 /// </summary>
 internal sealed class LoopRegistry(
     CloudProviderRegistry clouds,
@@ -23,6 +25,7 @@ internal sealed class LoopRegistry(
     TimeProvider time,
     ILoopObserver observer,
     ForecastModels models,
+    ExperimentHost experiments,
     IOptions<DsoOptions> dso)
 {
     private readonly ConcurrentDictionary<string, ServiceLoop> _loops = new(StringComparer.Ordinal);
@@ -45,6 +48,8 @@ internal sealed class LoopRegistry(
     /// </summary>
     public void Apply(PolicySet set)
     {
+        // A promoted experiment's winner runs as its services' policy, through this same path as any reload.
+        set = experiments.Overlay(set);
         var built = new Dictionary<string, Func<ServiceLoop>>(StringComparer.Ordinal);
         var sources = new Dictionary<string, IMetricSource?>(StringComparer.Ordinal);
         var providers = new Dictionary<string, CloudProviderHandle?>(StringComparer.Ordinal);
@@ -115,6 +120,7 @@ internal sealed class LoopRegistry(
             _providers.TryRemove(gone, out _);
         }
 
+        experiments.Commit(set, _loops.Values.ToArray());
         Current = set;
     }
 

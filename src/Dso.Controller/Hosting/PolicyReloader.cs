@@ -1,5 +1,6 @@
 using Dso.Abstractions.Decisions;
 using Dso.Controller.Composition;
+using Dso.Controller.Experiments;
 using Dso.Policies.Loading;
 using Dso.Policies.Model;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ internal sealed partial class PolicyReloader(
     IOptions<DsoOptions> options,
     PolicyAdmission admission,
     LoopRegistry loops,
+    ExperimentHost experiments,
     ISchedulerFactory schedulers,
     IDecisionLog log,
     ServiceClock clock,
@@ -58,7 +60,8 @@ internal sealed partial class PolicyReloader(
         {
             var path = options.Value.PoliciesPath;
             var fingerprint = Fingerprint(path);
-            if (fingerprint == _lastFingerprint)
+            // A promotion re-applies the unchanged files: the winner's policy goes in through this same path.
+            if (fingerprint == _lastFingerprint && !experiments.TakeReapplyRequest())
             {
                 return;
             }

@@ -4,11 +4,13 @@ using Dso.Cloud.Resilience;
 using Dso.Cloud.Simulated;
 using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
+using Dso.Controller.Experiments;
 using Dso.Controller.Health;
 using Dso.Controller.Storage;
 using Dso.Controller.Web;
 using Dso.Controller.Web.Access;
 using Dso.DecisionLog;
+using Dso.DecisionLog.Experiments;
 using Dso.Ingestion;
 using Dso.Reconcile;
 using Dso.Reconcile.Providers;
@@ -45,6 +47,8 @@ internal static class ServiceHost
         var time = AcceleratedTimeProvider.Create(TimeProvider.System, dso.ClockSpeed, dataDirectory);
         builder.Services.AddSingleton(new ServiceClock(time, dso.ClockSpeed));
         builder.Services.AddDecisionStore(builder.Configuration, dataDirectory);
+        builder.Services.AddSingleton(sp => new Dso.Reconcile.Approvals.ApprovalDesk(
+            sp.GetRequiredService<Dso.Abstractions.Approvals.IApprovalQueue>(), sp.GetRequiredService<IDecisionLog>(), time));
         builder.Services.AddOptions<CloudResilienceOptions>().Bind(builder.Configuration.GetSection(CloudResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
         // a circuit breaker of its own (one service's failing group does not trip another's).
@@ -66,8 +70,11 @@ internal static class ServiceHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookAlertObserver>());
         builder.Services.AddSingleton(_ => new ServiceHealthTracker(time));
         builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddSingleton<IExperimentStore>(sp => (IExperimentStore)sp.GetRequiredService<IDecisionStore>());
+        builder.Services.AddSingleton<ExperimentHost>();
         builder.Services.AddSingleton<ILoopObserver>(sp => new CompositeLoopObserver(
-            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>(), sp.GetRequiredService<ServiceHealthTracker>()]));
+            [sp.GetRequiredService<PrometheusLoopObserver>(), sp.GetRequiredService<WebhookAlertObserver>(), sp.GetRequiredService<ServiceHealthTracker>(),
+             new ExperimentObserver(sp.GetRequiredService<ExperimentHost>())]));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ForecastModels>(sp, modelsDirectory));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<LoopRegistry>(sp, time));
         builder.Services.AddSingleton(sp => new PolicyAdmission(sp.GetServices<IMetricSourceFactory>()));

@@ -1,3 +1,4 @@
+using Dso.Abstractions.Approvals;
 using Dso.Abstractions.Decisions;
 using Dso.DecisionLog;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ internal static class DecisionStoreServiceCollectionExtensions
             return new SqliteDecisionLog(new SqliteDecisionLogOptions(path));
         });
         services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<IDecisionStore>());
+        services.AddSingleton<IApprovalQueue>(sp => sp.GetRequiredService<IDecisionStore>());
         services.AddSingleton<RetentionJob>();
         services.AddHostedService<RetentionScheduler>();
         return services;

@@ -19,8 +19,10 @@ internal static class Endpoints
         LoginEndpoints.Map(app);
         app.MapOpenApi().RequireAnalyst();
         DecisionsApi.Map(app);
+        ApprovalsApi.Map(app);
         SeriesApi.Map(app);
         CostsApi.Map(app);
+        ExperimentsApi.Map(app);
         Pages.PageEndpoints.Map(app);
 
         // Probes and scrapers read these without a key; they carry no decision detail beyond what /metrics exports.

@@ -10,18 +10,26 @@ namespace Dso.Experiments.Metrics;
 public sealed class BlockMetricsAccumulator(SwitchbackDesign design, bool applyWashout = true)
 {
     private readonly SortedDictionary<long, Totals> _blocks = new();
+    private readonly Dictionary<long, string> _ran = [];
 
     public SwitchbackDesign Design => design;
 
     /// <summary>
     /// Records the interval [start, end): demand and ready capacity in requests/s, the billed fleet's USD per hour,
-    /// and whether a scaling action was taken at its start.
+    /// and whether a scaling action was taken at its start. <paramref name="variant"/> is the variant that actually
+    /// ran at <paramref name="start"/> when it may differ from the design's (a variant stopped by a guardrail runs
+    /// control, a split runs one variant throughout); null takes the design's.
     /// </summary>
-    public void Observe(DateTimeOffset start, DateTimeOffset end, double demandRps, double readyCapacityRps, decimal hourlyCostUsd, bool scalingAction)
+    public void Observe(DateTimeOffset start, DateTimeOffset end, double demandRps, double readyCapacityRps, decimal hourlyCostUsd, bool scalingAction, string? variant = null)
     {
         if (end <= start || end <= design.Start)
         {
             return;
+        }
+
+        if (variant is not null && start >= design.Start)
+        {
+            _ran.TryAdd(design.BlockAt(start), variant);
         }
 
         if (scalingAction && start >= design.Start && !(applyWashout && design.InWashout(start)))
@@ -60,12 +68,31 @@ public sealed class BlockMetricsAccumulator(SwitchbackDesign design, bool applyW
         }
     }
 
+    /// <summary>
+    /// Takes back a block's totals as they were recorded (a restart continues the block where it was), replacing
+    /// whatever this accumulator held for it.
+    /// </summary>
+    public void Restore(BlockMetrics block)
+    {
+        _blocks[block.Block] = new Totals
+        {
+            Seconds = block.MeasuredMinutes * 60,
+            WashoutSeconds = block.WashoutMinutes * 60,
+            Cost = block.CostUsd,
+            Served = block.RequestsServed,
+            Unserved = block.UnservedRequests,
+            ViolationSeconds = block.SloViolationMinutes * 60,
+            Actions = block.ScalingActions,
+        };
+        _ran[block.Block] = block.Variant;
+    }
+
     /// <summary>Blocks seen so far, complete or not, in time order.</summary>
     public IReadOnlyList<BlockMetrics> Blocks(DateTimeOffset now) =>
         _blocks.Select(kv => new BlockMetrics
         {
             Block = kv.Key,
-            Variant = design.VariantOf(kv.Key),
+            Variant = _ran.GetValueOrDefault(kv.Key) ?? design.VariantOf(kv.Key),
             Start = design.BlockStart(kv.Key),
             MeasuredMinutes = kv.Value.Seconds / 60,
             WashoutMinutes = kv.Value.WashoutSeconds / 60,

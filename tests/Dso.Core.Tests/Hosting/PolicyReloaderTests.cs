@@ -28,7 +28,7 @@ public sealed class PolicyReloaderTests : IDisposable
         var log = new FailingEventLog();
         var reloader = new PolicyReloader(
             services.GetRequiredService<IOptions<DsoOptions>>(), services.GetRequiredService<PolicyAdmission>(), services.GetRequiredService<LoopRegistry>(),
-            services.GetRequiredService<ISchedulerFactory>(), log, services.GetRequiredService<ServiceClock>(), NullLogger<PolicyReloader>.Instance);
+            services.GetRequiredService<Dso.Controller.Experiments.ExperimentHost>(), services.GetRequiredService<ISchedulerFactory>(), log, services.GetRequiredService<ServiceClock>(), NullLogger<PolicyReloader>.Instance);
         var loops = services.GetRequiredService<LoopRegistry>();
 
         await reloader.StartAsync(CancellationToken.None);

@@ -18,6 +18,7 @@ internal sealed record DecisionFilter(
     private static readonly Dictionary<string, string> Outcomes = new(StringComparer.Ordinal)
     {
         ["applied"] = "Applied", ["no_change"] = "NoChange", ["partial"] = "Partial", ["failed"] = "Failed", ["pending"] = "pending",
+        ["dry_run"] = "DryRun", ["awaiting_approval"] = "AwaitingApproval", ["rejected"] = "Rejected",
     };
 
     /// <summary>The query, or null with the problems in <paramref name="parameters"/>.</summary>

@@ -1,0 +1,11 @@
+using Dso.Reconcile.Experiments;
+
+namespace Dso.Controller.Experiments;
+
+/// <summary>A service's arms that fall silent the moment their run is no longer active (stopped, ended, promoted), without waiting for a reload.</summary>
+internal sealed class GatedArms(ExperimentRun run, IVariantArms inner) : IVariantArms
+{
+    public IVariantArms Inner => inner;
+
+    public VariantArm? ArmAt(DateTimeOffset now) => run.Active ? inner.ArmAt(now) : null;
+}

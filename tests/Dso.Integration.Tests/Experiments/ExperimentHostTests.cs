@@ -1,0 +1,174 @@
+using System.Net;
+using System.Text.Json;
+using Dso.Integration.Tests.Infrastructure;
+
+namespace Dso.Integration.Tests.Experiments;
+
+/// <summary>
+/// The real service with an experiment-only policies/ directory (the built-in default service 'shop' is used) on a
+/// clock 600x faster (a 1-minute tick every 100 ms, a 30-minute block every 3 s): blocks are assigned and recorded,
+/// decisions carry the variant, the API shows per-variant results, a bad experiment edit is rejected whole while the
+/// running experiment goes on, and a restart on the same data directory continues the same run.
+/// </summary>
+public sealed class ExperimentHostTests : IDisposable
+{
+    private static readonly string[] Settings = ["--Dso:ClockSpeed=600", "--Dso:PolicyReloadInterval=00:00:00.5"];
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("dso-experiment-host-").FullName;
+
+    public const string Experiment = """
+        experiments:
+          - name: coverage
+            service: shop
+            design: {kind: switchback, block: 30m, washout: 10m, seed: 7}
+            primary_metric: cost
+            guardrails:
+              - {metric: slo_violation_minutes, limit: 5, false_stop_rate: 0.05}
+            variants:
+              - name: q98
+              - name: q90
+                overrides:
+                  strategy: {parameters: {coverage_quantile: 0.9}}
+        """;
+
+    [Fact]
+    public async Task Switchback_OnTheDefaultService_RecordsBlocksShowsResultsAndContinuesAfterRestart()
+    {
+        var policies = Path.Combine(_dir, "policies");
+        var data = Path.Combine(_dir, "data");
+        Directory.CreateDirectory(policies);
+        await File.WriteAllTextAsync(Path.Combine(policies, "coverage.yaml"), Experiment);
+
+        string run;
+        DateTimeOffset start;
+        int blocksBefore;
+        await using (var host = await TestHost.StartAsync(data, policies, null, Settings))
+        {
+            var detail = await Eventually.WaitAsync(() => GetAsync(host, "/api/v1/experiments/coverage"),
+                d => d.GetProperty("variants").EnumerateArray().All(v => v.GetProperty("blocks").GetInt32() >= 2), TimeSpan.FromSeconds(60));
+            var summary = detail.GetProperty("experiment");
+            Assert.Equal("running", summary.GetProperty("state").GetString());
+            Assert.Equal(["q98", "q90"], summary.GetProperty("variants").EnumerateArray().Select(v => v.GetString()));
+            Assert.All(detail.GetProperty("variants").EnumerateArray(), v => Assert.True(v.GetProperty("blocks").GetInt32() >= 2, v.ToString()));
+            Assert.All(detail.GetProperty("variants").EnumerateArray(), v => Assert.True(v.GetProperty("totalCostUsd").GetDecimal() > 0, v.ToString()));
+
+            // Blocks follow the design's seeded order, and each measured 30m - 10m washout once complete.
+            var blocks = detail.GetProperty("blocks").EnumerateArray().Where(b => b.GetProperty("complete").GetBoolean()).ToList();
+            Assert.Contains(blocks, b => b.GetProperty("measuredMinutes").GetDouble() is > 19.9 and < 20.1);
+            var comparison = Assert.Single(detail.GetProperty("comparisons").EnumerateArray());
+            Assert.Equal("q90", comparison.GetProperty("variant").GetString());
+            Assert.True(comparison.GetProperty("pairs").GetInt32() >= 1);
+            Assert.Single(detail.GetProperty("guardrails").EnumerateArray());
+
+            // Decisions name the variant in force (the variant column) and the experiment in their JSON.
+            var q90 = await GetAsync(host, "/api/v1/decisions?service=shop&variant=q90&limit=5");
+            var decision = q90.GetProperty("items")[0].GetProperty("decision");
+            Assert.Equal("coverage", decision.GetProperty("experiment").GetString());
+            Assert.Equal("q90", decision.GetProperty("variant").GetString());
+
+            // A bad experiment edit is rejected whole with its location; the running experiment keeps running.
+            await File.WriteAllTextAsync(Path.Combine(policies, "bad.yaml"), """
+                experiments:
+                  - name: broken
+                    service: shop
+                    variants:
+                      - name: a
+                      - name: b
+                        overrides: {tick: 5m}
+                """);
+            var health = await Eventually.WaitAsync(() => GetAsync(host, "/healthz"),
+                h => h.TryGetProperty("policyError", out var e) && e.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(20));
+            var error = health.GetProperty("policyError").GetString()!;
+            Assert.Contains("bad.yaml:7:", error);
+            Assert.Contains("overrides.tick", error);
+            var list = await GetAsync(host, "/api/v1/experiments");
+            Assert.Equal("coverage", Assert.Single(list.GetProperty("experiments").EnumerateArray()).GetProperty("name").GetString());
+            File.Delete(Path.Combine(policies, "bad.yaml"));
+
+            summary = (await GetAsync(host, "/api/v1/experiments/coverage")).GetProperty("experiment");
+            run = summary.GetProperty("run").GetString()!;
+            start = summary.GetProperty("start").GetDateTimeOffset();
+            blocksBefore = summary.GetProperty("blocksCompleted").GetInt32();
+        }
+
+        await using var second = await TestHost.StartAsync(data, policies, null, Settings);
+        var resumed = await Eventually.WaitAsync(() => GetAsync(second, "/api/v1/experiments/coverage"),
+            d => d.GetProperty("experiment").GetProperty("blocksCompleted").GetInt32() > blocksBefore, TimeSpan.FromSeconds(30));
+        var again = resumed.GetProperty("experiment");
+        Assert.Equal(run, again.GetProperty("run").GetString());
+        Assert.Equal(start, again.GetProperty("start").GetDateTimeOffset());
+        Assert.True(again.GetProperty("blocksCompleted").GetInt32() > blocksBefore);
+        // The blocks measured before the restart are still there.
+        Assert.Contains(resumed.GetProperty("blocks").EnumerateArray(), b => b.GetProperty("block").GetInt64() == 0);
+    }
+
+    [PostgresFact]
+    public async Task Switchback_OnPostgres_AnotherReplicaContinuesTheRun()
+    {
+        using var cluster = PostgresCluster.Start();
+        string[] settings = [.. Settings, "--DecisionLog:Provider=postgres", $"--DecisionLog:ConnectionString={cluster.CreateDatabase()}"];
+        var policies = Path.Combine(_dir, "policies");
+        Directory.CreateDirectory(policies);
+        await File.WriteAllTextAsync(Path.Combine(policies, "coverage.yaml"), Experiment);
+
+        var first = Path.Combine(_dir, "replica-a");
+        JsonElement before;
+        await using (var a = await TestHost.StartAsync(first, policies, null, settings))
+        {
+            before = (await Eventually.WaitAsync(() => GetAsync(a, "/api/v1/experiments/coverage"),
+                d => d.GetProperty("experiment").GetProperty("blocksCompleted").GetInt32() >= 3, TimeSpan.FromSeconds(60))).GetProperty("experiment");
+            Assert.True(before.GetProperty("blocksCompleted").GetInt32() >= 3);
+        }
+
+        // Another replica (its own data directory, the same database and, like replicas on the wall clock, the same clock).
+        var second = Path.Combine(_dir, "replica-b");
+        Directory.CreateDirectory(second);
+        File.Copy(Path.Combine(first, "clock-anchor.txt"), Path.Combine(second, "clock-anchor.txt"));
+        await using var b = await TestHost.StartAsync(second, policies, null, settings);
+        var after = await Eventually.WaitAsync(() => GetAsync(b, "/api/v1/experiments/coverage"),
+            d => d.GetProperty("experiment").GetProperty("blocksCompleted").GetInt32() > before.GetProperty("blocksCompleted").GetInt32(), TimeSpan.FromSeconds(30));
+        Assert.Equal(before.GetProperty("run").GetString(), after.GetProperty("experiment").GetProperty("run").GetString());
+        Assert.Equal(before.GetProperty("start").GetDateTimeOffset(), after.GetProperty("experiment").GetProperty("start").GetDateTimeOffset());
+        Assert.True(after.GetProperty("experiment").GetProperty("blocksCompleted").GetInt32() > before.GetProperty("blocksCompleted").GetInt32());
+        Assert.Contains(after.GetProperty("blocks").EnumerateArray(), x => x.GetProperty("block").GetInt64() == 0 && x.GetProperty("complete").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Api_BadParameterOrUnknownExperiment_IsNamed()
+    {
+        var policies = Path.Combine(_dir, "policies");
+        Directory.CreateDirectory(policies);
+        await File.WriteAllTextAsync(Path.Combine(policies, "coverage.yaml"), Experiment);
+        await using var host = await TestHost.StartAsync(Path.Combine(_dir, "data"), policies, null, Settings);
+
+        var bad = await host.Http.GetAsync("/api/v1/experiments?state=bogus");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("state", JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("parameter").GetString());
+
+        var metric = await host.Http.GetAsync("/api/v1/experiments/coverage?metric=latency");
+        Assert.Equal(HttpStatusCode.BadRequest, metric.StatusCode);
+        Assert.Equal("metric", JsonDocument.Parse(await metric.Content.ReadAsStringAsync()).RootElement.GetProperty("parameter").GetString());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync("/api/v1/experiments/nope")).StatusCode);
+
+        // Writes are operator-only: without an operator key the loopback reader is refused.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.PostAsync("/api/v1/experiments/coverage/stop", null)).StatusCode);
+
+        var openApi = await host.Http.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/api/v1/experiments/{name}", openApi);
+        Assert.Contains("/api/v1/experiments/{name}/promote", openApi);
+
+        var metrics = await host.Http.GetStringAsync("/metrics");
+        Assert.Contains("dso_experiment_state{experiment=\"coverage\",state=\"running\"} 1", metrics);
+    }
+
+    private static async Task<JsonElement> GetAsync(TestHost host, string path)
+    {
+        var response = await host.Http.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

@@ -107,8 +107,8 @@ public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDispo
     public Task<IReadOnlyList<ServiceTotals>> TotalsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         ReadAsync("totalling services", (cmd, ct) => DecisionSql.TotalsAsync(cmd, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), ct), cancellationToken);
 
-    public Task<IReadOnlyList<CostRow>> DailyCostsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        ReadAsync("totalling daily costs", (cmd, ct) => DecisionSql.DailyCostsAsync(cmd, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), ct), cancellationToken);
+    public Task<IReadOnlyList<SpendDay>> SpendByDayAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        ReadAsync("totalling spend by day", (cmd, ct) => DecisionSql.SpendByDayAsync(cmd, from, to, ct), cancellationToken);
 
     public Task<IReadOnlyList<LoggedEvent>> EventsAsync(string? service, string? kind, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken cancellationToken) =>
         ReadAsync("reading events", (cmd, ct) => DecisionSql.EventsAsync(cmd, service, kind, from, to, limit, ct), cancellationToken);

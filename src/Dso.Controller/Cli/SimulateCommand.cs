@@ -48,6 +48,11 @@ internal static class SimulateCommand
             var admission = new PolicyAdmission(CheckingSourceFactories.Create());
             var policies = policyFile is null ? admission.Parse([("<built-in default policy>", DefaultPolicy.Text())]) : admission.Load(policyFile.FullName);
             var template = policies.Services.FirstOrDefault() ?? throw new ScenarioException($"{policyFile?.FullName}: declares no service");
+            foreach (var warning in PolicyWarnings.For(SimulationRunner.PolicyFor(scenario, template, []) with { Origin = scenarioFile.FullName }))
+            {
+                Console.Error.WriteLine($"simulate: warning: {warning}");
+            }
+
             using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(logFile?.FullName ?? ":memory:", BatchSize: 2000));
             var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud) { Stages = stages };
             var result = await RunWithProgressAsync(runner, scenario, template, log, rows, ct);

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Times `dso simulate` of two builds on the same scenario, alternating them in one run so machine load hits both
-alike, and says whether their decisions are identical. Prints wall and CPU seconds (user+sys of the child) per run
-and the after/before ratios of the medians.
-Usage: compare_speed.py --before DSO --after DSO [--scenario nasa-jul95] [--rounds 2] [--rows N]
-(DSO is a built `dso` executable, e.g. an older checkout's src/Dso.Controller/bin/Release/net10.0/dso)."""
+"""Times `dso simulate` of two builds on the same scenarios, alternating them in one run so machine load hits both
+alike, and says whether their decisions are identical. Per run it records wall seconds and CPU seconds (user+sys of
+the child: on a shared machine the wall clock mostly measures the other processes); the table gives the medians and
+the before/after ratios.
+Usage: compare_speed.py --before DSO --after DSO [--scenario nasa-jul95 [--scenario ...]] [--rounds 2] [--rows N]
+(DSO is a built `dso` executable, e.g. an older checkout's src/Dso.Controller/bin/Release/net10.0/dso;
+simulations/bench/simulate_speed.sh builds both and calls this)."""
 import argparse, filecmp, os, resource, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -21,28 +23,46 @@ def run(dso, scenario, out, rows):
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def load():
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--before", required=True)
     ap.add_argument("--after", required=True)
-    ap.add_argument("--scenario", default="nasa-jul95")
+    ap.add_argument("--scenario", action="append", help="name under ../shared/eval/scenarios or a YAML path (repeatable)")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--rows", type=int)
     a = ap.parse_args()
-    scenario = a.scenario if a.scenario.endswith(".yaml") else os.path.join(EVAL, "scenarios", a.scenario + ".yaml")
+    names = a.scenario or ["nasa-jul95"]
     out = tempfile.mkdtemp(prefix="dso-speed-")
-    times = {"before": [], "after": []}
-    for r in range(a.rounds):
-        for who in ("before", "after") if r % 2 == 0 else ("after", "before"):
-            wall, cpu = run(getattr(a, who), scenario, os.path.join(out, f"{who}.csv"), a.rows)
-            times[who].append((wall, cpu))
-            print(f"round {r + 1} {who:6s} wall {wall:6.1f} s  cpu {cpu:6.1f} s", flush=True)
-    same = filecmp.cmp(os.path.join(out, "before.csv"), os.path.join(out, "after.csv"), shallow=False)
-    mb = [statistics.median(x[i] for x in times["before"]) for i in (0, 1)]
-    ma = [statistics.median(x[i] for x in times["after"]) for i in (0, 1)]
-    print(f"median wall {mb[0]:.1f} -> {ma[0]:.1f} s (x{ma[0] / mb[0]:.2f}, {mb[0] / ma[0]:.2f} times faster); "
-          f"cpu {mb[1]:.1f} -> {ma[1]:.1f} s (x{ma[1] / mb[1]:.2f}); decisions {'identical' if same else 'DIFFER'}")
-    return 0
+    table = []
+    for name in names:
+        scenario = name if name.endswith(".yaml") else os.path.join(EVAL, "scenarios", name + ".yaml")
+        label = os.path.basename(scenario)[:-5]
+        times = {"before": [], "after": []}
+        same = True
+        for r in range(a.rounds):
+            for who in ("before", "after") if r % 2 == 0 else ("after", "before"):
+                path = os.path.join(out, f"{label}-{who}-{r}.csv")
+                wall, cpu = run(getattr(a, who), scenario, path, a.rows)
+                times[who].append((wall, cpu))
+                print(f"{label}: round {r + 1} {who:6s} wall {wall:6.1f} s  cpu {cpu:6.1f} s  (load {load():.1f})", file=sys.stderr, flush=True)
+            same &= filecmp.cmp(os.path.join(out, f"{label}-before-{r}.csv"), os.path.join(out, f"{label}-after-{r}.csv"), shallow=False)
+        mb = [statistics.median(x[i] for x in times["before"]) for i in (0, 1)]
+        ma = [statistics.median(x[i] for x in times["after"]) for i in (0, 1)]
+        table.append((label, mb, ma, same))
+
+    print(f"{'scenario':18s} {'before wall s':>13s} {'after wall s':>12s} {'wall ratio':>10s} {'before cpu s':>12s} {'after cpu s':>11s} {'cpu ratio':>9s}  identical output")
+    for label, mb, ma, same in table:
+        print(f"{label:18s} {mb[0]:13.1f} {ma[0]:12.1f} {mb[0] / ma[0]:9.2f}x {mb[1]:12.1f} {ma[1]:11.1f} {mb[1] / ma[1]:8.2f}x  {'yes' if same else 'NO'}")
+    print(f"(medians of {a.rounds} alternating rounds{f', first {a.rows} rows' if a.rows else ''}; ratio = before / after, above 1 is faster; "
+          f"load average at the end {load():.1f} on {os.cpu_count()} cores)")
+    return 0 if all(t[3] for t in table) else 1
 
 
 if __name__ == "__main__":

@@ -10,7 +10,10 @@ public static class DemandScenarioClassifier
     /// <summary>Thresholds from a sample of recent demand: its <paramref name="lowQuantile"/> and <paramref name="peakQuantile"/>.</summary>
     public static (double Low, double Peak) Thresholds(IEnumerable<double> recent, double lowQuantile, double peakQuantile)
     {
-        var sorted = recent.Where(double.IsFinite).Order().ToArray();
+        // Array.Sort, not Order(): the same values in the same order (doubles have no identity to keep stable), without
+        // LINQ's index-array merge sort, which cost more than the rest of the hourly refresh.
+        var sorted = recent.Where(double.IsFinite).ToArray();
+        Array.Sort(sorted);
         if (sorted.Length == 0)
         {
             return (double.NegativeInfinity, double.PositiveInfinity);

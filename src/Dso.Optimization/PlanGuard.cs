@@ -73,8 +73,14 @@ public static class PlanGuard
                 ? context.Budget.AffordableHourlyUsd(context.Now, pace with { ReserveHourlyUsd = Math.Max(pace.ReserveHourlyUsd, FloorHourlyUsd(policy)) })
                 : context.Budget.AffordableHourlyUsd(context.Now);
             costCeiling = Math.Min(costCeiling, affordable);
-            target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > affordable && f.Total > 0, limits.MinInstances, notes,
+            var floor = BudgetFloor(policy, affordable);
+            target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > affordable && f.Total > 0, floor, notes,
                 $"{BudgetNote} (at most ${affordable:0.####}/h for the rest of the period)");
+            if (target.Total < limits.MinInstances)
+            {
+                notes.Add($"{BudgetNote}: below min_instances {limits.MinInstances}, whose ${FloorHourlyUsd(policy):0.####}/h the rest of the budget cannot pay " +
+                    "(a hard budget is a cap; raise it or lower min_instances)");
+            }
         }
 
         if (spotTerms is { } spot)
@@ -162,6 +168,23 @@ public static class PlanGuard
         }
 
         return fitted;
+    }
+
+    /// <summary>
+    /// Fewest instances the hard-budget trim keeps: min_instances while the budget can pay them (of the cheapest type),
+    /// else as many of the cheapest type as it can. A hard budget is a cap the operator promised to the finance side;
+    /// min_instances is an availability wish that a budget below its cost cannot grant, so the cap wins (stated in
+    /// the reason, and `dso validate` warns about such a policy before it runs).
+    /// </summary>
+    private static int BudgetFloor(ServicePolicy policy, decimal affordable)
+    {
+        if (affordable >= FloorHourlyUsd(policy))
+        {
+            return policy.Limits.MinInstances;
+        }
+
+        var cheapest = policy.Catalog.Types.Min(t => t.PricePerHour);
+        return cheapest <= 0 ? policy.Limits.MinInstances : (int)Math.Min(policy.Limits.MinInstances, Math.Floor(affordable / cheapest));
     }
 
     /// <summary>The cheapest fleet the policy allows (min_instances of the cheapest type): what a paced budget must always keep for.</summary>

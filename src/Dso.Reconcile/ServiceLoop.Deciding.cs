@@ -26,7 +26,7 @@ public sealed partial class ServiceLoop
         var excludeFromForecast = false;
         // A source may hand back the same sample twice (a tick faster than its resolution, or right after backfill):
         // detectors and the forecaster see each sample once.
-        _stage = TickStage.Detect;
+        Stage = TickStage.Detect;
         var fresh = reading.Timestamp > _lastObserved;
         _lastObserved = fresh ? reading.Timestamp : _lastObserved;
         foreach (var (kpi, value) in reading.Values)
@@ -50,7 +50,7 @@ public sealed partial class ServiceLoop
         }
 
         _lastDemand = demand;
-        _stage = TickStage.Forecast;
+        Stage = TickStage.Forecast;
         if (_retrainReason is { } why && _forecaster is IRetrainableForecaster retrainable)
         {
             _retrainReason = null;
@@ -79,7 +79,7 @@ public sealed partial class ServiceLoop
                 ? classifier.ClassifyScenarios(forecast).FirstOrDefault()?.Scenario
                 : null,
         };
-        _stage = TickStage.Plan;
+        Stage = TickStage.Plan;
         var arm = Arms?.ArmAt(now);
         var plan = (arm?.Planner ?? _planner).Plan(context);
         _lastPace = plan.Pace;

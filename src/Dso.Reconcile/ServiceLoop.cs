@@ -21,7 +21,7 @@ public sealed partial class ServiceLoop
 {
     private ServiceLoopDependencies _deps;
     private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
-    private readonly IDemandForecaster? _forecaster;
+    private IDemandForecaster? _forecaster;
     private readonly ZeroTrafficGuard _zeroTraffic = new(ZeroTrafficGuard.DefaultLookBack);
     private IScalingPlanner _planner;
     private IScalingStrategy _strategy;
@@ -43,8 +43,22 @@ public sealed partial class ServiceLoop
 
     public ServicePolicy Policy { get; private set; }
 
+    /// <summary>The stage the tick is in (named in a failure), announced to the stage timer when there is one.</summary>
+    private string Stage
+    {
+        get => _stage;
+        set
+        {
+            _stage = value;
+            _deps.Stages?.Enter(value);
+        }
+    }
+
     /// <summary>The planner in use (tests check that a reload keeps it when the service did not change).</summary>
     internal IScalingPlanner Planner => _planner;
+
+    /// <summary>KPIs with a running anomaly detector (tests check what a reload keeps).</summary>
+    internal int DetectorCount => _detectors.Count;
 
     /// <summary>The request-rate forecaster, for retraining jobs and the model registry.</summary>
     public IDemandForecaster? Forecaster => _forecaster;
@@ -55,21 +69,23 @@ public sealed partial class ServiceLoop
     public string PolicyVersion { get; private set; }
 
     /// <summary>
-    /// Swaps in a reloaded policy (and the metric source or cloud provider, when their settings changed). Detectors,
-    /// forecaster and budget history are always kept; the planner (with what it learned: calibration, boot times,
-    /// recurring bursts) is rebuilt only when the service's own policy changed.
+    /// Swaps in a reloaded policy (and the metric source, cloud provider or forecaster factory, when their settings
+    /// changed). What the loop keeps of what it learned (planner state, detectors, forecaster) is decided by
+    /// <see cref="ReloadCarryOver"/>; this only carries it out.
     /// </summary>
-    public void UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy, IMetricSource? source = null, ICloudProvider? cloud = null)
+    /// <returns>What was kept and what reset, for the log.</returns>
+    public ReloadPlan UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy, IMetricSource? source = null, ICloudProvider? cloud = null,
+        Func<IDemandForecaster>? forecasterFactory = null)
     {
-        var changed = !PolicyFingerprint.Of(policy).Equals(PolicyFingerprint.Of(Policy), StringComparison.Ordinal);
+        var plan = ReloadCarryOver.For(Policy, policy);
+        if (!plan.KeepPlanner)
+        {
+            _planner = plan.Carry is { } carry ? strategy.CreatePlanner(policy, _planner, carry) : strategy.CreatePlanner(policy);
+        }
+
         Policy = policy;
         PolicyVersion = version;
         _strategy = strategy;
-        if (changed)
-        {
-            _planner = strategy.CreatePlanner(policy);
-        }
-
         if (source is not null)
         {
             _deps = _deps with { Source = source };
@@ -79,7 +95,28 @@ public sealed partial class ServiceLoop
         {
             _deps = _deps with { Cloud = cloud };
         }
+
+        if (forecasterFactory is not null)
+        {
+            _deps = _deps with { ForecasterFactory = forecasterFactory };
+        }
+
+        if (!plan.KeepDetectors)
+        {
+            _detectors.Clear();
+        }
+
+        if (!plan.KeepForecaster)
+        {
+            _forecaster = _deps.ForecasterFactory?.Invoke();
+        }
+
+        LastReload = plan;
+        return plan;
     }
+
+    /// <summary>What the latest policy edit kept and reset (null before any reload).</summary>
+    public ReloadPlan? LastReload { get; private set; }
 
     /// <summary>
     /// Runs one tick. A tick that throws at any stage does not escape: it is logged as a failed decision holding the
@@ -89,7 +126,7 @@ public sealed partial class ServiceLoop
     public async Task<TickResult> TickAsync(CancellationToken cancellationToken)
     {
         var now = _deps.Time.GetUtcNow();
-        _stage = TickStage.Read;
+        Stage = TickStage.Read;
         _tickState = null;
         _tickDecision = null;
         _tickCloudError = null;
@@ -118,7 +155,7 @@ public sealed partial class ServiceLoop
         _tickState = state;
         if (!_recovered)
         {
-            _stage = TickStage.Resume;
+            Stage = TickStage.Resume;
             _recovered = true;
             await BackfillAsync(now, token).ConfigureAwait(false);
             await LoadSpendAsync(now, token).ConfigureAwait(false);
@@ -126,11 +163,11 @@ public sealed partial class ServiceLoop
             if (resumed is not null)
             {
                 // The resumed decision is this tick's: deciding again now would act twice in one tick.
-                _stage = TickStage.Observe;
+                Stage = TickStage.Observe;
                 return Observe(now, resumed);
             }
 
-            _stage = TickStage.Read;
+            Stage = TickStage.Read;
         }
 
         await AccrueSpendAsync(now, state, token).ConfigureAwait(false);
@@ -151,11 +188,12 @@ public sealed partial class ServiceLoop
         }
 
         proposal = await TakeApprovedAsync(now, state, proposal, token).ConfigureAwait(false);
-        _stage = TickStage.Guard;
+        Stage = TickStage.Guard;
         var decision = Guard(now, state, budget, proposal);
-        _stage = TickStage.Log;
+        Stage = TickStage.Log;
         await _deps.Log.AppendAsync(decision, token).ConfigureAwait(false);
         _tickDecision = decision;
+        RememberReactiveRate(decision);
         foreach (var anomaly in decision.Anomalies)
         {
             await _deps.Log.AppendEventAsync(Policy.Name, reading.Timestamp, "anomaly",
@@ -163,10 +201,10 @@ public sealed partial class ServiceLoop
         }
 
         var latency = Stopwatch.GetElapsedTime(started);
-        _stage = TickStage.Apply;
+        Stage = TickStage.Apply;
         var outcome = await ApplyAsync(decision, state, token, cancellationToken).ConfigureAwait(false);
         var result = Result(now, decision, outcome, latency, budget) with { Source = reading };
-        _stage = TickStage.Observe;
+        Stage = TickStage.Observe;
         return Observe(now, result);
     }
 

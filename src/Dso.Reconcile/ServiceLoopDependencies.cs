@@ -54,4 +54,7 @@ public sealed record ServiceLoopDependencies
     public Abstractions.Approvals.IApprovalQueue? Approvals { get; init; }
 
     public ILoopObserver Observer { get; init; } = NullLoopObserver.Instance;
+
+    /// <summary>Charged with each stage's time when set (<c>dso simulate --profile</c>); null costs nothing.</summary>
+    public StageTimer? Stages { get; init; }
 }

@@ -5,6 +5,7 @@ using Dso.Abstractions.Series;
 using Dso.Controller.Composition;
 using Dso.DecisionLog;
 using Dso.Policies.Loading;
+using Dso.Reconcile;
 using Dso.Reconcile.Simulation;
 using Spectre.Console;
 
@@ -13,6 +14,8 @@ namespace Dso.Controller.Cli;
 /// <summary><c>dso simulate --scenario FILE [--policy FILE] --output FILE [--plot FILE.png]</c>.</summary>
 internal static class SimulateCommand
 {
+    private const string OutputStage = "output (CSV, plot)";
+
     public static Command Create()
     {
         var scenario = new Option<FileInfo>("--scenario") { Description = "scenario YAML (trace, catalog, limits, budget)", Required = true };
@@ -22,37 +25,53 @@ internal static class SimulateCommand
         var plot = new Option<FileInfo?>("--plot") { Description = "PNG of demand, capacity and fleet cost over time" };
         var log = new Option<FileInfo?>("--decision-log") { Description = "SQLite decision log to write (default: kept in memory)" };
         var rows = new Option<int?>("--rows") { Description = "simulate only the first N rows of the trace" };
+        var profile = new Option<bool>("--profile") { Description = "print where the time went: each stage of the loop, the simulator, the output, and the GC" };
         var command = new Command("simulate", "Replay a scenario through the control loop on virtual time against the simulated cloud")
         {
-            scenario, policy, output, plot, log, rows, experiment,
+            scenario, policy, output, plot, log, rows, experiment, profile,
         };
         command.SetAction((parse, ct) => parse.GetValue(experiment) is { } experimentFile
             ? RunExperimentAsync(parse.GetValue(scenario)!, parse.GetValue(policy), experimentFile, parse.GetValue(plot), parse.GetValue(rows), ct)
             : parse.GetValue(output) is { } outputFile
-                ? RunAsync(parse.GetValue(scenario)!, parse.GetValue(policy), outputFile, parse.GetValue(plot), parse.GetValue(log), parse.GetValue(rows), ct)
+                ? RunAsync(parse.GetValue(scenario)!, parse.GetValue(policy), outputFile, parse.GetValue(plot), parse.GetValue(log), parse.GetValue(rows), parse.GetValue(profile), ct)
                 : Task.FromResult(Fail("--output is required (or --experiment FILE)")));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo scenarioFile, FileInfo? policyFile, FileInfo output, FileInfo? plot, FileInfo? logFile, int? rows, CancellationToken ct)
+    private static async Task<int> RunAsync(FileInfo scenarioFile, FileInfo? policyFile, FileInfo output, FileInfo? plot, FileInfo? logFile, int? rows, bool profile, CancellationToken ct)
     {
         try
         {
+            var stages = profile ? new StageTimer() : null;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var scenario = ScenarioLoader.Load(scenarioFile.FullName);
             var admission = new PolicyAdmission(CheckingSourceFactories.Create());
             var policies = policyFile is null ? admission.Parse([("<built-in default policy>", DefaultPolicy.Text())]) : admission.Load(policyFile.FullName);
             var template = policies.Services.FirstOrDefault() ?? throw new ScenarioException($"{policyFile?.FullName}: declares no service");
+            foreach (var warning in PolicyWarnings.For(SimulationRunner.PolicyFor(scenario, template, []) with { Origin = scenarioFile.FullName }))
+            {
+                Console.Error.WriteLine($"simulate: warning: {warning}");
+            }
+
             using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(logFile?.FullName ?? ":memory:", BatchSize: 2000));
-            var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud);
+            var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud) { Stages = stages };
             var result = await RunWithProgressAsync(runner, scenario, template, log, rows, ct);
+            stages?.Enter(TickStage.Log);
             log.Flush();
+            stages?.Enter(OutputStage);
             await WriteCsvAsync(output.FullName, result);
             if (plot is not null)
             {
                 SimulationPlot.Save(plot.FullName, result);
             }
 
+            stages?.Stop();
             PrintSummary(result.Summary);
+            if (stages is not null)
+            {
+                SimulationProfile.Print(stages, result.Summary.Rows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            }
+
             return 0;
         }
         catch (PolicyLoadException ex)

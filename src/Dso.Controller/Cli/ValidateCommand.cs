@@ -25,6 +25,11 @@ internal static class ValidateCommand
                 var set = new PolicyAdmission(CheckingSourceFactories.Create()).Load(target);
                 var source = PolicyAdmission.HasPolicyFiles(target) ? "" : $" (no policy file in {target}: the service runs the built-in default policy)";
                 Console.WriteLine($"ok: {set.Services.Count} service(s), policy version {set.Version}{source}");
+                foreach (var warning in PolicyWarnings.For(set))
+                {
+                    Console.Error.WriteLine($"warning: {warning}");
+                }
+
                 return 0;
             }
             catch (PolicyLoadException ex)

@@ -114,7 +114,10 @@ internal sealed partial class ExperimentHost(
     /// <summary>Measures a tick of a service in an experiment; nothing here may fail the tick's decision (it is already applied).</summary>
     public void Observe(ScalingDecision decision)
     {
-        if (decision.Experiment is not { } name || !_runs.TryGetValue(name, out var run))
+        var run = decision.Experiment is { } name
+            ? _runs.GetValueOrDefault(name)
+            : _runs.Values.FirstOrDefault(r => r.Active && r.Arms.ContainsKey(decision.Service));
+        if (run is null)
         {
             return;
         }

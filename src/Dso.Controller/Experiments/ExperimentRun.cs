@@ -118,14 +118,16 @@ internal sealed partial class ExperimentRun
     {
         lock (_gate)
         {
-            if (!Active || d.Experiment != Policy.Name || !_ledgers.TryGetValue(d.Service, out var ledger))
+            // A decision without an experiment still counts: it closes the last interval of the final block and
+            // lets the run see its end (the arms name no variant from the end on).
+            if (!Active || (d.Experiment is not null && d.Experiment != Policy.Name) || !_ledgers.TryGetValue(d.Service, out var ledger))
             {
                 return RunUpdate.None;
             }
 
             var events = new List<RunEvent>();
             var changed = false;
-            if (_record.State == ExperimentStates.Scheduled)
+            if (_record.State == ExperimentStates.Scheduled && d.Experiment is not null)
             {
                 _record = _record with { State = ExperimentStates.Running, Updated = d.Timestamp };
                 changed = true;
@@ -142,7 +144,15 @@ internal sealed partial class ExperimentRun
                 saved.AddRange(ledger.Blocks(d.Timestamp).Where(b => b.Block >= from && b.Block <= to).Select(b => ToRecord(d.Service, b, d.Timestamp)));
             }
 
-            _last[d.Service] = (d.Timestamp, d.ChosenHourlyCost, d.IsChange, d.Variant);
+            if (d.Experiment is not null)
+            {
+                _last[d.Service] = (d.Timestamp, d.ChosenHourlyCost, d.IsChange, d.Variant);
+            }
+            else
+            {
+                _last.Remove(d.Service);
+            }
+
             changed |= Evaluate(d.Timestamp, d.Service, events, out var reapply);
             return new RunUpdate(saved, events, changed, reapply);
         }

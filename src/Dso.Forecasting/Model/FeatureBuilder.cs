@@ -41,14 +41,19 @@ internal sealed class FeatureBuilder
 
     /// <summary>
     /// Local noise level residuals are measured in: mean absolute one-step change over the last few windows, floored
-    /// at 1% of the level so a flat stretch cannot make the intervals collapse to nothing.
+    /// at 1% of the level so a flat stretch cannot make the intervals collapse to nothing. The level is the larger of
+    /// the last day's and the whole history's mean: after a day of zeros (an outage, a weekend shutdown) the day's mean
+    /// is nothing, and residuals measured in units of nothing (demand coming back over a zero forecast) reached 10^12
+    /// and made the p90 thousands of times the demand for hours after traffic returned.
     /// </summary>
     public double Noise(long t)
     {
         var span = Math.Max(4 * Window, 12);
         var change = _history.MeanAbsChange(t - span + 1, t + 1);
         var scale = Scale(t);
-        return Math.Max(double.IsNaN(change) ? scale : change, 0.01 * scale);
+        var longRun = Math.Abs(Mean(t, _history.FirstAvailable, t + 1));
+        var floor = 0.01 * Math.Max(scale, double.IsNaN(longRun) ? 0 : longRun);
+        return Math.Max(double.IsNaN(change) ? scale : change, floor);
     }
 
     /// <summary>

@@ -80,12 +80,12 @@ internal sealed class ModelTrainer
             MaximumBinCountPerFeature = 64, // halves training time; accuracy on the benchmark unchanged
             // Two, not one: with one thread ML.NET's FastTree runs every per-feature subtask as Task.Run + Wait (a thread
             // hop and a spin per feature per split), which was half of all simulation time; with two it runs them with
-            // Parallel.Invoke on the calling thread as well. The trees are identical either way (each feature's split
-            // search is independent), so determinism for tests and rollbacks holds; training costs half the CPU.
+            // Parallel.Invoke, which InlineTaskScheduler below keeps on this thread. The trees are identical either way
+            // (each feature's split search is independent), so determinism for tests and rollbacks holds.
             NumberOfThreads = TrainingThreads,
             Seed = _options.Seed,
         });
-        var transformer = trainer.Fit(data);
+        var transformer = InlineTaskScheduler.Run(() => trainer.Fit(data));
         var allMetrics = new Dictionary<string, double>(metrics) { ["train_seconds"] = clock.Elapsed.TotalSeconds };
         var info = new ModelInfo
         {

@@ -27,6 +27,15 @@ public sealed class SimulationRunner(
     /// <summary>Experiment arms for the run's loop (a switchback), built from the scenario's policy; null runs the policy alone.</summary>
     public Func<ServicePolicy, IVariantArms?>? Arms { get; init; }
 
+    /// <summary>Charged with the time of each stage of every tick, and of the simulator's own work, when set.</summary>
+    public StageTimer? Stages { get; init; }
+
+    /// <summary>Stage names of the simulator's own work, beside the loop's <see cref="TickStage"/>s.</summary>
+    public const string SetupStage = "setup (trace, policy, cloud)";
+
+    /// <summary>The simulated cloud's metering of each row and the result row, between the loop's ticks.</summary>
+    public const string MeterStage = "simulator (metering)";
+
     /// <summary>Runs the scenario; <paramref name="rowLimit"/> cuts the trace (the no-look-ahead test uses it).</summary>
     public async Task<SimulationResult> RunAsync(
         Scenario scenario,
@@ -37,6 +46,7 @@ public sealed class SimulationRunner(
         CancellationToken cancellationToken = default)
     {
         var stopwatch = Stopwatch.StartNew();
+        Stages?.Enter(SetupStage);
         var points = TimeSeriesCsv.Read(scenario.TracePath);
         var raw = TimeSeriesCsv.ReadRawTimestamps(scenario.TracePath);
         var source = new TraceMetricSource(points);
@@ -63,6 +73,7 @@ public sealed class SimulationRunner(
             ForecasterFactory = forecasterFactory,
             BudgetPeriod = (_, _) => (periodStart, periodEnd, periodBudget),
             BilledSpendUsd = () => meter.CostUsd(policy.ScaleGroup),
+            Stages = Stages,
         })
         {
             Arms = Arms?.Invoke(policy),
@@ -73,6 +84,7 @@ public sealed class SimulationRunner(
         var actions = 0;
         for (var i = 0; i < count; i++)
         {
+            Stages?.Enter(MeterStage);
             var start = points[i].Timestamp;
             var end = source.EndOf(i);
             var dt = (end - start).TotalSeconds;
@@ -89,6 +101,7 @@ public sealed class SimulationRunner(
 
             time.Set(end);
             var tick = await loop.TickAsync(cancellationToken).ConfigureAwait(false);
+            Stages?.Enter(MeterStage);
             if (tick.Decision.IsChange)
             {
                 actions++;
@@ -107,6 +120,7 @@ public sealed class SimulationRunner(
             }
         }
 
+        Stages?.Stop();
         progress?.Report(1);
         var summary = new SimulationSummary(
             scenario.Name,

@@ -103,7 +103,15 @@ public sealed class LoopBudgetPropertyTests
         var where = $"path {path} tick {tick} ({d.Strategy}: {d.Reason})";
         var limits = policy.Limits;
         var catalog = policy.Catalog;
-        if (d.Before.Total >= limits.MinInstances && d.Before.Total <= limits.MaxInstances)
+        // Below min_instances only where the rest of a hard budget cannot pay them, and the decision says so.
+        var belowFloorForBudget = d.Reason.Contains("below min_instances", StringComparison.Ordinal);
+        if (belowFloorForBudget)
+        {
+            Assert.True(policy.Budget.Enforcement == BudgetEnforcement.Hard && d.Chosen.Total < limits.MinInstances, $"{where}: {d.Before} -> {d.Chosen}");
+            stats["below floor for budget"] = stats.GetValueOrDefault("below floor for budget") + 1;
+        }
+
+        if (d.Before.Total >= limits.MinInstances && d.Before.Total <= limits.MaxInstances && !belowFloorForBudget)
         {
             Assert.True(d.Chosen.Total >= limits.MinInstances && d.Chosen.Total <= limits.MaxInstances,
                 $"{where}: {d.Before} -> {d.Chosen} outside [{limits.MinInstances}, {limits.MaxInstances}] ({d.Id}, outcome {result.Outcome?.Status} {result.Outcome?.Message})");
@@ -121,7 +129,7 @@ public sealed class LoopBudgetPropertyTests
         var committed = d.ChosenHourlyCost * (decimal)policy.Tick.TotalHours;
         var onlyFloor = d.Chosen.Total <= limits.MinInstances;
         var shrinking = FleetMath.Churn(d.Before, d.Chosen) == limits.MaxStepPerTick && catalog.HourlyCost(d.Chosen) < catalog.HourlyCost(d.Before);
-        Assert.True(spent + committed <= budget.MonthlyUsd || onlyFloor || shrinking,
+        Assert.True(spent + committed <= budget.MonthlyUsd || shrinking,
             $"{where}: spent {spent} + committed {committed} above the hard budget {budget.MonthlyUsd}: {d.Before} -> {d.Chosen}");
         var flat = (budget.MonthlyUsd - spent) / (decimal)Math.Max((end - d.Timestamp).TotalHours, 1.0 / 60);
         if (d.ChosenHourlyCost > flat * 1.0001m && !onlyFloor)

@@ -17,4 +17,10 @@ public interface IScalingStrategy
 
     /// <summary>Creates the per-service state (stabilization windows, dwell times) this strategy keeps between ticks.</summary>
     IScalingPlanner CreatePlanner(Dso.Policies.Model.ServicePolicy policy);
+
+    /// <summary>
+    /// Creates the planner for an edited policy, taking over from <paramref name="previous"/> what
+    /// <paramref name="carry"/> allows. A strategy that learns nothing worth keeping starts afresh.
+    /// </summary>
+    IScalingPlanner CreatePlanner(Dso.Policies.Model.ServicePolicy policy, IScalingPlanner previous, PlannerCarryOver carry) => CreatePlanner(policy);
 }

@@ -21,7 +21,7 @@ public sealed partial class ServiceLoop
 {
     private ServiceLoopDependencies _deps;
     private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
-    private readonly IDemandForecaster? _forecaster;
+    private IDemandForecaster? _forecaster;
     private readonly ZeroTrafficGuard _zeroTraffic = new(ZeroTrafficGuard.DefaultLookBack);
     private IScalingPlanner _planner;
     private IScalingStrategy _strategy;
@@ -29,6 +29,7 @@ public sealed partial class ServiceLoop
     private FleetState? _tickState;
     private ScalingDecision? _tickDecision;
     private bool _recovered;
+    private string? _tickCloudError;
 
     public ServiceLoop(ServicePolicy policy, string policyVersion, ServiceLoopDependencies deps)
     {
@@ -56,6 +57,9 @@ public sealed partial class ServiceLoop
     /// <summary>The planner in use (tests check that a reload keeps it when the service did not change).</summary>
     internal IScalingPlanner Planner => _planner;
 
+    /// <summary>KPIs with a running anomaly detector (tests check what a reload keeps).</summary>
+    internal int DetectorCount => _detectors.Count;
+
     /// <summary>The request-rate forecaster, for retraining jobs and the model registry.</summary>
     public IDemandForecaster? Forecaster => _forecaster;
 
@@ -65,21 +69,23 @@ public sealed partial class ServiceLoop
     public string PolicyVersion { get; private set; }
 
     /// <summary>
-    /// Swaps in a reloaded policy (and the metric source or cloud provider, when their settings changed). Detectors,
-    /// forecaster and budget history are always kept; the planner (with what it learned: calibration, boot times,
-    /// recurring bursts) is rebuilt only when the service's own policy changed.
+    /// Swaps in a reloaded policy (and the metric source, cloud provider or forecaster factory, when their settings
+    /// changed). What the loop keeps of what it learned (planner state, detectors, forecaster) is decided by
+    /// <see cref="ReloadCarryOver"/>; this only carries it out.
     /// </summary>
-    public void UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy, IMetricSource? source = null, ICloudProvider? cloud = null)
+    /// <returns>What was kept and what reset, for the log.</returns>
+    public ReloadPlan UpdatePolicy(ServicePolicy policy, string version, IScalingStrategy strategy, IMetricSource? source = null, ICloudProvider? cloud = null,
+        Func<IDemandForecaster>? forecasterFactory = null)
     {
-        var changed = !PolicyFingerprint.Of(policy).Equals(PolicyFingerprint.Of(Policy), StringComparison.Ordinal);
+        var plan = ReloadCarryOver.For(Policy, policy);
+        if (!plan.KeepPlanner)
+        {
+            _planner = plan.Carry is { } carry ? strategy.CreatePlanner(policy, _planner, carry) : strategy.CreatePlanner(policy);
+        }
+
         Policy = policy;
         PolicyVersion = version;
         _strategy = strategy;
-        if (changed)
-        {
-            _planner = strategy.CreatePlanner(policy);
-        }
-
         if (source is not null)
         {
             _deps = _deps with { Source = source };
@@ -89,7 +95,28 @@ public sealed partial class ServiceLoop
         {
             _deps = _deps with { Cloud = cloud };
         }
+
+        if (forecasterFactory is not null)
+        {
+            _deps = _deps with { ForecasterFactory = forecasterFactory };
+        }
+
+        if (!plan.KeepDetectors)
+        {
+            _detectors.Clear();
+        }
+
+        if (!plan.KeepForecaster)
+        {
+            _forecaster = _deps.ForecasterFactory?.Invoke();
+        }
+
+        LastReload = plan;
+        return plan;
     }
+
+    /// <summary>What the latest policy edit kept and reset (null before any reload).</summary>
+    public ReloadPlan? LastReload { get; private set; }
 
     /// <summary>
     /// Runs one tick. A tick that throws at any stage does not escape: it is logged as a failed decision holding the
@@ -102,6 +129,7 @@ public sealed partial class ServiceLoop
         Stage = TickStage.Read;
         _tickState = null;
         _tickDecision = null;
+        _tickCloudError = null;
         try
         {
             return await RunTickAsync(now, cancellationToken).ConfigureAwait(false);
@@ -165,6 +193,7 @@ public sealed partial class ServiceLoop
         Stage = TickStage.Log;
         await _deps.Log.AppendAsync(decision, token).ConfigureAwait(false);
         _tickDecision = decision;
+        RememberReactiveRate(decision);
         foreach (var anomaly in decision.Anomalies)
         {
             await _deps.Log.AppendEventAsync(Policy.Name, reading.Timestamp, "anomaly",
@@ -202,6 +231,7 @@ public sealed partial class ServiceLoop
         var hourly = Policy.Catalog.HourlyCost(outcome?.After ?? decision.Chosen) + ServerlessHourly(decision.ServerlessRps);
         return new TickResult(decision, outcome, latency, budget.SpentUsd, budget.ProjectedUsd(now, hourly))
         {
+            CloudError = _tickCloudError,
             Accuracy = _forecaster is IRetrainableForecaster r
                 ? new ForecastAccuracy(r.RollingMase, r.IntervalCoverage, r.RetrainCount, r.LastRetrainReason, ModelVersion)
                 : null,

@@ -53,6 +53,8 @@ internal sealed class LoopRegistry(
         var built = new Dictionary<string, Func<ServiceLoop>>(StringComparer.Ordinal);
         var sources = new Dictionary<string, IMetricSource?>(StringComparer.Ordinal);
         var providers = new Dictionary<string, CloudProviderHandle?>(StringComparer.Ordinal);
+        var forecasters = new Dictionary<string, Func<IDemandForecaster>>(StringComparer.Ordinal);
+        var reloads = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var policy in set.Services)
         {
             if (!_sources.TryGetValue(policy.Metrics.Source, out var sourceFactory))
@@ -81,6 +83,7 @@ internal sealed class LoopRegistry(
             var source = reuse ? null : sourceFactory.Create(policy.Name, policy.Metrics.Options, policy.Metrics.Queries);
             sources[policy.Name] = source;
             var events = LoadEvents(policy);
+            forecasters[policy.Name] = models.FactoryFor(policy.Name, events, () => TryGet(policy.Name, out var l) ? l : null);
             built[policy.Name] = () => new ServiceLoop(policy, set.Version, new ServiceLoopDependencies
             {
                 Source = source!,
@@ -89,7 +92,7 @@ internal sealed class LoopRegistry(
                 Strategy = Plugins.Strategies.Get(policy.Strategy.Name),
                 Time = time,
                 DetectorFactory = Plugins.DetectorFactory,
-                ForecasterFactory = models.FactoryFor(policy.Name, events, () => TryGet(policy.Name, out var l) ? l : null),
+                ForecasterFactory = forecasters[policy.Name],
                 Observer = observer,
                 TickDeadline = dso.Value.TickDeadline,
             });
@@ -104,7 +107,12 @@ internal sealed class LoopRegistry(
 
             if (_loops.TryGetValue(policy.Name, out var existing))
             {
-                existing.UpdatePolicy(policy, set.Version, Plugins.Strategies.Get(policy.Strategy.Name), sources[policy.Name], providers[policy.Name]?.Provider);
+                var kept = existing.UpdatePolicy(policy, set.Version, Plugins.Strategies.Get(policy.Strategy.Name), sources[policy.Name], providers[policy.Name]?.Provider,
+                    forecasters[policy.Name]);
+                if (!kept.KeepPlanner)
+                {
+                    reloads[policy.Name] = kept.Summary;
+                }
             }
             else
             {
@@ -122,7 +130,11 @@ internal sealed class LoopRegistry(
 
         experiments.Commit(set, _loops.Values.ToArray());
         Current = set;
+        LastReloads = reloads;
     }
+
+    /// <summary>Per edited service, what the latest accepted set kept and reset of its learned state (see <see cref="ReloadCarryOver"/>).</summary>
+    public IReadOnlyDictionary<string, string> LastReloads { get; private set; } = new Dictionary<string, string>();
 
     private static string MetricsKey(ServicePolicy policy) =>
         $"{policy.Metrics.Source}|{policy.Metrics.FallbackInstances}|{string.Join(",", policy.Metrics.Options.OrderBy(kv => kv.Key, StringComparer.Ordinal))}|{string.Join(",", policy.Metrics.Queries.OrderBy(kv => kv.Key, StringComparer.Ordinal))}";

@@ -101,7 +101,8 @@ internal sealed partial class PolicyReloader(
 
         LastError = null;
         LogLoaded(set.Services.Count, set.Version);
-        await log.AppendEventAsync("*", clock.Time.GetUtcNow(), "policy_loaded", $"version {set.Version}: {string.Join(", ", set.Services.Select(s => s.Name))}", ct);
+        await log.AppendEventAsync("*", clock.Time.GetUtcNow(), "policy_loaded", $"version {set.Version}: {string.Join(", ", set.Services.Select(s => s.Name))}" +
+            string.Concat(loops.LastReloads.Select(kv => $"; {kv.Key} edited: {kv.Value}")), ct);
         await ScheduleAsync(set, ct);
     }
 

@@ -46,4 +46,7 @@ public sealed class SqliteDecisionApiTests(SeededSqliteService seeded) : Decisio
 
     [Fact]
     public Task OpenApi_DescribesTheApi_Sqlite() => OpenApi_DescribesTheApi();
+
+    [Fact]
+    public Task Showback_ThisMonth_EqualsTheSpendTheBudgetEnforces_Sqlite() => Showback_ThisMonth_EqualsTheSpendTheBudgetEnforces();
 }

@@ -10,6 +10,7 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 internal sealed class BootTracker(TimeSpan bootDelay, TimeSpan billingMinimum)
 {
     private readonly Dictionary<string, List<DateTimeOffset>> _launches = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastTick;
 
     public void Update(DateTimeOffset now, Fleet current, Fleet ready)
@@ -38,10 +39,38 @@ internal sealed class BootTracker(TimeSpan bootDelay, TimeSpan billingMinimum)
                 list.Add(_lastTick ?? now);
             }
 
+            // A launch that booted within one tick is never seen booting; the billed count growing still shows it.
+            var grown = _counts.TryGetValue(type, out var before) ? current[type] - before : 0;
+            for (var seen = list.Count(at => at >= (_lastTick ?? now)); seen < grown; seen++)
+            {
+                list.Add(_lastTick ?? now);
+            }
+
+            _counts[type] = current[type];
             list.Sort();
         }
 
         _lastTick = now;
+    }
+
+    /// <summary>
+    /// A tracker for edited boot and billing times keeping the launch times of <paramref name="offerings"/> (the
+    /// others, new or redefined, start unknown and are reconciled from the cloud's fleet on the next tick).
+    /// </summary>
+    public BootTracker CarryTo(TimeSpan boot, TimeSpan billing, IReadOnlySet<string> offerings)
+    {
+        var next = new BootTracker(boot, billing) { _lastTick = _lastTick };
+        foreach (var (type, list) in _launches.Where(kv => offerings.Contains(kv.Key)))
+        {
+            next._launches[type] = [.. list];
+        }
+
+        foreach (var (type, count) in _counts.Where(kv => offerings.Contains(kv.Key)))
+        {
+            next._counts[type] = count;
+        }
+
+        return next;
     }
 
     /// <summary>Capacity of <paramref name="ready"/> plus booting instances, over row k (1-based) of length <paramref name="tick"/>.</summary>

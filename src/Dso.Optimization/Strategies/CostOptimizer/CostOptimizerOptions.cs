@@ -33,6 +33,20 @@ internal sealed record CostOptimizerOptions
     /// <summary>No scale-in this many minutes after a scale-out (dwell), so a plateau after a ramp is not cut at once.</summary>
     public const double DefaultMinDwellMinutes = 0;
 
+    /// <summary>
+    /// Scale-in goes no lower than the highest capacity the outlook asked for over this many minutes (scale-out is
+    /// never delayed), like Kubernetes' scale-down stabilization but on the planner's own recommendations: demand
+    /// wobbling around an instance boundary asked for it, then not, then again, and each scale-in was reversed the
+    /// next minute. Counted in time, so an hourly service (one tick is longer) is not held an hour.
+    /// </summary>
+    public const double DefaultScaleInWindowMinutes = 0;
+
+    /// <summary>
+    /// 1 = no instance of an offering is removed while one of that offering launched less than the billing minimum ago
+    /// is running: removing it saves nothing that the launch did not already pay for, and the pair is pure churn.
+    /// </summary>
+    public const double DefaultBillingMinimumHold = 1;
+
     /// <summary>Hours of own history the headroom model is calibrated on.</summary>
     public const double DefaultCalibrationHours = 168;
 
@@ -88,6 +102,10 @@ internal sealed record CostOptimizerOptions
 
     public TimeSpan MinDwell { get; init; } = TimeSpan.FromMinutes(DefaultMinDwellMinutes);
 
+    public TimeSpan ScaleInWindow { get; init; } = TimeSpan.FromMinutes(DefaultScaleInWindowMinutes);
+
+    public bool BillingMinimumHold { get; init; } = DefaultBillingMinimumHold >= 0.5;
+
     public TimeSpan CalibrationWindow { get; init; } = TimeSpan.FromHours(DefaultCalibrationHours);
 
     public TimeSpan SeasonalWindow { get; init; } = TimeSpan.FromMinutes(DefaultSeasonalWindowMinutes);
@@ -117,6 +135,8 @@ internal sealed record CostOptimizerOptions
             ScaleInBand = strategy.Get("scale_in_band", DefaultScaleInBand),
             SqrtNoise = strategy.GetBoolean("sqrt_noise", DefaultSqrtNoise >= 0.5),
             MinDwell = strategy.GetDuration("min_dwell", TimeSpan.FromMinutes(DefaultMinDwellMinutes)),
+            ScaleInWindow = strategy.GetDuration("scale_in_window", TimeSpan.FromMinutes(DefaultScaleInWindowMinutes)),
+            BillingMinimumHold = strategy.GetBoolean("billing_minimum_hold", DefaultBillingMinimumHold >= 0.5),
             CalibrationWindow = strategy.GetDuration("calibration_window", TimeSpan.FromHours(DefaultCalibrationHours)),
             SeasonalWindow = strategy.GetDuration("seasonal_window", TimeSpan.FromMinutes(DefaultSeasonalWindowMinutes)),
             WarmupHeadroom = strategy.Get("warmup_headroom", DefaultWarmupHeadroom),

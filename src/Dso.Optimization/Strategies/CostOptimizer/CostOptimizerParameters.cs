@@ -47,6 +47,11 @@ internal static class CostOptimizerParameters
         {
             Min = 0, Max = Day,
         },
+        new("scale_in_window", ParameterType.Duration, DefaultScaleInWindowMinutes * 60, "duration", "scale in no lower than the highest capacity the outlook asked for over this window (0s: off)")
+        {
+            Min = 0, Max = Day,
+        },
+        new("billing_minimum_hold", ParameterType.Boolean, DefaultBillingMinimumHold, "", "never remove an offering while one of it launched within the billing minimum runs"),
         new("calibration_window", ParameterType.Duration, DefaultCalibrationHours * Hour, "duration", "own history the headroom model is calibrated on")
         {
             Min = 0, MinExclusive = true, Max = 90 * Day,

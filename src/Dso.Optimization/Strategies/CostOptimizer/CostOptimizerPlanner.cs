@@ -29,6 +29,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly RunningTally _own = new();
     private readonly CounterfactualCorrection _correction;
     private readonly int _stabilizationRows;
+    private readonly int _scaleInWindowTicks;
     /// <summary>What the program may hold: the on-demand types, plus spot offerings when the policy allows spot.</summary>
     private readonly IReadOnlyList<InstanceType> _offerings;
     /// <summary>The catalog with spot capacity at its expected value (the policy's catalog when there is no spot).</summary>
@@ -46,7 +47,12 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private double _demandSum;
     private long _demandTicks;
 
-    public CostOptimizerPlanner(ServicePolicy policy, CostOptimizerOptions options, IFleetSolver solver)
+    /// <param name="policy">The service's policy.</param>
+    /// <param name="options">The strategy's parameters, read from the policy.</param>
+    /// <param name="solver">The fleet program's solver.</param>
+    /// <param name="previous">The planner this one replaces after a policy edit, if any.</param>
+    /// <param name="carry">What of <paramref name="previous"/>'s learned state the edit leaves valid.</param>
+    public CostOptimizerPlanner(ServicePolicy policy, CostOptimizerOptions options, IFleetSolver solver, CostOptimizerPlanner? previous = null, PlannerCarryOver? carry = null)
     {
         _policy = policy;
         _options = options;
@@ -63,6 +69,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _reactive = new ReactiveShadow(policy);
         _correction = new CounterfactualCorrection(_tick);
         _stabilizationRows = Math.Max(1, (int)Math.Ceiling(policy.Limits.ScaleDownStabilization / _tick));
+        _scaleInWindowTicks = DemandOutlook.WindowTicks(options.ScaleInWindow, _tick);
         (_offerings, _expected, _spot) = SpotModel(policy, options);
         _serverless = policy.Serverless is { } serverless
             ? new ServerlessTerms
@@ -73,6 +80,41 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
                 MaxDemandShare = serverless.ColdStartBreaks(policy.Slo.LatencyP95Ms) ? ServerlessTerms.ColdStartDemandShare : null,
             }
             : null;
+        if (previous is not null && carry is not null)
+        {
+            (_outlook, _boots, _reactive, _own, _correction) = CarryOver(previous, carry);
+        }
+    }
+
+    /// <summary>
+    /// Takes over what an edit leaves valid. The demand record needs the same tick, rows per decision and parameters
+    /// (it is laid out by them); launch times are kept per offering; the counterfactual only as a whole.
+    /// </summary>
+    private (DemandOutlook, BootTracker, ReactiveShadow, RunningTally, CounterfactualCorrection) CarryOver(CostOptimizerPlanner previous, PlannerCarryOver carry)
+    {
+        var outlook = _outlook;
+        if (carry.Demand && previous._tick == _tick && previous._rows == _rows && previous._options == _options)
+        {
+            outlook = previous._outlook;
+            outlook.Calibrator.Floor = _policy.Limits.MinInstances * _policy.Catalog.Types.Min(t => t.CapacityRps);
+            _lastScaleOut = previous._lastScaleOut;
+            _surgeUntil = previous._surgeUntil;
+            _surgePeak = previous._surgePeak;
+            _previousDemand = previous._previousDemand;
+            _lastConsolidation = previous._lastConsolidation;
+            _demandSum = previous._demandSum;
+            _demandTicks = previous._demandTicks;
+        }
+
+        var boots = previous._boots.CarryTo(_policy.BootDelay, _policy.BillingMinimum, carry.Offerings);
+        if (carry.Counterfactual && outlook == previous._outlook)
+        {
+            return (outlook, boots, previous._reactive, previous._own, previous._correction);
+        }
+
+        // The self-correction level goes with the counterfactual it was set from: the kept outlook returns to the policy's coverage.
+        outlook.Retarget(_options.CoverageQuantile, 1);
+        return (outlook, boots, _reactive, _own, _correction);
     }
 
     /// <summary>
@@ -98,6 +140,15 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             OnDemandMin = spot.OnDemandMin,
         });
     }
+
+    /// <summary>Ticks of demand the outlook has recorded (tests check a reload keeps them).</summary>
+    internal long ObservedTicks => _outlook.History.Count;
+
+    /// <summary>Whether the demand envelope is calibrated from own history (tests check a reload keeps it).</summary>
+    internal bool Calibrated => _outlook.Calibrator.Fitted;
+
+    /// <summary>Instances of an offering launched within the billing minimum, as this planner knows them.</summary>
+    internal int YoungInstances(string offering, DateTimeOffset now) => _boots.Young(offering, now);
 
     /// <summary>The self-correction's level now (0 = as configured), for tests and explanations.</summary>
     internal int CorrectionLevel => _correction.Level;
@@ -128,14 +179,18 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Options = _options,
             Outlook = outlook,
             RecentMax = _outlook.RecentMax(_stabilizationRows * _correction.ScaleInFactor),
+            RecentNeed = _outlook.RecentNeed(_scaleInWindowTicks),
             Problem = BuildProblem(context, outlook, cap),
             Solver = _solver,
             ScaleInBlocked = context.HoldScaleIn ? "an anomaly holds scale-in"
                 : context.Now - _lastScaleOut < _options.MinDwell ? "minimum dwell after a scale-out" : null,
             Tick = _tick,
             SurgeDemand = surge,
-            ConsolidationDue = context.Now - _lastConsolidation >= ConsolidationInterval,
         };
+        // A scale-in that a swap would follow within minutes is two actions and a relaunch where one would do: with a
+        // scale-in window, when scale-in is about to act, the search for a cheaper mix runs now, not at its next interval.
+        inputs.ConsolidationDue = context.Now - _lastConsolidation >= ConsolidationInterval ||
+            (_scaleInWindowTicks > 0 && inputs.ScaleInBlocked is null && ScaleInStep.AnyRemovable(inputs));
         if (inputs.ConsolidationDue)
         {
             _lastConsolidation = context.Now;
@@ -231,7 +286,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             LaunchFraction = _launchFraction,
             RowDemand = outlook.Upper,
             SteadyDemand = outlook.Upper[^1],
-            MaxRemove = [.. types.Select(t => Math.Max(0, context.Current[t.Name] - _boots.Young(t.Name, context.Now)))],
+            MaxRemove = [.. types.Select(t => MaxRemove(t.Name, context))],
             MinInstances = limits.MinInstances,
             MaxInstances = limits.MaxInstances,
             MaxChanges = limits.MaxStepPerTick,
@@ -243,6 +298,17 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Spot = _spot,
             Serverless = _serverless,
         };
+    }
+
+    /// <summary>
+    /// Instances of an offering scale-in may take: none while one of it launched within the billing minimum runs
+    /// (billing_minimum_hold: the launch was just paid for, removing its sibling would be churn), otherwise those
+    /// past their billing minimum (removing a younger one saves nothing).
+    /// </summary>
+    private int MaxRemove(string type, PlanningContext context)
+    {
+        var young = _boots.Young(type, context.Now);
+        return _options.BillingMinimumHold && young > 0 ? 0 : Math.Max(0, context.Current[type] - young);
     }
 
     private static Fleet ToFleet(FleetProblem problem, int[] counts) =>

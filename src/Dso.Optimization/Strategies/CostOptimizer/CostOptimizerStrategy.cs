@@ -19,4 +19,7 @@ internal sealed class CostOptimizerStrategy : IScalingStrategy
 
     public IScalingPlanner CreatePlanner(ServicePolicy policy) =>
         new CostOptimizerPlanner(policy, CostOptimizerOptions.From(policy.Strategy), new CpSatFleetSolver());
+
+    public IScalingPlanner CreatePlanner(ServicePolicy policy, IScalingPlanner previous, PlannerCarryOver carry) =>
+        new CostOptimizerPlanner(policy, CostOptimizerOptions.From(policy.Strategy), new CpSatFleetSolver(), previous as CostOptimizerPlanner, carry);
 }

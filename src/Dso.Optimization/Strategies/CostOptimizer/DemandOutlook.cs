@@ -52,6 +52,8 @@ internal sealed class DemandOutlook
     private readonly int _stride;
     private readonly int _refitEvery;
     private readonly DemandHistory _history;
+    /// <summary>Per tick, the highest row bound the outlook gave (what it asked the fleet to cover), for the scale-in window.</summary>
+    private readonly DemandHistory _needs;
     private readonly EnvelopeCalibrator _calibrator;
     private readonly double[]?[] _pending;
     private readonly int _levelTicks;
@@ -67,6 +69,7 @@ internal sealed class DemandOutlook
         _lags = period >= rows + 1 ? [period, 2 * period, 7 * period] : [];
         _seasonalWindow = (int)Math.Round(options.SeasonalWindow / tick);
         _history = new DemandHistory((_lags.Length > 0 ? _lags[^1] : 0) + _seasonalWindow + rows + 64);
+        _needs = new DemandHistory(WindowTicks(options.ScaleInWindow, tick) + 1);
         var windowTicks = Math.Max(MinWindowSamples, (int)(options.CalibrationWindow / tick));
         _stride = Math.Max(1, (int)Math.Ceiling(windowTicks / (double)MaxSamples));
         _calibrator = new EnvelopeCalibrator(FeatureNames.Length, Math.Min(windowTicks, MaxSamples), options.CoverageQuantile, MinSamples, options.SqrtNoise) { Floor = floorCapacity };
@@ -106,6 +109,29 @@ internal sealed class DemandOutlook
         for (var i = _history.Latest; i >= 0 && i > _history.Latest - Math.Max(rows, 1); i--)
         {
             if ((i < from || i > to) && _history.At(i) is var v && !double.IsNaN(v))
+            {
+                max = Math.Max(max, v);
+            }
+        }
+
+        return max;
+    }
+
+    /// <summary>Ticks a window of this length spans, counting the current one (0 for no window).</summary>
+    public static int WindowTicks(TimeSpan window, TimeSpan tick) => window <= TimeSpan.Zero ? 0 : (int)Math.Ceiling((window / tick) - 1e-9);
+
+    /// <summary>
+    /// Highest bound the outlook asked the fleet to cover over the <paramref name="rows"/> - 1 ticks before this one
+    /// (the scale-in window; this tick's own bound is in the program already), leaving out an ended recurring burst as
+    /// <see cref="RecentMax"/> does. Zero when the window spans no earlier tick.
+    /// </summary>
+    public double RecentNeed(int rows)
+    {
+        var (from, to) = _bursts.EndedBurst;
+        var max = 0.0;
+        for (var i = _needs.Latest - 1; i >= 0 && i > _needs.Latest - rows; i--)
+        {
+            if ((i < from || i > to) && _needs.At(i) is var v && !double.IsNaN(v))
             {
                 max = Math.Max(max, v);
             }
@@ -154,6 +180,7 @@ internal sealed class DemandOutlook
             upper[k] = double.IsNaN(u) ? Math.Max(features[k][LevelFeature], features[k][LatestFeature]) * _warmup : Math.Max(u * _headroom, served);
         }
 
+        _needs.Add(upper.Max());
         var last = features[_rows - 1];
         var binding = _calibrator.Fitted ? _calibrator.Binding(last) : LevelFeature;
         return new OutlookResult(upper, last, binding, _calibrator.Fitted, _calibrator.ActiveQuantile, [.. _calibrator.Multipliers]) {

@@ -39,7 +39,7 @@ internal sealed class ScaleInStep : IPlanStep
 
         var reason = inputs.OverCap
             ? $"the fleet's ${current:0.###}/h is over the ${inputs.Problem.MaxHourlyUsd:0.###}/h the budget or cap allows now: {inputs.Describe(solution, solved)}"
-            : $"{inputs.Outlook.Describe()} and recent peak {inputs.RecentMax:0.#} rps need {solved.SteadyDemand:0.#} rps: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
+            : $"{inputs.Outlook.Describe()}, recent peak {inputs.RecentMax:0.#} rps{(inputs.RecentNeed > inputs.RecentMax ? $" and recent bound {inputs.RecentNeed:0.#} rps" : "")} need {solved.SteadyDemand:0.#} rps: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
         return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason);
     }
 
@@ -47,7 +47,7 @@ internal sealed class ScaleInStep : IPlanStep
     /// Skips the solve unless at least one instance could go: its capacity fits within the surplus over what
     /// scale-in must keep in every coming row and after.
     /// </summary>
-    private static bool AnyRemovable(StepInputs inputs)
+    internal static bool AnyRemovable(StepInputs inputs)
     {
         var p = inputs.DownwardProblem();
         var surplus = p.Current.Select((c, t) => c * p.Capacity(t)).Sum() - p.SteadyDemand;

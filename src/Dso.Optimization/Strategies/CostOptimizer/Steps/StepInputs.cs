@@ -17,6 +17,16 @@ internal sealed class StepInputs
     /// <summary>Highest demand over the scale-down stabilization window: scale-in never goes below it.</summary>
     public required double RecentMax { get; init; }
 
+    /// <summary>
+    /// Highest demand the outlook asked the fleet to cover over the scale-in window before this tick (0 without a
+    /// window): scale-in never goes below it, so a recommendation that dips for a tick between two higher ones does
+    /// not remove an instance the next tick relaunches.
+    /// </summary>
+    public double RecentNeed { get; init; }
+
+    /// <summary>What scale-in must keep covering whatever the outlook says now: recent demand and recent recommendations.</summary>
+    public double ScaleInFloor => Math.Max(RecentMax, RecentNeed);
+
     /// <summary>The program with the outlook's demand per row and every move allowed.</summary>
     public required FleetProblem Problem { get; init; }
 
@@ -32,7 +42,7 @@ internal sealed class StepInputs
     public double SurgeDemand { get; init; }
 
     /// <summary>True when the periodic search for a cheaper mix is due this tick (swaps are never urgent).</summary>
-    public bool ConsolidationDue { get; init; } = true;
+    public bool ConsolidationDue { get; set; } = true;
 
     /// <summary>The tick length, for saying when a row is.</summary>
     public required TimeSpan Tick { get; init; }
@@ -47,11 +57,11 @@ internal sealed class StepInputs
     /// <summary>The fleet costs more than the budget or cap allows now: shrinking is mandatory, not a saving to weigh.</summary>
     public bool OverCap => Problem.MaxHourlyUsd is { } cap && CurrentHourly > cap;
 
-    /// <summary>Demand scale-in must still cover per row: the outlook's bound and recent demand, whichever is higher.</summary>
+    /// <summary>Demand scale-in must still cover per row: the outlook's bound and the scale-in floor, whichever is higher.</summary>
     public FleetProblem DownwardProblem() => Problem with
     {
-        RowDemand = [.. Problem.RowDemand.Select(d => Math.Max(d, RecentMax))],
-        SteadyDemand = Math.Max(Problem.SteadyDemand, RecentMax),
+        RowDemand = [.. Problem.RowDemand.Select(d => Math.Max(d, ScaleInFloor))],
+        SteadyDemand = Math.Max(Problem.SteadyDemand, ScaleInFloor),
     };
 
     /// <summary>

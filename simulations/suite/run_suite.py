@@ -265,6 +265,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(REPO, "simulations", "out", "suite"))
     ap.add_argument("--report-only", action="store_true", help="print the table from the results already in --out")
     ap.add_argument("--only", nargs="*", help="run only scenarios whose name contains one of these")
+    ap.add_argument("--resume", action="store_true", help="keep the results already in --out; run only the scenarios without one")
     a = ap.parse_args()
     if not os.path.isfile(SCORER):
         sys.exit(f"scorer {SCORER} not found (set DSO_EVAL_DIR)")
@@ -283,15 +284,20 @@ def main():
     print(f"{len(specs)} scenarios from {len({s['window'] for s in specs})} trace windows, {a.jobs} at a time; output in {out}", flush=True)
     start = time.monotonic()
     results = []
+    todo = specs
+    if a.resume:
+        done = [s for s in specs if os.path.isfile(os.path.join(out, s["name"], "result.json"))]
+        results = [json.load(open(os.path.join(out, s["name"], "result.json"))) for s in done]
+        todo = [s for s in specs if s not in done]
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
-        futures = {pool.submit(run_one, s, out, dso, a.policy and os.path.abspath(a.policy)): s for s in specs}
+        futures = {pool.submit(run_one, s, out, dso, a.policy and os.path.abspath(a.policy)): s for s in todo}
         for n, fut in enumerate(concurrent.futures.as_completed(futures), 1):
             try:
                 r = fut.result()
             except subprocess.CalledProcessError as e:
                 r = {**futures[fut], "error": f"scorer failed: {e}"}
             results.append(r)
-            print(f"  [{n}/{len(specs)}] {r['name']}" + (f" ERROR {r['error']}" if "error" in r else f" {r['sim_seconds']:.0f} s"), file=sys.stderr, flush=True)
+            print(f"  [{n}/{len(todo)}] {r['name']}" + (f" ERROR {r['error']}" if "error" in r else f" {r['sim_seconds']:.0f} s"), file=sys.stderr, flush=True)
     order = {s["name"]: i for i, s in enumerate(specs)}
     results.sort(key=lambda r: order[r["name"]])
     with open(os.path.join(out, "results.json"), "w") as f:

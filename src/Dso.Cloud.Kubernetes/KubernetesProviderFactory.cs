@@ -7,12 +7,15 @@ namespace Dso.Cloud.Kubernetes;
 
 /// <summary>
 /// The <c>kubernetes</c> provider plug-in. Credentials come from the cluster's own chain: the kubeconfig named in
-/// the settings (with its context), else the pod's service account when running in the cluster, else the default
-/// kubeconfig (<c>KUBECONFIG</c> or <c>~/.kube/config</c>). A price per replica comes from the policy's catalog.
+/// the settings (with its context), else the files in <c>KUBECONFIG</c>, else the pod's service account when running
+/// in the cluster, else <c>~/.kube/config</c>. A price per replica comes from the policy's catalog.
 /// </summary>
 internal sealed class KubernetesProviderFactory(TimeProvider time, ILoggerFactory? loggerFactory = null) : ICloudProviderFactory
 {
     public const string ProviderName = "kubernetes";
+
+    /// <summary>The environment variable naming kubeconfig files, as for kubectl.</summary>
+    public const string KubeconfigVariable = "KUBECONFIG";
 
     public string Name => ProviderName;
 
@@ -28,11 +31,18 @@ internal sealed class KubernetesProviderFactory(TimeProvider time, ILoggerFactor
         KubernetesClientConfiguration config;
         try
         {
+            // BuildConfigFromConfigFile without a path reads only ~/.kube/config, so KUBECONFIG is honoured here, before
+            // the in-cluster service account (of a ':'-separated list, the first file that exists; lists are not merged).
             config = settings.Kubeconfig is not null
                 ? KubernetesClientConfiguration.BuildConfigFromConfigFile(settings.Kubeconfig, settings.Context)
-                : settings.Context is null && KubernetesClientConfiguration.IsInCluster()
-                    ? KubernetesClientConfiguration.InClusterConfig()
-                    : KubernetesClientConfiguration.BuildConfigFromConfigFile(currentContext: settings.Context);
+                : Environment.GetEnvironmentVariable(KubeconfigVariable) is { Length: > 0 } list
+                    ? KubernetesClientConfiguration.BuildConfigFromConfigFile(
+                        list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(f => f.Trim('"')).FirstOrDefault(File.Exists)
+                            ?? throw new IOException($"none of the files in {KubeconfigVariable} ({list}) exists"),
+                        settings.Context)
+                    : settings.Context is null && KubernetesClientConfiguration.IsInCluster()
+                        ? KubernetesClientConfiguration.InClusterConfig()
+                        : KubernetesClientConfiguration.BuildConfigFromConfigFile(currentContext: settings.Context);
         }
         catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException or YamlDotNet.Core.YamlException)
         {

@@ -10,6 +10,12 @@ namespace Dso.Cloud.Kubernetes;
 /// count. Replicas are set through the scale subresource with the resourceVersion just read, so a concurrent
 /// change (an HPA, a kubectl scale) makes the API server answer 409 and the adapter re-reads and decides again
 /// rather than overwriting blindly. Ready replicas are ready; the rest are booting.
+/// <para>
+/// The decision id is written before the replicas change, as an intent annotation (<c>id|time|replicas</c>), and
+/// confirmed after. A crash between the two leaves replicas changed and the intent in place: it reads back as the
+/// last applied decision exactly when the workload has the intent's replicas, so a restarted service knows what
+/// was last applied; a crash before the change leaves an intent whose replicas the workload does not have, ignored.
+/// </para>
 /// </summary>
 internal sealed class KubernetesWorkloadProvider(
     ProviderBinding binding, WorkloadApi api, TimeProvider time, ILogger logger) : ICloudProvider
@@ -19,6 +25,9 @@ internal sealed class KubernetesWorkloadProvider(
 
     /// <summary>Annotation with when that decision was applied (round-trip format).</summary>
     public const string AppliedAtAnnotation = "dso-controller.io/applied-at";
+
+    /// <summary>Annotation written before the replicas change: <c>decision id|time|replicas</c>.</summary>
+    public const string IntentAnnotation = "dso-controller.io/intent";
 
     /// <summary>Re-reads after a 409 before the conflict is reported (the resilience pipeline may retry further).</summary>
     public const int MaxConflictAttempts = 4;
@@ -76,9 +85,7 @@ internal sealed class KubernetesWorkloadProvider(
             try
             {
                 var status = await api.ReadAsync(name, cancellationToken).ConfigureAwait(false);
-                var key = status.Annotation(DecisionAnnotation);
-                var at = status.Annotation(AppliedAtAnnotation) is { } text
-                    && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) ? parsed : (DateTimeOffset?)null;
+                var (key, at) = LastApplied(status);
                 groups.Add(new GroupCapacity(offering, name, Math.Max(0, status.Replicas), Math.Max(0, status.ReadyReplicas), key, at));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -90,6 +97,27 @@ internal sealed class KubernetesWorkloadProvider(
         return groups;
     }
 
+    /// <summary>The confirmed decision, or a newer intent when the workload has the intent's replicas (the confirmation was never written).</summary>
+    private static (string? Key, DateTimeOffset? At) LastApplied(WorkloadStatus status)
+    {
+        var key = status.Annotation(DecisionAnnotation);
+        var at = ParseTime(status.Annotation(AppliedAtAnnotation));
+        if (status.Annotation(IntentAnnotation)?.Split('|') is [var intentKey, var intentAt, var replicas]
+            && int.TryParse(replicas, NumberStyles.Integer, CultureInfo.InvariantCulture, out var target)
+            && target == status.Replicas
+            && intentKey != key
+            && ParseTime(intentAt) is { } intentTime
+            && (at is null || intentTime > at))
+        {
+            return (intentKey, intentTime);
+        }
+
+        return (key, at);
+    }
+
+    private static DateTimeOffset? ParseTime(string? text) =>
+        text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed) ? parsed : null;
+
     /// <summary>
     /// Sets one workload's replicas, optimistic: read the scale (with its resourceVersion), replace it, and on 409
     /// read again. Level-based: when the read already shows the target (a retry after a lost answer, or someone
@@ -98,6 +126,19 @@ internal sealed class KubernetesWorkloadProvider(
     private async Task<int> ScaleAsync(GroupChange change, string decisionId, CancellationToken cancellationToken)
     {
         var doing = $"scaling {api.Kind} '{api.Namespace}/{change.Group}' to {change.To} replicas for decision '{decisionId}'";
+        var at = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        try
+        {
+            await api.AnnotateAsync(change.Group, new Dictionary<string, string>
+            {
+                [IntentAnnotation] = $"{decisionId}|{at}|{change.To.ToString(CultureInfo.InvariantCulture)}",
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw KubernetesErrors.Map(ex, doing + " (writing the intent annotation)", cancellationToken);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -116,7 +157,7 @@ internal sealed class KubernetesWorkloadProvider(
                 await api.AnnotateAsync(change.Group, new Dictionary<string, string>
                 {
                     [DecisionAnnotation] = decisionId,
-                    [AppliedAtAnnotation] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+                    [AppliedAtAnnotation] = at,
                 }, cancellationToken).ConfigureAwait(false);
                 return Math.Abs(change.To - current);
             }

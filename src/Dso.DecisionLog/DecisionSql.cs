@@ -13,7 +13,7 @@ namespace Dso.DecisionLog;
 /// epoch milliseconds, <c>ON CONFLICT DO NOTHING</c>) that SQLite and PostgreSQL both understand, so a query
 /// means the same thing on either. Asynchronous throughout, so PostgreSQL waits without holding a thread and a cancelled request stops its query; the SQLite store runs it under its single-connection gate.
 /// </summary>
-internal static class DecisionSql
+internal static partial class DecisionSql
 {
     private const string RecordColumns = "d.seq, d.payload, o.at, o.status, o.after_fleet, o.launched, o.terminated, o.message";
 
@@ -80,41 +80,6 @@ internal static class DecisionSql
         Add(cmd, "ts", Format(at));
         Add(cmd, "k", kind);
         Add(cmd, "m", message);
-    }
-
-    public const string InsertSpend = "INSERT INTO spend (service, from_ts, to_ts, usd, hourly_usd) VALUES (@s, @from, @to, @usd, @hourly)";
-
-    public static void BindSpend(DbCommand cmd, SpendEntry entry)
-    {
-        Add(cmd, "s", entry.Service);
-        Add(cmd, "from", Format(entry.From));
-        Add(cmd, "to", Format(entry.To));
-        Add(cmd, "usd", entry.Usd.ToString(CultureInfo.InvariantCulture));
-        Add(cmd, "hourly", entry.HourlyUsd.ToString(CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>The amounts are decimal text, summed here so the total is exact.</summary>
-    public static async Task<SpendTotal> SpendSinceAsync(DbCommand cmd, string service, DateTimeOffset since, CancellationToken ct)
-    {
-        cmd.CommandText = "SELECT usd FROM spend WHERE service = @s AND to_ts >= @since";
-        Add(cmd, "s", service);
-        Add(cmd, "since", Format(since));
-        var total = 0m;
-        await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                total += decimal.Parse(reader.GetString(0), CultureInfo.InvariantCulture);
-            }
-        }
-
-        cmd.CommandText = "SELECT from_ts, to_ts, usd, hourly_usd FROM spend WHERE service = @s ORDER BY seq DESC LIMIT 1";
-        await using var row = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        SpendEntry? newest = await row.ReadAsync(ct).ConfigureAwait(false)
-            ? new SpendEntry(service, ParseTime(row.GetString(0)), ParseTime(row.GetString(1)),
-                decimal.Parse(row.GetString(2), CultureInfo.InvariantCulture), decimal.Parse(row.GetString(3), CultureInfo.InvariantCulture))
-            : null;
-        return new SpendTotal(total, newest);
     }
 
     public static async Task<(long Ms, double Hourly, double? Reactive)?> ReadLastCostAsync(DbCommand cmd, string service, CancellationToken ct)
@@ -262,26 +227,6 @@ internal static class DecisionSql
         return rows;
     }
 
-    public static async Task<IReadOnlyList<CostRow>> DailyCostsAsync(DbCommand cmd, long fromMs, long toMs, CancellationToken ct)
-    {
-        Add(cmd, "from", fromMs);
-        Add(cmd, "to", toMs);
-        Add(cmd, "day", 86_400_000L);
-        cmd.CommandText = """
-            SELECT service, ts_ms / @day, SUM(spent_usd), SUM(reactive_usd), COUNT(*)
-            FROM decisions WHERE ts_ms >= @from AND ts_ms < @to GROUP BY 1, 2 ORDER BY 2, 1
-            """;
-        var rows = new List<CostRow>();
-        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await r.ReadAsync(ct).ConfigureAwait(false))
-        {
-            var day = DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)));
-            rows.Add(new CostRow(r.GetString(0), day, Real(r, 2) ?? 0, Real(r, 3) ?? 0, Int(r, 4)));
-        }
-
-        return rows;
-    }
-
     public static async Task<IReadOnlyList<LoggedEvent>> EventsAsync(DbCommand cmd, string? service, string? kind, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken ct)
     {
         var where = new List<string>();
@@ -320,7 +265,7 @@ internal static class DecisionSql
         return new RetentionResult(decisions, outcomes, events);
     }
 
-    private static DateTimeOffset ParseTime(string at) => DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    internal static DateTimeOffset ParseTime(string at) => DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     public static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 

@@ -18,7 +18,8 @@ public interface IDecisionStore : IDecisionLog, ISpendLog, IApprovalQueue
 
     Task<IReadOnlyList<ServiceTotals>> TotalsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<CostRow>> DailyCostsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+    /// <summary>The spend ledger per service and UTC day (of each entry's end) for entries ending in [from, to): what showback and the budget read.</summary>
+    Task<IReadOnlyList<SpendDay>> SpendByDayAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<LoggedEvent>> EventsAsync(string? service, string? kind, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken cancellationToken);
 

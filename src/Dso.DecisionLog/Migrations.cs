@@ -139,6 +139,13 @@ internal static class Migrations
         CREATE INDEX approvals_service_status ON approvals(service, status, requested_ms);
         CREATE INDEX approvals_status ON approvals(status, requested_ms);
         """,
+
+        // 8: showback reads the spend ledger (the same rows the budget sums), by day of each entry's end, across all
+        // services; and each entry keeps what the reactive counterfactual would have cost over the same interval.
+        """
+        ALTER TABLE spend ADD COLUMN reactive_usd TEXT;
+        CREATE INDEX spend_to ON spend(to_ts);
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -114,8 +114,8 @@ public sealed class PostgresDecisionLog : IDecisionStore, IExperimentStore, IDis
     public Task<IReadOnlyList<ServiceTotals>> TotalsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         RunAsync("totalling services", (cmd, ct) => DecisionSql.TotalsAsync(cmd, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), ct), cancellationToken);
 
-    public Task<IReadOnlyList<CostRow>> DailyCostsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        RunAsync("totalling daily costs", (cmd, ct) => DecisionSql.DailyCostsAsync(cmd, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), ct), cancellationToken);
+    public Task<IReadOnlyList<SpendDay>> SpendByDayAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        RunAsync("totalling spend by day", (cmd, ct) => DecisionSql.SpendByDayAsync(cmd, from, to, ct), cancellationToken);
 
     public Task<IReadOnlyList<LoggedEvent>> EventsAsync(string? service, string? kind, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken cancellationToken) =>
         RunAsync("reading events", (cmd, ct) => DecisionSql.EventsAsync(cmd, service, kind, from, to, limit, ct), cancellationToken);

@@ -56,6 +56,11 @@ public sealed partial class ServiceLoop
         catch (Exception ex)
         {
             outcome = new DecisionOutcome(decision.Id, _deps.Time.GetUtcNow(), ApplyStatus.Failed, state.Fleet, 0, 0, Describe(ex));
+            if (ex is not (CloudProviderException { IsTransient: true } or OperationCanceledException))
+            {
+                // Retrying will not help (the retries already ran): the host raises an alert and degrades health.
+                _tickCloudError = outcome.Message;
+            }
         }
 
         // Recorded even when the tick's deadline has passed: a decision without an outcome would be resumed on restart.

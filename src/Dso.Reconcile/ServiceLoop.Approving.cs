@@ -123,7 +123,8 @@ public sealed partial class ServiceLoop
 
         var timeout = Policy.Cloud.Approval.Timeout;
         var pending = await desk.Queue.ApprovalsAsync(new ApprovalQuery { Service = Policy.Name, Statuses = [ApprovalStatus.Pending], Limit = 20 }, cancellationToken).ConfigureAwait(false);
-        var same = pending.FirstOrDefault(p => p.Id == decision.Id || Same(p, decision, state));
+        var same = pending.FirstOrDefault(p => p.Id == decision.Id || Same(p, decision, state))
+            ?? pending.FirstOrDefault(p => SameDirection(p, decision, state));
         foreach (var other in pending.Where(p => !ReferenceEquals(p, same)))
         {
             await desk.SupersedeAsync(other, decision.Id, cancellationToken).ConfigureAwait(false);
@@ -131,8 +132,9 @@ public sealed partial class ServiceLoop
 
         if (same is not null)
         {
+            var wanted = same.Target.Equals(decision.Chosen) ? "" : $"; this tick would choose {decision.Chosen}, the next one after the approved change asks for the rest";
             return new DecisionOutcome(decision.Id, now, ApplyStatus.AwaitingApproval, state.Fleet, 0, 0,
-                $"awaiting approval {same.Id}: {state.Fleet} -> {decision.Chosen} ({ApprovalDesk.Size(same)}) asked for at {same.RequestedAt:yyyy-MM-ddTHH:mm:ssZ}, expires {same.ExpiresAt:yyyy-MM-ddTHH:mm:ssZ}; nothing applied");
+                $"awaiting approval {same.Id}: {same.Before} -> {same.Target} ({ApprovalDesk.Size(same)}) asked for at {same.RequestedAt:yyyy-MM-ddTHH:mm:ssZ}, expires {same.ExpiresAt:yyyy-MM-ddTHH:mm:ssZ}{wanted}; nothing applied");
         }
 
         var rejected = await desk.Queue.ApprovalsAsync(new ApprovalQuery { Service = Policy.Name, Statuses = [ApprovalStatus.Rejected], Limit = 1 }, cancellationToken).ConfigureAwait(false);
@@ -178,6 +180,16 @@ public sealed partial class ServiceLoop
             await desk.AppliedAsync(request, decision.Id, $"{outcome.Status}: {outcome.Message}", cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A pending request from the same fleet that moves cost the same way (both up or both down) stands for this
+    /// tick's wish too: superseding it whenever the planner's exact target moves a little would leave operators
+    /// answering requests that vanish under them. A change of direction or of the fleet replaces it.
+    /// </summary>
+    private bool SameDirection(ApprovalRequest request, ScalingDecision decision, FleetState state) =>
+        request.Before.Equals(state.Fleet) && request.ServerlessRpsBefore == state.ServerlessRps
+        && Math.Sign(request.HourlyCostDelta) == Math.Sign(decision.ChosenHourlyCost - HourlyOf(state.Fleet, state.ServerlessRps))
+        && Math.Sign(request.Target.Total - request.Before.Total) == Math.Sign(decision.Chosen.Total - state.Fleet.Total);
 
     private static bool Same(ApprovalRequest request, ScalingDecision decision, FleetState state) =>
         request.Target.Equals(decision.Chosen) && request.Before.Equals(state.Fleet) && request.ServerlessRps == decision.ServerlessRps;

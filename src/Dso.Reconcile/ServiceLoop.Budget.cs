@@ -15,6 +15,9 @@ public sealed partial class ServiceLoop
 {
     private readonly BudgetLedger _ledger = new();
 
+    /// <summary>The hourly cost of the last decision's reactive alternative: the counterfactual for the next interval.</summary>
+    private decimal? _reactiveHourly;
+
     private ISpendLog? SpendLog => _deps.BilledSpendUsd is null ? _deps.Spend ?? _deps.Log as ISpendLog : null;
 
     private async Task LoadSpendAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -38,9 +41,15 @@ public sealed partial class ServiceLoop
         var entry = _ledger.Accrue(now, hourly);
         if (entry is { } accrued && SpendLog is { } spend)
         {
-            await spend.RecordSpendAsync(new SpendEntry(Policy.Name, accrued.From, now, accrued.Usd, hourly), cancellationToken).ConfigureAwait(false);
+            // What a reactive autoscaler would have run over the same interval; without a reactive alternative (a held
+            // tick, the reactive strategy itself, a restart) the counterfactual is what was actually billed.
+            var reactive = _reactiveHourly is { } r ? r * (decimal)(now - accrued.From).TotalHours : accrued.Usd;
+            await spend.RecordSpendAsync(new SpendEntry(Policy.Name, accrued.From, now, accrued.Usd, hourly, reactive), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private void RememberReactiveRate(ScalingDecision decision) =>
+        _reactiveHourly = decision.Alternatives.FirstOrDefault(a => a.Name == "reactive")?.HourlyCost;
 
     private BudgetWindow BudgetWindowAt(DateTimeOffset now)
     {

@@ -55,7 +55,11 @@ public sealed partial class ServiceLoop
             // The log itself is what failed (or fails again): the observer and the host's log still say so.
         }
 
-        return new TickResult(decision, outcome, TimeSpan.Zero, 0m, 0m) { Failure = ReportFailure(failure) };
+        return new TickResult(decision, outcome, TimeSpan.Zero, 0m, 0m)
+        {
+            Failure = ReportFailure(failure),
+            CloudError = ex is CloudProviderException { IsTransient: false } ? failure.Reason : null,
+        };
     }
 
     private TickFailure ReportFailure(TickFailure failure)

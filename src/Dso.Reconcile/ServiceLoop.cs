@@ -29,6 +29,7 @@ public sealed partial class ServiceLoop
     private FleetState? _tickState;
     private ScalingDecision? _tickDecision;
     private bool _recovered;
+    private string? _tickCloudError;
 
     public ServiceLoop(ServicePolicy policy, string policyVersion, ServiceLoopDependencies deps)
     {
@@ -128,6 +129,7 @@ public sealed partial class ServiceLoop
         Stage = TickStage.Read;
         _tickState = null;
         _tickDecision = null;
+        _tickCloudError = null;
         try
         {
             return await RunTickAsync(now, cancellationToken).ConfigureAwait(false);
@@ -191,6 +193,7 @@ public sealed partial class ServiceLoop
         Stage = TickStage.Log;
         await _deps.Log.AppendAsync(decision, token).ConfigureAwait(false);
         _tickDecision = decision;
+        RememberReactiveRate(decision);
         foreach (var anomaly in decision.Anomalies)
         {
             await _deps.Log.AppendEventAsync(Policy.Name, reading.Timestamp, "anomaly",
@@ -228,6 +231,7 @@ public sealed partial class ServiceLoop
         var hourly = Policy.Catalog.HourlyCost(outcome?.After ?? decision.Chosen) + ServerlessHourly(decision.ServerlessRps);
         return new TickResult(decision, outcome, latency, budget.SpentUsd, budget.ProjectedUsd(now, hourly))
         {
+            CloudError = _tickCloudError,
             Accuracy = _forecaster is IRetrainableForecaster r
                 ? new ForecastAccuracy(r.RollingMase, r.IntervalCoverage, r.RetrainCount, r.LastRetrainReason, ModelVersion)
                 : null,

@@ -13,4 +13,14 @@ public sealed record TickResult(ScalingDecision Decision, DecisionOutcome? Outco
 
     /// <summary>Set when the tick threw: <see cref="Decision"/> is then the failed decision, holding the fleet.</summary>
     public TickFailure? Failure { get; init; }
+
+    /// <summary>
+    /// A terminal cloud error of this tick (after the retries: not found, unauthorized, invalid request, or an
+    /// error of no known kind), as logged in the outcome; null when the cloud calls went through or failed transiently.
+    /// </summary>
+    public string? CloudError { get; init; }
+
+    /// <summary>The provider took this tick's apply (or had nothing to do): a terminal cloud error is over.</summary>
+    public bool CloudAnswered => Failure is null && CloudError is null
+        && Outcome?.Status is Abstractions.Cloud.ApplyStatus.Applied or Abstractions.Cloud.ApplyStatus.Partial or Abstractions.Cloud.ApplyStatus.NoChange;
 }

@@ -102,6 +102,39 @@ public sealed class KubernetesWorkloadProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetFleetAsync_ReplicasChangedButConfirmationNeverWritten_ReadsTheIntentAsLastApplied()
+    {
+        await Create().ApplyAsync(new ApplyRequest("web", Fleet.Of((Large, 2)), "web@t1"), default);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        // As a crash right after the replicas change: the confirming annotation patch never lands.
+        _server.BeforePut = _ => _server.Fail("PATCH", "/deployments/web-large", 500, times: 20);
+        await Assert.ThrowsAsync<CloudProviderException>(() => Create().ApplyAsync(new ApplyRequest("web", Fleet.Of((Large, 4)), "web@t2"), default));
+        _server.BeforePut = null;
+
+        var state = await Create().GetFleetAsync("web", default);
+
+        Assert.Equal(4, _server.Workloads[$"{Ns}/deployments/web-large"].Replicas);
+        Assert.Equal("web@t1", _server.Workloads[$"{Ns}/deployments/web-large"].Annotations[KubernetesWorkloadProvider.DecisionAnnotation]);
+        Assert.Equal("web@t2", state.LastAppliedKey);
+    }
+
+    [Fact]
+    public async Task GetFleetAsync_IntentWrittenButReplicasNeverChanged_KeepsThePreviousDecision()
+    {
+        await Create().ApplyAsync(new ApplyRequest("web", Fleet.Of((Large, 2)), "web@t1"), default);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        // As a crash between the intent annotation and the replicas change.
+        _server.Fail("PUT", "/deployments/web-large/scale", 500, times: 20);
+        await Assert.ThrowsAsync<CloudProviderException>(() => Create().ApplyAsync(new ApplyRequest("web", Fleet.Of((Large, 4)), "web@t2"), default));
+
+        var state = await Create().GetFleetAsync("web", default);
+
+        Assert.Equal(2, _server.Workloads[$"{Ns}/deployments/web-large"].Replicas);
+        Assert.StartsWith("web@t2|", _server.Workloads[$"{Ns}/deployments/web-large"].Annotations[KubernetesWorkloadProvider.IntentAnnotation], StringComparison.Ordinal);
+        Assert.Equal("web@t1", state.LastAppliedKey);
+    }
+
+    [Fact]
     public async Task ApplyAsync_SameRequestTwice_ChangesReplicasOnce()
     {
         var provider = Create();

@@ -7,7 +7,7 @@ namespace Dso.Testing;
 /// <summary>
 /// Writes a deterministic, realistic decision log: daily demand waves per service, fleets that follow them, a
 /// reactive alternative that costs more, anomalies every few hundred ticks, held ticks, a canary variant, failed
-/// and pending outcomes. Tests and the benchmark count on its exact pattern (see the constants).
+/// and pending outcomes; and, when the log is also a spend ledger, one spend entry per tick as the loop writes it. Tests and the benchmark count on its exact pattern (see the constants).
 /// </summary>
 public static class DecisionLogSeeder
 {
@@ -45,6 +45,8 @@ public static class DecisionLogSeeder
         var changes = 0;
         var monthSpend = 0m;
         var count = 0;
+        decimal? reactiveHourly = null;
+        var spend = log as ISpendLog;
         var total = (int)((end - start) / tick);
         for (var i = 0; i < total; i++)
         {
@@ -62,6 +64,14 @@ public static class DecisionLogSeeder
             }
 
             monthSpend += cost * (decimal)tick.TotalHours;
+            if (spend is not null && i > 0)
+            {
+                // As the loop writes the ledger: the fleet that ran since the previous tick, and that tick's reactive alternative.
+                var billed = before * PricePerInstanceHour * (decimal)tick.TotalHours;
+                await spend.RecordSpendAsync(new SpendEntry(service, at - tick, at, billed, before * PricePerInstanceHour,
+                    reactiveHourly is { } r ? r * (decimal)tick.TotalHours : billed), ct);
+            }
+
             var decision = new ScalingDecision
             {
                 Id = $"{service}-{at.ToUnixTimeSeconds()}",
@@ -89,6 +99,7 @@ public static class DecisionLogSeeder
                 Held = held,
             };
             await log.AppendAsync(decision, ct);
+            reactiveHourly = held ? null : reactive * PricePerInstanceHour;
             count++;
             var isLast = i >= total - 3;
             if (!isLast)

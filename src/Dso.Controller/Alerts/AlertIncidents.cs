@@ -12,6 +12,33 @@ internal sealed class AlertIncidents
     private readonly Dictionary<(string Service, string Kind, string Subject), DateTimeOffset> _open = [];
     private readonly Lock _gate = new();
 
+    /// <summary>The kind of the incident a terminal cloud error opens; it ends when the provider next takes an apply.</summary>
+    public const string CloudErrorKind = "cloud_error";
+
+    /// <summary>
+    /// A terminal cloud error (not found, unauthorized, invalid request) starts an incident; later ticks with the
+    /// same or another terminal error, or ticks that never reach the cloud (awaiting approval, dry-run), keep it open;
+    /// it ends at the first tick whose apply the provider takes (or that finds nothing to do).
+    /// </summary>
+    public IReadOnlyList<Alert> ObserveCloud(string service, DateTimeOffset at, string decisionId, string? terminalError, bool answered)
+    {
+        var key = (service, CloudErrorKind, "");
+        lock (_gate)
+        {
+            if (terminalError is not null)
+            {
+                return _open.TryAdd(key, at) ? [new Alert(service, at, CloudErrorKind, terminalError, decisionId)] : [];
+            }
+
+            if (answered && _open.Remove(key, out var since))
+            {
+                return [new Alert(service, at, CloudErrorKind, $"resolved: the cloud provider takes changes again (terminal errors since {since:yyyy-MM-dd HH:mm})", decisionId) { Phase = Alert.End }];
+            }
+        }
+
+        return [];
+    }
+
     public IReadOnlyList<Alert> Observe(ScalingDecision d)
     {
         var active = new Dictionary<(string Kind, string Subject), string>();
@@ -42,7 +69,7 @@ internal sealed class AlertIncidents
                 }
             }
 
-            foreach (var (key, since) in _open.Where(kv => kv.Key.Service == d.Service && !active.ContainsKey((kv.Key.Kind, kv.Key.Subject))).ToArray())
+            foreach (var (key, since) in _open.Where(kv => kv.Key.Service == d.Service && kv.Key.Kind != CloudErrorKind && !active.ContainsKey((kv.Key.Kind, kv.Key.Subject))).ToArray())
             {
                 _open.Remove(key);
                 var what = key.Subject.Length > 0 ? $"{key.Kind} on {key.Subject}" : key.Kind;

@@ -6,7 +6,7 @@ using Prometheus;
 namespace Dso.Controller.Alerts;
 
 /// <summary>
-/// Turns anomalies, held decisions and budget constraints into incidents (one alert at the start, one at the end)
+/// Turns anomalies, held decisions, budget constraints and terminal cloud errors into incidents (one alert at the start, one at the end)
 /// and posts them to the configured webhook from a background queue, so a slow or dead receiver never delays a
 /// scaling decision. An alert that is not delivered (queue full: the oldest is dropped; webhook rejected or
 /// unreachable) is counted in <c>dso_alerts_dropped_total{reason}</c>.
@@ -36,6 +36,25 @@ internal sealed partial class WebhookAlertObserver(IOptions<AlertOptions> option
         }
 
         foreach (var alert in _incidents.Observe(result.Decision))
+        {
+            _queue.Writer.TryWrite(alert);
+        }
+
+        foreach (var alert in _incidents.ObserveCloud(result.Decision.Service, result.Decision.Timestamp, result.Decision.Id, result.CloudError, result.CloudAnswered))
+        {
+            _queue.Writer.TryWrite(alert);
+        }
+    }
+
+    /// <summary>A tick that threw on a terminal cloud error (e.g. reading a scale group that does not exist) starts a cloud incident too.</summary>
+    public void OnTickFailed(TickFailure failure)
+    {
+        if (options.Value.WebhookUrl is null || failure.Exception is not Abstractions.Cloud.CloudProviderException { IsTransient: false })
+        {
+            return;
+        }
+
+        foreach (var alert in _incidents.ObserveCloud(failure.Service, failure.At, $"{failure.Service}@{failure.At:yyyy-MM-ddTHH:mm:ss.fffZ}", failure.Reason, answered: false))
         {
             _queue.Writer.TryWrite(alert);
         }

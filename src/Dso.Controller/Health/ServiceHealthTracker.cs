@@ -27,7 +27,13 @@ internal sealed class ServiceHealthTracker(TimeProvider time) : ILoopObserver
             track.LastTickAt = result.Decision.Timestamp;
             track.ConsecutiveFailures = 0;
             track.ConsecutiveHolds = result.Decision.Held ? track.ConsecutiveHolds + 1 : 0;
+            track.CloudError = result.CloudError ?? (result.CloudAnswered ? null : track.CloudError);
             (track.State, track.Reason) = Judge(result, track.ConsecutiveHolds);
+            if (track.State == HealthState.Ok && track.CloudError is { } error)
+            {
+                // The loop decides fine but the cloud refuses its changes (and retrying will not help): an operator must act.
+                (track.State, track.Reason) = (HealthState.Degraded, $"cloud error: {error}");
+            }
         }
     }
 
@@ -118,6 +124,9 @@ internal sealed class ServiceHealthTracker(TimeProvider time) : ILoopObserver
         public int ConsecutiveFailures { get; set; }
 
         public int ConsecutiveHolds { get; set; }
+
+        /// <summary>The open terminal cloud error: set by a tick that hit one, cleared when the provider takes an apply again.</summary>
+        public string? CloudError { get; set; }
 
         public HealthState State { get; set; } = HealthState.Degraded;
 

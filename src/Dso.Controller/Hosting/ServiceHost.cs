@@ -50,6 +50,11 @@ internal static class ServiceHost
         builder.Services.AddSingleton(sp => new Dso.Reconcile.Approvals.ApprovalDesk(
             sp.GetRequiredService<Dso.Abstractions.Approvals.IApprovalQueue>(), sp.GetRequiredService<IDecisionLog>(), time));
         builder.Services.AddOptions<CloudResilienceOptions>().Bind(builder.Configuration.GetSection(CloudResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<CloudRateLimitOptions>().Bind(builder.Configuration.GetSection(CloudRateLimitOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.Providers.All(p => p.Value.PermitsPerSecond is >= 0 and <= 10_000 && p.Value.Burst >= 1 && p.Value.QueueLimit >= 0),
+                "Cloud:RateLimits:Providers:{name}: PermitsPerSecond must be 0-10000 (0: no limit), Burst at least 1, QueueLimit at least 0")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new CloudRateLimiters(sp.GetRequiredService<IOptions<CloudRateLimitOptions>>().Value));
         // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
         // a circuit breaker of its own (one service's failing group does not trip another's).
         // SimulatedCloud:CapacityLimits caps what the simulated cloud can launch per type (insufficient-capacity drills).
@@ -57,7 +62,9 @@ internal static class ServiceHost
         builder.Services.AddCloudProviders(time, new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")) { CapacityLimits = capacityLimits });
         builder.Services.AddSingleton(sp => new CloudProviderRegistry(
             sp.GetServices<ICloudProviderFactory>(),
-            [(provider, _) => provider.WithMetrics().WithResilience(
+            [(provider, context) => provider.WithMetrics()
+                .WithRateLimit(sp.GetRequiredService<CloudRateLimiters>(), context.Binding.Provider, context.Account)
+                .WithResilience(
                 sp.GetRequiredService<IOptions<CloudResilienceOptions>>().Value,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<ResilientCloudProvider>())]));
         builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(service => sp.GetRequiredService<LoopRegistry>().MeterOf(service)));

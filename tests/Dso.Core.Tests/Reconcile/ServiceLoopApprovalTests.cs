@@ -19,6 +19,7 @@ public sealed class ServiceLoopApprovalTests : IDisposable
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
     private readonly VirtualTimeProvider _time = new(Start);
     private readonly SqliteDecisionLog _log = new(new SqliteDecisionLogOptions(":memory:"));
+    private readonly Steady _source = new() { Rps = 2000 };
     private SimulatedCloud _cloud = null!;
     private ServicePolicy _policy = null!;
 
@@ -144,6 +145,26 @@ public sealed class ServiceLoopApprovalTests : IDisposable
         Assert.Contains("plan guard would now change it", refused.Resolution, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Tick_TargetMovesTheSameWay_KeepsTheRequest_AnotherFleetSupersedesIt()
+    {
+        var (loop, desk) = Build(new ApprovalPolicy(0, null, TimeSpan.FromMinutes(30)));
+        await TickAsync(loop, 1);
+        var first = Assert.Single(await desk.Queue.ApprovalsAsync(new ApprovalQuery { Statuses = [ApprovalStatus.Pending] }, default));
+        _source.Rps = 1200;
+        var more = await TickAsync(loop, 2);
+        Assert.NotEqual(first.Target, more.Decision.Chosen);
+        Assert.Equal(ApplyStatus.AwaitingApproval, more.Outcome!.Status);
+        Assert.Contains($"awaiting approval {first.Id}", more.Outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(first.Id, Assert.Single(await desk.Queue.ApprovalsAsync(new ApprovalQuery { Statuses = [ApprovalStatus.Pending] }, default)).Id);
+
+        await _cloud.ApplyAsync(new ApplyRequest(_policy.ScaleGroup, Fleet.Of(("c7g.large", 5)), "someone-else"), default);
+        var moved = await TickAsync(loop, 3);
+        var second = Assert.Single(await desk.Queue.ApprovalsAsync(new ApprovalQuery { Statuses = [ApprovalStatus.Pending] }, default));
+        Assert.Equal(moved.Decision.Id, second.Id);
+        Assert.Equal(ApprovalStatus.Superseded, (await desk.Queue.FindApprovalAsync(first.Id, default))!.Status);
+    }
+
     private (ServiceLoop Loop, ApprovalDesk Desk) Build(ApprovalPolicy approval)
     {
         _policy = DefaultPolicy.Load(Plugins.PolicyLoader()).Services[0] with { Cloud = new CloudPolicy { Mode = ApplyMode.Approve, Approval = approval } };
@@ -151,7 +172,7 @@ public sealed class ServiceLoopApprovalTests : IDisposable
         _cloud.EnsureGroup(_policy.ScaleGroup, new SimulatedGroupSettings(_policy.Catalog, _policy.BootDelay, _policy.BillingMinimum, _policy.InitialFleet));
         var loop = new ServiceLoop(_policy, "test", new ServiceLoopDependencies
         {
-            Source = new Steady(2000),
+            Source = _source,
             Cloud = _cloud,
             Log = _log,
             Strategy = StrategyRegistry.CreateDefault().Get(_policy.Strategy.Name),
@@ -170,11 +191,13 @@ public sealed class ServiceLoopApprovalTests : IDisposable
 
     private async Task<Fleet> FleetAsync() => (await _cloud.GetFleetAsync(_policy.ScaleGroup, default)).Fleet;
 
-    private sealed class Steady(double rps) : IMetricSource
+    private sealed class Steady : IMetricSource
     {
+        public double Rps { get; set; }
+
         public string Name => "steady";
 
         public Task<KpiReading> ReadAsync(string service, DateTimeOffset now, CancellationToken cancellationToken) =>
-            Task.FromResult(new KpiReading(now.AddMinutes(-1), new Dictionary<string, double> { [KpiNames.RequestRate] = rps }, SourceHealth.Healthy));
+            Task.FromResult(new KpiReading(now.AddMinutes(-1), new Dictionary<string, double> { [KpiNames.RequestRate] = Rps }, SourceHealth.Healthy));
     }
 }

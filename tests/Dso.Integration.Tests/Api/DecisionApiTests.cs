@@ -152,8 +152,77 @@ public abstract class DecisionApiTests(SeededService seeded)
 
         var csv = await Http.GetStringAsync($"/api/v1/showback.csv?from={Day(10)}&to={Iso(seeded.End)}&grain=month&by=team");
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("period,service,team,spent_usd,reactive_usd,saved_usd", lines[0]);
-        Assert.All(lines.Skip(1), l => Assert.Equal(6, l.Split(',').Length));
+        Assert.Equal("period,service,team,spent_usd,reactive_usd,saved_usd,ticks", lines[0]);
+        Assert.All(lines.Skip(1), l => Assert.Equal(7, l.Split(',').Length));
+
+        // From the spend ledger: one entry per 10-minute tick, so a whole day of one service is 144 entries.
+        Assert.All(byService, r => Assert.Equal(144, r.GetProperty("ticks").GetInt32()));
+    }
+
+    protected async Task Showback_ThisMonth_EqualsTheSpendTheBudgetEnforces()
+    {
+        // What a restarted loop enforces its budget on: the ledger's month-to-date sum (ISpendLog.SpendSinceAsync, exact
+        // decimals), here over the same deterministic seed in a store of our own. Showback must say the same.
+        var month = new DateTimeOffset(seeded.End.Year, seeded.End.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        using var reference = new Dso.DecisionLog.SqliteDecisionLog(new Dso.DecisionLog.SqliteDecisionLogOptions(":memory:", BatchSize: 5000));
+        await DecisionLogSeeder.SeedAsync(reference, SeededService.Services, seeded.End, SeededService.Span, SeededService.Tick);
+        reference.Flush();
+
+        var showback = (await GetAsync($"/api/v1/showback?grain=month&from={Iso(month)}&to={Iso(seeded.End.AddSeconds(1))}")).EnumerateArray().ToList();
+        foreach (var service in SeededService.Services)
+        {
+            var enforced = (await reference.SpendSinceAsync(service, month, default)).Usd;
+            var row = Assert.Single(showback, r => r.GetProperty("service").GetString() == service);
+            Assert.True(enforced > 0);
+            Assert.Equal(enforced, row.GetProperty("spentUsd").GetDecimal(), 6);
+            Assert.True(row.GetProperty("reactiveUsd").GetDecimal() > row.GetProperty("spentUsd").GetDecimal());
+        }
+
+        // The overview and the budget API read the same ledger over the same month (to now, with the live loops' entries).
+        var now = DateTimeOffset.UtcNow;
+        var thisMonth = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var current = (await GetAsync($"/api/v1/showback?grain=month&from={Iso(thisMonth)}")).EnumerateArray().ToList();
+        var budget = (await GetAsync("/api/v1/budget")).EnumerateArray().ToList();
+        var overview = (await GetAsync("/api/v1/overview")).EnumerateArray().ToList();
+        foreach (var service in SeededService.Services)
+        {
+            var spent = current.Single(r => r.GetProperty("service").GetString() == service).GetProperty("spentUsd").GetDecimal();
+            Assert.Equal(spent, budget.Single(b => b.GetProperty("service").GetString() == service).GetProperty("monthSpentUsd").GetDecimal(), 6);
+            Assert.Equal(spent, overview.Single(b => b.GetProperty("service").GetString() == service).GetProperty("monthSpentUsd").GetDecimal(), 6);
+        }
+    }
+
+    protected async Task ServerTiming_HeavyEndpoints_ReportDbSerializationAndTotal()
+    {
+        (string Url, string Format)[] cases =
+        [
+            ($"/api/v1/decisions?service=shop&from={Day(2)}&to={Day(1)}", "json"),
+            ($"/api/v1/decisions.csv?service=shop&from={Day(2)}&to={Day(1)}", "csv"),
+            ($"/api/v1/services/checkout/series?from={Day(7)}&to={Iso(seeded.End)}", "json"),
+            ("/api/v1/overview", "json"),
+            ("/api/v1/budget", "json"),
+            ($"/api/v1/savings?from={Day(30)}", "json"),
+            ($"/api/v1/showback?from={Day(10)}", "json"),
+            ($"/api/v1/showback.csv?from={Day(10)}", "csv"),
+            ("/api/v1/anomalies?service=checkout", "json"),
+        ];
+        foreach (var (url, format) in cases)
+        {
+            var response = await Http.GetAsync(url);
+            Assert.True(response.IsSuccessStatusCode, url);
+            var header = string.Join(", ", response.Headers.GetValues("Server-Timing"));
+            var metrics = header.Split(',', StringSplitOptions.TrimEntries)
+                .Select(m => m.Split(";dur=")).ToDictionary(m => m[0], m => double.Parse(m[1], CultureInfo.InvariantCulture));
+            Assert.True(metrics.ContainsKey("db") && metrics.ContainsKey(format) && metrics.ContainsKey("total"), $"{url}: Server-Timing '{header}'");
+            Assert.True(metrics["db"] > 0 && metrics["total"] >= metrics["db"], $"{url}: Server-Timing '{header}'");
+        }
+
+        // The answer is the same JSON as before timing was added: camelCase, the store's records.
+        var one = await GetAsync($"/api/v1/decisions?service=shop&limit=1");
+        Assert.Equal("shop", one.GetProperty("items")[0].GetProperty("decision").GetProperty("service").GetString());
+        var bad = await Http.GetAsync("/api/v1/decisions?limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("limit", JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("parameter").GetString());
     }
 
     protected async Task Csv_DecisionQuery_HasOneParsedRowPerDecision()

@@ -46,4 +46,10 @@ public sealed class PostgresDecisionApiTests(SeededPostgresService seeded) : Dec
 
     [PostgresFact]
     public Task OpenApi_DescribesTheApi_Postgres() => OpenApi_DescribesTheApi();
+
+    [PostgresFact]
+    public Task Showback_ThisMonth_EqualsTheSpendTheBudgetEnforces_Postgres() => Showback_ThisMonth_EqualsTheSpendTheBudgetEnforces();
+
+    [PostgresFact]
+    public Task ServerTiming_HeavyEndpoints_ReportDbSerializationAndTotal_Postgres() => ServerTiming_HeavyEndpoints_ReportDbSerializationAndTotal();
 }

@@ -46,4 +46,10 @@ public sealed class SqliteDecisionApiTests(SeededSqliteService seeded) : Decisio
 
     [Fact]
     public Task OpenApi_DescribesTheApi_Sqlite() => OpenApi_DescribesTheApi();
+
+    [Fact]
+    public Task Showback_ThisMonth_EqualsTheSpendTheBudgetEnforces_Sqlite() => Showback_ThisMonth_EqualsTheSpendTheBudgetEnforces();
+
+    [Fact]
+    public Task ServerTiming_HeavyEndpoints_ReportDbSerializationAndTotal_Sqlite() => ServerTiming_HeavyEndpoints_ReportDbSerializationAndTotal();
 }

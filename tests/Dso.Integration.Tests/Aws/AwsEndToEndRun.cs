@@ -58,14 +58,17 @@ internal sealed class AwsEndToEndRun : IDisposable
     /// A trace that rises from 150 to 1500 rps, falls to 120 and rises again, a policy on provider aws pointed at the
     /// proxy in <paramref name="mode"/>, and the clock anchor (service time starts 2 h into the trace).
     /// </summary>
-    public async Task WritePolicyAsync(string mode, string extraProvider = "")
+    /// <param name="mode">The provider's mode.</param>
+    /// <param name="extraProvider">More keys of the provider block, indented by six spaces.</param>
+    /// <param name="flatRps">Replay this demand throughout instead of the rise and fall.</param>
+    public async Task WritePolicyAsync(string mode, string extraProvider = "", double? flatRps = null)
     {
         var trace = Path.Combine(Root, "demand.csv");
         var rows = new List<string> { "timestamp,value" };
         for (var minute = 0; minute < 400; minute++)
         {
             var t = minute - 120;
-            double rps = t < 0 ? 150 : t < 15 ? 150 + (90 * t) : t < 25 ? 1500 : t < 40 ? 1500 - (92 * (t - 25)) : t < 55 ? 120 : 120 + (40 * (t - 55) % 900);
+            double rps = flatRps ?? (t < 0 ? 150 : t < 15 ? 150 + (90 * t) : t < 25 ? 1500 : t < 40 ? 1500 - (92 * (t - 25)) : t < 55 ? 120 : 120 + (40 * (t - 55) % 900));
             rows.Add($"{TraceStart.AddMinutes(minute):yyyy-MM-ddTHH:mm:ssZ},{rps.ToString("0.#", CultureInfo.InvariantCulture)}");
         }
 

@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Dso.Abstractions.Catalog;
 using Dso.Abstractions.Cloud;
 using Dso.Cloud.Aws;
@@ -59,6 +63,10 @@ public sealed class AwsEndToEndTests(ITestOutputHelper output) : IDisposable
 
                 if (killedWrite is not null && killed is null && service.HasExited)
                 {
+                    // Before the restart: the group the killed call changed has no confirming tag, and its intent
+                    // still makes the killed decision read back as the last one applied.
+                    var killedIntent = _run.Proxy.Calls.Where(c => c.Action == "CreateOrUpdateTags" && c.Form("Tags.member.1.Key") == AwsSettings.IntentTag).MaxBy(c => c.Index)!;
+                    Assert.Equal(killedIntent.Form("Tags.member.1.Value")!.Split('|')[0], (await ReadBackAsync()).LastAppliedKey);
                     killed = service;
                     afterRestart = before.Count;
                     service = _run.StartService();
@@ -141,8 +149,7 @@ public sealed class AwsEndToEndTests(ITestOutputHelper output) : IDisposable
 
         var lastWrite = calls.Last(c => IsWrite(c));
         var lastIntent = calls.Last(c => c.Index < lastWrite.Index && c.Action == "CreateOrUpdateTags" && c.Form("Tags.member.1.Key") == AwsSettings.IntentTag);
-        var binding = new ProviderBinding("aws", "shop-web", AwsEndToEndRun.Groups, new Dictionary<string, string> { ["region"] = MotoServer.Region, ["endpoint_url"] = _run.Moto.Url.ToString() });
-        var restarted = await new AwsProviderFactory().Create(binding).GetFleetAsync("shop-web", default);
+        var restarted = await ReadBackAsync();
         Assert.Equal(lastIntent.Form("Tags.member.1.Value")!.Split('|')[0], restarted.LastAppliedKey);
         Assert.Equal(final, restarted.Fleet);
     }
@@ -179,6 +186,81 @@ public sealed class AwsEndToEndTests(ITestOutputHelper output) : IDisposable
         var actions = _run.Proxy.Calls.Select(c => c.Action).Distinct().ToList();
         Assert.True(actions.Count > 0, "the service never read the groups");
         Assert.All(actions, a => Assert.StartsWith("Describe", a, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApproveMode_LargeChangeWaits_AppliedToMotoOnlyAfterTheOperatorApproves()
+    {
+        const string operatorKey = "e2e-operator-key";
+        await _run.CreateGroupsAsync(large: 1, spot: 0, xlarge: 0);
+        await _run.WritePolicyAsync("approve", "      approval: {instances: 2, timeout: 30m}", flatRps: 900);
+        var environment = new Dictionary<string, string>
+        {
+            ["DSO_Access__Keys__ops__Sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(operatorKey))),
+            ["DSO_Access__Keys__ops__Role"] = "operator",
+        };
+        var before = await _run.DesiredAsync();
+
+        using var service = _run.StartService(environment);
+        using var http = new HttpClient { BaseAddress = service.Url };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", operatorKey);
+        async Task<JsonElement> GetAsync(string path)
+        {
+            using var response = await http.GetAsync(path);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+            return JsonDocument.Parse(body).RootElement.Clone();
+        }
+
+        // Nothing is applied while the change waits, however many ticks pass.
+        var waiting = await Eventually.WaitAsync(() => Task.FromResult(_run.Log.Read()), l => l.Count(d => d.Status == nameof(ApplyStatus.AwaitingApproval)) >= 5, RunLimit);
+        Assert.True(waiting.Count(d => d.Status == nameof(ApplyStatus.AwaitingApproval)) >= 5, $"{waiting.Count} decisions, too few waiting: {string.Join(", ", waiting.Select(d => d.Status))}; {service.StandardError}");
+        Assert.All(waiting.Where(d => d.Status is not null), d => Assert.Contains(d.Status, new[] { nameof(ApplyStatus.AwaitingApproval), nameof(ApplyStatus.NoChange) }));
+        Assert.Equal(before, await _run.DesiredAsync());
+        Assert.DoesNotContain(_run.Proxy.Calls, c => c.Action?.StartsWith("Describe", StringComparison.Ordinal) != true);
+
+        // Approve the pending request (a newer tick may supersede it between the list and the answer: take the newest again).
+        string? approvedId = null;
+        var approvingAt = DateTimeOffset.MaxValue;
+        for (var attempt = 0; approvedId is null && attempt < 10; attempt++)
+        {
+            var pending = (await GetAsync("api/v1/approvals?service=shop")).GetProperty("items").EnumerateArray().FirstOrDefault();
+            if (pending.ValueKind == JsonValueKind.Object)
+            {
+                var id = pending.GetProperty("id").GetString()!;
+                approvingAt = DateTimeOffset.UtcNow;
+                using var answer = await http.PostAsync($"api/v1/approvals/{Uri.EscapeDataString(id)}/approve", new StringContent("{\"note\": \"e2e\"}", Encoding.UTF8, "application/json"));
+                approvedId = answer.IsSuccessStatusCode ? id : null;
+            }
+
+            if (approvedId is null)
+            {
+                await Task.Delay(300);
+            }
+        }
+
+        Assert.NotNull(approvedId);
+        var approval = await Eventually.WaitAsync(() => GetAsync($"api/v1/approvals/{Uri.EscapeDataString(approvedId)}"),
+            a => a.GetProperty("status").GetString() is "applied" or "refused", RunLimit);
+        Assert.Equal("applied", approval.GetProperty("status").GetString());
+        var applied = await GetAsync($"api/v1/decisions/{Uri.EscapeDataString(approval.GetProperty("appliedDecisionId").GetString()!)}");
+        Assert.Equal("ops", applied.GetProperty("decision").GetProperty("approval").GetProperty("approvedBy").GetString());
+        Assert.Equal("applied", applied.GetProperty("outcome").GetProperty("status").GetString());
+
+        // The approved fleet is what moto now has, and EC2 runs it; the first capacity write came after the approval.
+        var chosen = Fleet.Parse(approval.GetProperty("target").GetString());
+        Assert.NotEqual(before, chosen);
+        Assert.Equal(chosen, await _run.DesiredAsync());
+        Assert.Equal(chosen.Total, await _run.Cloud.RunningInstancesAsync());
+        Assert.Contains(_run.Proxy.Calls, IsWrite);
+        Assert.All(_run.Proxy.Calls.Where(IsWrite), c => Assert.True(c.At >= approvingAt, $"{c.Action} at {c.At:o}, before the approval was sent at {approvingAt:o}"));
+    }
+
+    /// <summary>What a freshly started aws provider reads from moto: the fleet and the last applied decision.</summary>
+    private Task<FleetState> ReadBackAsync()
+    {
+        var binding = new ProviderBinding("aws", "shop-web", AwsEndToEndRun.Groups, new Dictionary<string, string> { ["region"] = MotoServer.Region, ["endpoint_url"] = _run.Moto.Url.ToString() });
+        return new AwsProviderFactory().Create(binding).GetFleetAsync("shop-web", default);
     }
 
     /// <summary>moto's groups as a decision that was the newest leaves them.</summary>

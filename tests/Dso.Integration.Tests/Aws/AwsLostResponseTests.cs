@@ -13,7 +13,8 @@ namespace Dso.Integration.Tests.Aws;
 /// <summary>
 /// The service loop on the aws provider, with a TCP proxy between the Auto Scaling client and moto that lets
 /// SetDesiredCapacity through and resets the connection instead of returning moto's answer: the change happened, the
-/// client does not know. Level-based setting makes the retry harmless, and the log tells what happened.
+/// client does not know. Level-based setting makes the retry harmless, and the log tells what happened. Also: a
+/// mapped group that does not exist is a typed not-found error and a failed decision every tick, not a crash.
 /// </summary>
 public sealed class AwsLostResponseTests : IDisposable
 {
@@ -81,6 +82,26 @@ public sealed class AwsLostResponseTests : IDisposable
         Assert.DoesNotContain(_proxy.Calls.Skip(calls), c => c.Action is "SetDesiredCapacity" or "UpdateAutoScalingGroup");
         Assert.Equal(target, await _fleet.RunningInstancesAsync());
         Assert.Equal([ApplyStatus.Failed, ApplyStatus.NoChange], log.Outcomes.Select(o => o.Status));
+    }
+
+    [Fact]
+    public async Task Tick_GroupDoesNotExist_DecisionFailedAsTerminalNotFoundAndTheLoopGoesOn()
+    {
+        await _fleet.CreateGroupsAsync(("some-other-group", "t4g.large", 1));
+        var (loop, log) = Loop();
+
+        var first = await loop.TickAsync(default);
+        _time.Set(Start.AddMinutes(1));
+        var second = await loop.TickAsync(default);
+
+        Assert.All([first, second], tick =>
+        {
+            Assert.Equal(ApplyStatus.Failed, tick.Outcome!.Status);
+            Assert.Equal(CloudErrorKind.NotFound, Assert.IsType<CloudProviderException>(tick.Failure!.Exception).Kind);
+            Assert.Contains($"'{Group}' (offering c7g.large) not found", tick.Outcome.Message, StringComparison.Ordinal);
+        });
+        Assert.Equal(2, log.Decisions.Count);
+        Assert.Equal(1, await _fleet.RunningInstancesAsync());
     }
 
     /// <summary>Target tracking on one on-demand type over a replayed constant 550 rps (110 rps per instance at 70 %: 8 instances), applied through the proxy.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Dso.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dso.Integration.Tests.Experiments;
 
@@ -37,13 +38,25 @@ public sealed class ExperimentHostTests : IDisposable
         var policies = Path.Combine(_dir, "policies");
         var data = Path.Combine(_dir, "data");
         Directory.CreateDirectory(policies);
-        await File.WriteAllTextAsync(Path.Combine(policies, "coverage.yaml"), Experiment);
 
         string run;
         DateTimeOffset start;
         int blocksBefore;
         await using (var host = await TestHost.StartAsync(data, policies, null, Settings))
         {
+            // The embedded default runs first; the experiment file dropped into policies/ starts a switchback on it.
+            await Eventually.WaitAsync(() => GetAsync(host, "/api/v1/decisions?service=shop&limit=1"), d => d.GetProperty("items").GetArrayLength() > 0, TimeSpan.FromSeconds(20));
+            await File.WriteAllTextAsync(Path.Combine(policies, "coverage.yaml"), Experiment);
+            var started = await Eventually.WaitAsync(() => GetAsync(host, "/api/v1/experiments"),
+                d => d.GetProperty("experiments").GetArrayLength() == 1, TimeSpan.FromSeconds(10), pollMs: 50);
+            var at = started.GetProperty("now").GetDateTimeOffset();
+            var first = await Eventually.WaitAsync(() => GetAsync(host, "/api/v1/decisions?service=shop&limit=1"),
+                d => d.GetProperty("items")[0].GetProperty("decision").TryGetProperty("experiment", out _), TimeSpan.FromSeconds(10), pollMs: 50);
+            var decided = first.GetProperty("items")[0].GetProperty("decision");
+            Assert.Equal("coverage", decided.GetProperty("experiment").GetString());
+            // Within a tick (1 minute of service time, plus the poll's own delay) of the experiment being loaded.
+            Assert.True(decided.GetProperty("timestamp").GetDateTimeOffset() - at <= TimeSpan.FromMinutes(3), $"{at:O} -> {decided}");
+
             var detail = await Eventually.WaitAsync(() => GetAsync(host, "/api/v1/experiments/coverage"),
                 d => d.GetProperty("variants").EnumerateArray().All(v => v.GetProperty("blocks").GetInt32() >= 2), TimeSpan.FromSeconds(60));
             var summary = detail.GetProperty("experiment");
@@ -134,6 +147,40 @@ public sealed class ExperimentHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Promote_ByOperator_ServiceRunsTheWinnerThroughAReload_AnalystIsRefused()
+    {
+        const string analyst = "analyst-key-for-experiments";
+        const string operatorKey = "operator-key-for-experiments";
+        var policies = Path.Combine(_dir, "policies");
+        Directory.CreateDirectory(policies);
+        await File.WriteAllTextAsync(Path.Combine(policies, "coverage.yaml"), Experiment);
+        await using var host = await TestHost.StartAsync(Path.Combine(_dir, "data"), policies, null, [.. Settings,
+            $"--Access:Keys:reader:Sha256={Dso.Controller.Web.Access.AccessKeyStore.Hash(analyst)}", "--Access:Keys:reader:Role=analyst",
+            $"--Access:Keys:ops:Sha256={Dso.Controller.Web.Access.AccessKeyStore.Hash(operatorKey)}", "--Access:Keys:ops:Role=operator"]);
+        host.Http.DefaultRequestHeaders.Add("X-Api-Key", analyst);
+        await Eventually.WaitAsync(() => GetAsync(host, "/api/v1/experiments/coverage"),
+            d => d.GetProperty("experiment").GetProperty("currentBlock").ValueKind == JsonValueKind.Number, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Http.PostAsync("/api/v1/experiments/coverage/promote?variant=q90", null)).StatusCode);
+
+        using var asOperator = new HttpRequestMessage(HttpMethod.Post, "/api/v1/experiments/coverage/promote?variant=q90");
+        asOperator.Headers.Remove("X-Api-Key");
+        asOperator.Headers.Add("Authorization", $"Bearer {operatorKey}");
+        using var client = new HttpClient { BaseAddress = host.Http.BaseAddress };
+        var promoted = await client.SendAsync(asOperator);
+        var body = await promoted.Content.ReadAsStringAsync();
+        Assert.True(promoted.IsSuccessStatusCode, body);
+        var summary = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("promoted", summary.GetProperty("state").GetString());
+        Assert.Contains("coverage_quantile: 0.9", summary.GetProperty("recommendation").GetProperty("policyChange").GetString());
+
+        var loops = host.App.Services.GetRequiredService<Dso.Controller.Hosting.LoopRegistry>();
+        Assert.True(loops.TryGet("shop", out var loop));
+        Assert.Equal(0.9, loop.Policy.Strategy.Get("coverage_quantile", 0));
+        Assert.Null(loop.Arms?.ArmAt(DateTimeOffset.MaxValue.AddDays(-1)));
+    }
+
+    [Fact]
     public async Task Api_BadParameterOrUnknownExperiment_IsNamed()
     {
         var policies = Path.Combine(_dir, "policies");
@@ -153,6 +200,10 @@ public sealed class ExperimentHostTests : IDisposable
 
         // Writes are operator-only: without an operator key the loopback reader is refused.
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.PostAsync("/api/v1/experiments/coverage/stop", null)).StatusCode);
+
+        // The unversioned paths answer the same.
+        Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/api/experiments/coverage")).StatusCode);
+        Assert.Equal("state", JsonDocument.Parse(await (await host.Http.GetAsync("/api/experiments?state=x")).Content.ReadAsStringAsync()).RootElement.GetProperty("parameter").GetString());
 
         var openApi = await host.Http.GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/v1/experiments/{name}", openApi);

@@ -167,6 +167,9 @@ internal sealed record ProxiedCall(string Method, string Path, string Body, int 
 {
     public bool AnswerDropped { get; init; }
 
+    /// <summary>When the proxy received it (wall clock).</summary>
+    public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
+
     /// <summary>Never forwarded: the server did not see it.</summary>
     public bool Refused { get; init; }
 

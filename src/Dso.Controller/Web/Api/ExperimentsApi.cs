@@ -29,6 +29,10 @@ internal static class ExperimentsApi
         app.MapPost("/api/v1/experiments/{name}/promote", PromoteAsync).RequireOperator()
             .WithName("PromoteExperiment").WithSummary("Operator: promote a variant (default: the recommended winner); its services run it through a policy reload")
             .Produces<ExperimentSummary>().Produces(StatusCodes.Status404NotFound).Produces(StatusCodes.Status409Conflict);
+
+        // The paths issue 14 names, kept beside the versioned ones (same answers; described once, under /api/v1).
+        app.MapGet("/api/experiments", List).RequireAnalyst().ExcludeFromDescription();
+        app.MapGet("/api/experiments/{name}", Get).RequireAnalyst().ExcludeFromDescription();
     }
 
     private static IResult List(string? service, string? state, HttpContext http, ExperimentHost host, ServiceClock clock)

@@ -1,7 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
 using Dso.Controller.Hosting;
 using Dso.Controller.Web.Access;
+using Dso.Controller.Web.Timing;
 using Dso.DecisionLog;
 
 namespace Dso.Controller.Web.Api;
@@ -9,13 +8,12 @@ namespace Dso.Controller.Web.Api;
 /// <summary>
 /// <c>GET /api/v1/services/{service}/series</c>: demand, latency, forecast band, ready and billed capacity, fleet by
 /// offering, cost per hour (own and reactive) and money per bucket, with change/held/anomaly markers, downsampled
-/// on the server. Default range: the week up to the service's latest decision. The store's time is in the
-/// <c>Server-Timing</c> header.
+/// on the server. Default range: the week up to the service's latest decision. <c>Server-Timing</c>: db, json, total.
 /// </summary>
 internal static class SeriesApi
 {
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/services/{service}/series", HandleAsync).RequireAnalyst()
+        app.MapGet("/api/v1/services/{service}/series", HandleAsync).RequireAnalyst().WithServerTiming()
             .WithName("GetServiceSeries").WithSummary("A service's time series at a resolution (auto or e.g. 5m, 1h), with markers");
 
     private static async Task<IResult> HandleAsync(
@@ -31,7 +29,7 @@ internal static class SeriesApi
         }
 
         var policy = ServiceDirectory.Policy(loops, service);
-        var last = await store.LastAsync(service, ct);
+        var last = await ServerTiming.For(http).Db(() => store.LastAsync(service, ct));
         if (policy is null && last is null)
         {
             return Results.Json(new { error = $"service '{service}' is neither in the policy nor in the decision log" }, statusCode: StatusCodes.Status404NotFound);
@@ -48,9 +46,7 @@ internal static class SeriesApi
             return p.BadRequest();
         }
 
-        var clockWatch = Stopwatch.StartNew();
-        var series = await store.SeriesAsync(service, start, end, width, ct);
-        http.Response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"store;dur={clockWatch.Elapsed.TotalMilliseconds:0.0}");
+        var series = await ServerTiming.For(http).Db(() => store.SeriesAsync(service, start, end, width, ct));
         return Results.Json(new
         {
             service,

@@ -10,9 +10,9 @@ internal sealed record ServiceOverview(
     double? LatencyP95Ms,
     string SloStatus,
     BudgetStatus? Budget,
-    double MonthSpentUsd,
-    double MonthReactiveUsd,
-    double MonthSavedUsd,
+    decimal MonthSpentUsd,
+    decimal MonthReactiveUsd,
+    decimal MonthSavedUsd,
     int AnomaliesLastDay,
     int HeldLastDay,
     DateTimeOffset? LastDecisionAt);

@@ -1,7 +1,7 @@
 namespace Dso.Controller.Web.Api;
 
-/// <summary>Cost of one service (and its team) in one day or month, beside what reactive scaling would have cost.</summary>
-internal sealed record ShowbackRow(string Period, string Service, string Team, double SpentUsd, double ReactiveUsd)
+/// <summary>Cost of one service (and its team) in one day or month from the spend ledger, beside what reactive scaling would have cost.</summary>
+internal sealed record ShowbackRow(string Period, string Service, string Team, decimal SpentUsd, decimal ReactiveUsd, int Ticks)
 {
-    public double SavedUsd => ReactiveUsd - SpentUsd;
+    public decimal SavedUsd => ReactiveUsd - SpentUsd;
 }

@@ -24,7 +24,7 @@ internal static class PageLayout
         dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}
         svg text{font-size:11px;font-family:system-ui,sans-serif}
         </style></head><body>
-        <nav><a href="/overview">Overview</a><a href="/showback">Showback</a><a href="/">Recent decisions</a><a href="/openapi/v1.json">API</a></nav>
+        <nav><a href="/overview">Overview</a><a href="/showback">Showback</a><a href="/experiments">Experiments</a><a href="/approvals">Approvals</a><a href="/">Recent decisions</a><a href="/openapi/v1.json">API</a></nav>
         <main><h1>{{E(title)}}</h1>
         {{body}}
         </main></body></html>

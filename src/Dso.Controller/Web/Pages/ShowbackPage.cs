@@ -12,7 +12,7 @@ internal static class ShowbackPage
 {
     public static async Task<IResult> RenderAsync(HttpRequest request, IDecisionStore store, LoopRegistry loops, ServiceClock clock, CancellationToken ct)
     {
-        var (rows, error) = await CostsApi.ShowbackAsync(request, store, loops, clock, ct);
+        var (rows, error) = await ShowbackApi.ShowbackAsync(request, store, loops, clock, ct);
         if (rows is null)
         {
             return error!;

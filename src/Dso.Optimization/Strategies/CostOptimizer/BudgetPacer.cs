@@ -26,14 +26,43 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// <summary>Instance granularity and headroom make a fleet cost this much more than its demand at the best price per rps.</summary>
     private const double GranularityMargin = 0.1;
 
+    private readonly BudgetCeiling _ceiling = new();
+
+    /// <summary>USD per hour one rps of demand costs at the best price per rps, with granularity and headroom.</summary>
+    private double UsdPerRps => (double)policy.Catalog.Types.Min(t => t.PricePerRps) * (1 + GranularityMargin);
+
     /// <summary>
-    /// Mean capacity a hard budget can pay for over the rest of the period at the flat affordable rate (infinite
-    /// without a hard budget): the outlook lowers its coverage quantile when its usual bound would cost more.
+    /// The capacity ceiling (rps) a binding hard budget can pay for, spent where demand is (see
+    /// <see cref="BudgetCeiling"/>): finite only when the budget binds and the ceiling is known; +∞ when it does not
+    /// bind, NaN when unknown or switched off (then the flat rate and the quantile ladder degrade as before).
     /// </summary>
-    public double SustainableCapacity(PlanningContext context)
+    public double Ceiling(PlanningContext context, DemandHistory history)
     {
         var budget = context.Budget;
-        if (!budget.Hard)
+        if (!options.BudgetCeiling || !budget.Hard || context.Now - budget.Start < Warmup)
+        {
+            return double.NaN;
+        }
+
+        var safe = budget with { BudgetUsd = budget.BudgetUsd * (1 - (decimal)options.BudgetSafety) };
+        var hourly = (double)safe.AffordableHourlyUsd(context.Now);
+        if (policy.Limits.MaxHourlyUsd is { } cap)
+        {
+            hourly = Math.Min(hourly, (double)cap);
+        }
+
+        return _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, (double)PlanGuard.FloorHourlyUsd(policy));
+    }
+
+    /// <summary>
+    /// Mean capacity a hard budget can pay for over the rest of the period at the flat affordable rate (infinite
+    /// without a hard budget): the outlook lowers its coverage quantile when its usual bound would cost more. Under a
+    /// known budget ceiling it is infinite too: the ceiling cuts the peaks and the troughs keep full coverage.
+    /// </summary>
+    public double SustainableCapacity(PlanningContext context, double ceiling)
+    {
+        var budget = context.Budget;
+        if (!budget.Hard || double.IsFinite(ceiling))
         {
             return double.PositiveInfinity;
         }
@@ -51,7 +80,8 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// <summary>The cap for this tick (null = none) and the pace to hand to the guard (null = flat rate).</summary>
     /// <param name="context">The tick.</param>
     /// <param name="expectedCapacity">Capacity the planner expects to need on average (NaN while unknown).</param>
-    public (decimal? Cap, BudgetPace? Pace) Allowance(PlanningContext context, double expectedCapacity)
+    /// <param name="ceiling">The budget ceiling (rps) from <see cref="Ceiling"/>: when finite, the fleet may cost what serving up to it costs.</param>
+    public (decimal? Cap, BudgetPace? Pace) Allowance(PlanningContext context, double expectedCapacity, double ceiling = double.NaN)
     {
         decimal? cap = policy.Limits.MaxHourlyUsd;
         BudgetPace? pace = null;
@@ -70,6 +100,15 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
                     : budget.SpentUsd / (decimal)elapsed.TotalHours;
                 pace = new BudgetPace(_holdHours, Math.Max(rate * (1 + ReserveMargin), PlanGuard.FloorHourlyUsd(policy)));
                 affordable = safe.AffordableHourlyUsd(context.Now, pace);
+            }
+
+            if (double.IsFinite(ceiling))
+            {
+                // Serving up to the ceiling costs the rest of the budget on average: a peak may cost more than the flat
+                // rate now, a trough less. The guard's reserve is the flat rate itself (what the ceiling spends on average).
+                var flat = safe.AffordableHourlyUsd(context.Now);
+                affordable = Math.Max(flat, Usd.FromDouble(ceiling * UsdPerRps, "the budget ceiling's hourly cost"));
+                pace = new BudgetPace(_holdHours, flat);
             }
 
             cap = cap is { } c ? Math.Min(c, affordable) : affordable;

@@ -63,6 +63,13 @@ internal sealed record CostOptimizerOptions
     public const double DefaultBudgetPacing = 1;
 
     /// <summary>
+    /// 1 = when a hard budget binds, spend it where demand is: serve demand up to the capacity ceiling the rest of the
+    /// budget pays for at the demand seen so far (see <see cref="BudgetCeiling"/>); 0 = the flat affordable rate and a
+    /// lower coverage quantile everywhere.
+    /// </summary>
+    public const double DefaultBudgetCeiling = 1;
+
+    /// <summary>
     /// A slot of a recurring burst clock (see <see cref="RecurringBursts"/>) is pre-scaled for when a burst is at least
     /// this likely in it. Lower catches more bursts and bills more slots that stay quiet; at 0.3 on the twitter
     /// scenario, 0.22 and 0.38 both served fewer requests for the same spend.
@@ -109,6 +116,8 @@ internal sealed record CostOptimizerOptions
 
     public bool BudgetPacing { get; init; } = DefaultBudgetPacing >= 0.5;
 
+    public bool BudgetCeiling { get; init; } = DefaultBudgetCeiling >= 0.5;
+
     public double BurstMinHazard { get; init; } = DefaultBurstMinHazard;
 
     /// <summary>Reads the parameters after checking them against <see cref="CostOptimizerParameters.Declared"/> (throws <see cref="ArgumentException"/>).</summary>
@@ -133,6 +142,7 @@ internal sealed record CostOptimizerOptions
             WarmupHeadroom = strategy.Get("warmup_headroom", DefaultWarmupHeadroom),
             BudgetSafety = strategy.Get("budget_safety", DefaultBudgetSafety),
             BudgetPacing = strategy.GetBoolean("budget_pacing", DefaultBudgetPacing >= 0.5),
+            BudgetCeiling = strategy.GetBoolean("budget_ceiling", DefaultBudgetCeiling >= 0.5),
             BurstMinHazard = strategy.Get("burst_min_hazard", DefaultBurstMinHazard),
             SelfCorrection = strategy.GetBoolean("self_correction", DefaultSelfCorrection >= 0.5),
         };

@@ -69,6 +69,7 @@ internal static class CostOptimizerParameters
             Min = 0, Max = 0.5, MaxExclusive = true,
         },
         new("budget_pacing", ParameterType.Boolean, DefaultBudgetPacing, "", "pace a hard budget by expected spend (false: never above the flat affordable rate)"),
+        new("budget_ceiling", ParameterType.Boolean, DefaultBudgetCeiling, "", "when a hard budget binds, serve demand up to the capacity ceiling it pays for (false: flat rate, lower coverage everywhere)"),
         new("burst_min_hazard", ParameterType.Number, DefaultBurstMinHazard, "probability", "pre-scale a recurring-burst slot at least this likely")
         {
             Min = 0, MinExclusive = true, Max = 1,

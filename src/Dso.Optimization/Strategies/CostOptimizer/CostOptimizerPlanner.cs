@@ -163,13 +163,14 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     {
         var reactive = _reactive.Next(context.Now, context.ObservedDemand);
         _own.Add(context.Now, _policy.Catalog.HourlyCost(context.Current), _policy.Catalog.Capacity(context.Ready), context.ObservedDemand);
-        var sustainable = _pacer.SustainableCapacity(context);
+        var ceiling = _pacer.Ceiling(context, _outlook.History);
+        var sustainable = _pacer.SustainableCapacity(context, ceiling);
         var correction = _options.SelfCorrection ? Correct(context) : null;
         var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, sustainable);
         _boots.Update(context.Now, context.Current, context.Ready);
         _demandSum += Math.Max(0, double.IsFinite(context.ObservedDemand) ? context.ObservedDemand : 0);
         _demandTicks++;
-        var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks);
+        var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks, ceiling);
         var surge = SurgeDemand(context);
         var inputs = new StepInputs
         {
@@ -212,7 +213,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var overrun = !context.Budget.Hard && budget.ProjectedUsd > budget.MonthlyUsd
             ? $"; soft budget: projected ${budget.ProjectedUsd:0.##} exceeds ${budget.MonthlyUsd:0.##}"
             : "";
-        var corrected = correction is null ? "" : $"; {correction}";
+        var corrected = (correction is null ? "" : $"; {correction}") +
+            (double.IsFinite(ceiling) ? $"; the hard budget binds: demand is served up to {ceiling:0.#} rps, the ceiling the rest of it pays for at the demand seen so far" : "");
         return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overrun}{corrected}", Alternatives(context, inputs, reactive, target, offload))
         {
             ServerlessRps = offload,

@@ -1,5 +1,4 @@
 using Google.OrTools.Sat;
-using Google.Protobuf;
 
 namespace Dso.Optimization.Strategies.CostOptimizer;
 
@@ -26,11 +25,6 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
     /// under a micro-dollar, which micro-dollars would round to nothing or double.
     /// </summary>
     private const double ServerlessMoneyScale = 1_000_000_000;
-
-    private readonly SolveMemo _memo = new();
-
-    /// <summary>How many solves the memo answered and how many went to CP-SAT (tests check it is consulted).</summary>
-    internal (long Hits, long Misses) MemoCounts => (_memo.Hits, _memo.Misses);
 
     public FleetSolution? Solve(FleetProblem p)
     {
@@ -102,21 +96,6 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
         AddCoverage(model, objective, p, -1, steadyNeed, penalty, add, removeNow, removeLater, "short_steady");
         model.Minimize(objective);
 
-        // The answer depends only on the model: a model built before is answered from the memo, and the values are
-        // re-scored against this problem exactly as a fresh solve's would be.
-        var key = model.Model.ToByteArray();
-        if (!_memo.TryGet(key, out var answer))
-        {
-            answer = Run(model, add, removeNow, removeLater);
-            _memo.Add(key, answer);
-        }
-
-        // Copies: the solution owns its arrays, the memo keeps its own.
-        return answer is null ? null : FleetEvaluator.Evaluate(p, [.. answer.Add], [.. answer.RemoveNow], [.. answer.RemoveLater], answer.Label);
-    }
-
-    private SolveMemo.Answer? Run(CpModel model, IntVar[] add, IntVar[] removeNow, IntVar[] removeLater)
-    {
         // The limit is CP-SAT's deterministic time (work done, roughly seconds on a quiet core), not the wall clock: a
         // wall-clock limit made the same scenario decide differently on a busy machine (a solve cut short returns
         // another feasible plan). These programs solve to optimality in under 0.001 deterministic seconds; the wall
@@ -134,7 +113,7 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
         }
 
         int[] Values(IntVar[] vars) => [.. vars.Select(v => (int)solver.Value(v))];
-        return new SolveMemo.Answer(Values(add), Values(removeNow), Values(removeLater), status == CpSolverStatus.Optimal ? "cp-sat" : "cp-sat (time limit)");
+        return FleetEvaluator.Evaluate(p, Values(add), Values(removeNow), Values(removeLater), status == CpSolverStatus.Optimal ? "cp-sat" : "cp-sat (time limit)");
     }
 
     /// <summary>Shortfall slack for one row (k ≥ 0) or the steady state (k = -1), priced per centi-rps.</summary>

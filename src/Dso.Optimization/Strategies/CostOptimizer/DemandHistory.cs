@@ -13,6 +13,9 @@ internal sealed class DemandHistory(int capacity)
 
     public long Latest => Count - 1;
 
+    /// <summary>Ticks the ring keeps: the oldest still known has index <c>Count - Capacity</c>.</summary>
+    public int Capacity => _ring.Length;
+
     public void Add(double demand)
     {
         _ring[Count % _ring.Length] = double.IsFinite(demand) ? Math.Max(0, demand) : 0;

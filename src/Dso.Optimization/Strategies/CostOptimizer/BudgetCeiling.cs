@@ -1,0 +1,93 @@
+namespace Dso.Optimization.Strategies.CostOptimizer;
+
+/// <summary>
+/// Budget-bound degradation: when a hard budget cannot pay for the demand, spend it where demand is. The flat
+/// affordable rate spends evenly over the period: troughs leave money unspent that is only spread thinly over the
+/// rest of the month, and every peak is cut at the same dollar rate. Instead this finds the capacity ceiling C such
+/// that serving demand up to C (and not above it) over the demand seen so far costs, per hour on average, what the
+/// budget has left per hour: troughs are served in full, peaks up to C. That is the shape of the evaluator's
+/// clairvoyant-budget reference (the largest constant ceiling that fits the budget), estimated online from the past
+/// instead of the future. The estimate is refreshed every <see cref="Refresh"/>; the flat rate moves with what was
+/// actually spent, so overspending lowers C and underspending raises it.
+/// </summary>
+internal sealed class BudgetCeiling
+{
+    /// <summary>How often C is re-solved (a binary search over the demand history).</summary>
+    private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(15);
+
+    /// <summary>Fewest demand samples to estimate the distribution from (with fewer the flat rate holds).</summary>
+    private const int MinSamples = 60;
+
+    private DateTimeOffset _solvedAt = DateTimeOffset.MinValue;
+    private double _ceiling = double.NaN;
+
+    /// <summary>
+    /// The capacity ceiling (rps) that spends <paramref name="affordableHourly"/> on average over the demand in
+    /// <paramref name="history"/>: +∞ when all of it fits (the budget does not bind), NaN when unknown (too little
+    /// history, or even the floor fleet costs more: the flat rate and the guard decide then).
+    /// </summary>
+    /// <param name="now">The tick.</param>
+    /// <param name="history">Observed demand per tick.</param>
+    /// <param name="affordableHourly">USD per hour the budget can pay from now to the period's end.</param>
+    /// <param name="usdPerRps">USD per hour one rps of demand costs (best price per rps with granularity and headroom).</param>
+    /// <param name="floorHourly">USD per hour of the smallest fleet the policy allows, paid whatever the demand.</param>
+    public double Ceiling(DateTimeOffset now, DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly)
+    {
+        if (now - _solvedAt < Refresh)
+        {
+            return _ceiling;
+        }
+
+        _solvedAt = now;
+        _ceiling = Solve(history, affordableHourly, usdPerRps, floorHourly);
+        return _ceiling;
+    }
+
+    internal static double Solve(DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly)
+    {
+        var first = Math.Max(0, history.Count - history.Capacity);
+        var n = history.Count - first;
+        if (n < MinSamples || !(usdPerRps > 0) || !double.IsFinite(affordableHourly))
+        {
+            return double.NaN;
+        }
+
+        var demand = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            demand[i] = history.At(first + i);
+        }
+
+        double MeanCost(double ceiling)
+        {
+            var sum = 0.0;
+            foreach (var d in demand)
+            {
+                sum += Math.Max(floorHourly, Math.Min(d, ceiling) * usdPerRps);
+            }
+
+            return sum / demand.Length;
+        }
+
+        var top = demand.Max();
+        if (MeanCost(top) <= affordableHourly)
+        {
+            return double.PositiveInfinity;
+        }
+
+        if (floorHourly >= affordableHourly)
+        {
+            return double.NaN;
+        }
+
+        // MeanCost rises monotonically with the ceiling: bisect to a thousandth of the peak.
+        double low = 0, high = top;
+        while (high - low > top * 1e-3)
+        {
+            var mid = (low + high) / 2;
+            (low, high) = MeanCost(mid) <= affordableHourly ? (mid, high) : (low, mid);
+        }
+
+        return low;
+    }
+}

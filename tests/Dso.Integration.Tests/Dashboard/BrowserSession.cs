@@ -1,0 +1,35 @@
+using Dso.Integration.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Dso.Integration.Tests.Dashboard;
+
+/// <summary>Debian's Chromium through Playwright, optionally signed in with a key through the login form.</summary>
+internal sealed record BrowserSession(IPlaywright Playwright, IBrowser Browser, IPage Page) : IAsyncDisposable
+{
+    public static async Task<BrowserSession> OpenAsync(string baseUrl, string? key, string landing)
+    {
+        var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumFactAttribute.Binary,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        });
+        var page = await browser.NewPageAsync(new() { AcceptDownloads = true });
+        await page.GotoAsync(baseUrl + landing);
+        if (key is not null)
+        {
+            Assert.Contains("/login", page.Url);
+            await page.FillAsync("#key", key);
+            await page.ClickAsync("button[type=submit]");
+            await page.WaitForURLAsync(u => u.EndsWith(landing, StringComparison.Ordinal));
+        }
+
+        return new BrowserSession(playwright, browser, page);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        Playwright.Dispose();
+    }
+}

@@ -20,6 +20,7 @@ internal sealed class CloudProxy : IDisposable
     private readonly ConcurrentQueue<ProxiedCall> _calls = new();
     private Func<ProxiedCall, bool> _dropAnswer = _ => false;
     private Func<ProxiedCall, bool> _refuse = _ => false;
+    private Func<ProxiedCall, InjectedAnswer?> _answer = _ => null;
     private int _dropped;
     private int _index;
 
@@ -39,6 +40,9 @@ internal sealed class CloudProxy : IDisposable
 
     /// <summary>Calls for which this returns true are forwarded and processed, and their answer is replaced by a connection reset.</summary>
     public void DropAnswerWhen(Func<ProxiedCall, bool> rule) => Volatile.Write(ref _dropAnswer, rule);
+
+    /// <summary>Calls for which this returns an answer never reach the server: the proxy answers them itself (a throttle, a 503).</summary>
+    public void AnswerWhen(Func<ProxiedCall, InjectedAnswer?> rule) => Volatile.Write(ref _answer, rule);
 
     /// <summary>Calls for which this returns true never reach the server: the client's connection is reset (a crash before the call).</summary>
     public void RefuseWhen(Func<ProxiedCall, bool> rule) => Volatile.Write(ref _refuse, rule);
@@ -75,6 +79,16 @@ internal sealed class CloudProxy : IDisposable
                     socket.LingerState = new LingerOption(true, 0);
                     socket.Close();
                     return;
+                }
+
+                if (_answer(call) is { } injected)
+                {
+                    _calls.Enqueue(call with { Injected = injected });
+                    var fault = Encoding.UTF8.GetBytes(injected.Body);
+                    var faultHead = $"HTTP/1.1 {injected.Status} {(HttpStatusCode)injected.Status}\r\nContent-Type: {injected.ContentType}\r\nContent-Length: {fault.Length}\r\n\r\n";
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(faultHead), _stop.Token);
+                    await stream.WriteAsync(fault, _stop.Token);
+                    continue;
                 }
 
                 using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(_target, request.Path)) { Content = new ByteArrayContent(request.Body) };
@@ -173,6 +187,9 @@ internal sealed record ProxiedCall(string Method, string Path, string Body, int 
     /// <summary>Never forwarded: the server did not see it.</summary>
     public bool Refused { get; init; }
 
+    /// <summary>Answered by the proxy itself (never forwarded), or null.</summary>
+    public InjectedAnswer? Injected { get; init; }
+
     /// <summary>The Query-API action (<c>Action=...</c> in a form body), or null.</summary>
     public string? Action => Form("Action");
 
@@ -183,3 +200,6 @@ internal sealed record ProxiedCall(string Method, string Path, string Body, int 
         .Select(p => Uri.UnescapeDataString(p[1].Replace('+', ' ')))
         .FirstOrDefault();
 }
+
+/// <summary>An answer the proxy gives in the server's place: status, body and content type.</summary>
+internal sealed record InjectedAnswer(int Status, string Body, string ContentType = "text/xml");

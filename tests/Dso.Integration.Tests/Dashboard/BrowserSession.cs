@@ -15,6 +15,9 @@ internal sealed record BrowserSession(IPlaywright Playwright, IBrowser Browser, 
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         });
         var page = await browser.NewPageAsync(new() { AcceptDownloads = true });
+        // CI runs the test assemblies side by side on 2 cores: Playwright's 30 s default timed out a sign-in there once.
+        page.SetDefaultTimeout(120_000);
+        page.SetDefaultNavigationTimeout(120_000);
         await page.GotoAsync(baseUrl + landing);
         if (key is not null)
         {

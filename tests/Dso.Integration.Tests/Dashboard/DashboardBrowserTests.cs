@@ -137,6 +137,9 @@ public sealed class DashboardBrowserTests(SeededSqliteService seeded) : IClassFi
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         });
         var page = await browser.NewPageAsync(new() { AcceptDownloads = true });
+        // CI runs the test assemblies side by side on 2 cores: Playwright's 30 s default timed out a sign-in there once.
+        page.SetDefaultTimeout(120_000);
+        page.SetDefaultNavigationTimeout(120_000);
         await page.GotoAsync(Url("/overview"));
         Assert.Contains("/login", page.Url);
         await page.FillAsync("#key", SeededService.AnalystKey);

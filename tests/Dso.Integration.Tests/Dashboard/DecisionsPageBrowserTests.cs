@@ -44,6 +44,9 @@ public sealed class DecisionsPageBrowserTests : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         });
         var page = await browser.NewPageAsync();
+        // CI runs the test assemblies side by side on 2 cores: Playwright's 30 s default timed out a sign-in there once.
+        page.SetDefaultTimeout(120_000);
+        page.SetDefaultNavigationTimeout(120_000);
         var response = await page.GotoAsync($"http://127.0.0.1:{_host!.Port}/");
         Assert.Equal(200, response!.Status);
         Assert.Equal("DsoController: recent decisions", await page.TitleAsync());

@@ -10,7 +10,7 @@ internal static class ExperimentReport
 {
     public static void Print(ExperimentSimulationResult result)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out), Interactive = InteractionSupport.No });
+        var console = ReportConsole.For(Console.Out); // the table titles carry colour markup: none of it into a file
         console.Profile.Width = Math.Max(console.Profile.Width, 160);
         var design = result.Design;
         var variants = new Table().Title($"experiment on {result.Scenario}: {design.Variants.Count} variants, blocks of {Dso.Experiments.Design.CarryOver.Format(design.BlockLength)}, washout {Dso.Experiments.Design.CarryOver.Format(design.Washout)}, seed {design.Seed}")

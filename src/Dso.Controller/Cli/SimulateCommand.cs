@@ -214,14 +214,7 @@ internal static class SimulateCommand
         table.AddRow("unserved requests (%)", s.UnservedRequestPct.ToString("0.000", CultureInfo.InvariantCulture));
         table.AddRow("scaling actions", s.ScalingActions.ToString(CultureInfo.InvariantCulture));
         table.AddRow("elapsed (s)", s.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
-        var redirected = Console.IsErrorRedirected || Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(Console.Error),
-            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-            Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
-        });
+        var console = ReportConsole.For(Console.Error);
         console.Write(table);
     }
 }

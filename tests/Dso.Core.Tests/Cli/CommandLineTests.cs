@@ -86,6 +86,33 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task SimulateExperiment_Redirected_PrintsItsTablesWithoutEscapeCodes()
+    {
+        var trace = _dir.WriteTrace("t.csv", TestTraces.Demand(480));
+        var scenario = _dir.WriteScenario("s", trace);
+        var experiment = Path.Combine(_dir.Root, "exp.yaml");
+        await File.WriteAllTextAsync(experiment, """
+            experiments:
+              - name: coverage
+                service: shop
+                design: {kind: switchback, block: 1h, washout: 15m, seed: 7}
+                primary_metric: cost
+                variants:
+                  - name: q98
+                  - name: q90
+                    overrides:
+                      strategy:
+                        parameters: {coverage_quantile: 0.9}
+            """);
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, TimeSpan.FromMinutes(3), "simulate", "--scenario", scenario, "--experiment", experiment);
+
+        Assert.True(code == 0, err);
+        Assert.Contains("experiment on", stdout); // the table's title, written with colour markup at a terminal
+        Assert.DoesNotContain("\u001b", stdout + err);
+    }
+
+    [Fact]
     public async Task Detect_PrintsAOneLineSummary()
     {
         var trace = _dir.WriteTrace("t.csv", TestTraces.Demand(500));

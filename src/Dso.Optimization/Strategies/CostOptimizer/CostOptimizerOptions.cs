@@ -80,7 +80,7 @@ internal sealed record CostOptimizerOptions
     /// 1 = self-correct against the reactive counterfactual (raise coverage when missing more than target tracking
     /// would, lower it when safely ahead or dearer for the same service); 0 = fixed coverage.
     /// </summary>
-    public const double DefaultSelfCorrection = 0;
+    public const double DefaultSelfCorrection = 1;
 
     public double CoverageQuantile { get; init; } = DefaultCoverageQuantile;
 

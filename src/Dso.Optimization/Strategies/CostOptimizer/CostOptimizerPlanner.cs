@@ -165,7 +165,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _own.Add(context.Now, _policy.Catalog.HourlyCost(context.Current), _policy.Catalog.Capacity(context.Ready), context.ObservedDemand);
         var ceiling = _pacer.Ceiling(context, _outlook.History);
         var sustainable = _pacer.SustainableCapacity(context, ceiling);
-        var correction = _options.SelfCorrection ? Correct(context) : null;
+        var correction = _options.SelfCorrection ? Correct(context, ceiling) : null;
         var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, sustainable);
         _boots.Update(context.Now, context.Current, context.Ready);
         _demandSum += Math.Max(0, double.IsFinite(context.ObservedDemand) ? context.ObservedDemand : 0);
@@ -229,13 +229,16 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     /// is only bought while the budget has room: the envelope is not already degraded by the budget, and the spend
     /// rate of the comparison window with the next level's headroom, held to the period's end, stays within budget.
     /// </summary>
-    private string? Correct(PlanningContext context)
+    private string? Correct(PlanningContext context, double ceiling)
     {
         var budget = context.Budget;
         var hourly = _policy.Catalog.HourlyCost(context.Current) * (decimal)(1 + CounterfactualCorrection.HeadroomPerLevel);
-        var room = !budget.Hard || (_outlook.Calibrator.ActiveQuantile >= _outlook.Calibrator.TargetQuantile - 1e-12 &&
+        // The budget binds while its ceiling cuts demand or it forced the envelope below the target quantile: no raise
+        // then, and a raised level is given back (the budget-bound case spends on demand, not on headroom).
+        var binds = budget.Hard && (double.IsFinite(ceiling) || _outlook.Calibrator.ActiveQuantile < _outlook.Calibrator.TargetQuantile - 1e-12);
+        var room = !budget.Hard || (!binds &&
             budget.ProjectedUsd(context.Now, hourly) <= budget.BudgetUsd * (1 - (decimal)_options.BudgetSafety));
-        var why = _correction.Update(context.Now, _own, _reactive.Tally, room);
+        var why = _correction.Update(context.Now, _own, _reactive.Tally, room, binds);
         if (why is not null)
         {
             _outlook.Retarget(_correction.Quantile(_options.CoverageQuantile), _correction.Headroom);

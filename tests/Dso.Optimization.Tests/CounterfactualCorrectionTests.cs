@@ -108,17 +108,18 @@ public sealed class CounterfactualCorrectionTests
         Assert.Equal(fixedCoverage.OwnSpent, corrected.OwnSpent);
         Assert.Equal(fixedCoverage.OwnLastDay, corrected.OwnLastDay);
     }
+
     /// <summary>
     /// Feeds one tick a minute for <paramref name="minutes"/>: demand 100 rps, this policy short by <paramref name="ownGap"/>
-    /// rps and the rule by <paramref name="ruleGap"/>, both at $1/h; returns every reason the correction gave.
+    /// rps and the rule by <paramref name="ruleGap"/>, at $0.90/h and $1/h (a saving to spend); returns every reason the correction gave.
     /// </summary>
     private static List<string> Feed(CounterfactualCorrection correction, RunningTally own, RunningTally rule, ref DateTimeOffset at, int minutes,
-        double ownGap, double ruleGap, bool room, bool binds)
+        double ownGap, double ruleGap, bool room, bool binds, decimal ownPrice = 0.9m)
     {
         var reasons = new List<string>();
         for (var i = 0; i < minutes; i++, at = at.AddMinutes(1))
         {
-            own.Add(at, 1m, 100 - ownGap, 100);
+            own.Add(at, ownPrice, 100 - ownGap, 100);
             rule.Add(at, 1m, 100 - ruleGap, 100);
             if (correction.Update(at, own, rule, room, binds) is { } why)
             {
@@ -161,5 +162,25 @@ public sealed class CounterfactualCorrectionTests
         // 1.5x is not.
         Assert.Contains(Feed(correction, own, rule, ref at, 120, ownGap: 15, ruleGap: 10, room: true, binds: false),
             r => r.Contains("raised to level +1", StringComparison.Ordinal));
+    }
+    [Fact]
+    public void Coverage_is_bought_only_out_of_the_saving_against_the_rule()
+    {
+        var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1));
+        var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
+
+        // Missing more than the rule while paying what it pays: no saving to spend, no raise.
+        Assert.Empty(Feed(correction, own, rule, ref at, 120, ownGap: 2, ruleGap: 0, room: true, binds: false, ownPrice: 1m));
+        Assert.Equal(0, correction.Level);
+
+        // Cheaper by 10 %: raised once the lead is clear of the margin...
+        Assert.Contains(Feed(correction, own, rule, ref at, 240, ownGap: 2, ruleGap: 0, room: true, binds: false, ownPrice: 0.9m),
+            r => r.Contains("raised to level +1", StringComparison.Ordinal));
+        Assert.True(correction.Level > 0);
+
+        // ...and given back, saying so, once the raised coverage has spent the saving.
+        var spent = Feed(correction, own, rule, ref at, 240, ownGap: 2, ruleGap: 0, room: true, binds: false, ownPrice: 1.5m);
+        Assert.Contains(spent, r => r.Contains("lowered", StringComparison.Ordinal) && r.Contains("saving against the reactive rule is spent", StringComparison.Ordinal));
+        Assert.Equal(0, correction.Level);
     }
 }

@@ -4,9 +4,9 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// Self-correction against the counterfactual: the reactive shadow says what target tracking would have cost and left
 /// unserved on the same demand, so the optimizer can see, online and per service, when its own model of demand is
 /// failing in a way a plain rule would not. Over a sliding window it compares the two tallies and moves a coverage
-/// level: up when this policy left more requests unserved than the rule (and the budget can pay for more), back down
-/// once it has been safely ahead for a whole window, and below zero when it was dearer than the rule without serving
-/// more. Each level sets the envelope's quantile, a headroom factor on the bound and how long scale-in remembers a peak.
+/// level: up when this policy left clearly more requests unserved than the rule (and the budget has room, and the
+/// saving against the rule so far pays for it), back down when the budget binds or the saving is spent, or once it
+/// has been safely ahead over a long span, and below zero when it was dearer than the rule without serving more. Each level sets the envelope's quantile, a headroom factor on the bound and how long scale-in remembers a peak.
 /// Every change comes with its reason, which the planner writes into that tick's decision.
 /// </summary>
 internal sealed class CounterfactualCorrection

@@ -19,4 +19,9 @@ public sealed class SplitArm(string experiment, SwitchbackDesign blocks, string 
         now < blocks.Start || (end is { } e && now >= e)
             ? null
             : new VariantArm(experiment, blocks.BlockAt(now), variant, policy, _planner.Value);
+
+    /// <summary>A split's service runs its one variant at every tick: there is no other variant here to show it to.</summary>
+    public void Observe(PlanningContext context, VariantArm active)
+    {
+    }
 }

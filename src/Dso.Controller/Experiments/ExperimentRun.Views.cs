@@ -116,7 +116,12 @@ internal sealed partial class ExperimentRun
         Significant = c.Significant,
         BlocksNeeded = c.Power?.BlocksNeeded,
         MoreBlocks = c.Power?.MoreBlocks,
-        PowerNow = Finite(c.Power?.PowerNow),
+        PowerNow = Finite(c.Power?.PowerNow ?? c.SplitPower?.PowerNow),
+        Services = c.SplitPower is { } split ? split.VariantServices + split.ControlServices : null,
+        ServicesNeeded = c.SplitPower?.ServicesNeeded,
+        MoreServices = c.SplitPower?.MoreServices,
+        BlocksPerServiceNeeded = c.SplitPower?.BlocksPerServiceNeeded,
+        MoreBlocksPerService = c.SplitPower?.MoreBlocksPerService,
     };
 
     /// <summary>JSON has no NaN or infinity: a mean of no blocks is null.</summary>

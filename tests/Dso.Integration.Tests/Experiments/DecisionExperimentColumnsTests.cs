@@ -4,6 +4,7 @@ using Dso.Abstractions.Catalog;
 using Dso.Abstractions.Decisions;
 using Dso.DecisionLog;
 using Dso.DecisionLog.Queries;
+using Dso.Integration.Tests.Infrastructure;
 using Dso.Testing;
 using Microsoft.Data.Sqlite;
 using Npgsql;

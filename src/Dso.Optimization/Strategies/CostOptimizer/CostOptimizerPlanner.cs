@@ -168,7 +168,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var reactive = _reactive.Next(context.Now, context.ObservedDemand);
         _own.Add(context.Now, _policy.Catalog.HourlyCost(context.Current), _policy.Catalog.Capacity(context.Ready), context.ObservedDemand);
         var ceiling = _pacer.Ceiling(context, _outlook.History);
-        var sustainable = _pacer.SustainableCapacity(context, ceiling);
+        var sustainable = _pacer.SustainableCapacity(context);
         var correction = _options.SelfCorrection ? Correct(context, ceiling) : null;
         var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, sustainable);
         _boots.Update(context.Now, context.Current, context.Ready);

@@ -123,8 +123,8 @@ public sealed class ScaleInChurnTests
         for (var seed = 0; seed < 5; seed++)
         {
             var demand = Spiky(new Random(seed), 480);
-            // Just above what covering the demand costs for the month: the spend rate plus 10 % does not fit, so the
-            // margin is off (at 1.3x it fits and the margin acts; without the budget check four of five runs differ here).
+            // Just above what covering the demand costs for the month: the spend rate plus 25 % does not fit, so the
+            // margin is off (without the budget check four of five runs differ here).
             var budget = (decimal)(demand.Average() / 400 * 0.36 * 24 * 30 * 1.15);
             var on = Ticks(new Dictionary<string, double>(), demand, seed, budget);
             var off = Ticks(new Dictionary<string, double> { ["scale_in_margin"] = 0 }, demand, seed, budget);

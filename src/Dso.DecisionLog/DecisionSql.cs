@@ -19,9 +19,11 @@ internal static partial class DecisionSql
 
     public const string InsertDecision = """
         INSERT INTO decisions (id, service, ts, policy_version, variant, strategy, reason, before_fleet, chosen_fleet, hourly_cost, held, is_change, payload,
-            ts_ms, demand, latency_p95, forecast_p50, forecast_p90, ready_capacity, billed_capacity, reactive_cost, anomaly_count, anomaly_summary, spent_usd, reactive_usd)
+            ts_ms, demand, latency_p95, forecast_p50, forecast_p90, ready_capacity, billed_capacity, reactive_cost, anomaly_count, anomaly_summary, spent_usd, reactive_usd,
+            experiment, block)
         VALUES (@id, @service, @ts, @pv, @variant, @strategy, @reason, @before, @chosen, @cost, @held, @change, @payload,
-            @ts_ms, @demand, @latency, @p50, @p90, @ready, @billed, @reactive, @anomalies, @anomaly_summary, @spent, @reactive_usd)
+            @ts_ms, @demand, @latency, @p50, @p90, @ready, @billed, @reactive, @anomalies, @anomaly_summary, @spent, @reactive_usd,
+            @experiment, @block)
         """;
 
     public const string InsertOutcome = """
@@ -61,6 +63,8 @@ internal static partial class DecisionSql
         Add(cmd, "anomaly_summary", row.AnomalySummary);
         Add(cmd, "spent", cost.Spent);
         Add(cmd, "reactive_usd", cost.Reactive);
+        Add(cmd, "experiment", d.Experiment);
+        Add(cmd, "block", d.Block);
     }
 
     public static void BindOutcome(DbCommand cmd, DecisionOutcome outcome)
@@ -107,6 +111,8 @@ internal static partial class DecisionSql
         if (q.To is { } to) { Filter("d.ts_ms < @to", "to", to.ToUnixTimeMilliseconds()); }
         if (q.Variant is not null) { Filter("d.variant = @variant", "variant", q.Variant); }
         if (q.Strategy is not null) { Filter("d.strategy = @strategy", "strategy", q.Strategy); }
+        if (q.Experiment is not null) { Filter("d.experiment = @experiment", "experiment", q.Experiment); }
+        if (q.Block is { } block) { Filter("d.block = @block", "block", block); }
         if (q.ChangesOnly) { where.Add("d.is_change = 1"); }
         if (q.Held is { } held) { where.Add(held ? "d.held = 1" : "d.held = 0"); }
         if (q.Anomalies is { } anomalous) { where.Add(anomalous ? "d.anomaly_count > 0" : "d.anomaly_count = 0"); }

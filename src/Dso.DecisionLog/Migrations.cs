@@ -146,6 +146,18 @@ internal static class Migrations
         ALTER TABLE spend ADD COLUMN reactive_usd TEXT;
         CREATE INDEX spend_to ON spend(to_ts);
         """,
+
+        // 9: every decision names its experiment and block as columns (the variant already is one), back-filled from
+        // the payload, so an analyst filters and joins a run's decisions to experiment_blocks without parsing JSON.
+        """
+        ALTER TABLE decisions ADD COLUMN experiment TEXT;
+        ALTER TABLE decisions ADD COLUMN block INTEGER;
+        UPDATE decisions SET
+            experiment = json_extract(payload, '$.experiment'),
+            block = (SELECT CASE WHEN typeof(v) = 'integer' THEN v END FROM (SELECT json_extract(payload, '$.block') AS v))
+        WHERE json_extract(payload, '$.experiment') IS NOT NULL;
+        CREATE INDEX decisions_experiment_block ON decisions(experiment, block) WHERE experiment IS NOT NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

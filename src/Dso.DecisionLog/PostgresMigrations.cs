@@ -148,6 +148,16 @@ internal static class PostgresMigrations
         ALTER TABLE spend ADD COLUMN reactive_usd TEXT;
         CREATE INDEX spend_to ON spend(to_ts);
         """,
+
+        // 9: every decision names its experiment and block as columns, back-filled from the payload.
+        """
+        ALTER TABLE decisions ADD COLUMN experiment TEXT, ADD COLUMN block BIGINT;
+        UPDATE decisions SET
+            experiment = payload::jsonb ->> 'experiment',
+            block = CASE WHEN jsonb_typeof(payload::jsonb -> 'block') = 'number' THEN (payload::jsonb ->> 'block')::BIGINT END
+        WHERE payload::jsonb ->> 'experiment' IS NOT NULL;
+        CREATE INDEX decisions_experiment_block ON decisions(experiment, block) WHERE experiment IS NOT NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

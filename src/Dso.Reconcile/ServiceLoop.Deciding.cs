@@ -82,6 +82,11 @@ public sealed partial class ServiceLoop
         Stage = TickStage.Plan;
         var arm = Arms?.ArmAt(now);
         var plan = (arm?.Planner ?? _planner).Plan(context);
+        if (arm is not null)
+        {
+            Arms!.Observe(context, arm);
+        }
+
         _lastPace = plan.Pace;
         return new Proposal(plan, context, reading.Values, Held: false)
         {

@@ -24,9 +24,9 @@ public sealed class BudgetCeilingTests
             (200 - (160 * Math.Cos(2 * Math.PI * i / TicksPerDay))) * (1 + (0.05 * ((2 * random.NextDouble()) - 1))))];
     }
 
-    private static (double Unserved, double Demand, decimal Spent) Run(double[] demand, decimal budget, bool ceiling)
+    private static (double Unserved, double Demand, decimal Spent) Run(double[] demand, decimal budget, bool ceiling, InstanceCatalog? catalog = null)
     {
-        var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, budget, TimeSpan.FromMinutes(3),
+        var policy = PlannerHarness.Policy(catalog ?? Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, budget, TimeSpan.FromMinutes(3),
             new Dictionary<string, double> { ["budget_ceiling"] = ceiling ? 1 : 0 }) with { Tick = TimeSpan.FromMinutes(1) };
         var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(Days), hardBudget: true);
         harness.Seed(Fleet.Of(("small", 10)));
@@ -80,6 +80,24 @@ public sealed class BudgetCeilingTests
         var ceiling = Run(demand, 500m, ceiling: true);
         Assert.Equal(flat.Spent, ceiling.Spent);
         Assert.Equal(flat.Unserved, ceiling.Unserved);
+    }
+
+    [Fact]
+    public void A_type_too_big_for_the_demand_does_not_make_a_binding_budget_look_roomier()
+    {
+        var demand = DailyWave();
+        const decimal budget = 23m;
+        // 0.5 mUSD per rps-hour, a quarter of the small type's, but one serves 20,000 rps for $10/h: no fleet for a
+        // 40-360 rps service (on a $0.24/h budget) ever holds it, so the money must be paced at the small type's price.
+        var withGiant = new InstanceCatalog([Catalog.Types[0], new InstanceType("giant", 96, 384, 10m, 20_000)]);
+
+        var plain = Run(demand, budget, ceiling: true);
+        var giant = Run(demand, budget, ceiling: true, withGiant);
+
+        var figures = $"unserved: small type only {plain.Unserved / plain.Demand:P2} for ${plain.Spent:0.00}, with the giant in the catalog " +
+            $"{giant.Unserved / giant.Demand:P2} for ${giant.Spent:0.00}";
+        Assert.True(giant.Spent <= budget, figures);
+        Assert.True(Math.Abs(giant.Unserved - plain.Unserved) <= 0.002 * plain.Demand, figures);
     }
 
     [Fact]

@@ -51,6 +51,12 @@ internal static class ExperimentReport
         }
 
         console.Write(comparisons);
+        foreach (var c in result.NoInterference)
+        {
+            console.WriteLine($"{c.Variant}: without interference (blocks from each variant's whole-trace run) the estimate would be {Pct(c.RelativeDifference)} [{Pct(c.RelativeLow)}, {Pct(c.RelativeHigh)}]; " +
+                $"whole-trace difference over measured time {Pct(result.MeasuredTruth.GetValueOrDefault(c.Variant))}");
+        }
+
         if (result.DesignNote is { } note)
         {
             console.WriteLine("note: " + note);

@@ -28,8 +28,10 @@ internal sealed partial class ExperimentRun
             .OrderBy(b => b.Block)
             .ToList();
 
+    /// <summary>A split's blocks per service, only those run with the service's assigned variant (after a stop it runs control).</summary>
     private IEnumerable<(string Service, BlockMetrics Block)> ServiceBlocks(DateTimeOffset now) =>
-        _ledgers.SelectMany(kv => kv.Value.Blocks(now).Select(b => (kv.Key, b)));
+        _ledgers.SelectMany(kv => kv.Value.Blocks(now).Select(b => (Service: kv.Key, Block: b)))
+            .Where(x => Split is not { } split || !split.TryGetValue(x.Service, out var assigned) || assigned == x.Block.Variant);
 
     private Analysis Analyse(DateTimeOffset now, ExperimentMetric metric)
     {
@@ -44,8 +46,9 @@ internal sealed partial class ExperimentRun
         var comparisons = Split is { } split
             ? SplitAnalysis.Compare(Design.Variants, split, ServiceBlocks(now), metric, Design.Seed, options)
             : SwitchbackAnalysis.Compare(Design, blocks, metric, options);
-        // A split has no paired blocks: its guardrails would need a between-services test, which is not built.
-        var guardrails = Split is null ? Guardrails.Evaluate(Design, blocks, Policy.Guardrails) : [];
+        var guardrails = Split is { } assigned
+            ? SplitGuardrails.Evaluate(Design.Variants, assigned, ServiceBlocks(now), Policy.Guardrails, Design.Seed)
+            : Guardrails.Evaluate(Design, blocks, Policy.Guardrails);
         var analysis = new Analysis(complete, metric, comparisons, guardrails);
         if (metric == Policy.PrimaryMetric)
         {
@@ -77,6 +80,11 @@ internal sealed partial class ExperimentRun
             foreach (var arms in Arms.Values.Select(a => a.Inner).OfType<SwitchbackArms>())
             {
                 arms.Stopped = stopped;
+            }
+
+            foreach (var arm in Arms.Values.Select(a => a.Inner).OfType<SplitArm>())
+            {
+                arm.Stopped = stopped;
             }
 
             changed = true;
@@ -141,6 +149,11 @@ internal sealed partial class ExperimentRun
         var ended = _record.State == ExperimentStates.Ended || (End is { } end && now >= end);
         var more = analysis.Comparisons.Select(c => c.Power?.MoreBlocks).Where(m => m is not null).DefaultIfEmpty(null).Max();
         var need = more is { } n ? $"; about {n} more blocks would detect a 5 % difference" : "";
+        if (analysis.Comparisons.Select(c => c.SplitPower).OfType<SplitPowerEstimate>().MaxBy(p => p.MoreServices) is { } split)
+        {
+            need = $"; about {split.MoreServices} more services would detect a 5 % difference" +
+                (split.MoreBlocksPerService is { } days ? $", or about {days} more blocks on each service" : ", and more days on these services cannot (they differ too much from one another)");
+        }
         return ended
             ? new ExperimentRecommendation("keep-control", Design.Control, $"no variant was significantly lower than control on {metric}{need}")
             : new ExperimentRecommendation("wait", null, $"no variant is significantly lower than control on {metric} yet{need}");

@@ -14,7 +14,8 @@ internal sealed partial class ExperimentRun
 
     public const string SplitMethod =
         "split: each service runs one variant chosen by a stable hash; the unit is the service (mean of its complete blocks); " +
-        "permutation test over the services' labels; no interval; Holm's correction over variants";
+        "difference of arm means with a randomization test over the services' labels (exact under the hashed assignment; interval by inverting it under a constant effect, unbounded while too few services exist); " +
+        "Holm's correction over variants; more services or more blocks per service needed for a 5 % difference; guardrails: one-sided permutation test against the limit after 1, 2, 4, ... blocks, spending the false-stop rate over the checks";
 
     public ExperimentSummary Summary(DateTimeOffset now)
     {
@@ -116,7 +117,12 @@ internal sealed partial class ExperimentRun
         Significant = c.Significant,
         BlocksNeeded = c.Power?.BlocksNeeded,
         MoreBlocks = c.Power?.MoreBlocks,
-        PowerNow = Finite(c.Power?.PowerNow),
+        PowerNow = Finite(c.Power?.PowerNow ?? c.SplitPower?.PowerNow),
+        Services = c.SplitPower is { } split ? split.VariantServices + split.ControlServices : null,
+        ServicesNeeded = c.SplitPower?.ServicesNeeded,
+        MoreServices = c.SplitPower?.MoreServices,
+        BlocksPerServiceNeeded = c.SplitPower?.BlocksPerServiceNeeded,
+        MoreBlocksPerService = c.SplitPower?.MoreBlocksPerService,
     };
 
     /// <summary>JSON has no NaN or infinity: a mean of no blocks is null.</summary>

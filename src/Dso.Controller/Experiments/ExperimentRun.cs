@@ -225,6 +225,10 @@ internal sealed partial class ExperimentRun
         {
             IVariantArms inner = Split is { } split
                 ? new SplitArm(Policy.Name, Design, split[service], Policy.Variants.First(v => v.Name == split[service]).Policies[service], strategies, End)
+                {
+                    ControlPolicy = Policy.Variants.First(v => v.Name == Design.Control).Policies[service],
+                    Stopped = _record.StoppedVariants.ToHashSet(StringComparer.Ordinal),
+                }
                 : new SwitchbackArms(Policy.Name, Design, Policy.Variants.ToDictionary(v => v.Name, v => v.Policies[service], StringComparer.Ordinal), strategies, End)
                 {
                     Stopped = _record.StoppedVariants.ToHashSet(StringComparer.Ordinal),

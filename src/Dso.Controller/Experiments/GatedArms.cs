@@ -1,3 +1,4 @@
+using Dso.Optimization;
 using Dso.Reconcile.Experiments;
 
 namespace Dso.Controller.Experiments;
@@ -8,4 +9,12 @@ internal sealed class GatedArms(ExperimentRun run, IVariantArms inner) : IVarian
     public IVariantArms Inner => inner;
 
     public VariantArm? ArmAt(DateTimeOffset now) => run.Active ? inner.ArmAt(now) : null;
+
+    public void Observe(PlanningContext context, VariantArm active)
+    {
+        if (run.Active)
+        {
+            inner.Observe(context, active);
+        }
+    }
 }

@@ -20,6 +20,12 @@ public sealed record DecisionQuery
 
     public string? Strategy { get; init; }
 
+    /// <summary>Only decisions taken in this experiment (the <c>experiment</c> column).</summary>
+    public string? Experiment { get; init; }
+
+    /// <summary>Only decisions of this block of the experiment's design (the <c>block</c> column).</summary>
+    public long? Block { get; init; }
+
     /// <summary>Only decisions that changed the fleet.</summary>
     public bool ChangesOnly { get; init; }
 

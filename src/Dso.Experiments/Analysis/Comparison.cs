@@ -41,7 +41,11 @@ public sealed record Comparison
 
     public bool Significant { get; init; }
 
+    /// <summary>A switchback's sample size: blocks needed for a 5 % difference.</summary>
     public PowerEstimate? Power { get; init; }
+
+    /// <summary>A split's sample size: services (or days on the same services) needed for a 5 % difference.</summary>
+    public SplitPowerEstimate? SplitPower { get; init; }
 
     public double? RelativeDifference => ControlMean != 0 ? Difference / ControlMean : null;
 

@@ -5,11 +5,13 @@ namespace Dso.Experiments.Analysis;
 
 /// <summary>
 /// Compares the variants of a split (several alike services, each running one variant throughout). The unit is the
-/// service, its value the mean of its complete blocks. The p-value is a permutation test over which services carry
-/// which label (every relabelling enumerated up to <see cref="MaxExact"/>, else a seeded Monte Carlo draw): it treats
-/// the hashed assignment as random, which it is for any service set chosen before the experiment's name and seed.
-/// With few services the smallest possible p-value is large (2 vs 2 services: 1/3), so a split needs many services
-/// to declare anything; no interval is given, since inverting the test over so few units is not informative.
+/// service (its blocks are not independent replicates: they share the service's size and traffic), its value the
+/// mean of its complete blocks. For each variant against control: the difference of arm means, the randomization
+/// test over which services carry which label (<see cref="PermutationTest"/>: exact under the hashed assignment,
+/// whatever the distribution of service outcomes, where a Welch t-test on a handful of services would lean on
+/// normality it cannot check), its inversion as the interval, Holm's correction across variants, and how many more
+/// services or days a 5 % difference needs (<see cref="SplitPowerEstimate"/>). With few services the smallest
+/// possible p-value is large (2 vs 2 services: 1/3), so the interval stays unbounded until enough services exist.
 /// </summary>
 public static class SplitAnalysis
 {
@@ -25,22 +27,16 @@ public static class SplitAnalysis
         AnalysisOptions? options = null)
     {
         options ??= new AnalysisOptions();
-        var perService = blocks.Where(b => b.Block.Complete)
-            .GroupBy(b => b.Service, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (Value: g.Average(b => b.Block.Value(metric)), Blocks: g.Count()), StringComparer.Ordinal);
+        var perService = Units(blocks, metric);
         var control = variants[0];
         var comparisons = new List<Comparison>();
         foreach (var variant in variants.Skip(1))
         {
-            var v = assignment.Where(a => a.Value == variant && perService.ContainsKey(a.Key)).Select(a => perService[a.Key]).ToList();
-            var c = assignment.Where(a => a.Value == control && perService.ContainsKey(a.Key)).Select(a => perService[a.Key]).ToList();
-            var vMean = v.Count > 0 ? v.Average(x => x.Value) : double.NaN;
-            var cMean = c.Count > 0 ? c.Average(x => x.Value) : double.NaN;
-            var difference = v.Count > 0 && c.Count > 0 ? vMean - cMean : 0;
-            var (p, exact) = v.Count > 0 && c.Count > 0
-                ? PermutationP(v.Select(x => x.Value).Concat(c.Select(x => x.Value)).ToArray(), v.Count, SplitMix64.Mix(seed, (ulong)variant.Length), options.Draws)
-                : (1.0, true);
-            comparisons.Add(new Comparison
+            var v = Arm(assignment, perService, variant);
+            var c = Arm(assignment, perService, control);
+            var vMean = v.Count > 0 ? v.Average(x => x.Mean) : double.NaN;
+            var cMean = c.Count > 0 ? c.Average(x => x.Mean) : double.NaN;
+            var comparison = new Comparison
             {
                 Variant = variant,
                 Control = control,
@@ -50,91 +46,72 @@ public static class SplitAnalysis
                 Pairs = 0,
                 VariantMean = vMean,
                 ControlMean = cMean,
-                Difference = difference,
-                PValue = p,
-                ExactPValue = exact,
-            });
+                Difference = v.Count > 0 && c.Count > 0 ? vMean - cMean : 0,
+                PValue = 1,
+                ExactPValue = true,
+            };
+            if (v.Count > 0 && c.Count > 0)
+            {
+                var test = new PermutationTest(v.Select(x => x.Mean).ToList(), c.Select(x => x.Mean).ToList(), options.Draws, SplitMix64.Mix(seed, (ulong)variant.Length));
+                var (low, high) = test.Interval(options.Alpha);
+                comparison = comparison with
+                {
+                    Low = low,
+                    High = high,
+                    PValue = test.PValue(),
+                    ExactPValue = test.Exact,
+                    SplitPower = SplitPowerEstimate.From(v, c, cMean, options),
+                };
+            }
+
+            comparisons.Add(comparison);
         }
 
         var adjusted = Holm.Adjust(comparisons.Select(x => x.PValue).ToList());
         return comparisons.Select((x, i) => x with { AdjustedPValue = adjusted[i], Significant = adjusted[i] < options.Alpha }).ToList();
     }
 
-    /// <summary>Two-sided p-value of the difference of means of the first <paramref name="k"/> values against the rest.</summary>
-    internal static (double P, bool Exact) PermutationP(double[] values, int k, ulong seed, int draws)
+    /// <summary>
+    /// Per service with complete blocks: the mean of its block values, their count, and the variance of that mean due
+    /// to block-to-block noise. The noise is what is left of a block after the service's own level and the hour's
+    /// common swing (the mean over all services that block: a daily cycle moves every service alike and is not
+    /// noise); neighbouring blocks are correlated, so the variance of the mean is σ²/B × (1 + ρ)/(1 - ρ) with ρ the
+    /// lag-one correlation of those residuals, pooled over services.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (double Mean, int Blocks, double NoiseVariance)> Units(IEnumerable<(string Service, BlockMetrics Block)> blocks, ExperimentMetric metric)
     {
-        var n = values.Length;
-        var total = values.Sum();
-        double Stat(IEnumerable<int> chosen)
+        var series = blocks.Where(b => b.Block.Complete)
+            .GroupBy(b => b.Service, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(b => b.Block.Block).Select(b => (b.Block.Block, Value: b.Block.Value(metric))).ToList(), StringComparer.Ordinal);
+        var common = series.Values.SelectMany(x => x).GroupBy(x => x.Block).ToDictionary(g => g.Key, g => g.Average(x => x.Value));
+        var residuals = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        double lagged = 0, squares = 0;
+        foreach (var (service, values) in series)
         {
-            var sum = chosen.Sum(i => values[i]);
-            return n == k ? 0 : Math.Abs(sum / k - (total - sum) / (n - k));
-        }
-
-        var observed = Stat(Enumerable.Range(0, k));
-        var tolerance = 1e-9 * (1 + observed);
-        if (Choose(n, k) <= MaxExact)
-        {
-            int hits = 0, count = 0;
-            foreach (var combo in Combinations(n, k))
+            var level = values.Average(x => x.Value);
+            var swing = values.Average(x => common[x.Block]);
+            var r = values.Select(x => x.Value - level - (common[x.Block] - swing)).ToArray();
+            residuals[service] = r;
+            for (var i = 0; i < r.Length; i++)
             {
-                count++;
-                hits += Stat(combo) >= observed - tolerance ? 1 : 0;
+                squares += r[i] * r[i];
+                lagged += i > 0 && values[i].Block == values[i - 1].Block + 1 ? r[i] * r[i - 1] : 0;
             }
-
-            return ((double)hits / count, true);
         }
 
-        var rng = new SplitMix64(seed);
-        var index = Enumerable.Range(0, n).ToArray();
-        var atLeast = 0;
-        for (var d = 0; d < draws; d++)
+        var rho = squares > 0 ? Math.Clamp(lagged / squares, 0, 0.95) : 0;
+        return series.ToDictionary(kv => kv.Key, kv =>
         {
-            for (var i = n - 1; i > 0; i--)
-            {
-                var j = rng.Below(i + 1);
-                (index[i], index[j]) = (index[j], index[i]);
-            }
-
-            atLeast += Stat(index.Take(k)) >= observed - tolerance ? 1 : 0;
-        }
-
-        return ((1.0 + atLeast) / (1.0 + draws), false);
+            var r = residuals[kv.Key];
+            var variance = r.Length > 1 ? r.Sum(x => x * x) / (r.Length - 1) : 0;
+            return (kv.Value.Average(x => x.Value), r.Length, variance / r.Length * (1 + rho) / (1 - rho));
+        }, StringComparer.Ordinal);
     }
 
-    private static double Choose(int n, int k)
-    {
-        var result = 1.0;
-        for (var i = 1; i <= k; i++)
-        {
-            result = result * (n - k + i) / i;
-        }
-
-        return result;
-    }
-
-    private static IEnumerable<int[]> Combinations(int n, int k)
-    {
-        var combo = Enumerable.Range(0, k).ToArray();
-        while (true)
-        {
-            yield return combo;
-            var i = k - 1;
-            while (i >= 0 && combo[i] == n - k + i)
-            {
-                i--;
-            }
-
-            if (i < 0)
-            {
-                yield break;
-            }
-
-            combo[i]++;
-            for (var j = i + 1; j < k; j++)
-            {
-                combo[j] = combo[j - 1] + 1;
-            }
-        }
-    }
+    private static List<(double Mean, int Blocks, double NoiseVariance)> Arm(
+        IReadOnlyDictionary<string, string> assignment, IReadOnlyDictionary<string, (double Mean, int Blocks, double NoiseVariance)> perService, string variant) =>
+        assignment.Where(a => a.Value == variant && perService.ContainsKey(a.Key))
+            .OrderBy(a => a.Key, StringComparer.Ordinal)
+            .Select(a => perService[a.Key])
+            .ToList();
 }

@@ -181,11 +181,12 @@ internal sealed class AdaptiveForecaster : IRetrainableForecaster
         var pureModelAnchors = 0;
         for (var i = 0; i < anchors.Length; i++)
         {
-            baseline[i] = _features.Baseline(t, anchors[i]);
+            var seasonal = _features.SeasonalDelta(t, anchors[i]);
+            baseline[i] = _features.BaselineFromDelta(t, seasonal);
             modelPoint[i] = double.NaN;
             if (model is not null)
             {
-                var (level, scale) = _features.Build(t, anchors[i], _buffer);
+                var (level, scale) = _features.Build(t, anchors[i], _buffer, seasonal);
                 modelPoint[i] = level + (scale * model.Score(_buffer));
             }
 

@@ -21,12 +21,16 @@ internal sealed class ConformalCalibrator
     private int _next;
     private int _sinceSort;
     private double[] _sorted = [];
+
+    /// <summary>The ring's residuals kept in order as they come and go, so a re-sort is a copy (see <see cref="Add"/>).</summary>
+    private readonly double[] _ordered;
     private double _low;
     private double _high;
 
     public ConformalCalibrator(int window, double coverage, double rate, int horizonSteps)
     {
         _ring = new double[window];
+        _ordered = new double[window];
         _nominalLow = (1 - coverage) / 2;
         _nominalHigh = 1 - _nominalLow;
         _low = _nominalLow;
@@ -38,15 +42,21 @@ internal sealed class ConformalCalibrator
     /// <summary>Records a resolved residual (in noise units) and the interval bounds that were published for it.</summary>
     public void Add(double residual, double publishedLow, double publishedHigh)
     {
+        if (_count == _ring.Length)
+        {
+            Remove(_ring[_next]);
+        }
+
+        Insert(residual);
         _ring[_next] = residual;
         _next = (_next + 1) % _ring.Length;
         _count = Math.Min(_count + 1, _ring.Length);
         if (++_sinceSort >= ResortEvery || _count <= MinResiduals)
         {
-            // A fresh array, never sorted in place: snapshots held by earlier forecasts stay valid.
-            var copy = _ring.AsSpan(0, _count).ToArray();
-            Array.Sort(copy);
-            _sorted = copy;
+            // A fresh array, never sorted in place: snapshots held by earlier forecasts stay valid. The ordered copy
+            // holds the same values as the ring, so this is what sorting the ring gave, without a sort per horizon
+            // step every 16 ticks (a few percent of a simulation).
+            _sorted = _ordered.AsSpan(0, _count).ToArray();
             _sinceSort = 0;
         }
 
@@ -58,6 +68,23 @@ internal sealed class ConformalCalibrator
             _low = Math.Clamp(_low, 0.001, 0.49);
             _high = Math.Clamp(_high, 0.51, 0.999);
         }
+    }
+
+    /// <summary>Drops one occurrence of a value that is in the ordered copy (the residual leaving the ring).</summary>
+    private void Remove(double value)
+    {
+        var at = Array.BinarySearch(_ordered, 0, _count, value);
+        Array.Copy(_ordered, at + 1, _ordered, at, _count - at - 1);
+    }
+
+    /// <summary>Inserts a value into the ordered copy (which has room: the ring is not full or one was removed).</summary>
+    private void Insert(double value)
+    {
+        var size = _count == _ring.Length ? _count - 1 : _count;
+        var at = Array.BinarySearch(_ordered, 0, size, value);
+        at = at < 0 ? ~at : at;
+        Array.Copy(_ordered, at, _ordered, at + 1, size - at);
+        _ordered[at] = value;
     }
 
     public Snapshot Current => new(_count > MinResiduals ? _sorted : null, _low, _high, _nominalLow, _nominalHigh, _horizonSteps);

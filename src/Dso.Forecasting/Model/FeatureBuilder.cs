@@ -88,14 +88,19 @@ internal sealed class FeatureBuilder
     }
 
     /// <summary>The seasonal baseline forecast for t+k: level plus the median seasonal delta (level alone with under a day).</summary>
-    public double Baseline(long t, int k)
-    {
-        var delta = SeasonalDelta(t, k);
-        return Level(t) + (double.IsNaN(delta) ? 0 : delta);
-    }
+    public double Baseline(long t, int k) => BaselineFromDelta(t, SeasonalDelta(t, k));
+
+    /// <summary>The baseline from a seasonal delta already computed for (t, k) (the forecaster also feeds it to <see cref="Build(long, int, float[], double)"/>).</summary>
+    public double BaselineFromDelta(long t, double seasonalDelta) => Level(t) + (double.IsNaN(seasonalDelta) ? 0 : seasonalDelta);
 
     /// <summary>Fills <paramref name="features"/>; returns level and scale so the caller can map the output back.</summary>
-    public (double Level, double Scale) Build(long t, int k, float[] features)
+    public (double Level, double Scale) Build(long t, int k, float[] features) => Build(t, k, features, SeasonalDelta(t, k));
+
+    /// <summary>
+    /// As <see cref="Build(long, int, float[])"/> with <paramref name="seasonal"/> = <see cref="SeasonalDelta"/>(t, k),
+    /// which the forecaster computes once per anchor for the baseline and the features (seven day windows and a sort).
+    /// </summary>
+    public (double Level, double Scale) Build(long t, int k, float[] features, double seasonal)
     {
         var w = Window;
         var level = Level(t);
@@ -105,7 +110,6 @@ internal sealed class FeatureBuilder
 
         var yesterday = Centered(t, t + k - StepsPerDay);
         var week = Centered(t, t + k - (7L * StepsPerDay));
-        var seasonal = SeasonalDelta(t, k);
         features[0] = k;
         features[1] = (float)(target.TimeOfDay.TotalHours / 24.0);
         features[2] = (float)target.DayOfWeek;

@@ -15,6 +15,8 @@ internal sealed class SeriesHistory
     private readonly double[] _cumulativeAbsDiff; // sum of |values[j] - values[j-1]| for j in 1..i
     private readonly EventCalendar _events;
     private readonly List<(DateTimeOffset Timestamp, double Value, double Weight)> _unplaced = [];
+    private TimeSpan _step;
+    private int _stepsPerDay = StepsPerDayOf(TimeSpan.Zero);
 
     public SeriesHistory(int capacity, TimeSpan? step, EventCalendar events)
     {
@@ -31,7 +33,15 @@ internal sealed class SeriesHistory
     }
 
     /// <summary>Grid step; zero until inferred.</summary>
-    public TimeSpan Step { get; private set; }
+    public TimeSpan Step
+    {
+        get => _step;
+        private set
+        {
+            _step = value;
+            _stepsPerDay = StepsPerDayOf(value);
+        }
+    }
 
     public DateTimeOffset Origin { get; private set; }
 
@@ -43,7 +53,8 @@ internal sealed class SeriesHistory
 
     public bool HasGrid => Step > TimeSpan.Zero && (Count > 0 || _unplaced.Count == 0);
 
-    public int StepsPerDay => Math.Max(1, (int)Math.Round(TimeSpan.FromDays(1) / Step));
+    /// <summary>Kept with the step: features read it dozens of times per tick, and a TimeSpan division there showed in profiles.</summary>
+    public int StepsPerDay => _stepsPerDay;
 
     public int Capacity => _capacity;
 
@@ -103,6 +114,8 @@ internal sealed class SeriesHistory
 
         return (_cumulativeAbsDiff[(to - 1) % _capacity] - _cumulativeAbsDiff[(from - 1) % _capacity]) / (to - from);
     }
+
+    private static int StepsPerDayOf(TimeSpan step) => Math.Max(1, (int)Math.Round(TimeSpan.FromDays(1) / step));
 
     private double Cumulative(long index) => index < 0 ? 0.0 : _cumulative[index % _capacity];
 

@@ -1,3 +1,5 @@
+using Dso.Optimization;
+
 namespace Dso.Reconcile.Experiments;
 
 /// <summary>
@@ -8,4 +10,12 @@ public interface IVariantArms
 {
     /// <summary>The arm in force at <paramref name="now"/>; null when the experiment is not running then.</summary>
     VariantArm? ArmAt(DateTimeOffset now);
+
+    /// <summary>
+    /// Shows the tick the <paramref name="active"/> arm just planned to the variants not in force, whose plans are
+    /// discarded. Demand does not depend on the variant, so each variant learns from every tick as it would running
+    /// alone; a variant that saw only its own blocks would learn a time-warped series (its "same time yesterday" is
+    /// two days back, a bound issued at a block's end is scored against demand hours later).
+    /// </summary>
+    void Observe(PlanningContext context, VariantArm active);
 }

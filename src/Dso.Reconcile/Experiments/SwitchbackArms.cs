@@ -6,8 +6,10 @@ namespace Dso.Reconcile.Experiments;
 
 /// <summary>
 /// The arms of a switchback on one service: the design names the variant of each block, and each variant keeps one
-/// planner for the whole experiment (built on first use), so what a variant learned in its earlier blocks carries to
-/// its next ones and never leaks into another variant. A variant stopped by a guardrail hands its blocks to control.
+/// planner for the whole experiment, so what a variant learned carries to its next blocks and never leaks into
+/// another variant. Every planner sees every tick (<see cref="Observe"/>): the variant in force plans and acts, the
+/// others plan in the shadow, so each learns demand exactly as it would running alone. A variant stopped by a
+/// guardrail hands its blocks to control.
 /// </summary>
 public sealed class SwitchbackArms(string experiment, SwitchbackDesign design, IReadOnlyDictionary<string, ServicePolicy> policies, StrategyRegistry strategies, DateTimeOffset? end = null)
     : IVariantArms
@@ -28,6 +30,9 @@ public sealed class SwitchbackArms(string experiment, SwitchbackDesign design, I
         set => _stopped = value;
     }
 
+    /// <summary>The last failure of a shadow plan (it never fails the tick: only the variant in force acts).</summary>
+    public string? LastShadowError { get; private set; }
+
     public VariantArm? ArmAt(DateTimeOffset now)
     {
         if (now < design.Start || (end is { } e && now >= e))
@@ -42,16 +47,41 @@ public sealed class SwitchbackArms(string experiment, SwitchbackDesign design, I
             variant = design.Control;
         }
 
-        var policy = policies[variant];
+        return new VariantArm(experiment, block, variant, policies[variant], PlannerOf(variant));
+    }
+
+    public void Observe(PlanningContext context, VariantArm active)
+    {
+        foreach (var variant in design.Variants)
+        {
+            if (variant == active.Variant || _stopped.Contains(variant))
+            {
+                continue;
+            }
+
+            try
+            {
+                _ = PlannerOf(variant).Plan(context);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LastShadowError = $"variant '{variant}' failed to plan in the shadow at {context.Now:O}: {ex.Message}";
+            }
+        }
+    }
+
+    private IScalingPlanner PlannerOf(string variant)
+    {
         lock (_planners)
         {
             if (!_planners.TryGetValue(variant, out var planner))
             {
+                var policy = policies[variant];
                 planner = strategies.Get(policy.Strategy.Name).CreatePlanner(policy);
                 _planners[variant] = planner;
             }
 
-            return new VariantArm(experiment, block, variant, policy, planner);
+            return planner;
         }
     }
 }

@@ -59,9 +59,14 @@ public sealed class ExperimentSimulation(
 
         var end = switchback.Rows.Count > 0 ? switchback.Rows[^1].End : design.Start;
         var blocks = accumulator.Blocks(end);
-        var comparisons = SwitchbackAnalysis.Compare(design, blocks, experiment.PrimaryMetric, new AnalysisOptions { Alpha = experiment.Alpha });
+        var options = new AnalysisOptions { Alpha = experiment.Alpha };
+        var comparisons = SwitchbackAnalysis.Compare(design, blocks, experiment.PrimaryMetric, options);
         progress?.Report(1);
-        return new ExperimentSimulationResult(scenario.Name, design, wholeTrace, switchback, blocks, comparisons, note);
+        return new ExperimentSimulationResult(scenario.Name, design, wholeTrace, switchback, blocks, comparisons, note)
+        {
+            NoInterference = PotentialOutcomes.Compare(design, wholeTrace, experiment.PrimaryMetric, options),
+            MeasuredTruth = PotentialOutcomes.MeasuredTruth(design, wholeTrace, experiment.PrimaryMetric),
+        };
     }
 
     /// <summary>

@@ -17,6 +17,12 @@ public sealed record ExperimentSimulationResult(
     IReadOnlyList<Comparison> Comparisons,
     string? DesignNote)
 {
+    /// <summary>The same analysis on blocks filled from each assigned variant's whole-trace run (see <see cref="PotentialOutcomes"/>).</summary>
+    public IReadOnlyList<Comparison> NoInterference { get; init; } = [];
+
+    /// <summary>The whole-trace relative difference over the blocks' measured time only (washouts left out).</summary>
+    public IReadOnlyDictionary<string, double> MeasuredTruth { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Whole-trace relative cost difference of a variant against control, (variant - control) / control.</summary>
     public double WholeTraceRelative(string variant)
     {

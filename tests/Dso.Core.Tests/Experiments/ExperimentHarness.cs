@@ -21,14 +21,15 @@ internal sealed class ExperimentHarness : IDisposable
 
     private readonly string _path;
 
-    public ExperimentHarness(string directory, string experimentYaml, SqliteDecisionLog? reuse = null)
+    /// <param name="policyYaml">The services (default: the built-in default policy's one service, shop).</param>
+    public ExperimentHarness(string directory, string experimentYaml, SqliteDecisionLog? reuse = null, string? policyYaml = null)
     {
         _path = Path.Combine(directory, "decisions.db");
         Store = reuse ?? new SqliteDecisionLog(new SqliteDecisionLogOptions(_path));
         Host = new ExperimentHost(Store, Store, new ServiceClock(Clock, 1),
             new WebhookAlertObserver(Options.Create(new AlertOptions()), null!, NullLogger<WebhookAlertObserver>.Instance),
             NullLogger<ExperimentHost>.Instance);
-        Set = new PolicyAdmission(CheckingSourceFactories.Create()).Parse([(DefaultPolicy.Origin, DefaultPolicy.Text()), ("experiment.yaml", experimentYaml)]);
+        Set = new PolicyAdmission(CheckingSourceFactories.Create()).Parse([(DefaultPolicy.Origin, policyYaml ?? DefaultPolicy.Text()), ("experiment.yaml", experimentYaml)]);
         Applied = Host.Overlay(Set);
         Host.Commit(Applied, []);
     }
@@ -57,12 +58,27 @@ internal sealed class ExperimentHarness : IDisposable
     public void Tick(Func<string, long, (double Demand, double Ready, decimal Hourly)> outcome)
     {
         Clock.Now += TimeSpan.FromMinutes(1);
-        var arm = Run.Arms["shop"].ArmAt(Clock.Now);
+        Log("shop", outcome);
+    }
+
+    /// <summary>Advances one minute and logs a tick of each service (a split's services), each with its own variant.</summary>
+    public void TickServices(IEnumerable<string> services, Func<string, long, (double Demand, double Ready, decimal Hourly)> outcome)
+    {
+        Clock.Now += TimeSpan.FromMinutes(1);
+        foreach (var service in services)
+        {
+            Log(service, outcome);
+        }
+    }
+
+    private void Log(string service, Func<string, long, (double Demand, double Ready, decimal Hourly)> outcome)
+    {
+        var arm = Run.Arms[service].ArmAt(Clock.Now);
         var (demand, ready, hourly) = outcome(arm?.Variant ?? "default", arm?.Block ?? -1);
         Host.Observe(new ScalingDecision
         {
-            Id = $"shop@{Clock.Now:O}",
-            Service = "shop",
+            Id = $"{service}@{Clock.Now:O}",
+            Service = service,
             Timestamp = Clock.Now,
             PolicyVersion = "test",
             Variant = arm?.Variant ?? "default",

@@ -1,6 +1,8 @@
 using Dso.Controller.Composition;
 using Dso.DecisionLog;
+using Dso.Abstractions.Series;
 using Dso.Experiments.Design;
+using Dso.Optimization.Strategies.CostOptimizer;
 using Dso.Reconcile.Experiments;
 using Dso.Reconcile.Simulation;
 
@@ -50,6 +52,32 @@ public sealed class ExperimentSimulationTests : IDisposable
         Assert.NotNull(comparison.Low);
         Assert.True(result.WholeTrace["q90"].Summary.CostUsd < result.WholeTrace["q98"].Summary.CostUsd,
             $"covering less demand should cost less: {result.WholeTrace["q90"].Summary.CostUsd} vs {result.WholeTrace["q98"].Summary.CostUsd}");
+    }
+
+    [Fact]
+    public async Task Switchback_EveryVariantsPlannerLearnsFromEveryTick()
+    {
+        // Demand does not depend on the variant: a variant that learned only from its own blocks would see a time-warped
+        // series (its "yesterday" two days back). The variant in force plans; the others plan in the shadow.
+        var scenario = ScenarioLoader.Load(_traces.WriteScenario("s.yaml", _traces.WriteTrace("s.csv", TestTraces.Demand(600))));
+        var experiment = Assert.Single(Policies().Experiments);
+        var points = TimeSeriesCsv.Read(scenario.TracePath);
+        var policies = experiment.Variants.ToDictionary(v => v.Name, v => SimulationRunner.PolicyFor(scenario, v.Policies["shop"], points), StringComparer.Ordinal);
+        var (design, _) = ExperimentSimulation.DesignFor(experiment, [.. policies.Values], points[0].Timestamp);
+        SwitchbackArms? arms = null;
+        var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud)
+        {
+            Arms = _ => arms = new SwitchbackArms("coverage", design, policies, Plugins.Strategies),
+        };
+        using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(":memory:", BatchSize: 1000));
+        var result = await runner.RunAsync(scenario, experiment.Variants[0].Policies["shop"], log);
+
+        var planners = design.Variants.ToDictionary(v => v, v => (CostOptimizerPlanner)arms!.ArmAt(design.BlockStart(Enumerable.Range(0, 4).First(b => design.VariantOf(b) == v)))!.Planner);
+        var q90Rows = result.Rows.Count(r => r.Variant == "q90");
+        Assert.InRange(q90Rows, 200, 400);
+        Assert.Equal(planners["q98"].ObservedTicks, planners["q90"].ObservedTicks);
+        Assert.True(planners["q90"].ObservedTicks >= result.Rows.Count - 2, $"q90 saw {planners["q90"].ObservedTicks} of {result.Rows.Count} ticks (it decided {q90Rows})");
+        Assert.Null(arms!.LastShadowError);
     }
 
     [Fact]

@@ -234,7 +234,7 @@ public abstract class DecisionApiTests(SeededService seeded)
         Assert.Equal(DecisionCsvHeader, string.Join(',', rows[0]));
         Assert.Equal(json.Count, rows.Count - 1);
         Assert.Equal(Ids(json), rows.Skip(1).Select(r => r[1]).ToList());
-        Assert.All(rows.Skip(1), r => Assert.Equal(16, r.Count));
+        Assert.All(rows.Skip(1), r => Assert.Equal(18, r.Count));
     }
 
     protected async Task Auth_NoKeyIs401_AnalystReads_AnalystCannotAct()
@@ -303,7 +303,7 @@ public abstract class DecisionApiTests(SeededService seeded)
         Assert.Contains("cursor", parameters, StringComparer.OrdinalIgnoreCase);
     }
 
-    internal const string DecisionCsvHeader = "seq,id,service,timestamp,variant,strategy,held,change,demand_rps,before,chosen,hourly_cost_usd,reactive_hourly_cost_usd,anomalies,outcome,reason";
+    internal const string DecisionCsvHeader = "seq,id,service,timestamp,variant,experiment,block,strategy,held,change,demand_rps,before,chosen,hourly_cost_usd,reactive_hourly_cost_usd,anomalies,outcome,reason";
 
     /// <summary>RFC 4180: quoted cells may hold commas, quotes (doubled) and line breaks.</summary>
     internal static List<List<string>> CsvRows(string text)

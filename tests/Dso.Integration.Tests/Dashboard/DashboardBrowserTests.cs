@@ -106,7 +106,7 @@ public sealed class DashboardBrowserTests(SeededSqliteService seeded) : IClassFi
         Assert.Equal(DecisionApiTests.DecisionCsvHeader, string.Join(',', csv[0]));
         Assert.Equal(rows, csv.Count - 1);
         Assert.All(csv.Skip(1), r => Assert.Equal("checkout", r[2]));
-        Assert.All(csv.Skip(1), r => Assert.NotEqual("", r[13]));
+        Assert.All(csv.Skip(1), r => Assert.NotEqual("", r[15]));
     }
 
     [ChromiumFact]

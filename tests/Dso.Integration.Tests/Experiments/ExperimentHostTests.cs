@@ -79,6 +79,17 @@ public sealed class ExperimentHostTests : IDisposable
             Assert.Equal("coverage", decision.GetProperty("experiment").GetString());
             Assert.Equal("q90", decision.GetProperty("variant").GetString());
 
+            // The experiment and block are columns too: filtering on them returns that block's decisions only, all of
+            // its variant, and the dashboard's decision table shows both.
+            var block = decision.GetProperty("block").GetInt64();
+            var inBlock = (await GetAsync(host, $"/api/v1/decisions?service=shop&experiment=coverage&block={block}&limit=100")).GetProperty("items");
+            Assert.Contains(inBlock.EnumerateArray(), i => i.GetProperty("decision").GetProperty("id").GetString() == decision.GetProperty("id").GetString());
+            Assert.All(inBlock.EnumerateArray(), i => Assert.Equal((block, "q90"), (i.GetProperty("decision").GetProperty("block").GetInt64(), i.GetProperty("decision").GetProperty("variant").GetString())));
+            Assert.Equal(0, (await GetAsync(host, "/api/v1/decisions?service=shop&experiment=nope")).GetProperty("items").GetArrayLength());
+            var table = await host.Http.GetStringAsync($"/services/shop?experiment=coverage&block={block}");
+            Assert.Contains("<th>experiment</th><th>block</th>", table);
+            Assert.Contains($"<td class=\"variant\">q90</td><td class=\"experiment\">coverage</td><td class=\"block num\">{block}</td>", table);
+
             // A bad experiment edit is rejected whole with its location; the running experiment keeps running.
             await File.WriteAllTextAsync(Path.Combine(policies, "bad.yaml"), """
                 experiments:

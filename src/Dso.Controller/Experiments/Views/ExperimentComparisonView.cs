@@ -49,4 +49,16 @@ public sealed record ExperimentComparisonView
     public int? MoreBlocks { get; init; }
 
     public double? PowerNow { get; init; }
+
+    /// <summary>A split: services in the two arms now, and the services in all that a 5 % difference needs (null for a switchback).</summary>
+    public int? Services { get; init; }
+
+    public int? ServicesNeeded { get; init; }
+
+    public int? MoreServices { get; init; }
+
+    /// <summary>A split: complete blocks per service (on the same services) that a 5 % difference needs; null when more days cannot reach it.</summary>
+    public int? BlocksPerServiceNeeded { get; init; }
+
+    public int? MoreBlocksPerService { get; init; }
 }

@@ -10,7 +10,7 @@ namespace Dso.Controller.Web.Api;
 /// </summary>
 internal static class DecisionCsv
 {
-    public const string Header = "seq,id,service,timestamp,variant,strategy,held,change,demand_rps,before,chosen,hourly_cost_usd,reactive_hourly_cost_usd,anomalies,outcome,reason";
+    public const string Header = "seq,id,service,timestamp,variant,experiment,block,strategy,held,change,demand_rps,before,chosen,hourly_cost_usd,reactive_hourly_cost_usd,anomalies,outcome,reason";
 
     public static void AppendRow(StringBuilder sb, DecisionRecord record)
     {
@@ -24,6 +24,8 @@ internal static class DecisionCsv
             d.Service,
             d.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             d.Variant,
+            d.Experiment ?? "",
+            d.Block?.ToString(CultureInfo.InvariantCulture) ?? "",
             d.Strategy,
             d.Held ? "true" : "false",
             d.IsChange ? "true" : "false",

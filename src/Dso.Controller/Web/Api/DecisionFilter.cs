@@ -10,9 +10,9 @@ using DecisionQuery = Dso.DecisionLog.Queries.DecisionQuery;
 /// </summary>
 internal sealed record DecisionFilter(
     string? Service, string? From, string? To, string? Variant, string? Strategy, string? Changes,
-    string? Held, string? Anomalies, string? Outcome, string? Cursor, string? Limit)
+    string? Held, string? Experiment, string? Block, string? Anomalies, string? Outcome, string? Cursor, string? Limit)
 {
-    public static readonly string[] Names = ["service", "from", "to", "variant", "strategy", "changes", "held", "anomalies", "outcome", "cursor", "limit"];
+    public static readonly string[] Names = ["service", "from", "to", "variant", "strategy", "changes", "experiment", "block", "held", "anomalies", "outcome", "cursor", "limit"];
 
     /// <summary>snake_case on the wire, the <see cref="Dso.Abstractions.Cloud.ApplyStatus"/> name in the log.</summary>
     private static readonly Dictionary<string, string> Outcomes = new(StringComparer.Ordinal)
@@ -36,6 +36,8 @@ internal sealed record DecisionFilter(
             To = to,
             Variant = p.Text("variant"),
             Strategy = p.Text("strategy"),
+            Experiment = p.Text("experiment"),
+            Block = p.Long("block", 0),
             ChangesOnly = p.Bool("changes") ?? false,
             Held = p.Bool("held"),
             Anomalies = p.Bool("anomalies"),

@@ -54,7 +54,10 @@ internal static class ExperimentPage
             sb.Append(CultureInfo.InvariantCulture, $"<tr data-variant=\"{E(c.Variant)}\"><td>{E(c.Variant)}</td><td class=\"num\">{c.VariantBlocks} / {c.ControlBlocks}</td><td class=\"num\">{N(c.VariantMean)} vs {N(c.ControlMean)}</td>");
             sb.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{N(c.Difference)}</td><td class=\"num interval\">[{N(c.Low)}, {N(c.High)}]</td><td class=\"num\">{P(c.RelativeDifference)} [{P(c.RelativeLow)}, {P(c.RelativeHigh)}]</td>");
             sb.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{c.PValue:0.###} ({c.AdjustedPValue:0.###}{(c.ExactPValue ? ", exact" : "")})</td><td>{(c.Significant ? (c.Difference < 0 ? "<span class=\"ok\">lower than control</span>" : "<span class=\"bad\">higher than control</span>") : "<span class=\"muted\">no clear difference yet</span>")}</td>");
-            sb.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{(c.MoreBlocks is { } more ? more.ToString(CultureInfo.InvariantCulture) : "—")}</td></tr>");
+            var more = c.MoreServices is { } services
+                ? $"{services} more services" + (c.MoreBlocksPerService is { } perService ? $" or {perService} more blocks each" : " (more days cannot)")
+                : c.MoreBlocks is { } blocks ? blocks.ToString(CultureInfo.InvariantCulture) : "—";
+            sb.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{more}</td></tr>");
         }
 
         sb.Append("</tbody></table>");

@@ -51,12 +51,13 @@ internal static class ServicePage
         sb.Append(CultureInfo.InvariantCulture, $"<form class=\"filters\" id=\"filters\" method=\"get\" action=\"/services/{Uri.EscapeDataString(service)}\">");
         sb.Append(CultureInfo.InvariantCulture, $"<label>from<input name=\"from\" value=\"{Iso(from)}\"></label><label>to<input name=\"to\" value=\"{Iso(to)}\"></label>");
         sb.Append(CultureInfo.InvariantCulture, $"<label>variant<input name=\"variant\" value=\"{E(query.Variant)}\" size=\"8\"></label><label>strategy<input name=\"strategy\" value=\"{E(query.Strategy)}\" size=\"14\"></label>");
+        sb.Append(CultureInfo.InvariantCulture, $"<label>experiment<input name=\"experiment\" value=\"{E(query.Experiment)}\" size=\"10\"></label><label>block<input name=\"block\" value=\"{query.Block}\" size=\"5\"></label>");
         sb.Append(Select("changes", query.ChangesOnly ? "true" : null, ("", "all"), ("true", "changes only")));
         sb.Append(Select("held", query.Held?.ToString().ToLowerInvariant(), ("", "all"), ("true", "held only"), ("false", "not held")));
         sb.Append(Select("anomalies", query.Anomalies?.ToString().ToLowerInvariant(), ("", "all"), ("true", "with anomalies"), ("false", "without")));
         sb.Append(Select("outcome", request.Query["outcome"].ToString(), ("", "all"), ("applied", "applied"), ("no_change", "no change"), ("partial", "partial"), ("failed", "failed"), ("pending", "pending")));
         sb.Append("<button type=\"submit\">filter</button>");
-        sb.Append(CultureInfo.InvariantCulture, $" <a id=\"export-csv\" href=\"{Url("/api/v1/decisions.csv", ("service", service), ("from", Iso(from)), ("to", Iso(to)), ("variant", query.Variant), ("strategy", query.Strategy), ("changes", query.ChangesOnly ? "true" : null), ("held", query.Held?.ToString().ToLowerInvariant()), ("anomalies", query.Anomalies?.ToString().ToLowerInvariant()), ("outcome", request.Query["outcome"].FirstOrDefault()))}\" download>export CSV</a></form>");
+        sb.Append(CultureInfo.InvariantCulture, $" <a id=\"export-csv\" href=\"{Url("/api/v1/decisions.csv", ("service", service), ("from", Iso(from)), ("to", Iso(to)), ("variant", query.Variant), ("strategy", query.Strategy), ("experiment", query.Experiment), ("block", query.Block?.ToString(CultureInfo.InvariantCulture)), ("changes", query.ChangesOnly ? "true" : null), ("held", query.Held?.ToString().ToLowerInvariant()), ("anomalies", query.Anomalies?.ToString().ToLowerInvariant()), ("outcome", request.Query["outcome"].FirstOrDefault()))}\" download>export CSV</a></form>");
         sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\" id=\"table-count\">{page.Items.Count}{(page.NextCursor is null ? "" : "+")} decisions, newest first</p>");
         sb.Append(DecisionTable.Render(page.Items, "decisions-table"));
         sb.Append(DragZoomScript);

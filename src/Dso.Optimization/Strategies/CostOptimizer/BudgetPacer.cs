@@ -28,8 +28,27 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
 
     private readonly BudgetCeiling _ceiling = new();
 
-    /// <summary>USD per hour one rps of demand costs at the best price per rps, with granularity and headroom.</summary>
-    private double UsdPerRps => (double)policy.Catalog.Types.Min(t => t.PricePerRps) * (1 + GranularityMargin);
+    private double _demandSum;
+    private long _demandTicks;
+
+    /// <summary>
+    /// The best price per rps among the types a fleet for the demand seen so far can use: a type bigger than the mean
+    /// demand is never bought at its price per rps (one of them serves the whole load and more), so a catalog with a
+    /// cheap-per-rps giant (2,100 rps for a 350 rps service) must not make the budget look 20 % roomier than it is.
+    /// Until demand is seen, the smallest type's size is the bound.
+    /// </summary>
+    internal double UsablePricePerRps
+    {
+        get
+        {
+            var types = policy.Catalog.Types;
+            var level = Math.Max(_demandTicks > 0 ? _demandSum / _demandTicks : 0, types.Min(t => t.CapacityRps));
+            return types.Where(t => t.CapacityRps <= level + 1e-9).Min(t => t.PricePerRps);
+        }
+    }
+
+    /// <summary>USD per hour one rps of demand costs at the usable price per rps, with granularity and headroom.</summary>
+    private double UsdPerRps => UsablePricePerRps * (1 + GranularityMargin);
 
     /// <summary>
     /// The capacity ceiling (rps) a binding hard budget can pay for, spent where demand is (see
@@ -38,6 +57,12 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// </summary>
     public double Ceiling(PlanningContext context, DemandHistory history)
     {
+        if (double.IsFinite(context.ObservedDemand))
+        {
+            _demandSum += Math.Max(0, context.ObservedDemand);
+            _demandTicks++;
+        }
+
         var budget = context.Budget;
         if (!options.BudgetCeiling || !budget.Hard || context.Now - budget.Start < Warmup)
         {
@@ -74,7 +99,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
             hourly = Math.Min(hourly, (double)cap);
         }
 
-        return hourly / (policy.Catalog.Types.Min(t => t.PricePerRps) * (1 + GranularityMargin));
+        return hourly / UsdPerRps;
     }
 
     /// <summary>The cap for this tick (null = none) and the pace to hand to the guard (null = flat rate).</summary>
@@ -93,10 +118,10 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
             var elapsed = context.Now - budget.Start;
             if (options.BudgetPacing && elapsed >= Warmup)
             {
-                // The reserve is what the average demand seen so far costs at the best price per rps, with a margin for
+                // The reserve is what the average demand seen so far costs at the usable price per rps, with a margin for
                 // headroom and instance granularity; before any demand is seen, what has been spent per hour so far.
                 var rate = double.IsFinite(expectedCapacity)
-                    ? Usd.FromDouble(expectedCapacity * policy.Catalog.Types.Min(t => t.PricePerRps), "the reserve for the average demand")
+                    ? Usd.FromDouble(expectedCapacity * UsablePricePerRps, "the reserve for the average demand")
                     : budget.SpentUsd / (decimal)elapsed.TotalHours;
                 pace = new BudgetPace(_holdHours, Math.Max(rate * (1 + ReserveMargin), PlanGuard.FloorHourlyUsd(policy)));
                 affordable = safe.AffordableHourlyUsd(context.Now, pace);

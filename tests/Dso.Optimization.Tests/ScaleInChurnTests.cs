@@ -123,7 +123,7 @@ public sealed class ScaleInChurnTests
         for (var seed = 0; seed < 5; seed++)
         {
             var demand = Spiky(new Random(seed), 480);
-            // Just above what covering the demand costs for the month: the spend rate plus 25 % does not fit, so the
+            // Just above what covering the demand costs for the month: the spend rate plus 50 % does not fit, so the
             // margin is off (without the budget check four of five runs differ here).
             var budget = (decimal)(demand.Average() / 400 * 0.36 * 24 * 30 * 1.15);
             var on = Ticks(new Dictionary<string, double>(), demand, seed, budget);

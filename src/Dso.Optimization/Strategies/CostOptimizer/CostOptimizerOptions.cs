@@ -44,7 +44,7 @@ internal sealed record CostOptimizerOptions
     /// <summary>
     /// Scale-in keeps room above the demand bound for the bound's rise from one tick to the next at this quantile of
     /// its recent rises (see <see cref="BoundRises"/>), so the next tick does not relaunch what this one removed; not
-    /// while a hard budget binds or its spend so far runs within 25 % of it (capacity held there is cut later). 0 = off.
+    /// while a hard budget binds or its spend rate so far, 50 % higher, would not fit it (capacity held there is cut later). 0 = off.
     /// At 0.9 on nasa-jul95 the margin is about 5 % of the bound.
     /// </summary>
     public const double DefaultScaleInMarginQuantile = 0.9;

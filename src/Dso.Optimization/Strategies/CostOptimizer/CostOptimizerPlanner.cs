@@ -261,8 +261,9 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     /// Whether the churn rules may spend: always without a hard budget; with one, only while no budget ceiling binds
     /// and the spend rate so far, raised by <see cref="MarginBudgetRoom"/> and held to the period's end, stays within
     /// the budget. Capacity a binding budget pays for now is capacity its pacing cuts later (a 5-minute scale-in window
-    /// raised nasa-aug-outage's unserved from 4.5 % to 8.0 % that way; with 10 % room the margin still raised
-    /// nab-occupancy-6005's from 4.19 % to 4.63 %, a road-traffic series whose spend rate grows through the period).
+    /// raised nasa-aug-outage's unserved from 4.5 % to 8.0 % that way). Measured on the quick suite's road-traffic
+    /// series, whose spend rate grows through the period: nab-occupancy-6005's unserved 4.19 % without the margin, 4.63 %
+    /// with 10 % room, 4.58 % with 25 %, 4.39 % with 50 %.
     /// </summary>
     private bool MarginAffordable(PlanningContext context, double ceiling)
     {

@@ -36,10 +36,12 @@ public sealed class CounterfactualCorrectionTests
     }
 
     private static (CostOptimizerPlanner Planner, List<string> Reasons, int FirstRaise, double OwnLastDay, double RuleLastDay, decimal OwnSpent, decimal RuleSpent)
-        Run(double[] demand, bool selfCorrection, Func<int, DemandForecast?> forecast)
+        Run(double[] demand, bool? selfCorrection, Func<int, DemandForecast?> forecast)
     {
+        // null: the policy's default (self-correction is on by default).
+        var parameters = selfCorrection is { } on ? new Dictionary<string, double> { ["self_correction"] = on ? 1 : 0 } : new Dictionary<string, double>();
         var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, 100_000, TimeSpan.FromMinutes(4),
-            new Dictionary<string, double> { ["self_correction"] = selfCorrection ? 1 : 0 }) with { Tick = TimeSpan.FromMinutes(1) };
+            parameters) with { Tick = TimeSpan.FromMinutes(1) };
         var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: true);
         harness.Seed(Fleet.Of(("small", 30)));
         var planner = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
@@ -74,13 +76,14 @@ public sealed class CounterfactualCorrectionTests
         DemandForecast Low(int i) => LowForecast(i, 120);
 
         var fixedCoverage = Run(demand, selfCorrection: false, Low);
-        var corrected = Run(demand, selfCorrection: true, Low);
+        var corrected = Run(demand, selfCorrection: null, Low);
 
         // The scenario is one where the configured policy loses to the rule on unserved requests...
         Assert.True(fixedCoverage.OwnLastDay > fixedCoverage.RuleLastDay * 1.5,
             $"without self-correction: {fixedCoverage.OwnLastDay:0} unserved requests on the last day vs the rule's {fixedCoverage.RuleLastDay:0}");
-        // ...the correction raises coverage within a bounded number of ticks (one window of 6 h, then one raise spacing)...
-        Assert.InRange(corrected.FirstRaise, 0, 7 * 60 + 30);
+        // ...the default policy raises coverage within a bounded number of ticks (4 h: warm-up and the first fits, then
+        // one window of 1 h and one raise spacing)...
+        Assert.InRange(corrected.FirstRaise, 0, 4 * 60);
         Assert.Contains(corrected.Reasons, r => r.Contains("self-correction: coverage raised", StringComparison.Ordinal) && r.Contains("the reactive rule", StringComparison.Ordinal));
         Assert.True(corrected.Planner.CorrectionLevel > 0);
         // ...and the last day's unserved requests fall to the rule's or below, still for less than the rule spends.
@@ -96,7 +99,7 @@ public sealed class CounterfactualCorrectionTests
         // A smooth daily wave the policy's own calibration covers: it serves everything for less than the rule.
         var demand = Enumerable.Range(0, Days * TicksPerDay).Select(i => 200 + (80 * Math.Sin(2 * Math.PI * i / TicksPerDay))).ToArray();
 
-        var corrected = Run(demand, selfCorrection: true, _ => null);
+        var corrected = Run(demand, selfCorrection: null, _ => null);
         var fixedCoverage = Run(demand, selfCorrection: false, _ => null);
 
         Assert.Empty(corrected.Reasons);
@@ -104,5 +107,80 @@ public sealed class CounterfactualCorrectionTests
         Assert.True(corrected.OwnSpent < corrected.RuleSpent);
         Assert.Equal(fixedCoverage.OwnSpent, corrected.OwnSpent);
         Assert.Equal(fixedCoverage.OwnLastDay, corrected.OwnLastDay);
+    }
+
+    /// <summary>
+    /// Feeds one tick a minute for <paramref name="minutes"/>: demand 100 rps, this policy short by <paramref name="ownGap"/>
+    /// rps and the rule by <paramref name="ruleGap"/>, at $0.90/h and $1/h (a saving to spend); returns every reason the correction gave.
+    /// </summary>
+    private static List<string> Feed(CounterfactualCorrection correction, RunningTally own, RunningTally rule, ref DateTimeOffset at, int minutes,
+        double ownGap, double ruleGap, bool room, bool binds, decimal ownPrice = 0.9m)
+    {
+        var reasons = new List<string>();
+        for (var i = 0; i < minutes; i++, at = at.AddMinutes(1))
+        {
+            own.Add(at, ownPrice, 100 - ownGap, 100);
+            rule.Add(at, 1m, 100 - ruleGap, 100);
+            if (correction.Update(at, own, rule, room, binds) is { } why)
+            {
+                reasons.Add(why);
+            }
+        }
+
+        return reasons;
+    }
+
+    [Fact]
+    public void Coverage_bought_while_the_budget_had_room_is_given_back_once_it_binds()
+    {
+        var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1));
+        var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
+
+        // Missing 2 rps where the rule misses none, with budget room: raised.
+        var raised = Feed(correction, own, rule, ref at, 90, ownGap: 2, ruleGap: 0, room: true, binds: false);
+        Assert.Contains(raised, r => r.Contains("raised to level +1", StringComparison.Ordinal));
+        var level = correction.Level;
+        Assert.True(level > 0);
+
+        // Still missing, but now the budget binds: no further raise, and the level goes back down to 0, saying why.
+        var lowered = Feed(correction, own, rule, ref at, 120, ownGap: 2, ruleGap: 0, room: false, binds: true);
+        Assert.DoesNotContain(lowered, r => r.Contains("raised", StringComparison.Ordinal));
+        Assert.Contains(lowered, r => r.Contains("lowered", StringComparison.Ordinal) && r.Contains("the budget binds", StringComparison.Ordinal));
+        Assert.Equal(0, correction.Level);
+    }
+
+    [Fact]
+    public void Missing_about_as_much_as_the_rule_raises_nothing()
+    {
+        var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1));
+        var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
+
+        // 1.2x the rule's misses (an outage's recovery, where both miss alike) is within the 1.25x: no raise.
+        Assert.Empty(Feed(correction, own, rule, ref at, 240, ownGap: 12, ruleGap: 10, room: true, binds: false));
+        Assert.Equal(0, correction.Level);
+
+        // 1.5x is not.
+        Assert.Contains(Feed(correction, own, rule, ref at, 120, ownGap: 15, ruleGap: 10, room: true, binds: false),
+            r => r.Contains("raised to level +1", StringComparison.Ordinal));
+    }
+    [Fact]
+    public void Coverage_is_bought_only_out_of_the_saving_against_the_rule()
+    {
+        var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1));
+        var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
+
+        // Missing more than the rule while paying what it pays: no saving to spend, no raise.
+        Assert.Empty(Feed(correction, own, rule, ref at, 120, ownGap: 2, ruleGap: 0, room: true, binds: false, ownPrice: 1m));
+        Assert.Equal(0, correction.Level);
+
+        // Cheaper by 10 %: raised once the lead is clear of the margin...
+        Assert.Contains(Feed(correction, own, rule, ref at, 240, ownGap: 2, ruleGap: 0, room: true, binds: false, ownPrice: 0.9m),
+            r => r.Contains("raised to level +1", StringComparison.Ordinal));
+        Assert.True(correction.Level > 0);
+
+        // ...and given back, saying so, once the raised coverage has spent the saving.
+        var spent = Feed(correction, own, rule, ref at, 240, ownGap: 2, ruleGap: 0, room: true, binds: false, ownPrice: 1.5m);
+        Assert.Contains(spent, r => r.Contains("lowered", StringComparison.Ordinal) && r.Contains("saving against the reactive rule is spent", StringComparison.Ordinal));
+        Assert.Equal(0, correction.Level);
     }
 }

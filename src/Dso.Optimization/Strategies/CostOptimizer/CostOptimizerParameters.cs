@@ -78,6 +78,6 @@ internal static class CostOptimizerParameters
         {
             Min = 0, MinExclusive = true, Max = 1,
         },
-        new("self_correction", ParameterType.Boolean, DefaultSelfCorrection, "", "raise coverage while missing more demand than the reactive rule would, lower it when safely ahead or dearer for the same service"),
+        new("self_correction", ParameterType.Boolean, DefaultSelfCorrection, "", "raise coverage while missing more than 1.25x the demand the reactive rule would, out of the saving against it; lower it when the budget binds, the saving is spent, or when safely ahead or dearer for the same service"),
     ];
 }

@@ -12,7 +12,7 @@ namespace Dso.Reconcile;
 /// <item>tick: everything resets (demand history, calibration and detectors are laid out per tick);</item>
 /// <item>strategy name or parameters: the planner starts afresh (its state is shaped by them);</item>
 /// <item>metrics source, options or queries: detectors and forecaster start afresh (another series);</item>
-/// <item>events file: the forecaster starts afresh (its calendar changed);</item>
+/// <item>events file (its path or its content): the forecaster starts afresh (its calendar changed);</item>
 /// <item>catalog (instance types, spot, prices, capacities): only per-offering state resets: launch times of
 /// offerings added, removed or redefined, and the reactive counterfactual (sized on the catalog);</item>
 /// <item>limits or boot delay: the reactive counterfactual and self-correction reset (sized on them); a boot delay
@@ -36,7 +36,8 @@ public static class ReloadCarryOver
         var strategy = before.Strategy.Name != after.Strategy.Name || Key(before.Strategy.Parameters) != Key(after.Strategy.Parameters);
         var metrics = before.Metrics.Source != after.Metrics.Source || Key(before.Metrics.Options) != Key(after.Metrics.Options) ||
             Key(before.Metrics.Queries) != Key(after.Metrics.Queries);
-        var events = before.EventsFile != after.EventsFile;
+        // The same path with other content is an edited calendar too.
+        var events = before.EventsFile != after.EventsFile || before.EventsFileHash != after.EventsFileHash;
         var keepDetectors = !tick && !metrics;
         var keepForecaster = !tick && !metrics && !events;
         var series = (keepDetectors ? "" : "detectors reset, ") + (keepForecaster ? "" : "forecaster reset, ");

@@ -59,7 +59,7 @@ internal sealed partial class PolicyReloader(
         try
         {
             var path = options.Value.PoliciesPath;
-            var fingerprint = Fingerprint(path);
+            var fingerprint = Fingerprint(path) + Calendars();
             // A promotion re-applies the unchanged files: the winner's policy goes in through this same path.
             if (fingerprint == _lastFingerprint && !experiments.TakeReapplyRequest())
             {
@@ -143,12 +143,21 @@ internal sealed partial class PolicyReloader(
     {
         if (File.Exists(path))
         {
-            return $"{path}:{File.GetLastWriteTimeUtc(path).Ticks}:{new FileInfo(path).Length}";
+            return Stamp(path);
         }
 
         return !Directory.Exists(path) ? "none" : string.Join("|", Directory.EnumerateFiles(path).Order(StringComparer.Ordinal)
-            .Select(f => $"{f}:{File.GetLastWriteTimeUtc(f).Ticks}:{new FileInfo(f).Length}"));
+            .Select(Stamp));
     }
+
+    /// <summary>
+    /// The events files the policies in force name (they may sit outside the policies folder): editing one is a change
+    /// to check too; the loader hashes each calendar, so only the services whose calendar changed reset their forecaster.
+    /// </summary>
+    private string Calendars() => string.Concat(loops.Current.Services.Select(s => s.EventsFile).OfType<string>().Distinct(StringComparer.Ordinal)
+        .Order(StringComparer.Ordinal).Select(f => "|" + (File.Exists(f) ? Stamp(f) : $"{f}:gone")));
+
+    private static string Stamp(string file) => $"{file}:{File.GetLastWriteTimeUtc(file).Ticks}:{new FileInfo(file).Length}";
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "policies loaded: {Count} service(s), version {Version}")]
     private partial void LogLoaded(int count, string version);

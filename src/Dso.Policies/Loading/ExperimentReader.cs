@@ -322,7 +322,7 @@ internal static class ExperimentReader
             return null;
         }
 
-        policy = policy with { EventsFile = basePolicy.EventsFile };
+        policy = policy with { EventsFile = basePolicy.EventsFile, EventsFileHash = basePolicy.EventsFileHash };
         if (basePolicy.Budget.Enforcement == BudgetEnforcement.Hard && policy.Budget.MonthlyUsd > basePolicy.Budget.MonthlyUsd)
         {
             errors.Add(new PolicyError(file, (int)overrides.Start.Line, (int)overrides.Start.Column, label, "overrides.budget.monthly_usd",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Dso.Abstractions.Catalog;
 using Dso.Abstractions.Cloud;
 using Dso.Policies.Model;
@@ -30,7 +31,7 @@ internal static class ServicePolicyReader
         var metrics = ReadMetrics(r, vocabulary);
         var strategy = ReadStrategy(r, vocabulary);
         var anomalyActions = ReadAnomalyActions(r);
-        var eventsFile = ReadEventsFile(r, origin);
+        var (eventsFile, eventsHash) = ReadEventsFile(r, origin);
         r.RejectUnknownKeys();
 
         if (catalog is not null)
@@ -73,6 +74,7 @@ internal static class ServicePolicyReader
             Strategy = strategy,
             AnomalyActions = anomalyActions,
             EventsFile = eventsFile,
+            EventsFileHash = eventsHash,
             Origin = origin,
         };
     }
@@ -261,12 +263,13 @@ internal static class ServicePolicyReader
         return result;
     }
 
-    private static string? ReadEventsFile(MappingReader r, string origin)
+    /// <summary>The events file's absolute path and the hash of its content (the calendar is read again on every load).</summary>
+    private static (string? Path, string? Hash) ReadEventsFile(MappingReader r, string origin)
     {
         var text = r.String("events_file");
         if (text is null)
         {
-            return null;
+            return (null, null);
         }
 
         var file = origin[..origin.LastIndexOf(':', origin.LastIndexOf(':') - 1)];
@@ -275,10 +278,18 @@ internal static class ServicePolicyReader
         if (!File.Exists(path))
         {
             r.Error(r.Raw("events_file")!, "events_file", $"no such file '{text}' (looked in {folder})");
-            return null;
+            return (null, null);
         }
 
-        return path;
+        try
+        {
+            return (path, Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            r.Error(r.Raw("events_file")!, "events_file", $"cannot read '{path}': {ex.Message}");
+            return (null, null);
+        }
     }
 
     private static Dictionary<string, string> ReadStringMap(MappingReader r, string key)

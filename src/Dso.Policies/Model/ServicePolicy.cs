@@ -55,6 +55,12 @@ public sealed record ServicePolicy
     /// </summary>
     public string? EventsFile { get; init; }
 
+    /// <summary>
+    /// SHA-256 (hex) of the events file's content when the policy was read: a reload that finds the same path with
+    /// other content sees an edited calendar (and resets the forecaster), not an unchanged policy. Null without a file.
+    /// </summary>
+    public string? EventsFileHash { get; init; }
+
     /// <summary>Where the policy came from (file:line), for messages.</summary>
     public string Origin { get; init; } = "";
 

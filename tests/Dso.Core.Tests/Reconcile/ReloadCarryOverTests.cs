@@ -162,6 +162,46 @@ public sealed class ReloadCarryOverTests
         Assert.Equal(before.ObservedTicks, after.ObservedTicks);
     }
 
+    /// <summary>
+    /// The calendar edited in place (same path, other content), as an operator adds a campaign: the loader's hash of
+    /// the file tells the reload, which resets the forecaster and keeps detectors and the planner's learning; the same
+    /// file loaded again unchanged is no edit at all.
+    /// </summary>
+    [Fact]
+    public async Task EventsFileContentEdit_ResetsOnlyTheForecaster()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dso-calendar-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var calendar = Path.Combine(dir, "shop.events.yaml");
+            File.WriteAllText(calendar, "events: []\n");
+            var (loop, _, _) = await Run();
+            File.WriteAllText(Path.Combine(dir, "shop.yaml"), DefaultPolicy.Text().Replace("    strategy:", "    events_file: shop.events.yaml\n    strategy:", StringComparison.Ordinal));
+            var first = Plugins.PolicyLoader().Load(dir).Services[0];
+            var withCalendar = Reload(loop, loop.Policy with { EventsFile = first.EventsFile, EventsFileHash = first.EventsFileHash });
+            var forecaster = loop.Forecaster;
+            var detectors = loop.DetectorCount;
+
+            var again = Plugins.PolicyLoader().Load(dir).Services[0];
+            Assert.True(ReloadCarryOver.For(first, again).KeepPlanner, "the same calendar loaded again is no edit");
+
+            File.WriteAllText(calendar, "events:\n  - {name: spring sale, start: 2026-03-02T03:00:00Z, end: 2026-03-02T09:00:00Z, multiplier: 1.5}\n");
+            var edited = Plugins.PolicyLoader().Load(dir).Services[0];
+            Assert.Equal(first.EventsFile, edited.EventsFile);
+            var after = Reload(loop, loop.Policy with { EventsFileHash = edited.EventsFileHash });
+
+            Assert.NotSame(forecaster, loop.Forecaster);
+            Assert.Equal(detectors, loop.DetectorCount);
+            Assert.Equal(withCalendar.ObservedTicks, after.ObservedTicks);
+            Assert.True(after.Calibrated);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task TickEdit_ResetsEverything()
     {

@@ -51,6 +51,10 @@ internal static class CostOptimizerParameters
         {
             Min = 0, Max = Day,
         },
+        new("scale_in_margin", ParameterType.Number, DefaultScaleInMarginQuantile, "quantile", "scale in leaving room for the demand bound's one-tick rise at this quantile of its recent rises, unless a hard budget binds (0: off)")
+        {
+            Min = 0, Max = 1, MaxExclusive = true,
+        },
         new("billing_minimum_hold", ParameterType.Boolean, DefaultBillingMinimumHold, "", "never remove an offering while one of it launched within the billing minimum runs"),
         new("calibration_window", ParameterType.Duration, DefaultCalibrationHours * Hour, "duration", "own history the headroom model is calibrated on")
         {

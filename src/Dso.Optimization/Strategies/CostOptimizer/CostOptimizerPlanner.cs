@@ -30,6 +30,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly CounterfactualCorrection _correction;
     private readonly int _stabilizationRows;
     private readonly int _scaleInWindowTicks;
+    private BoundRises _rises;
     /// <summary>What the program may hold: the on-demand types, plus spot offerings when the policy allows spot.</summary>
     private readonly IReadOnlyList<InstanceType> _offerings;
     /// <summary>The catalog with spot capacity at its expected value (the policy's catalog when there is no spot).</summary>
@@ -38,6 +39,10 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly ServerlessTerms? _serverless;
     /// <summary>How often the full re-optimisation looks for a cheaper mix: a swap saves a few percent, not the SLO.</summary>
     private static readonly TimeSpan ConsolidationInterval = TimeSpan.FromMinutes(5);
+    /// <summary>The scale-in margin is the bound's one-tick rise over this much recent history (a day's rhythm).</summary>
+    private static readonly TimeSpan RiseHistory = TimeSpan.FromDays(1);
+    /// <summary>The churn rules act only while the spend rate so far, this much higher, still fits a hard budget.</summary>
+    private const decimal MarginBudgetRoom = 0.5m;
 
     /// <summary>How long after the budget last bound self-correction still counts it as binding (a daily cycle).</summary>
     private static readonly TimeSpan BudgetMemory = TimeSpan.FromDays(1);
@@ -74,6 +79,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _correction = new CounterfactualCorrection(_tick);
         _stabilizationRows = Math.Max(1, (int)Math.Ceiling(policy.Limits.ScaleDownStabilization / _tick));
         _scaleInWindowTicks = DemandOutlook.WindowTicks(options.ScaleInWindow, _tick);
+        _rises = new BoundRises((int)Math.Ceiling(RiseHistory / _tick));
         (_offerings, _expected, _spot) = SpotModel(policy, options);
         _serverless = policy.Serverless is { } serverless
             ? new ServerlessTerms
@@ -105,6 +111,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             _surgeUntil = previous._surgeUntil;
             _surgePeak = previous._surgePeak;
             _previousDemand = previous._previousDemand;
+            _rises = previous._rises;
             _lastConsolidation = previous._lastConsolidation;
             _demandSum = previous._demandSum;
             _demandTicks = previous._demandTicks;
@@ -176,6 +183,9 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _demandTicks++;
         var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks, ceiling);
         var surge = SurgeDemand(context);
+        var roomy = MarginAffordable(context, ceiling);
+        var margin = roomy ? _rises.Margin(_options.ScaleInMarginQuantile) : 0;
+        _rises.Observe(outlook.Upper[^1]);
         var inputs = new StepInputs
         {
             Context = context,
@@ -191,11 +201,14 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
                 : context.Now - _lastScaleOut < _options.MinDwell ? "minimum dwell after a scale-out" : null,
             Tick = _tick,
             SurgeDemand = surge,
+            ScaleInMargin = margin,
         };
-        // A scale-in that a swap would follow within minutes is two actions and a relaunch where one would do: with a
-        // scale-in window, when scale-in is about to act, the search for a cheaper mix runs now, not at its next interval.
+        // A scale-in that a swap would follow within minutes is two actions and a relaunch where one would do (on
+        // nasa-jul95, 21 of the 90 scale-ins reversed the next tick were): when scale-in is about to act, the search for
+        // a cheaper mix runs now, not at its next interval. Not under a binding hard budget, where the swaps' overlap
+        // is spend that pacing takes back (twitter-early in the quick suite: 14.3 -> 14.7 % unserved).
         inputs.ConsolidationDue = context.Now - _lastConsolidation >= ConsolidationInterval ||
-            (_scaleInWindowTicks > 0 && inputs.ScaleInBlocked is null && ScaleInStep.AnyRemovable(inputs));
+            ((roomy || _scaleInWindowTicks > 0) && inputs.ScaleInBlocked is null && ScaleInStep.AnyRemovable(inputs));
         if (inputs.ConsolidationDue)
         {
             _lastConsolidation = context.Now;
@@ -257,6 +270,32 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         }
 
         return why;
+    }
+
+    /// <summary>
+    /// Whether the churn rules may spend: always without a hard budget; with one, only while no budget ceiling binds
+    /// and the spend rate so far, raised by <see cref="MarginBudgetRoom"/> and held to the period's end, stays within
+    /// the budget. Capacity a binding budget pays for now is capacity its pacing cuts later (a 5-minute scale-in window
+    /// raised nasa-aug-outage's unserved from 4.5 % to 8.0 % that way). Measured on the quick suite's road-traffic
+    /// series, whose spend rate grows through the period: nab-occupancy-6005's unserved 4.19 % without the margin, 4.63 %
+    /// with 10 % room, 4.58 % with 25 %, 4.39 % with 50 %.
+    /// </summary>
+    private bool MarginAffordable(PlanningContext context, double ceiling)
+    {
+        var budget = context.Budget;
+        if (!budget.Hard)
+        {
+            return true;
+        }
+
+        if (double.IsFinite(ceiling))
+        {
+            return false;
+        }
+
+        var elapsed = (context.Now - budget.Start).TotalHours;
+        var rate = elapsed >= _tick.TotalHours ? budget.SpentUsd / (decimal)elapsed : _policy.Catalog.HourlyCost(context.Current);
+        return budget.ProjectedUsd(context.Now, rate * (1 + MarginBudgetRoom)) <= budget.BudgetUsd * (1 - (decimal)_options.BudgetSafety);
     }
 
     /// <summary>

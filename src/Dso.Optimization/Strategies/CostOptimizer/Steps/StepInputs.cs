@@ -27,6 +27,13 @@ internal sealed class StepInputs
     /// <summary>What scale-in must keep covering whatever the outlook says now: recent demand and recent recommendations.</summary>
     public double ScaleInFloor => Math.Max(RecentMax, RecentNeed);
 
+    /// <summary>
+    /// Room (share of the bound) scale-in leaves above what it must cover: the bound's usual one-tick rise (see
+    /// <see cref="BoundRises"/>), so that the next tick's bound does not relaunch what this tick removes. Zero when off
+    /// or while a hard budget binds.
+    /// </summary>
+    public double ScaleInMargin { get; init; }
+
     /// <summary>The program with the outlook's demand per row and every move allowed.</summary>
     public required FleetProblem Problem { get; init; }
 
@@ -57,11 +64,11 @@ internal sealed class StepInputs
     /// <summary>The fleet costs more than the budget or cap allows now: shrinking is mandatory, not a saving to weigh.</summary>
     public bool OverCap => Problem.MaxHourlyUsd is { } cap && CurrentHourly > cap;
 
-    /// <summary>Demand scale-in must still cover per row: the outlook's bound and the scale-in floor, whichever is higher.</summary>
+    /// <summary>Demand scale-in must still cover per row: the outlook's bound and the scale-in floor, whichever is higher, plus the scale-in margin.</summary>
     public FleetProblem DownwardProblem() => Problem with
     {
-        RowDemand = [.. Problem.RowDemand.Select(d => Math.Max(d, ScaleInFloor))],
-        SteadyDemand = Math.Max(Problem.SteadyDemand, ScaleInFloor),
+        RowDemand = [.. Problem.RowDemand.Select(d => Math.Max(d, ScaleInFloor) * (1 + ScaleInMargin))],
+        SteadyDemand = Math.Max(Problem.SteadyDemand, ScaleInFloor) * (1 + ScaleInMargin),
     };
 
     /// <summary>

@@ -31,6 +31,14 @@ public sealed record PlanningContext
 
     public required BudgetWindow Budget { get; init; }
 
+    /// <summary>
+    /// True when the planner plans in the shadow of an experiment: another variant's plan is in force, so the fleet
+    /// and its unserved requests are that variant's. The planner learns about demand from such a tick, but nothing
+    /// about its own outcomes (a switchback variant that judged itself on its rival's fleet would not adapt as it
+    /// does alone, and the estimate would miss that part of the difference).
+    /// </summary>
+    public bool Shadow { get; init; }
+
     /// <summary>Whether the coming period is expected to be low, normal or peak demand for this service; null when unknown.</summary>
     public DemandScenario? DemandClass { get; init; }
 }

@@ -36,7 +36,7 @@ public sealed class CounterfactualCorrectionTests
     }
 
     private static (CostOptimizerPlanner Planner, List<string> Reasons, int FirstRaise, double OwnLastDay, double RuleLastDay, decimal OwnSpent, decimal RuleSpent)
-        Run(double[] demand, bool? selfCorrection, Func<int, DemandForecast?> forecast)
+        Run(double[] demand, bool? selfCorrection, Func<int, DemandForecast?> forecast, bool shadow = false)
     {
         // null: the policy's default (self-correction is on by default).
         // Without the scale-in margin: it serves some of the misses these tests provoke for self-correction to find
@@ -68,7 +68,7 @@ public sealed class CounterfactualCorrectionTests
             {
                 (ownAtDayStart, ruleAtDayStart) = (planner.OwnTally.Unserved, planner.ReactiveTally.Unserved);
             }
-        }, forecast: forecast);
+        }, forecast: forecast, shadow: shadow);
         return (planner, reasons, firstRaise, planner.OwnTally.Unserved - ownAtDayStart, planner.ReactiveTally.Unserved - ruleAtDayStart,
             planner.OwnTally.SpentUsd, planner.ReactiveTally.SpentUsd);
     }
@@ -95,6 +95,22 @@ public sealed class CounterfactualCorrectionTests
             $"with self-correction: {corrected.OwnLastDay:0} unserved requests on the last day vs the rule's {corrected.RuleLastDay:0}");
         Assert.True(corrected.OwnLastDay < fixedCoverage.OwnLastDay / 2);
         Assert.True(corrected.OwnSpent < corrected.RuleSpent, $"spent {corrected.OwnSpent:0.00} vs the rule's {corrected.RuleSpent:0.00}");
+    }
+
+    [Fact]
+    public void In_an_experiments_shadow_the_level_does_not_move_on_another_variants_misses()
+    {
+        // The same misses that raise coverage within 4 h above, but every tick planned in the shadow of an experiment:
+        // the fleet and its misses are another variant's, so this variant's level stays where its own blocks left it.
+        var demand = NoisyDemand(7);
+        var shadowed = Run(demand, selfCorrection: null, i => LowForecast(i, 120), shadow: true);
+
+        Assert.True(shadowed.OwnLastDay > shadowed.RuleLastDay * 1.5, $"{shadowed.OwnLastDay:0} vs the rule's {shadowed.RuleLastDay:0}");
+        Assert.Equal(0, shadowed.Planner.CorrectionLevel);
+        Assert.Empty(shadowed.Reasons);
+        // Nor do those misses count later, when this variant is in force again: only its own ticks are judged.
+        Assert.Equal(0, shadowed.Planner.JudgedTally.Demand);
+        Assert.True(shadowed.Planner.OwnTally.Demand > 0);
     }
 
     [Fact]

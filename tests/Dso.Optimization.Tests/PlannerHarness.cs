@@ -47,7 +47,7 @@ internal sealed class PlannerHarness(ServicePolicy policy, DateTimeOffset start,
     }
 
     public void Run(IScalingPlanner planner, IReadOnlyList<double> demand, Action<int, PlanningContext, ScalingPlan, ScalingPlan> check,
-        Func<int, (bool ScaleUpNow, bool HoldScaleIn)>? anomalies = null, Func<int, DemandForecast?>? forecast = null)
+        Func<int, (bool ScaleUpNow, bool HoldScaleIn)>? anomalies = null, Func<int, DemandForecast?>? forecast = null, bool shadow = false)
     {
         for (var i = 0; i < demand.Count; i++)
         {
@@ -65,6 +65,7 @@ internal sealed class PlannerHarness(ServicePolicy policy, DateTimeOffset start,
                 ScaleUpNow = up,
                 HoldScaleIn = hold,
                 Budget = new BudgetWindow(_windowStart, start + span, policy.Budget.MonthlyUsd, Spent, hardBudget),
+                Shadow = shadow,
             };
             var raw = planner.Plan(context);
             var guarded = PlanGuard.Enforce(raw, policy, context);

@@ -61,7 +61,7 @@ public sealed class SwitchbackArms(string experiment, SwitchbackDesign design, I
 
             try
             {
-                _ = PlannerOf(variant).Plan(context);
+                _ = PlannerOf(variant).Plan(context with { Shadow = true });
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

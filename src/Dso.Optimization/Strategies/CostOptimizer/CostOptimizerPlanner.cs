@@ -170,13 +170,26 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     /// <summary>What this policy has cost and left unserved so far, as the planner accounts it.</summary>
     internal RunningTally OwnTally => _own;
 
+    /// <summary>What self-correction judges this policy on: its own tally over the ticks it was in force.</summary>
+    internal RunningTally JudgedTally => _correction.Own;
+
     public ScalingPlan Plan(PlanningContext context)
     {
+        var (ruleBefore, ownBefore) = (_reactive.Tally.Totals, _own.Totals);
         var reactive = _reactive.Next(context.Now, context.ObservedDemand);
         _own.Add(context.Now, _policy.Catalog.HourlyCost(context.Current), _policy.Catalog.Capacity(context.Ready), context.ObservedDemand);
+        if (!context.Shadow)
+        {
+            // Self-correction compares the two over the ticks this policy was in force only (all of them outside experiments).
+            _correction.Own.Accrue(_own, ownBefore);
+            _correction.Rule.Accrue(_reactive.Tally, ruleBefore);
+        }
+
         var ceiling = _pacer.Ceiling(context, _outlook.History);
         var sustainable = _pacer.SustainableCapacity(context);
-        var correction = _options.SelfCorrection ? Correct(context, ceiling) : null;
+        // Self-correction judges this policy on its own outcomes: in an experiment's shadow the fleet is another
+        // variant's, so the level stays where this variant's own blocks left it.
+        var correction = _options.SelfCorrection && !context.Shadow ? Correct(context, ceiling) : null;
         var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, sustainable);
         _boots.Update(context.Now, context.Current, context.Ready);
         _demandSum += Math.Max(0, double.IsFinite(context.ObservedDemand) ? context.ObservedDemand : 0);
@@ -263,7 +276,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         // with raises between binding spells, 1.29x without).
         var room = !budget.Hard || (context.Now - _budgetBoundAt >= BudgetMemory &&
             budget.ProjectedUsd(context.Now, hourly) <= budget.BudgetUsd * (1 - (decimal)_options.BudgetSafety));
-        var why = _correction.Update(context.Now, _own, _reactive.Tally, room, binds);
+        var why = _correction.Update(context.Now, _correction.Own, _correction.Rule, room, binds);
         if (why is not null)
         {
             _outlook.Retarget(_correction.Quantile(_options.CoverageQuantile), _correction.Headroom);

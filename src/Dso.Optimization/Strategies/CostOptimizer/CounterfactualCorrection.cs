@@ -75,6 +75,15 @@ internal sealed class CounterfactualCorrection
 
     private readonly TimeSpan _lowerAfter;
 
+    /// <summary>
+    /// This policy's spend and misses over the ticks it was judged on: every tick, except those planned in an
+    /// experiment's shadow (the fleet then is another variant's, and so are its misses).
+    /// </summary>
+    public RunningTally Own { get; } = new();
+
+    /// <summary>The reactive rule's, over the same ticks as <see cref="Own"/>: the two are compared window by window.</summary>
+    public RunningTally Rule { get; } = new();
+
     /// <summary>0 = the policy as configured; above, more coverage; below, less.</summary>
     public int Level { get; private set; }
 

@@ -35,5 +35,16 @@ internal sealed class RunningTally
         _last = now;
     }
 
+    /// <summary>The totals so far, to accrue what one tick added elsewhere (<see cref="Accrue"/>).</summary>
+    public (decimal Spent, double Unserved, double Demand) Totals => (SpentUsd, Unserved, Demand);
+
+    /// <summary>Adds what <paramref name="source"/> accounted since its totals were <paramref name="before"/>.</summary>
+    public void Accrue(RunningTally source, (decimal Spent, double Unserved, double Demand) before)
+    {
+        SpentUsd += source.SpentUsd - before.Spent;
+        Unserved += source.Unserved - before.Unserved;
+        Demand += source.Demand - before.Demand;
+    }
+
     public string Describe() => FormattableString.Invariant($"${SpentUsd:0.00}, {UnservedShare * 100:0.00}% unserved");
 }

@@ -91,38 +91,7 @@ internal sealed class RandomizationTest
     {
         var center = Observed;
         var spread = Math.Max(Spread(), 1e-9);
-        return (Bound(center, -1, spread, alpha), Bound(center, +1, spread, alpha));
-    }
-
-    private double? Bound(double center, int side, double spread, double alpha)
-    {
-        double inside = center, step = spread, outside = center + side * step;
-        var expansions = 0;
-        while (PValue(outside) >= alpha)
-        {
-            inside = outside;
-            step *= 2;
-            outside = center + side * step;
-            if (++expansions > 40)
-            {
-                return null;
-            }
-        }
-
-        for (var i = 0; i < 50 && Math.Abs(outside - inside) > 1e-7 * spread; i++)
-        {
-            var mid = (inside + outside) / 2;
-            if (PValue(mid) >= alpha)
-            {
-                inside = mid;
-            }
-            else
-            {
-                outside = mid;
-            }
-        }
-
-        return (inside + outside) / 2;
+        return (TestInversion.Bound(t => PValue(t), center, -1, spread, alpha), TestInversion.Bound(t => PValue(t), center, +1, spread, alpha));
     }
 
     private double Spread()

@@ -9,7 +9,7 @@ reference spends, and min_instances 1-3. Each is simulated with `dso simulate` (
 scored by autoscale_eval.py next to the reactive, clairvoyant and clairvoyant-budget references. Everything generated
 goes under simulations/out/suite (git-ignored); nothing is copied into the repository.
 
-Usage: run_suite.py [--quick] [--jobs 2] [--no-build] [--dso EXE] [--policy FILE] [--only SUBSTRING ...] [--out DIR] [--report-only]
+Usage: run_suite.py [--quick] [--jobs 2] [--no-build] [--dso EXE] [--policy FILE] [--only SUBSTRING ...] [--out DIR] [--report-only] [--refs-only]
 
 --quick is the core subset: one scenario per trace window (17, every kind of traffic and every catalog), the
 1-minute windows halved to 4 days. The reference scores are cached per scenario (refs.json), so a second run of the
@@ -161,7 +161,7 @@ def references(d, path, trace):
     return refs
 
 
-def run_one(spec, out, dso, policy):
+def run_one(spec, out, dso, policy, refs_only=False):
     d = os.path.join(out, spec["name"])
     os.makedirs(d, exist_ok=True)
     trace = os.path.join(out, "traces", spec["window"] + ".csv")
@@ -184,6 +184,10 @@ def run_one(spec, out, dso, policy):
             json.dump({"key": key, "budget": budget}, f)
     with open(path, "w") as f:
         f.write(scenario_yaml(spec["name"], trace, spec["catalog"], spec["boot"], spec["min"], budget))
+    if refs_only:
+        start = time.monotonic()
+        references(d, path, trace)
+        return {**spec, "refs_seconds": time.monotonic() - start}
     cmd = [dso, "simulate", "--scenario", path, "--output", os.path.join(d, "decisions.csv")] + (["--policy", policy] if policy else [])
     start = time.monotonic()
     sim = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -265,6 +269,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(REPO, "simulations", "out", "suite"))
     ap.add_argument("--report-only", action="store_true", help="print the table from the results already in --out")
     ap.add_argument("--only", nargs="*", help="run only scenarios whose name contains one of these")
+    ap.add_argument("--refs-only", action="store_true", help="only compute and cache the budgets and reference scores (they do not depend on the product: run this ahead, on a quiet machine, and later runs only simulate)")
     ap.add_argument("--resume", action="store_true", help="keep the results already in --out; run only the scenarios without one")
     a = ap.parse_args()
     if not os.path.isfile(SCORER):
@@ -290,14 +295,18 @@ def main():
         results = [json.load(open(os.path.join(out, s["name"], "result.json"))) for s in done]
         todo = [s for s in specs if s not in done]
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
-        futures = {pool.submit(run_one, s, out, dso, a.policy and os.path.abspath(a.policy)): s for s in todo}
+        futures = {pool.submit(run_one, s, out, dso, a.policy and os.path.abspath(a.policy), a.refs_only): s for s in todo}
         for n, fut in enumerate(concurrent.futures.as_completed(futures), 1):
             try:
                 r = fut.result()
             except subprocess.CalledProcessError as e:
                 r = {**futures[fut], "error": f"scorer failed: {e}"}
             results.append(r)
-            print(f"  [{n}/{len(todo)}] {r['name']}" + (f" ERROR {r['error']}" if "error" in r else f" {r['sim_seconds']:.0f} s"), file=sys.stderr, flush=True)
+            took = r.get("sim_seconds", r.get("refs_seconds", 0))
+            print(f"  [{n}/{len(todo)}] {r['name']}" + (f" ERROR {r['error']}" if "error" in r else f" {took:.0f} s"), file=sys.stderr, flush=True)
+    if a.refs_only:
+        print(f"references cached for {len(todo)} scenarios in {time.monotonic() - start:.0f} s")
+        return 0
     order = {s["name"]: i for i, s in enumerate(specs)}
     results.sort(key=lambda r: order[r["name"]])
     with open(os.path.join(out, "results.json"), "w") as f:

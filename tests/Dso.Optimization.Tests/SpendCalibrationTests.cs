@@ -57,7 +57,7 @@ public sealed class SpendCalibrationTests
         calibration.Observe(Window(0), Start, 100, 100, 0.01, 0);
         calibration.Observe(Window(1.2m), Start.AddHours(1), 100, 100, 0.01, 0);
         // An outage: nothing served, the fleet held at $5/h.
-        calibration.Observe(Window(6.2m), Start.AddHours(2), 0, 100, 0.01, 0, held: true);
+        calibration.Observe(Window(6.2m), Start.AddHours(2), 0, 100, 0.01, 0, excluded: true);
         calibration.Observe(Window(7.4m), Start.AddHours(3), 100, 100, 0.01, 0);
         Assert.Equal(1.2, calibration.Ratio(Window(7.4m)), 6);
     }

@@ -30,6 +30,8 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
 
     private readonly SpendCalibration _spend = new();
 
+    private double _lastCeiling = double.NaN;
+
     private double _demandSum;
     private long _demandTicks;
 
@@ -57,7 +59,8 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// <see cref="BudgetCeiling"/>): finite only when the budget binds and the ceiling is known; +∞ when it does not
     /// bind, NaN when unknown or switched off (then the flat rate and the quantile ladder degrade as before).
     /// </summary>
-    public double Ceiling(PlanningContext context, DemandHistory history)
+    /// <param name="degraded">Whether the budget held the coverage below its target on the previous tick.</param>
+    public double Ceiling(PlanningContext context, DemandHistory history, bool degraded = false)
     {
         if (double.IsFinite(context.ObservedDemand))
         {
@@ -69,12 +72,14 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         var floor = (double)PlanGuard.FloorHourlyUsd(policy);
         if (budget.Hard)
         {
-            _spend.Observe(budget, context.Now, context.ObservedDemand, policy.Catalog.Capacity(context.Ready), UsdPerRps, floor, context.HoldScaleIn);
+            // Priced only from ticks the budget bound on (a finite ceiling or coverage held below its target), without an anomaly hold.
+            var bound = degraded || double.IsFinite(_lastCeiling);
+            _spend.Observe(budget, context.Now, context.ObservedDemand, policy.Catalog.Capacity(context.Ready), UsdPerRps, floor, context.HoldScaleIn || !bound);
         }
 
         if (!options.BudgetCeiling || !budget.Hard || context.Now - budget.Start < Warmup)
         {
-            return double.NaN;
+            return _lastCeiling = double.NaN;
         }
 
         var safe = budget with { BudgetUsd = budget.BudgetUsd * (1 - (decimal)options.BudgetSafety) };
@@ -85,8 +90,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         }
 
         var ratio = options.BudgetRealizedCost ? _spend.Ratio(budget) : 1;
-        var ceiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, ratio);
-        return ceiling;
+        return _lastCeiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, ratio);
     }
 
     /// <summary>Billed spend over the ceiling's price model this period (1 while unknown), for tests and explanations.</summary>

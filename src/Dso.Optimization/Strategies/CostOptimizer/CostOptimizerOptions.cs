@@ -87,6 +87,13 @@ internal sealed record CostOptimizerOptions
     public const double DefaultBudgetRealizedCost = 0;
 
     /// <summary>
+    /// 1 = under a binding budget ceiling, scale-in keeps only the latest demand (up to the ceiling), not the peak of the
+    /// scale-down stabilization window: a burst's capacity held for minutes after it is money the next burst does not
+    /// get; 0 = the stabilization window holds as without a budget.
+    /// </summary>
+    public const double DefaultBudgetReleaseBursts = 1;
+
+    /// <summary>
     /// A slot of a recurring burst clock (see <see cref="RecurringBursts"/>) is pre-scaled for when a burst is at least
     /// this likely in it. Lower catches more bursts and bills more slots that stay quiet; at 0.3 on the twitter
     /// scenario, 0.22 and 0.38 both served fewer requests for the same spend.
@@ -141,6 +148,8 @@ internal sealed record CostOptimizerOptions
 
     public bool BudgetRealizedCost { get; init; } = DefaultBudgetRealizedCost >= 0.5;
 
+    public bool BudgetReleaseBursts { get; init; } = DefaultBudgetReleaseBursts >= 0.5;
+
     public double BurstMinHazard { get; init; } = DefaultBurstMinHazard;
 
     /// <summary>Reads the parameters after checking them against <see cref="CostOptimizerParameters.Declared"/> (throws <see cref="ArgumentException"/>).</summary>
@@ -168,6 +177,7 @@ internal sealed record CostOptimizerOptions
             BudgetPacing = strategy.GetBoolean("budget_pacing", DefaultBudgetPacing >= 0.5),
             BudgetCeiling = strategy.GetBoolean("budget_ceiling", DefaultBudgetCeiling >= 0.5),
             BudgetRealizedCost = strategy.GetBoolean("budget_realized_cost", DefaultBudgetRealizedCost >= 0.5),
+            BudgetReleaseBursts = strategy.GetBoolean("budget_release_bursts", DefaultBudgetReleaseBursts >= 0.5),
             BurstMinHazard = strategy.Get("burst_min_hazard", DefaultBurstMinHazard),
             SelfCorrection = strategy.GetBoolean("self_correction", DefaultSelfCorrection >= 0.5),
         };

@@ -188,7 +188,9 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             _correction.Rule.Accrue(_reactive.Tally, ruleBefore);
         }
 
-        var ceiling = _pacer.Ceiling(context, _outlook.History);
+        // The envelope's quantile below its target: the budget bound on the previous tick even without a finite ceiling.
+        var degraded = _outlook.Calibrator.ActiveQuantile < _outlook.Calibrator.TargetQuantile - 1e-12;
+        var ceiling = _pacer.Ceiling(context, _outlook.History, degraded);
         var sustainable = _pacer.SustainableCapacity(context);
         // Self-correction judges this policy on its own outcomes: in an experiment's shadow the fleet is another
         // variant's, so the level stays where this variant's own blocks left it.
@@ -213,7 +215,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Policy = _policy,
             Options = _options,
             Outlook = outlook,
-            RecentMax = _outlook.RecentMax(_stabilizationRows * _correction.ScaleInFactor),
+            RecentMax = BoundRecentMax(ceiling),
             // Held only up to the capacity the budget sustains: a tight budget is spent on covering demand, not on calm.
             RecentNeed = Math.Min(_outlook.RecentNeed(_scaleInWindowTicks), sustainable),
             Problem = BuildProblem(context, outlook, cap),
@@ -260,6 +262,21 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Budget = budget,
             Pace = pace,
         };
+    }
+
+    /// <summary>
+    /// What scale-in keeps from the recent peak. Under a binding budget ceiling, capacity held through the
+    /// stabilization window after a burst is money the ceiling would spend on the next one: only the latest demand is
+    /// kept, and nothing above the ceiling.
+    /// </summary>
+    private double BoundRecentMax(double ceiling)
+    {
+        if (!double.IsFinite(ceiling) || !_options.BudgetReleaseBursts)
+        {
+            return _outlook.RecentMax(_stabilizationRows * _correction.ScaleInFactor);
+        }
+
+        return Math.Min(_outlook.RecentMax(1), ceiling);
     }
 
     /// <summary>

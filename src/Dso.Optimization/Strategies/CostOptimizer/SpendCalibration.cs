@@ -35,11 +35,12 @@ internal sealed class SpendCalibration
     /// less than the floor fleet. Served, not demanded: a budget that cut demand also billed less, and counting the
     /// demand it dropped would make serving look cheaper than it is. A new budget period starts the account afresh.
     /// </summary>
-    /// <param name="held">
-    /// True while an anomaly holds the fleet (an outage, a suspicious drop): what it bills then says nothing about what
-    /// serving costs, and a 38-hour outage held at full fleet had priced every later rps at twice the model.
+    /// <param name="excluded">
+    /// True for a tick whose bill says nothing about what serving costs under a binding budget: an anomaly holds the
+    /// fleet (a 38-hour outage held at full fleet had priced every later rps at twice the model), or the budget did not
+    /// bind (a covered service buys coverage headroom that a binding budget drops).
     /// </param>
-    public void Observe(BudgetWindow budget, DateTimeOffset now, double demand, double readyCapacity, double usdPerRps, double floorHourly, bool held = false)
+    public void Observe(BudgetWindow budget, DateTimeOffset now, double demand, double readyCapacity, double usdPerRps, double floorHourly, bool excluded = false)
     {
         if (budget.Start != _period)
         {
@@ -49,7 +50,7 @@ internal sealed class SpendCalibration
 
         var billed = (double)(budget.SpentUsd - _spentAtLast);
         _spentAtLast = budget.SpentUsd;
-        if (now > _last && !held)
+        if (now > _last && !excluded)
         {
             _billedUsd += billed;
             var served = double.IsFinite(demand) ? Math.Max(0, demand) : 0;

@@ -50,4 +50,37 @@ public sealed class BoundRisesTests
 
         Assert.Equal(0, rises.Margin(0.9), 9);
     }
+
+    [Fact]
+    public void Margin_EqualsTheQuantileOfAFullSortOfTheRing_AcrossWrapsAndTies()
+    {
+        // The sorted copy is updated per rise (oldest out, newest in); it must hold exactly the ring's values, so every
+        // quantile equals the one a full sort of the last `capacity` rises gives (ties and gaps in the bound included).
+        const int capacity = 50;
+        var random = new Random(7);
+        var rises = new BoundRises(capacity);
+        var recorded = new List<double>();
+        var previous = double.NaN;
+        for (var tick = 0; tick < 600; tick++)
+        {
+            // Repeated levels (ties), occasional gaps (a non-positive bound resets the previous one) and jumps.
+            var bound = random.Next(12) == 0 ? 0 : 100 * (1 + random.Next(8) / 4.0) * (random.Next(20) == 0 ? 3 : 1);
+            rises.Observe(bound);
+            if (bound > 0 && double.IsFinite(previous))
+            {
+                recorded.Add((bound / previous) - 1);
+            }
+
+            previous = bound > 0 ? bound : double.NaN;
+            var window = recorded.Skip(Math.Max(0, recorded.Count - capacity)).Order().ToArray();
+            Assert.Equal(window.Length, rises.Count);
+            foreach (var q in (double[])[0.5, 0.9, 0.98, 1.0])
+            {
+                var expected = window.Length < BoundRises.MinSamples
+                    ? 0
+                    : Math.Clamp(window[Math.Clamp((int)Math.Ceiling((q * window.Length) - 1e-9) - 1, 0, window.Length - 1)], 0, BoundRises.MaxMargin);
+                Assert.Equal(expected, rises.Margin(q));
+            }
+        }
+    }
 }

@@ -7,6 +7,11 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// "latest peak" feature (the bound's 90th-percentile rise there is 5 %, its 98th 18 %). Relative, so the margin
 /// follows the level of demand; bounded, so the ring does not grow for a service that runs for months.
 /// </summary>
+/// <remarks>
+/// The ring's values are also kept sorted, updated per rise (the oldest taken out, the new one put in by binary
+/// search): sorting the day's 1,440 rises on every tick was 6 % of <c>dso simulate</c>'s CPU on nasa-jul95. The
+/// sorted array holds exactly the ring's values, so every quantile is the one a full sort gives.
+/// </remarks>
 internal sealed class BoundRises(int capacity)
 {
     /// <summary>Rises needed before the quantile is trusted: below it the margin is zero (the warm-up headroom covers it).</summary>
@@ -16,9 +21,8 @@ internal sealed class BoundRises(int capacity)
     public const double MaxMargin = 0.5;
 
     private readonly double[] _ring = new double[Math.Max(capacity, MinSamples)];
-    private double[] _sorted = [];
+    private readonly double[] _sorted = new double[Math.Max(capacity, MinSamples)];
     private long _count;
-    private long _sortedAt = -1;
     private double _previous = double.NaN;
 
     /// <summary>Rises recorded so far (capped at the ring's size).</summary>
@@ -35,7 +39,16 @@ internal sealed class BoundRises(int capacity)
 
         if (double.IsFinite(_previous))
         {
-            _ring[_count % _ring.Length] = (bound / _previous) - 1;
+            var rise = (bound / _previous) - 1;
+            var slot = (int)(_count % _ring.Length);
+            var n = Count;
+            if (n == _ring.Length)
+            {
+                n = RemoveSorted(n, _ring[slot]);
+            }
+
+            InsertSorted(n, rise);
+            _ring[slot] = rise;
             _count++;
         }
 
@@ -44,7 +57,7 @@ internal sealed class BoundRises(int capacity)
 
     /// <summary>
     /// The <paramref name="quantile"/> of the recorded rises, floored at zero and capped at <see cref="MaxMargin"/>;
-    /// zero with too few rises or a quantile of zero (off). Sorted at most once per recorded rise.
+    /// zero with too few rises or a quantile of zero (off).
     /// </summary>
     public double Margin(double quantile)
     {
@@ -54,19 +67,24 @@ internal sealed class BoundRises(int capacity)
             return 0;
         }
 
-        if (_sortedAt != _count)
-        {
-            if (_sorted.Length != n)
-            {
-                _sorted = new double[n];
-            }
-
-            Array.Copy(_ring, _sorted, n);
-            Array.Sort(_sorted);
-            _sortedAt = _count;
-        }
-
         var at = Math.Clamp((int)Math.Ceiling((quantile * n) - 1e-9) - 1, 0, n - 1);
         return Math.Clamp(_sorted[at], 0, MaxMargin);
+    }
+
+    /// <summary>Takes one copy of <paramref name="value"/> out of the first n sorted values; returns the new count.</summary>
+    private int RemoveSorted(int n, double value)
+    {
+        var at = Array.BinarySearch(_sorted, 0, n, value);
+        Array.Copy(_sorted, at + 1, _sorted, at, n - at - 1);
+        return n - 1;
+    }
+
+    /// <summary>Puts <paramref name="value"/> into the first n sorted values at its place.</summary>
+    private void InsertSorted(int n, double value)
+    {
+        var at = Array.BinarySearch(_sorted, 0, n, value);
+        at = at < 0 ? ~at : at;
+        Array.Copy(_sorted, at, _sorted, at + 1, n - at);
+        _sorted[at] = value;
     }
 }

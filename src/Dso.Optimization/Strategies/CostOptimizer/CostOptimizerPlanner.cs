@@ -166,6 +166,9 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     /// <summary>The self-correction's level now (0 = as configured), for tests and explanations.</summary>
     internal int CorrectionLevel => _correction.Level;
 
+    /// <summary>Whether self-correction holds at least the reactive rule's capacity now (one window after a raise).</summary>
+    internal bool Following(DateTimeOffset now) => _options.SelfCorrection && _correction.Following(now);
+
     /// <summary>What the reactive rule would have cost and left unserved so far.</summary>
     internal RunningTally ReactiveTally => _reactive.Tally;
 
@@ -193,6 +196,11 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         // variant's, so the level stays where this variant's own blocks left it.
         var correction = _options.SelfCorrection && !context.Shadow ? Correct(context, ceiling) : null;
         var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, sustainable);
+        if (_options.SelfCorrection && !context.Shadow && _correction.Following(context.Now))
+        {
+            outlook = FollowRule(outlook, _policy.Catalog.Capacity(reactive));
+        }
+
         _boots.Update(context.Now, context.Current, context.Ready);
         _demandSum += Math.Max(0, double.IsFinite(context.ObservedDemand) ? context.ObservedDemand : 0);
         _demandTicks++;
@@ -320,6 +328,15 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
 
         return why;
     }
+
+    /// <summary>
+    /// While self-correction follows the reactive rule (one window after a raise), every row's bound is at least the
+    /// capacity the rule holds now: launches ordered with the rule's serve when the rule's do.
+    /// </summary>
+    private static OutlookResult FollowRule(OutlookResult outlook, double ruleCapacity) =>
+        ruleCapacity > outlook.Upper.Min()
+            ? outlook with { Upper = [.. outlook.Upper.Select(u => Math.Max(u, ruleCapacity))], RuleCapacity = ruleCapacity }
+            : outlook;
 
     /// <summary>
     /// Whether the churn rules may spend: always without a hard budget; with one, only while no budget ceiling binds

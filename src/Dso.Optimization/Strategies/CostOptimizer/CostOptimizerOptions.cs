@@ -50,6 +50,11 @@ internal sealed record CostOptimizerOptions
     public const double DefaultScaleInMarginQuantile = 0.9;
 
     /// <summary>
+    /// 1 = the scale-in margin applies also while a hard budget binds (see <see cref="DefaultScaleInMarginQuantile"/>).
+    /// </summary>
+    public const double DefaultScaleInMarginUnderBudget = 0;
+
+    /// <summary>
     /// No search for a cheaper mix (a type swap) this many minutes after a scale-in, unless the fleet is over the
     /// budget or cap. When the floor scale-in keeps falls tick by tick (a burst leaving the stabilization window), the
     /// mix one scale-in leaves is often not the cheapest for the next tick's floor, and the swap found then launches
@@ -134,6 +139,8 @@ internal sealed record CostOptimizerOptions
 
     public double ScaleInMarginQuantile { get; init; } = DefaultScaleInMarginQuantile;
 
+    public bool ScaleInMarginUnderBudget { get; init; } = DefaultScaleInMarginUnderBudget >= 0.5;
+
     public TimeSpan SwapDwell { get; init; } = TimeSpan.FromMinutes(DefaultSwapDwellMinutes);
 
     public bool BillingMinimumHold { get; init; } = DefaultBillingMinimumHold >= 0.5;
@@ -171,6 +178,7 @@ internal sealed record CostOptimizerOptions
             MinDwell = strategy.GetDuration("min_dwell", TimeSpan.FromMinutes(DefaultMinDwellMinutes)),
             ScaleInWindow = strategy.GetDuration("scale_in_window", TimeSpan.FromMinutes(DefaultScaleInWindowMinutes)),
             ScaleInMarginQuantile = strategy.Get("scale_in_margin", DefaultScaleInMarginQuantile),
+            ScaleInMarginUnderBudget = strategy.GetBoolean("scale_in_margin_under_budget", DefaultScaleInMarginUnderBudget >= 0.5),
             SwapDwell = strategy.GetDuration("swap_dwell", TimeSpan.FromMinutes(DefaultSwapDwellMinutes)),
             BillingMinimumHold = strategy.GetBoolean("billing_minimum_hold", DefaultBillingMinimumHold >= 0.5),
             CalibrationWindow = strategy.GetDuration("calibration_window", TimeSpan.FromHours(DefaultCalibrationHours)),

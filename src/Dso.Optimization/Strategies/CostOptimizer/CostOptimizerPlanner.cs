@@ -30,6 +30,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly CounterfactualCorrection _correction;
     private readonly int _stabilizationRows;
     private readonly int _scaleInWindowTicks;
+    /// <summary>The swap dwell, at least the tick after a scale-in (an hourly service's next tick is past 5 minutes).</summary>
+    private readonly TimeSpan _swapDwell;
     private BoundRises _rises;
     /// <summary>What the program may hold: the on-demand types, plus spot offerings when the policy allows spot.</summary>
     private readonly IReadOnlyList<InstanceType> _offerings;
@@ -80,6 +82,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _correction = new CounterfactualCorrection(_tick);
         _stabilizationRows = Math.Max(1, (int)Math.Ceiling(policy.Limits.ScaleDownStabilization / _tick));
         _scaleInWindowTicks = DemandOutlook.WindowTicks(options.ScaleInWindow, _tick);
+        _swapDwell = options.SwapDwell > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Max(options.SwapDwell.Ticks, (long)(_tick.Ticks * 1.5))) : TimeSpan.Zero;
         _rises = new BoundRises((int)Math.Ceiling(RiseHistory / _tick));
         (_offerings, _expected, _spot) = SpotModel(policy, options);
         _serverless = policy.Serverless is { } serverless
@@ -207,7 +210,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks, ceiling);
         var surge = SurgeDemand(context);
         var roomy = MarginAffordable(context, ceiling);
-        var margin = roomy ? _rises.Margin(_options.ScaleInMarginQuantile) : 0;
+        var margin = roomy || _options.ScaleInMarginUnderBudget ? _rises.Margin(_options.ScaleInMarginQuantile) : 0;
         _rises.Observe(outlook.Upper[^1]);
         var inputs = new StepInputs
         {
@@ -232,11 +235,11 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         // is spend that pacing takes back (twitter-early in the quick suite: 14.3 -> 14.7 % unserved).
         inputs.ConsolidationDue = context.Now - _lastConsolidation >= ConsolidationInterval ||
             ((roomy || _scaleInWindowTicks > 0) && inputs.ScaleInBlocked is null && ScaleInStep.AnyRemovable(inputs));
-        if (inputs.ConsolidationDue && context.Now - _lastScaleIn < _options.SwapDwell)
+        if (inputs.ConsolidationDue && context.Now - _lastScaleIn < _swapDwell)
         {
             // The swap found the minute after a scale-in relaunches what it removed: wait until the floor settles.
             inputs.ConsolidationDue = false;
-            inputs.SwapHeld = $"a scale-in {(context.Now - _lastScaleIn).TotalMinutes:0.#} min ago, swap_dwell {_options.SwapDwell.TotalMinutes:0.#} min";
+            inputs.SwapHeld = $"a scale-in {(context.Now - _lastScaleIn).TotalMinutes:0.#} min ago, swap_dwell {_swapDwell.TotalMinutes:0.#} min";
         }
 
         if (inputs.ConsolidationDue)

@@ -203,4 +203,58 @@ public sealed class CounterfactualCorrectionTests
         Assert.Contains(spent, r => r.Contains("lowered", StringComparison.Ordinal) && r.Contains("saving against the reactive rule is spent", StringComparison.Ordinal));
         Assert.Equal(0, correction.Level);
     }
+
+    [Fact]
+    public void A_raise_follows_the_rules_capacity_for_one_window_and_a_lowering_ends_it()
+    {
+        var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1));
+        var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
+        Assert.False(correction.Following(at));
+
+        var raised = Feed(correction, own, rule, ref at, 90, ownGap: 2, ruleGap: 0, room: true, binds: false);
+        Assert.Contains(raised, r => r.Contains("raised to level +1", StringComparison.Ordinal));
+        Assert.True(correction.Following(at));
+        Assert.InRange(correction.FollowUntil, at, at + correction.Window);
+
+        // The budget starts to bind: the level is given back and the rule's capacity is no longer followed.
+        Feed(correction, own, rule, ref at, 30, ownGap: 2, ruleGap: 0, room: false, binds: true);
+        Assert.False(correction.Following(at));
+    }
+
+    [Fact]
+    public void While_following_the_planner_holds_at_least_the_rules_capacity()
+    {
+        // A low forecast makes the policy lose to the rule; after the first raise, every decision within the window
+        // holds at least the capacity target tracking holds (the "reactive" alternative of the same decision).
+        var demand = NoisyDemand(7);
+        var parameters = new Dictionary<string, double> { ["scale_in_margin"] = 0 };
+        var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, 100_000, TimeSpan.FromMinutes(4),
+            parameters) with { Tick = TimeSpan.FromMinutes(1) };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: true);
+        harness.Seed(Fleet.Of(("small", 30)));
+        var planner = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
+        int following = 0, below = 0;
+        var first = "";
+        harness.Run(planner, demand, (i, context, raw, _) =>
+        {
+            if (planner.Following(context.Now))
+            {
+                following++;
+                var rule = raw.Alternatives.Single(a => a.Name == "reactive");
+                if (Catalog.Capacity(raw.Target) < rule.CapacityRps - 1e-9)
+                {
+                    below++;
+                }
+
+                if (first.Length == 0)
+                {
+                    first = raw.Reason;
+                }
+            }
+        }, forecast: i => LowForecast(i, 120));
+
+        Assert.True(following > 0, "self-correction never raised");
+        Assert.True(below == 0, $"{below} of {following} decisions while following held less than the rule's capacity");
+        Assert.Contains("the reactive rule's capacity: self-correction follows the rule", first, StringComparison.Ordinal);
+    }
 }

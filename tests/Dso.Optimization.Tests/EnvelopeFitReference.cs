@@ -116,7 +116,8 @@ internal sealed class EnvelopeFitReference(double[][] x, double[] y, int feature
                 var v = varied < 0 ? Others(i)
                     : double.IsNaN(choice[varied]) ? rest[i] : Math.Max(rest[i], choice[varied] * x[i][optional[varied]]);
                 others[i] = Math.Max(v, floor);
-                if (others[i] < y[i])
+                // Misses of the catch-all are judged without the floor (the floor's coverage is not the feature's).
+                if (v < y[i])
                 {
                     var f = x[i][catchAll];
                     var r = sqrt ? (y[i] - f) / Math.Sqrt(Math.Max(f, 1)) : y[i] / Math.Max(f, 1e-6);

@@ -194,10 +194,22 @@ internal sealed class CounterfactualCorrection
         return (ownUnserved, ruleUnserved, ownSpent, ruleSpent, demand, figures);
     }
 
+    /// <summary>
+    /// Until when the planner holds at least the reactive rule's capacity: one window from the latest raise. A raise
+    /// means this policy is losing the current episode to the rule (a flash crowd, a busier day than the calibration
+    /// saw); a level changes the envelope only for what it fits next, while following the rule's fleet bounds the loss
+    /// at once, for the episode, at the rule's cost. Any lowering ends it (the budget binds, the saving is spent).
+    /// </summary>
+    public DateTimeOffset FollowUntil { get; private set; } = DateTimeOffset.MinValue;
+
+    /// <summary>Whether the planner should hold at least the rule's capacity now (see <see cref="FollowUntil"/>).</summary>
+    public bool Following(DateTimeOffset now) => now < FollowUntil;
+
     private string Move(Snapshot at, int step, string figures)
     {
         Level += step;
         _atChange = at;
+        FollowUntil = step > 0 ? at.At + _window : DateTimeOffset.MinValue;
         return FormattableString.Invariant(
             $"self-correction: coverage {(step > 0 ? "raised" : "lowered")} to level {Level:+0;-0;0} (headroom x{Headroom:0.00}, scale-in memory x{ScaleInFactor}): {figures}");
     }

@@ -17,6 +17,9 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
     /// <summary>The binding feature's term is <c>f + m·√f</c> (counting noise) rather than <c>m·f</c>.</summary>
     public bool SqrtTerm { get; init; }
 
+    /// <summary>The reactive rule's capacity the bound was raised to while self-correction follows the rule (NaN: not following).</summary>
+    public double RuleCapacity { get; init; } = double.NaN;
+
     /// <summary>The multiplier over the recent level used while the calibration is not fitted.</summary>
     public double WarmupHeadroom { get; init; } = double.NaN;
 
@@ -42,12 +45,17 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
             var arithmetic = SqrtTerm ? $"{what} {f:0.#} rps + {m:0.00#} x sqrt({Math.Max(f, 1):0.#})" : $"{what} {f:0.#} rps x{m:0.00#}";
 
             // The outlook never bounds below the demand served now, so a fit stale after an outage cannot shrink the fleet.
-            basis = Upper[^1] > term + 0.05
+            basis = Upper[^1] > term + 0.05 && !(RuleCapacity >= Upper[^1] - 0.05)
                 ? $"not below the demand served now, the lower of recent mean {level:0.#} and latest peak {latest:0.#} rps; the fit gave {term:0.#} from {arithmetic}"
                 : arithmetic;
         }
 
         var degraded = Quantile < TargetQuantile ? $", budget allows p{Quantile * 100:0.#} not p{TargetQuantile * 100:0.#}" : "";
+        if (RuleCapacity >= Upper[^1] - 0.05)
+        {
+            return $"demand {Upper[^1]:0.#} rps (the reactive rule's capacity: self-correction follows the rule while this policy is losing the episode to it; the envelope's p{Quantile * 100:0.#}: {basis}{degraded})";
+        }
+
         return $"p{Quantile * 100:0.#} demand {Upper[^1]:0.#} rps ({basis}{degraded})";
     }
 }

@@ -31,7 +31,8 @@ internal sealed class BudgetCeiling
     /// <param name="affordableHourly">USD per hour the budget can pay from now to the period's end.</param>
     /// <param name="usdPerRps">USD per hour one rps of demand costs (best price per rps with granularity and headroom).</param>
     /// <param name="floorHourly">USD per hour of the smallest fleet the policy allows, paid whatever the demand.</param>
-    public double Ceiling(DateTimeOffset now, DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly)
+    /// <param name="realizedRatio">Billed spend over modeled spend so far (see <see cref="SpendCalibration"/>): the price is scaled by it.</param>
+    public double Ceiling(DateTimeOffset now, DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double realizedRatio = 1)
     {
         if (now - _solvedAt < Refresh)
         {
@@ -39,7 +40,7 @@ internal sealed class BudgetCeiling
         }
 
         _solvedAt = now;
-        _ceiling = Solve(history, affordableHourly, usdPerRps, floorHourly);
+        _ceiling = Solve(history, affordableHourly, usdPerRps * realizedRatio, floorHourly);
         return _ceiling;
     }
 

@@ -28,6 +28,8 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
 
     private readonly BudgetCeiling _ceiling = new();
 
+    private readonly SpendCalibration _spend = new();
+
     private double _demandSum;
     private long _demandTicks;
 
@@ -64,6 +66,12 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         }
 
         var budget = context.Budget;
+        var floor = (double)PlanGuard.FloorHourlyUsd(policy);
+        if (budget.Hard)
+        {
+            _spend.Observe(budget, context.Now, context.ObservedDemand, policy.Catalog.Capacity(context.Ready), UsdPerRps, floor, context.HoldScaleIn);
+        }
+
         if (!options.BudgetCeiling || !budget.Hard || context.Now - budget.Start < Warmup)
         {
             return double.NaN;
@@ -76,8 +84,13 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
             hourly = Math.Min(hourly, (double)cap);
         }
 
-        return _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, (double)PlanGuard.FloorHourlyUsd(policy));
+        var ratio = options.BudgetRealizedCost ? _spend.Ratio(budget) : 1;
+        var ceiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, ratio);
+        return ceiling;
     }
+
+    /// <summary>Billed spend over the ceiling's price model this period (1 while unknown), for tests and explanations.</summary>
+    internal double RealizedCostRatio(BudgetWindow budget) => _spend.Ratio(budget);
 
     /// <summary>
     /// Mean capacity a hard budget can pay for over the rest of the period at the flat affordable rate (infinite

@@ -55,6 +55,10 @@ internal static class CostOptimizerParameters
         {
             Min = 0, Max = 1, MaxExclusive = true,
         },
+        new("swap_dwell", ParameterType.Duration, DefaultSwapDwellMinutes * 60, "duration", "no swap to a cheaper instance mix this long after a scale-in, unless over the budget or cap (0s: off)")
+        {
+            Min = 0, Max = Day,
+        },
         new("billing_minimum_hold", ParameterType.Boolean, DefaultBillingMinimumHold, "", "never remove an offering while one of it launched within the billing minimum runs"),
         new("calibration_window", ParameterType.Duration, DefaultCalibrationHours * Hour, "duration", "own history the headroom model is calibrated on")
         {
@@ -74,6 +78,7 @@ internal static class CostOptimizerParameters
         },
         new("budget_pacing", ParameterType.Boolean, DefaultBudgetPacing, "", "pace a hard budget by expected spend (false: never above the flat affordable rate)"),
         new("budget_ceiling", ParameterType.Boolean, DefaultBudgetCeiling, "", "when a hard budget binds, serve demand up to the capacity ceiling it pays for (false: flat rate, lower coverage everywhere)"),
+        new("budget_realized_cost", ParameterType.Boolean, DefaultBudgetRealizedCost, "", "price the budget ceiling with what serving demand has really cost this period, from the spend ledger (false: the catalog's best usable price per rps)"),
         new("burst_min_hazard", ParameterType.Number, DefaultBurstMinHazard, "probability", "pre-scale a recurring-burst slot at least this likely")
         {
             Min = 0, MinExclusive = true, Max = 1,

@@ -49,6 +49,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
 
     private DateTimeOffset _budgetBoundAt = DateTimeOffset.MinValue;
     private DateTimeOffset _lastScaleOut = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastScaleIn = DateTimeOffset.MinValue;
     private DateTimeOffset _surgeUntil = DateTimeOffset.MinValue;
     private double _surgePeak;
     private double _previousDemand = double.NaN;
@@ -108,6 +109,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             outlook = previous._outlook;
             outlook.Calibrator.Floor = _policy.Limits.MinInstances * _policy.Catalog.Types.Min(t => t.CapacityRps);
             _lastScaleOut = previous._lastScaleOut;
+            _lastScaleIn = previous._lastScaleIn;
             _surgeUntil = previous._surgeUntil;
             _surgePeak = previous._surgePeak;
             _previousDemand = previous._previousDemand;
@@ -230,18 +232,28 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         // is spend that pacing takes back (twitter-early in the quick suite: 14.3 -> 14.7 % unserved).
         inputs.ConsolidationDue = context.Now - _lastConsolidation >= ConsolidationInterval ||
             ((roomy || _scaleInWindowTicks > 0) && inputs.ScaleInBlocked is null && ScaleInStep.AnyRemovable(inputs));
+        if (inputs.ConsolidationDue && context.Now - _lastScaleIn < _options.SwapDwell)
+        {
+            // The swap found the minute after a scale-in relaunches what it removed: wait until the floor settles.
+            inputs.ConsolidationDue = false;
+            inputs.SwapHeld = $"a scale-in {(context.Now - _lastScaleIn).TotalMinutes:0.#} min ago, swap_dwell {_options.SwapDwell.TotalMinutes:0.#} min";
+        }
+
         if (inputs.ConsolidationDue)
         {
             _lastConsolidation = context.Now;
         }
 
         var decision = Steps.Select(s => s.Decide(inputs)).FirstOrDefault(d => d is not null)
-            ?? new StepDecision("hold", null, null, inputs.Problem.SteadyDemand, $"{outlook.Describe()}: the fleet covers it" +
-                (inputs.ScaleInBlocked is { } why ? $" (scale-in blocked: {why})" : ""));
+            ?? new StepDecision("hold", null, null, inputs.Problem.SteadyDemand, $"{outlook.Describe()}: the fleet covers it" + HoldNotes(inputs));
         var target = decision.Solution is { } s && decision.Problem is { } p ? ToFleet(p, s.TargetNow(p)) : context.Current;
         if (_policy.Catalog.Capacity(target) > _policy.Catalog.Capacity(context.Current) + 1e-9)
         {
             _lastScaleOut = context.Now;
+        }
+        else if (_policy.Catalog.Capacity(target) < _policy.Catalog.Capacity(context.Current) - 1e-9)
+        {
+            _lastScaleIn = context.Now;
         }
 
         var offload = _serverless is null ? 0 : decision.Solution?.OffloadNow ?? 0;
@@ -260,6 +272,30 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Budget = budget,
             Pace = pace,
         };
+    }
+
+    /// <summary>
+    /// Why a hold held what it did: scale-in blocked (anomaly, dwell), held by the margin (an instance could go were it
+    /// not for the room kept for the bound's usual one-tick rise), the search for a cheaper mix held after a scale-in.
+    /// </summary>
+    private static string HoldNotes(StepInputs inputs)
+    {
+        var notes = new List<string>();
+        if (inputs.ScaleInBlocked is { } why)
+        {
+            notes.Add($"scale-in blocked: {why}");
+        }
+        else if (inputs.ScaleInMargin > 0 && !ScaleInStep.AnyRemovable(inputs) && ScaleInStep.AnyRemovable(inputs, margin: 0))
+        {
+            notes.Add($"scale-in held: removing an instance would leave less than the demand bound's usual one-tick rise ({inputs.ScaleInMargin * 100:0.#} %)");
+        }
+
+        if (inputs.SwapHeld is { } swap)
+        {
+            notes.Add($"cheaper-mix search held: {swap}");
+        }
+
+        return notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})";
     }
 
     /// <summary>

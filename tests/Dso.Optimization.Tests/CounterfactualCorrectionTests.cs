@@ -257,4 +257,34 @@ public sealed class CounterfactualCorrectionTests
         Assert.True(below == 0, $"{below} of {following} decisions while following held less than the rule's capacity");
         Assert.Contains("the reactive rule's capacity: self-correction follows the rule", first, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_flash_crowds_first_minutes_raise_where_the_rule_missed_nothing()
+    {
+        var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1));
+        var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
+
+        // An hour served in full by both, then the first minute of a ramp inside the boot delay: 1 % of 100 rps short
+        // (under 0.02 % of the hour's requests, the tie when lowering), the rule short of nothing.
+        Assert.Empty(Feed(correction, own, rule, ref at, 60, ownGap: 0, ruleGap: 0, room: true, binds: false));
+        Assert.Empty(Feed(correction, own, rule, ref at, 8, ownGap: 0, ruleGap: 0, room: true, binds: false));
+        var reasons = Feed(correction, own, rule, ref at, 1, ownGap: 1, ruleGap: 0, room: true, binds: false);
+        reasons.AddRange(Feed(correction, own, rule, ref at, 2, ownGap: 0, ruleGap: 0, room: true, binds: false));
+        Assert.Contains(reasons, r => r.Contains("raised to level +1", StringComparison.Ordinal));
+        Assert.True(correction.Following(at));
+    }
+
+    [Fact]
+    public void A_miss_of_a_few_requests_in_an_hour_raises_nothing()
+    {
+        var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1));
+        var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
+
+        // 0.05 rps short for one minute: under 0.002 % of the hour's requests is a tie, not a lost episode.
+        Assert.Empty(Feed(correction, own, rule, ref at, 60, ownGap: 0, ruleGap: 0, room: true, binds: false));
+        var reasons = Feed(correction, own, rule, ref at, 1, ownGap: 0.05, ruleGap: 0, room: true, binds: false);
+        reasons.AddRange(Feed(correction, own, rule, ref at, 30, ownGap: 0, ruleGap: 0, room: true, binds: false));
+        Assert.Empty(reasons);
+        Assert.Equal(0, correction.Level);
+    }
 }

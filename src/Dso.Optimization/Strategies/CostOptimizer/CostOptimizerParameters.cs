@@ -55,6 +55,11 @@ internal static class CostOptimizerParameters
         {
             Min = 0, Max = 1, MaxExclusive = true,
         },
+        new("scale_in_margin_under_budget", ParameterType.Boolean, DefaultScaleInMarginUnderBudget, "", "keep the scale-in margin also while a hard budget binds"),
+        new("swap_dwell", ParameterType.Duration, DefaultSwapDwellMinutes * 60, "duration", "no swap to a cheaper instance mix this long after a scale-in, unless over the budget or cap (0s: off)")
+        {
+            Min = 0, Max = Day,
+        },
         new("billing_minimum_hold", ParameterType.Boolean, DefaultBillingMinimumHold, "", "never remove an offering while one of it launched within the billing minimum runs"),
         new("calibration_window", ParameterType.Duration, DefaultCalibrationHours * Hour, "duration", "own history the headroom model is calibrated on")
         {

@@ -30,6 +30,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly CounterfactualCorrection _correction;
     private readonly int _stabilizationRows;
     private readonly int _scaleInWindowTicks;
+    /// <summary>The swap dwell, at least the tick after a scale-in (an hourly service's next tick is past 5 minutes).</summary>
+    private readonly TimeSpan _swapDwell;
     private BoundRises _rises;
     /// <summary>What the program may hold: the on-demand types, plus spot offerings when the policy allows spot.</summary>
     private readonly IReadOnlyList<InstanceType> _offerings;
@@ -49,6 +51,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
 
     private DateTimeOffset _budgetBoundAt = DateTimeOffset.MinValue;
     private DateTimeOffset _lastScaleOut = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastScaleIn = DateTimeOffset.MinValue;
     private DateTimeOffset _surgeUntil = DateTimeOffset.MinValue;
     private double _surgePeak;
     private double _previousDemand = double.NaN;
@@ -79,6 +82,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _correction = new CounterfactualCorrection(_tick);
         _stabilizationRows = Math.Max(1, (int)Math.Ceiling(policy.Limits.ScaleDownStabilization / _tick));
         _scaleInWindowTicks = DemandOutlook.WindowTicks(options.ScaleInWindow, _tick);
+        _swapDwell = options.SwapDwell > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Max(options.SwapDwell.Ticks, (long)(_tick.Ticks * 1.5))) : TimeSpan.Zero;
         _rises = new BoundRises((int)Math.Ceiling(RiseHistory / _tick));
         (_offerings, _expected, _spot) = SpotModel(policy, options);
         _serverless = policy.Serverless is { } serverless
@@ -108,6 +112,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             outlook = previous._outlook;
             outlook.Calibrator.Floor = _policy.Limits.MinInstances * _policy.Catalog.Types.Min(t => t.CapacityRps);
             _lastScaleOut = previous._lastScaleOut;
+            _lastScaleIn = previous._lastScaleIn;
             _surgeUntil = previous._surgeUntil;
             _surgePeak = previous._surgePeak;
             _previousDemand = previous._previousDemand;
@@ -207,7 +212,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks, ceiling);
         var surge = SurgeDemand(context);
         var roomy = MarginAffordable(context, ceiling);
-        var margin = roomy ? _rises.Margin(_options.ScaleInMarginQuantile) : 0;
+        var margin = roomy || _options.ScaleInMarginUnderBudget ? _rises.Margin(_options.ScaleInMarginQuantile) : 0;
         _rises.Observe(outlook.Upper[^1]);
         var inputs = new StepInputs
         {
@@ -232,18 +237,28 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         // is spend that pacing takes back (twitter-early in the quick suite: 14.3 -> 14.7 % unserved).
         inputs.ConsolidationDue = context.Now - _lastConsolidation >= ConsolidationInterval ||
             ((roomy || _scaleInWindowTicks > 0) && inputs.ScaleInBlocked is null && ScaleInStep.AnyRemovable(inputs));
+        if (inputs.ConsolidationDue && context.Now - _lastScaleIn < _swapDwell)
+        {
+            // The swap found the minute after a scale-in relaunches what it removed: wait until the floor settles.
+            inputs.ConsolidationDue = false;
+            inputs.SwapHeld = $"a scale-in {(context.Now - _lastScaleIn).TotalMinutes:0.#} min ago, swap_dwell {_swapDwell.TotalMinutes:0.#} min";
+        }
+
         if (inputs.ConsolidationDue)
         {
             _lastConsolidation = context.Now;
         }
 
         var decision = Steps.Select(s => s.Decide(inputs)).FirstOrDefault(d => d is not null)
-            ?? new StepDecision("hold", null, null, inputs.Problem.SteadyDemand, $"{outlook.Describe()}: the fleet covers it" +
-                (inputs.ScaleInBlocked is { } why ? $" (scale-in blocked: {why})" : ""));
+            ?? new StepDecision("hold", null, null, inputs.Problem.SteadyDemand, $"{outlook.Describe()}: the fleet covers it" + HoldNotes(inputs));
         var target = decision.Solution is { } s && decision.Problem is { } p ? ToFleet(p, s.TargetNow(p)) : context.Current;
         if (_policy.Catalog.Capacity(target) > _policy.Catalog.Capacity(context.Current) + 1e-9)
         {
             _lastScaleOut = context.Now;
+        }
+        else if (_policy.Catalog.Capacity(target) < _policy.Catalog.Capacity(context.Current) - 1e-9)
+        {
+            _lastScaleIn = context.Now;
         }
 
         var offload = _serverless is null ? 0 : decision.Solution?.OffloadNow ?? 0;
@@ -277,6 +292,30 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         }
 
         return Math.Min(_outlook.RecentMax(1), ceiling);
+    }
+
+    /// <summary>
+    /// Why a hold held what it did: scale-in blocked (anomaly, dwell), held by the margin (an instance could go were it
+    /// not for the room kept for the bound's usual one-tick rise), the search for a cheaper mix held after a scale-in.
+    /// </summary>
+    private static string HoldNotes(StepInputs inputs)
+    {
+        var notes = new List<string>();
+        if (inputs.ScaleInBlocked is { } why)
+        {
+            notes.Add($"scale-in blocked: {why}");
+        }
+        else if (inputs.ScaleInMargin > 0 && !ScaleInStep.AnyRemovable(inputs) && ScaleInStep.AnyRemovable(inputs, margin: 0))
+        {
+            notes.Add($"scale-in held: removing an instance would leave less than the demand bound's usual one-tick rise ({inputs.ScaleInMargin * 100:0.#} %)");
+        }
+
+        if (inputs.SwapHeld is { } swap)
+        {
+            notes.Add($"cheaper-mix search held: {swap}");
+        }
+
+        return notes.Count == 0 ? "" : $" ({string.Join("; ", notes)})";
     }
 
     /// <summary>

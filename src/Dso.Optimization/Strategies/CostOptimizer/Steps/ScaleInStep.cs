@@ -39,7 +39,7 @@ internal sealed class ScaleInStep : IPlanStep
 
         var reason = inputs.OverCap
             ? $"the fleet's ${current:0.###}/h is over the ${inputs.Problem.MaxHourlyUsd:0.###}/h the budget or cap allows now: {inputs.Describe(solution, solved)}"
-            : $"{inputs.Outlook.Describe()}, recent peak {inputs.RecentMax:0.#} rps{(inputs.RecentNeed > inputs.RecentMax ? $" and recent bound {inputs.RecentNeed:0.#} rps" : "")} need {solved.SteadyDemand:0.#} rps: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
+            : $"{inputs.Outlook.Describe()}, recent peak {inputs.RecentMax:0.#} rps{(inputs.RecentNeed > inputs.RecentMax ? $" and recent bound {inputs.RecentNeed:0.#} rps" : "")} need {solved.SteadyDemand:0.#} rps{(inputs.ScaleInMargin > 0 ? $" ({inputs.ScaleInMargin * 100:0.#} % room for the bound's usual one-tick rise included)" : "")}: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
         return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason);
     }
 
@@ -47,9 +47,11 @@ internal sealed class ScaleInStep : IPlanStep
     /// Skips the solve unless at least one instance could go: its capacity fits within the surplus over what
     /// scale-in must keep in every coming row and after.
     /// </summary>
-    internal static bool AnyRemovable(StepInputs inputs)
+    /// <param name="inputs">The tick.</param>
+    /// <param name="margin">The scale-in margin to check with (default: the tick's).</param>
+    internal static bool AnyRemovable(StepInputs inputs, double? margin = null)
     {
-        var p = inputs.DownwardProblem();
+        var p = inputs.DownwardProblem(margin);
         var surplus = p.Current.Select((c, t) => c * p.Capacity(t)).Sum() - p.SteadyDemand;
         for (var k = 0; k < p.Rows; k++)
         {

@@ -34,6 +34,9 @@ internal sealed class StepInputs
     /// </summary>
     public double ScaleInMargin { get; init; }
 
+    /// <summary>Null unless the search for a cheaper mix was due but held after a recent scale-in; then why (for the reason).</summary>
+    public string? SwapHeld { get; set; }
+
     /// <summary>The program with the outlook's demand per row and every move allowed.</summary>
     public required FleetProblem Problem { get; init; }
 
@@ -65,11 +68,16 @@ internal sealed class StepInputs
     public bool OverCap => Problem.MaxHourlyUsd is { } cap && CurrentHourly > cap;
 
     /// <summary>Demand scale-in must still cover per row: the outlook's bound and the scale-in floor, whichever is higher, plus the scale-in margin.</summary>
-    public FleetProblem DownwardProblem() => Problem with
+    /// <param name="margin">The scale-in margin to apply (default: <see cref="ScaleInMargin"/>).</param>
+    public FleetProblem DownwardProblem(double? margin = null)
     {
-        RowDemand = [.. Problem.RowDemand.Select(d => Math.Max(d, ScaleInFloor) * (1 + ScaleInMargin))],
-        SteadyDemand = Math.Max(Problem.SteadyDemand, ScaleInFloor) * (1 + ScaleInMargin),
-    };
+        var room = 1 + (margin ?? ScaleInMargin);
+        return Problem with
+        {
+            RowDemand = [.. Problem.RowDemand.Select(d => Math.Max(d, ScaleInFloor) * room)],
+            SteadyDemand = Math.Max(Problem.SteadyDemand, ScaleInFloor) * room,
+        };
+    }
 
     /// <summary>
     /// Solves, relaxing in order of least harm when the hard constraints leave no plan: first the ban on removals

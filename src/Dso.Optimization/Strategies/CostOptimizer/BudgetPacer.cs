@@ -70,7 +70,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
 
         var budget = context.Budget;
         var floor = (double)PlanGuard.FloorHourlyUsd(policy);
-        if (budget.Hard)
+        if (budget.Hard && options.BudgetRealizedCost)
         {
             // Priced only from ticks the budget bound on (a finite ceiling or coverage held below its target), without an anomaly hold.
             var bound = degraded || double.IsFinite(_lastCeiling);
@@ -92,9 +92,6 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         var ratio = options.BudgetRealizedCost ? _spend.Ratio(budget) : 1;
         return _lastCeiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, ratio);
     }
-
-    /// <summary>Billed spend over the ceiling's price model this period (1 while unknown), for tests and explanations.</summary>
-    internal double RealizedCostRatio(BudgetWindow budget) => _spend.Ratio(budget);
 
     /// <summary>
     /// Mean capacity a hard budget can pay for over the rest of the period at the flat affordable rate (infinite

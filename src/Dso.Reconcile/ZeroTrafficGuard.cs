@@ -7,7 +7,7 @@ namespace Dso.Reconcile;
 /// </summary>
 internal sealed class ZeroTrafficGuard(TimeSpan lookBack)
 {
-    public static readonly TimeSpan DefaultLookBack = TimeSpan.FromDays(1);
+    public static readonly TimeSpan DefaultLookBack = TimeSpan.FromHours(1);
 
     private DateTimeOffset? _lastTraffic;
 

@@ -154,7 +154,7 @@ internal sealed class DemandOutlook
     {
         _history.Add(demand);
         _bursts.Observe(demand);
-        _gap.Observe(demand);
+        _gap.Observe(demand, _history);
         var quarantined = _gap.Quarantined;
         if (quarantined != _wasQuarantined)
         {

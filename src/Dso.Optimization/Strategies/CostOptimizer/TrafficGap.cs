@@ -8,6 +8,8 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// feature, and a week of calibration that holds it fits multipliers that overshoot for days. The forecaster's
 /// intervals, normalised by a noise level the zeros drove to nothing, come out several times too wide until its
 /// residual window has seen traffic again (nasa-aug-outage: p98 of 13,000 rps for a 1,900 rps afternoon).
+/// A gap where the same hours one day earlier were also without traffic (a service idle every night) is the
+/// service's rhythm, not an outage: the seasonal features and the forecaster know it, and nothing is set aside.
 /// </summary>
 internal sealed class TrafficGap
 {
@@ -22,30 +24,42 @@ internal sealed class TrafficGap
 
     private readonly long _gapTicks;
     private readonly long _recoveryTicks;
+    private readonly long _dayTicks;
     private long _zeroRun;
+    private bool _outage;
     private long _sinceGap = long.MaxValue;
 
     public TrafficGap(TimeSpan tick)
     {
         _gapTicks = Math.Max(1, (long)Math.Ceiling(GapSpan / tick));
         _recoveryTicks = Math.Max(1, (long)Math.Ceiling(RecoverySpan / tick));
+        _dayTicks = tick <= TimeSpan.FromDays(1) ? (long)Math.Round(TimeSpan.FromDays(1) / tick) : 0;
     }
 
-    /// <summary>True while in a gap or the recovery after one: the outlook's calibration and the forecast feature are set aside.</summary>
-    public bool Quarantined => _zeroRun >= _gapTicks || _sinceGap <= _recoveryTicks;
+    /// <summary>True while in an outage or the recovery after one: the outlook's calibration and the forecast feature are set aside.</summary>
+    public bool Quarantined => _outage || _sinceGap <= _recoveryTicks;
 
-    /// <summary>Records one tick's demand.</summary>
-    public void Observe(double demand)
+    /// <summary>Records the latest tick's demand, already added to <paramref name="history"/>.</summary>
+    public void Observe(double demand, DemandHistory history)
     {
         if (double.IsFinite(demand) && demand <= 0)
         {
             _zeroRun++;
+            if (_zeroRun == _gapTicks)
+            {
+                // The same span a day earlier: traffic there (or no record of it) makes this an outage.
+                var start = history.Latest - _gapTicks + 1;
+                var before = _dayTicks > 0 ? history.PeakBetween(start - _dayTicks, history.Latest - _dayTicks) : double.NaN;
+                _outage = !(before <= 0);
+            }
+
             return;
         }
 
-        if (_zeroRun >= _gapTicks)
+        if (_outage)
         {
             _sinceGap = 0;
+            _outage = false;
         }
         else if (_sinceGap != long.MaxValue)
         {

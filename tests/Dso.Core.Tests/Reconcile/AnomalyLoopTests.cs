@@ -1,6 +1,7 @@
 using Dso.Controller.Composition;
 using Dso.DecisionLog;
 using Dso.Policies.Model;
+using Dso.Reconcile;
 using Dso.Reconcile.Simulation;
 
 namespace Dso.Core.Tests.Reconcile;

@@ -230,6 +230,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Tick = _tick,
             SurgeDemand = surge,
             ScaleInMargin = margin,
+            // Only while the budget has room, like the margin: under a tight budget capacity held now is cut later.
+            ScaleInAhead = roomy ? outlook.Ahead : 0,
         };
         // A scale-in that a swap would follow within minutes is two actions and a relaunch where one would do (on
         // nasa-jul95, 21 of the 90 scale-ins reversed the next tick were): when scale-in is about to act, the search for
@@ -308,6 +310,11 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         else if (inputs.ScaleInMargin > 0 && !ScaleInStep.AnyRemovable(inputs) && ScaleInStep.AnyRemovable(inputs, margin: 0))
         {
             notes.Add($"scale-in held: removing an instance would leave less than the demand bound's usual one-tick rise ({inputs.ScaleInMargin * 100:0.#} %)");
+        }
+
+        if (inputs.ScaleInBlocked is null && inputs.ScaleInAhead > 0 && !ScaleInStep.AnyRemovable(inputs) && ScaleInStep.AnyRemovable(inputs, lookahead: false))
+        {
+            notes.Add($"scale-in held by the look-ahead: {inputs.DescribeAhead()}, which the next tick's plan would launch for");
         }
 
         if (inputs.SwapHeld is { } swap)

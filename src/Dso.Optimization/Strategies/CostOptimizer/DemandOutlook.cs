@@ -61,6 +61,8 @@ internal sealed class DemandOutlook
     private readonly int _levelTicks;
     private readonly RecurringBursts _bursts;
     private readonly double _burstHazard;
+    private readonly TrafficGap _gap;
+    private bool _wasQuarantined;
 
     public DemandOutlook(TimeSpan tick, int rows, CostOptimizerOptions options, double floorCapacity = 0)
     {
@@ -81,7 +83,11 @@ internal sealed class DemandOutlook
         _levelTicks = Math.Max(1, (int)Math.Round(LevelSpan / tick));
         _bursts = new RecurringBursts(tick);
         _burstHazard = options.BurstMinHazard;
+        _gap = new TrafficGap(tick);
     }
+
+    /// <summary>True while a traffic gap or the recovery after it keeps the outlook from learning (see <see cref="TrafficGap"/>).</summary>
+    public bool Quarantined => _gap.Quarantined;
 
     public DemandHistory History => _history;
 
@@ -151,10 +157,20 @@ internal sealed class DemandOutlook
     {
         _history.Add(demand);
         _bursts.Observe(demand);
+        _gap.Observe(demand, _history);
+        var quarantined = _gap.Quarantined;
+        if (quarantined != _wasQuarantined)
+        {
+            // The forecast feature leaves or rejoins the fit.
+            _wasQuarantined = quarantined;
+            _refitNow = true;
+        }
+
         var now = _history.Latest;
-        // The features stored _rows ticks ago described the row just observed: pair them with what happened.
+        // The features stored _rows ticks ago described the row just observed: pair them with what happened. A gap
+        // and its recovery are not: the features were computed on zeros or the demand is a recovery ramp.
         var slot = (int)(now % _pending.Length);
-        if (_pending[slot] is { } past && now % _stride == 0)
+        if (_pending[slot] is { } past && now % _stride == 0 && !quarantined)
         {
             _calibrator.Add(past, demand);
         }
@@ -233,7 +249,7 @@ internal sealed class DemandOutlook
             }
         }
 
-        var predicted = forecast is not null && k - 1 < forecast.Steps ? forecast.Quantile(k - 1, _quantile) : double.NaN;
+        var predicted = forecast is not null && k - 1 < forecast.Steps && !_gap.Quarantined ? forecast.Quantile(k - 1, _quantile) : double.NaN;
         return [level, latest, seasonal, Shape(k, 0, latest), Shape(k, 2, latest), double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN, _bursts.Expected(k, _burstHazard), Ramp(k)];
     }
 

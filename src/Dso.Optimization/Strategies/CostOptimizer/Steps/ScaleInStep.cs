@@ -63,7 +63,7 @@ internal sealed class ScaleInStep : IPlanStep
         {
             // Hysteresis: the surplus must exceed the instance by a band, so demand wobbling around a boundary
             // does not launch and remove the same instance tick after tick.
-            if (p.MaxRemove[t] > 0 && p.Capacity(t) + inputs.Options.ScaleInBand * p.SteadyDemand <= surplus + 1e-9 && p.Current.Sum() > p.MinInstances)
+            if (p.MaxRemove[t] > 0 && p.Capacity(t) + inputs.ScaleInBand * p.SteadyDemand <= surplus + 1e-9 && p.Current.Sum() > p.MinInstances)
             {
                 return true;
             }

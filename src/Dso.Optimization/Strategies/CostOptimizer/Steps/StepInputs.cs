@@ -41,6 +41,15 @@ internal sealed class StepInputs
     /// </summary>
     public double ScaleInAhead { get; init; }
 
+    /// <summary>Surplus beyond one instance (share of demand) scale-in needs: the policy's band, 0 under a binding budget ceiling.</summary>
+    public double ScaleInBand
+    {
+        get => double.IsNaN(_scaleInBand) ? Options.ScaleInBand : _scaleInBand;
+        init => _scaleInBand = value;
+    }
+
+    private readonly double _scaleInBand = double.NaN;
+
     /// <summary>Null unless the search for a cheaper mix was due but held after a recent scale-in; then why (for the reason).</summary>
     public string? SwapHeld { get; set; }
 

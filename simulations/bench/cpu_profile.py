@@ -11,7 +11,7 @@ import argparse, collections, re, sys
 PARTS = [
     ("CP-SAT solver (OR-Tools native, model)", r"OrTools|ortools|libprotobuf|libabsl|CpSatFleetSolver"),
     ("FastTree training (ML.NET)", r"Microsoft\.ML|FastTree|ModelTrainer::Train"),
-    ("envelope fit (planner's demand bound)", r"EnvelopeCalibrator::Refit|EnvelopeFit"),
+    ("envelope fit (planner's demand bound)", r"EnvelopeCalibrator::Refit|EnvelopeFit|EnvelopeCostFilter|BoundedMinHeap"),
     ("decision log (SQLite, JSON)", r"SqliteDecisionLog|Sqlite|e_sqlite3|DecisionSql"),
     ("forecaster (features, scoring, intervals)", r"Dso\.Forecasting"),
     ("anomaly detectors", r"Dso\.Detection"),

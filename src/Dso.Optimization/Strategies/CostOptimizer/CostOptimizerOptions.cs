@@ -50,6 +50,16 @@ internal sealed record CostOptimizerOptions
     public const double DefaultScaleInMarginQuantile = 0.9;
 
     /// <summary>
+    /// Scale-in also covers the outlook's bound this far past the rows it plans for (at least one tick: the row the
+    /// next tick's plan adds), while a hard budget has room (as the margin). The next tick's forecast pre-scale covers
+    /// that row; a scale-in that leaves less relaunches the next minute what it removes. Seasonal shapes, a ramp or the
+    /// forecast tell it a tick ahead. 0 = off, the default: on nasa-jul95 it cut next-tick reversals from 22 to 19, but
+    /// the capacity it holds after a ramp spends a budget the policy uses to the last percent sooner (quick suite,
+    /// wc98-finals: the last of four days starved, 0.028 -> 0.60 % unserved).
+    /// </summary>
+    public const double DefaultScaleInLookaheadMinutes = 0;
+
+    /// <summary>
     /// 1 = the scale-in margin applies also while a hard budget binds (see <see cref="DefaultScaleInMarginQuantile"/>).
     /// </summary>
     public const double DefaultScaleInMarginUnderBudget = 0;
@@ -168,6 +178,8 @@ internal sealed record CostOptimizerOptions
 
     public bool ScaleInMarginUnderBudget { get; init; } = DefaultScaleInMarginUnderBudget >= 0.5;
 
+    public TimeSpan ScaleInLookahead { get; init; } = TimeSpan.FromMinutes(DefaultScaleInLookaheadMinutes);
+
     public TimeSpan SwapDwell { get; init; } = TimeSpan.FromMinutes(DefaultSwapDwellMinutes);
 
     public bool BillingMinimumHold { get; init; } = DefaultBillingMinimumHold >= 0.5;
@@ -212,6 +224,7 @@ internal sealed record CostOptimizerOptions
             ScaleInWindow = strategy.GetDuration("scale_in_window", TimeSpan.FromMinutes(DefaultScaleInWindowMinutes)),
             ScaleInMarginQuantile = strategy.Get("scale_in_margin", DefaultScaleInMarginQuantile),
             ScaleInMarginUnderBudget = strategy.GetBoolean("scale_in_margin_under_budget", DefaultScaleInMarginUnderBudget >= 0.5),
+            ScaleInLookahead = strategy.GetDuration("scale_in_lookahead", TimeSpan.FromMinutes(DefaultScaleInLookaheadMinutes)),
             SwapDwell = strategy.GetDuration("swap_dwell", TimeSpan.FromMinutes(DefaultSwapDwellMinutes)),
             BillingMinimumHold = strategy.GetBoolean("billing_minimum_hold", DefaultBillingMinimumHold >= 0.5),
             CalibrationWindow = strategy.GetDuration("calibration_window", TimeSpan.FromHours(DefaultCalibrationHours)),

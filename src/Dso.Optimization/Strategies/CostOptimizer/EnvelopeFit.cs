@@ -92,65 +92,6 @@ internal sealed class EnvelopeFit(double[][] x, double[] y, int features, bool[]
         public readonly double[] Heap = new double[n + 2];
     }
 
-    /// <summary>
-    /// The <c>capacity</c> largest values offered, as a min-heap in a borrowed array: <see cref="Min"/> is then the
-    /// capacity-th largest, which is all the fit needs (the level that leaves exactly the allowed misses).
-    /// </summary>
-    private struct BoundedMinHeap(double[] items, int capacity)
-    {
-        public int Count { get; private set; }
-
-        public readonly double Min => items[0];
-
-        public void Offer(double value)
-        {
-            if (Count < capacity)
-            {
-                // Sift up.
-                var i = Count++;
-                while (i > 0 && items[(i - 1) / 2] > value)
-                {
-                    items[i] = items[(i - 1) / 2];
-                    i = (i - 1) / 2;
-                }
-
-                items[i] = value;
-                return;
-            }
-
-            if (capacity == 0 || value <= items[0])
-            {
-                return;
-            }
-
-            // Replace the smallest kept value and sift down.
-            var at = 0;
-            while (true)
-            {
-                var child = (2 * at) + 1;
-                if (child >= capacity)
-                {
-                    break;
-                }
-
-                if (child + 1 < capacity && items[child + 1] < items[child])
-                {
-                    child++;
-                }
-
-                if (items[child] >= value)
-                {
-                    break;
-                }
-
-                items[at] = items[child];
-                at = child;
-            }
-
-            items[at] = value;
-        }
-    }
-
     private (double Cost, double[] Multipliers) FitWithCatchAll(double[][] columns, double[] demand, bool[] use, double[][] grids,
         int catchAll, double quantile, bool sqrt, Scratch s)
     {
@@ -173,11 +114,20 @@ internal sealed class EnvelopeFit(double[][] x, double[] y, int features, bool[]
         // exact, so the result is the same; this was most of the refit's time).
         AllOthers(s.Others);
         var (bestCost, bestBase) = Evaluate(s.Others);
+        // The step (pass · features + g) of the last accepted candidate. A feature whose last scan came after every
+        // change of the others would see exactly the costs it saw then, none below the current best: it is skipped.
+        var lastChange = -1;
         for (var pass = 0; pass < DescentPasses; pass++)
         {
             var improved = false;
             for (var g = 0; g < optional.Length; g++)
             {
+                var step = (pass * optional.Length) + g;
+                if (pass > 0 && lastChange <= step - optional.Length)
+                {
+                    continue;
+                }
+
                 var keep = choice[g];
                 choice[g] = double.NaN;
                 AllOthers(s.Rest);
@@ -191,16 +141,13 @@ internal sealed class EnvelopeFit(double[][] x, double[] y, int features, bool[]
                     }
                     else
                     {
-                        for (var r = 0; r < n; r++)
-                        {
-                            s.Others[r] = Math.Max(s.Rest[r], m * column[r]);
-                        }
+                        EnvelopeCostFilter.MaxScaled(s.Others, s.Rest, m, column, n);
                     }
 
                     var (cost, level) = Evaluate(s.Others, bestCost - 1e-9);
                     if (cost < bestCost - 1e-9)
                     {
-                        (bestCost, bestBase, keep, improved) = (cost, level, m, true);
+                        (bestCost, bestBase, keep, improved, lastChange) = (cost, level, m, true, step);
                     }
                 }
 
@@ -234,11 +181,7 @@ internal sealed class EnvelopeFit(double[][] x, double[] y, int features, bool[]
                     continue;
                 }
 
-                var column = columns[optional[k]];
-                for (var r = 0; r < n; r++)
-                {
-                    into[r] = Math.Max(into[r], m * column[r]);
-                }
+                EnvelopeCostFilter.MaxScaled(into, into, m, columns[optional[k]], n);
             }
         }
 
@@ -246,7 +189,7 @@ internal sealed class EnvelopeFit(double[][] x, double[] y, int features, bool[]
         // cost cannot get below stopAt is abandoned part-way (cost +∞): every row adds a term ≥ 0 (bounds are at least
         // the floor ≥ 0, the priced shortfall ≥ 0) and a rounded sum never decreases when a term ≥ 0 is added, so once
         // the running sum / n reaches stopAt the full sum / n would too, and the candidate would be rejected anyway.
-        // The check runs every StopCheckRows rows; about half the descent's candidates stop early.
+        // The check runs every StopCheckRows rows. Before it, EnvelopeCostFilter rejects most candidates in SIMD lanes.
         (double Cost, double Level) Evaluate(double[] others, double stopAt = double.PositiveInfinity)
         {
             var heap = new BoundedMinHeap(s.Heap, misses + 1);
@@ -269,6 +212,11 @@ internal sealed class EnvelopeFit(double[][] x, double[] y, int features, bool[]
             // Expected capacity plus the priced expected shortfall (newsvendor: κ = q/(1-q) makes q the optimal
             // coverage of a single feature). Unlike counting missed rows, this sees that missing a burst's first
             // minutes costs far more than missing noise, so features that anticipate bursts win.
+            if (floor >= 0 && EnvelopeCostFilter.CertainlyAtLeast(f, s.Root, others, demand, n, sqrt, level, shortfallPrice, stopAt))
+            {
+                return (double.PositiveInfinity, level);
+            }
+
             var cost = 0.0;
             for (var r = 0; r < n; r++)
             {

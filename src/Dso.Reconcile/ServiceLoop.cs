@@ -22,7 +22,7 @@ public sealed partial class ServiceLoop
     private ServiceLoopDependencies _deps;
     private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
     private IDemandForecaster? _forecaster;
-    private readonly ZeroTrafficGuard _zeroTraffic = new(ZeroTrafficGuard.DefaultLookBack);
+    private readonly ZeroTrafficGuard _zeroTraffic = new(ZeroTrafficGuard.DefaultHold);
     private IScalingPlanner _planner;
     private IScalingStrategy _strategy;
     private string _stage = TickStage.Read;

@@ -1,13 +1,17 @@
 namespace Dso.Reconcile;
 
 /// <summary>
-/// Treats a request rate of exactly zero, for a service that had traffic within the look-back window, as a
-/// broken pipeline rather than vanished users: exporters that die or lose their scrape target report flat zero,
-/// and scaling in on it would take the service down just as traffic returns.
+/// Treats a request rate of exactly zero, for a service that had traffic within the hold span, as a broken pipeline
+/// rather than vanished users: exporters that die or lose their scrape target report flat zero, and scaling in on it
+/// would take the service down just as traffic returns. Past the hold span the zeros are believed (the planner then
+/// scales toward min_instances): holding an evening's fleet through a day-long site outage cost nasa-aug-outage
+/// about a tenth of its budget, which its last hours of real traffic then lacked. A pipeline broken for longer than
+/// the hold has had an hour of held-tick alerts by then.
 /// </summary>
-internal sealed class ZeroTrafficGuard(TimeSpan lookBack)
+internal sealed class ZeroTrafficGuard(TimeSpan hold)
 {
-    public static readonly TimeSpan DefaultLookBack = TimeSpan.FromDays(1);
+    /// <summary>Longer than any zero run of live traffic in the suite's traces (the longest, nasa-jul-launch, is 22 minutes).</summary>
+    public static readonly TimeSpan DefaultHold = TimeSpan.FromHours(1);
 
     private DateTimeOffset? _lastTraffic;
 
@@ -19,6 +23,6 @@ internal sealed class ZeroTrafficGuard(TimeSpan lookBack)
             return false;
         }
 
-        return _lastTraffic is { } last && at - last <= lookBack;
+        return _lastTraffic is { } last && at - last <= hold;
     }
 }

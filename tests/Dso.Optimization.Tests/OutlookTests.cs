@@ -1,4 +1,5 @@
 using Dso.Optimization.Strategies.CostOptimizer;
+using Dso.Forecasting;
 
 namespace Dso.Optimization.Tests;
 
@@ -117,5 +118,78 @@ public sealed class OutlookTests
         Assert.True(bounds[start[2] + 10] >= 300 + (60 * 14), $"bound {bounds[start[2] + 10]:0} rps ten minutes into the ramp");
         // And meeting ramps does not cost headroom the rest of the day (without the ramp feature: about 400 rps).
         Assert.True(bounds[start[2] - 60] <= 350, $"bound {bounds[start[2] - 60]:0} rps an hour before, demand about 300");
+    }
+}
+
+/// <summary>A traffic gap (an hour or more of exact zeros) and the recovery after it: the outlook learns from neither.</summary>
+public sealed class TrafficGapOutlookTests
+{
+    private const int Rows = 5;
+    private static readonly DateTimeOffset Origin = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A forecast at <paramref name="level"/> for every row, whatever the quantile asked.</summary>
+    private static DemandForecast Forecast(double level)
+    {
+        var values = Enumerable.Repeat(level, Rows).ToArray();
+        return new DemandForecast(Origin, TimeSpan.FromMinutes(1), values, values, values, (_, _) => level, "fake");
+    }
+
+    [Fact]
+    public void Observe_ForecastBlowsUpAfterAGap_BoundFollowsDemandNotTheForecast()
+    {
+        var outlook = new DemandOutlook(TimeSpan.FromMinutes(1), Rows, new CostOptimizerOptions(), floorCapacity: 200);
+        var random = new Random(5);
+        double Demand() => 1000 * (1 + (0.05 * random.NextDouble()));
+
+        // Two days where the forecast is good (a little above demand): the fit leans on it.
+        for (var i = 0; i < 2 * 1440; i++)
+        {
+            outlook.Observe(Demand(), Forecast(1100));
+        }
+
+        // Ten hours of zeros (a site outage), then traffic back at its level; the forecaster, its residuals
+        // normalised by a noise level the zeros drove to nothing, now says 8x.
+        for (var i = 0; i < 10 * 60; i++)
+        {
+            outlook.Observe(0, Forecast(50));
+        }
+
+        var bounds = new List<double>();
+        for (var i = 0; i < 3 * 60; i++)
+        {
+            bounds.Add(outlook.Observe(Demand(), Forecast(8000)).Upper[^1]);
+        }
+
+        Assert.True(outlook.Quarantined);
+        Assert.True(bounds.Skip(30).Max() < 2000, $"bound up to {bounds.Skip(30).Max():0} rps for 1,000 rps of demand after the gap");
+        Assert.True(bounds.Skip(30).Min() >= 1000, $"bound down to {bounds.Skip(30).Min():0} rps for 1,000 rps of demand after the gap");
+    }
+
+    [Fact]
+    public void Observe_ShortZeroRuns_AreNotAGap()
+    {
+        var outlook = new DemandOutlook(TimeSpan.FromMinutes(1), Rows, new CostOptimizerOptions(), floorCapacity: 200);
+        for (var i = 0; i < 600; i++)
+        {
+            // 22 minutes of zeros every 100 (nasa-jul-launch's longest run of live traffic at zero).
+            outlook.Observe(i % 100 < 22 ? 0 : 1000, Forecast(1100));
+            Assert.False(outlook.Quarantined);
+        }
+    }
+
+    [Fact]
+    public void Observe_NightlyZeros_AreTheServicesRhythmNotAnOutage()
+    {
+        var outlook = new DemandOutlook(TimeSpan.FromMinutes(1), Rows, new CostOptimizerOptions(), floorCapacity: 200);
+        var quarantinedOnDay3 = 0;
+        for (var i = 0; i < 3 * 1440; i++)
+        {
+            // Idle from 20:00 to 06:00 every day; the first night is an outage for all the outlook knows.
+            var minute = i % 1440;
+            outlook.Observe(minute is >= 1200 or < 360 ? 0 : 1000, Forecast(1100));
+            quarantinedOnDay3 += i >= 2 * 1440 && outlook.Quarantined ? 1 : 0;
+        }
+
+        Assert.Equal(0, quarantinedOnDay3);
     }
 }

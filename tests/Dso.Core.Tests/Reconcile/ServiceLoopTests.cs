@@ -41,18 +41,29 @@ public sealed class ServiceLoopTests
     }
 
     [Fact]
-    public async Task Tick_FlatZeroAfterTraffic_NeverScalesIn()
+    public async Task Tick_FlatZeroAfterTraffic_HoldsForTheGuardSpanThenBelievesIt()
     {
         var source = new ScriptedSource { Next = 1500 };
         var (loop, time, _) = Create(source);
         var peak = (await TickAt(loop, time, 1)).Decision.Chosen;
         source.Next = 0;
-        for (var minute = 2; minute < 120; minute++)
+        const int hold = 60; // the guard believes zeros after an hour (ZeroTrafficGuard.DefaultHold)
+        for (var minute = 2; minute <= 1 + hold; minute++)
         {
             var tick = await TickAt(loop, time, minute);
             Assert.Equal(peak, tick.Decision.Chosen);
             Assert.Contains("exactly zero", tick.Decision.Reason);
         }
+
+        // An hour of zeros is a real outage, not an exporter blip: the planner sees it and scales in.
+        TickResult last = null!;
+        for (var minute = 2 + hold; minute < 2 + hold + 60; minute++)
+        {
+            last = await TickAt(loop, time, minute);
+            Assert.DoesNotContain("exactly zero", last.Decision.Reason);
+        }
+
+        Assert.True(last.Decision.Chosen.Total < peak.Total, $"still {last.Decision.Chosen} an hour after the guard's span, was {peak}");
     }
 
     [Fact]

@@ -43,6 +43,8 @@ internal sealed class DemandOutlook
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
     private readonly int _rows;
+    /// <summary>Rows past <see cref="_rows"/> bounded for scale-in only (the rows the next ticks' plans add).</summary>
+    private readonly int _ahead;
     private readonly double _quantile;
     private double _headroom = 1;
     private bool _refitNow;
@@ -59,10 +61,13 @@ internal sealed class DemandOutlook
     private readonly int _levelTicks;
     private readonly RecurringBursts _bursts;
     private readonly double _burstHazard;
+    private readonly TrafficGap _gap;
+    private bool _wasQuarantined;
 
     public DemandOutlook(TimeSpan tick, int rows, CostOptimizerOptions options, double floorCapacity = 0)
     {
         _rows = rows;
+        _ahead = WindowTicks(options.ScaleInLookahead, tick);
         _quantile = options.CoverageQuantile;
         _warmup = options.WarmupHeadroom;
         var period = tick <= Day ? (int)Math.Round(Day / tick) : 0;
@@ -78,7 +83,11 @@ internal sealed class DemandOutlook
         _levelTicks = Math.Max(1, (int)Math.Round(LevelSpan / tick));
         _bursts = new RecurringBursts(tick);
         _burstHazard = options.BurstMinHazard;
+        _gap = new TrafficGap(tick);
     }
+
+    /// <summary>True while a traffic gap or the recovery after it keeps the outlook from learning (see <see cref="TrafficGap"/>).</summary>
+    public bool Quarantined => _gap.Quarantined;
 
     public DemandHistory History => _history;
 
@@ -148,10 +157,20 @@ internal sealed class DemandOutlook
     {
         _history.Add(demand);
         _bursts.Observe(demand);
+        _gap.Observe(demand, _history);
+        var quarantined = _gap.Quarantined;
+        if (quarantined != _wasQuarantined)
+        {
+            // The forecast feature leaves or rejoins the fit.
+            _wasQuarantined = quarantined;
+            _refitNow = true;
+        }
+
         var now = _history.Latest;
-        // The features stored _rows ticks ago described the row just observed: pair them with what happened.
+        // The features stored _rows ticks ago described the row just observed: pair them with what happened. A gap
+        // and its recovery are not: the features were computed on zeros or the demand is a recovery ramp.
         var slot = (int)(now % _pending.Length);
-        if (_pending[slot] is { } past && now % _stride == 0)
+        if (_pending[slot] is { } past && now % _stride == 0 && !quarantined)
         {
             _calibrator.Add(past, demand);
         }
@@ -172,12 +191,20 @@ internal sealed class DemandOutlook
         var upper = new double[_rows];
         for (var k = 0; k < _rows; k++)
         {
-            var u = _calibrator.Envelope(features[k]);
-            // Never below what is being served now (the lower of the recent mean and the latest peak, so a burst that
-            // just ended does not hold capacity): a fit that lets a row fall below it, stale after an outage or led by a
-            // falling seasonal feature, would leave a fleet under demand without scaling out.
-            var served = Math.Min(features[k][LevelFeature], features[k][LatestFeature]);
-            upper[k] = double.IsNaN(u) ? Math.Max(features[k][LevelFeature], features[k][LatestFeature]) * _warmup : Math.Max(u * _headroom, served);
+            upper[k] = Bound(features[k]);
+        }
+
+        // The rows the next ticks' plans add: not planned for now (launches ordered now would serve them no earlier
+        // than the next tick's), but what scale-in removes now the next tick's pre-scale would relaunch for them.
+        var (ahead, aheadAt) = (0.0, (0, 0));
+        for (var k = _rows + 1; k <= _rows + _ahead; k++)
+        {
+            var f = Features(k, forecast);
+            var bound = Bound(f);
+            if (bound > ahead)
+            {
+                (ahead, aheadAt) = (bound, (k, _calibrator.Fitted ? _calibrator.Binding(f) : LevelFeature));
+            }
         }
 
         _needs.Add(upper.Max());
@@ -188,7 +215,22 @@ internal sealed class DemandOutlook
             BurstClock = binding == BurstFeature ? _bursts.Describe() : null,
             SqrtTerm = _calibrator.Fitted && binding == _calibrator.CatchAll && _calibrator.SqrtCatchAll,
             WarmupHeadroom = _warmup,
+            Ahead = ahead,
+            AheadAt = aheadAt,
         };
+    }
+
+    /// <summary>
+    /// A row's upper bound from its features: the calibrated envelope with the self-correction headroom, never below
+    /// what is being served now (the lower of the recent mean and the latest peak, so a burst that just ended does not
+    /// hold capacity): a fit that lets a row fall below it, stale after an outage or led by a falling seasonal feature,
+    /// would leave a fleet under demand without scaling out. Before calibration, the warm-up headroom over recent demand.
+    /// </summary>
+    private double Bound(double[] features)
+    {
+        var u = _calibrator.Envelope(features);
+        var served = Math.Min(features[LevelFeature], features[LatestFeature]);
+        return double.IsNaN(u) ? Math.Max(features[LevelFeature], features[LatestFeature]) * _warmup : Math.Max(u * _headroom, served);
     }
 
     private double[] Features(int k, DemandForecast? forecast)
@@ -207,7 +249,7 @@ internal sealed class DemandOutlook
             }
         }
 
-        var predicted = forecast is not null && k - 1 < forecast.Steps ? forecast.Quantile(k - 1, _quantile) : double.NaN;
+        var predicted = forecast is not null && k - 1 < forecast.Steps && !_gap.Quarantined ? forecast.Quantile(k - 1, _quantile) : double.NaN;
         return [level, latest, seasonal, Shape(k, 0, latest), Shape(k, 2, latest), double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN, _bursts.Expected(k, _burstHazard), Ramp(k)];
     }
 

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Simulates the given scenarios (default: all three) with a policy (default: the product's default policy),
 # scores each with autoscale_eval.py and prints one table next to the reactive and clairvoyant references.
-# Usage: simulate.sh [--policy FILE] [--no-build] [--out DIR] [scenario ...]
+# Usage: simulate.sh [--policy FILE] [--no-build] [--decision-logs] [--out DIR] [scenario ...]
+# --decision-logs also keeps each run's SQLite decision log as DIR/<scenario>.db (for reversals.py).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 eval_dir="${DSO_EVAL_DIR:-$repo/../shared/eval}"
-policy=""; build=1; out="${TMPDIR:-/tmp}/dso-optimizer-sim"
+policy=""; build=1; logs=0; out="${TMPDIR:-/tmp}/dso-optimizer-sim"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --policy) policy="$(realpath "$2")"; shift 2 ;;
     --no-build) build=0; shift ;;
+    --decision-logs) logs=1; shift ;;
     --out) out="$2"; shift 2 ;;
     *) break ;;
   esac
@@ -27,6 +29,7 @@ for s in "${scenarios[@]}"; do
   scenario="$eval_dir/scenarios/$s.yaml"
   args=(simulate --scenario "$scenario" --output "$out/$s.csv")
   [[ -n "$policy" ]] && args+=(--policy "$policy")
+  [[ $logs -eq 1 ]] && { rm -f "$out/$s.db"; args+=(--decision-log "$out/$s.db"); }
   start=$(date +%s.%N)
   "$dso" "${args[@]}" >/dev/null
   secs=$(echo "$(date +%s.%N) - $start" | bc)

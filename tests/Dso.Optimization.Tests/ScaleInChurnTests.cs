@@ -25,8 +25,8 @@ public sealed class ScaleInChurnTests
         [.. Ticks(parameters, demand, seed).Select(t => t.Move)];
 
     /// <summary>Per tick: the move, the step that decided it and the capacity kept after it.</summary>
-    private static List<(int Move, string Step, double Capacity, string Reason)> Ticks(IReadOnlyDictionary<string, double> parameters, double[] demand, int seed,
-        decimal monthlyUsd = 100_000, TimeSpan? stabilization = null)
+    internal static List<(int Move, string Step, double Capacity, string Reason)> Ticks(IReadOnlyDictionary<string, double> parameters, double[] demand, int seed,
+        decimal monthlyUsd = 100_000, TimeSpan? stabilization = null, TimeSpan? tick = null)
     {
         // Observed-demand stabilization of one tick, so only the new window can hold a dip in the recommendation.
         var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy
@@ -37,7 +37,7 @@ public sealed class ScaleInChurnTests
             ScaleDownStabilization = stabilization ?? TimeSpan.FromMinutes(1),
         }, monthlyUsd, TimeSpan.FromMinutes(3), parameters) with
         {
-            Tick = TimeSpan.FromMinutes(1),
+            Tick = tick ?? TimeSpan.FromMinutes(1),
         };
         var harness = new PlannerHarness(policy, Start.AddDays(seed), TimeSpan.FromDays(30), hardBudget: true);
         harness.Seed(Fleet.Of(("small", 3)));
@@ -55,7 +55,7 @@ public sealed class ScaleInChurnTests
     /// each busy minute lifts the outlook's bound for a tick, as on nasa-jul95, where most scale-ins reversed the next
     /// minute had left less slack than such a rise.
     /// </summary>
-    private static double[] Spiky(Random random, int ticks)
+    internal static double[] Spiky(Random random, int ticks)
     {
         var level = 300 + (random.NextDouble() * 600);
         return [.. Enumerable.Range(0, ticks).Select(i =>
@@ -66,7 +66,7 @@ public sealed class ScaleInChurnTests
         })];
     }
 
-    private static int ReversedNext(IReadOnlyList<(int Move, string Step, double Capacity, string Reason)> ticks) =>
+    internal static int ReversedNext(IReadOnlyList<(int Move, string Step, double Capacity, string Reason)> ticks) =>
         Enumerable.Range(0, ticks.Count - 1).Count(i => ticks[i].Move < 0 && ticks[i + 1].Move > 0);
 
     [Fact]

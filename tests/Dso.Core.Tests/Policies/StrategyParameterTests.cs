@@ -48,6 +48,8 @@ public sealed class StrategyParameterTests
     [InlineData("min_dwell: -5m", "min_dwell", "must be a duration")]
     [InlineData("swap_dwell: 2d", "swap_dwell", "must be in [0s, 1d] (was 2d)")]
     [InlineData("swap_dwell: often", "swap_dwell", "must be a duration")]
+    [InlineData("scale_in_lookahead: 2h", "scale_in_lookahead", "must be in [0s, 1h] (was 2h)")]
+    [InlineData("scale_in_lookahead: next", "scale_in_lookahead", "must be a duration")]
     [InlineData("horizon: 0s", "horizon", "must be in (0s, 1d] (was 0s)")]
     [InlineData("calibration_window: 99999999999d", "calibration_window", "must be a duration")]
     [InlineData("burst_min_hazard: [0.3]", "burst_min_hazard", "must be a text value")]

@@ -56,6 +56,10 @@ internal static class CostOptimizerParameters
             Min = 0, Max = 1, MaxExclusive = true,
         },
         new("scale_in_margin_under_budget", ParameterType.Boolean, DefaultScaleInMarginUnderBudget, "", "keep the scale-in margin also while a hard budget binds"),
+        new("scale_in_lookahead", ParameterType.Duration, DefaultScaleInLookaheadMinutes * 60, "duration", "scale in only as far as the outlook's bound this far past the planned rows allows (at least the next tick's new row; 0s: off)")
+        {
+            Min = 0, Max = Hour,
+        },
         new("swap_dwell", ParameterType.Duration, DefaultSwapDwellMinutes * 60, "duration", "no swap to a cheaper instance mix this long after a scale-in, unless over the budget or cap (0s: off)")
         {
             Min = 0, Max = Day,

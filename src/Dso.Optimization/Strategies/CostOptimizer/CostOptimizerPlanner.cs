@@ -230,6 +230,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Tick = _tick,
             SurgeDemand = surge,
             ScaleInMargin = margin,
+            // Only while the budget has room, like the margin: under a tight budget capacity held now is cut later.
+            ScaleInAhead = roomy ? outlook.Ahead : 0,
             // Under a binding ceiling an idle instance in the trough is money cut from the next peak: no hysteresis band.
             ScaleInBand = double.IsFinite(ceiling) && _options.BudgetTightScaleIn ? 0 : _options.ScaleInBand,
         };
@@ -310,6 +312,11 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         else if (inputs.ScaleInMargin > 0 && !ScaleInStep.AnyRemovable(inputs) && ScaleInStep.AnyRemovable(inputs, margin: 0))
         {
             notes.Add($"scale-in held: removing an instance would leave less than the demand bound's usual one-tick rise ({inputs.ScaleInMargin * 100:0.#} %)");
+        }
+
+        if (inputs.ScaleInBlocked is null && inputs.ScaleInAhead > 0 && !ScaleInStep.AnyRemovable(inputs) && ScaleInStep.AnyRemovable(inputs, lookahead: false))
+        {
+            notes.Add($"scale-in held by the look-ahead: {inputs.DescribeAhead()}, which the next tick's plan would launch for");
         }
 
         if (inputs.SwapHeld is { } swap)

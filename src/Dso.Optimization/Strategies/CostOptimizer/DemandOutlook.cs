@@ -43,6 +43,8 @@ internal sealed class DemandOutlook
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
     private readonly int _rows;
+    /// <summary>Rows past <see cref="_rows"/> bounded for scale-in only (the rows the next ticks' plans add).</summary>
+    private readonly int _ahead;
     private readonly double _quantile;
     private double _headroom = 1;
     private bool _refitNow;
@@ -65,6 +67,7 @@ internal sealed class DemandOutlook
     public DemandOutlook(TimeSpan tick, int rows, CostOptimizerOptions options, double floorCapacity = 0)
     {
         _rows = rows;
+        _ahead = WindowTicks(options.ScaleInLookahead, tick);
         _quantile = options.CoverageQuantile;
         _warmup = options.WarmupHeadroom;
         var period = tick <= Day ? (int)Math.Round(Day / tick) : 0;
@@ -188,12 +191,20 @@ internal sealed class DemandOutlook
         var upper = new double[_rows];
         for (var k = 0; k < _rows; k++)
         {
-            var u = _calibrator.Envelope(features[k]);
-            // Never below what is being served now (the lower of the recent mean and the latest peak, so a burst that
-            // just ended does not hold capacity): a fit that lets a row fall below it, stale after an outage or led by a
-            // falling seasonal feature, would leave a fleet under demand without scaling out.
-            var served = Math.Min(features[k][LevelFeature], features[k][LatestFeature]);
-            upper[k] = double.IsNaN(u) ? Math.Max(features[k][LevelFeature], features[k][LatestFeature]) * _warmup : Math.Max(u * _headroom, served);
+            upper[k] = Bound(features[k]);
+        }
+
+        // The rows the next ticks' plans add: not planned for now (launches ordered now would serve them no earlier
+        // than the next tick's), but what scale-in removes now the next tick's pre-scale would relaunch for them.
+        var (ahead, aheadAt) = (0.0, (0, 0));
+        for (var k = _rows + 1; k <= _rows + _ahead; k++)
+        {
+            var f = Features(k, forecast);
+            var bound = Bound(f);
+            if (bound > ahead)
+            {
+                (ahead, aheadAt) = (bound, (k, _calibrator.Fitted ? _calibrator.Binding(f) : LevelFeature));
+            }
         }
 
         _needs.Add(upper.Max());
@@ -204,7 +215,22 @@ internal sealed class DemandOutlook
             BurstClock = binding == BurstFeature ? _bursts.Describe() : null,
             SqrtTerm = _calibrator.Fitted && binding == _calibrator.CatchAll && _calibrator.SqrtCatchAll,
             WarmupHeadroom = _warmup,
+            Ahead = ahead,
+            AheadAt = aheadAt,
         };
+    }
+
+    /// <summary>
+    /// A row's upper bound from its features: the calibrated envelope with the self-correction headroom, never below
+    /// what is being served now (the lower of the recent mean and the latest peak, so a burst that just ended does not
+    /// hold capacity): a fit that lets a row fall below it, stale after an outage or led by a falling seasonal feature,
+    /// would leave a fleet under demand without scaling out. Before calibration, the warm-up headroom over recent demand.
+    /// </summary>
+    private double Bound(double[] features)
+    {
+        var u = _calibrator.Envelope(features);
+        var served = Math.Min(features[LevelFeature], features[LatestFeature]);
+        return double.IsNaN(u) ? Math.Max(features[LevelFeature], features[LatestFeature]) * _warmup : Math.Max(u * _headroom, served);
     }
 
     private double[] Features(int k, DemandForecast? forecast)

@@ -20,6 +20,15 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
     /// <summary>The reactive rule's capacity the bound was raised to while self-correction follows the rule (NaN: not following).</summary>
     public double RuleCapacity { get; init; } = double.NaN;
 
+    /// <summary>
+    /// Highest bound over the look-ahead rows past <see cref="Upper"/> (the rows the next ticks' plans add), which scale-in
+    /// also covers; 0 without a look-ahead.
+    /// </summary>
+    public double Ahead { get; init; }
+
+    /// <summary>Which look-ahead row (1-based, counted like <see cref="Upper"/>'s) set <see cref="Ahead"/>, and the feature that set it.</summary>
+    public (int Row, int Binding) AheadAt { get; init; }
+
     /// <summary>The multiplier over the recent level used while the calibration is not fitted.</summary>
     public double WarmupHeadroom { get; init; } = double.NaN;
 

@@ -45,7 +45,7 @@ internal sealed class ConsolidationStep : IPlanStep
     internal static bool SwapMaySave(StepInputs inputs)
     {
         var p = inputs.Problem;
-        var demand = Math.Max(p.SteadyDemand, inputs.ScaleInFloor) * (1 + inputs.ScaleInMargin) * (1 + inputs.ScaleInBand);
+        var demand = Math.Max(Math.Max(p.SteadyDemand, inputs.ScaleInFloor) * (1 + inputs.ScaleInMargin), inputs.ScaleInAhead) * (1 + inputs.ScaleInBand);
         var bestPerRps = p.Types.Select((t, i) => (double)t.PricePerHour / p.Capacity(i)).Min();
         if (p.Serverless is { } serverless)
         {

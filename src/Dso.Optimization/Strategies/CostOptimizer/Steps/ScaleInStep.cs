@@ -39,7 +39,7 @@ internal sealed class ScaleInStep : IPlanStep
 
         var reason = inputs.OverCap
             ? $"the fleet's ${current:0.###}/h is over the ${inputs.Problem.MaxHourlyUsd:0.###}/h the budget or cap allows now: {inputs.Describe(solution, solved)}"
-            : $"{inputs.Outlook.Describe()}, recent peak {inputs.RecentMax:0.#} rps{(inputs.RecentNeed > inputs.RecentMax ? $" and recent bound {inputs.RecentNeed:0.#} rps" : "")} need {solved.SteadyDemand:0.#} rps{(inputs.ScaleInMargin > 0 ? $" ({inputs.ScaleInMargin * 100:0.#} % room for the bound's usual one-tick rise included)" : "")}: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
+            : $"{inputs.Outlook.Describe()}, recent peak {inputs.RecentMax:0.#} rps{(inputs.RecentNeed > inputs.RecentMax ? $" and recent bound {inputs.RecentNeed:0.#} rps" : "")} need {solved.SteadyDemand:0.#} rps{(inputs.ScaleInMargin > 0 ? $" ({inputs.ScaleInMargin * 100:0.#} % room for the bound's usual one-tick rise included)" : "")}{(inputs.ScaleInAhead > inputs.DownwardProblem(lookahead: false).SteadyDemand + 1e-9 ? $", set by the look-ahead: {inputs.DescribeAhead()}" : "")}: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
         return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason);
     }
 
@@ -49,9 +49,10 @@ internal sealed class ScaleInStep : IPlanStep
     /// </summary>
     /// <param name="inputs">The tick.</param>
     /// <param name="margin">The scale-in margin to check with (default: the tick's).</param>
-    internal static bool AnyRemovable(StepInputs inputs, double? margin = null)
+    /// <param name="lookahead">False: without the look-ahead rows.</param>
+    internal static bool AnyRemovable(StepInputs inputs, double? margin = null, bool lookahead = true)
     {
-        var p = inputs.DownwardProblem(margin);
+        var p = inputs.DownwardProblem(margin, lookahead);
         var surplus = p.Current.Select((c, t) => c * p.Capacity(t)).Sum() - p.SteadyDemand;
         for (var k = 0; k < p.Rows; k++)
         {

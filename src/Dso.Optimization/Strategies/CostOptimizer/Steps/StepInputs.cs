@@ -34,6 +34,13 @@ internal sealed class StepInputs
     /// </summary>
     public double ScaleInMargin { get; init; }
 
+    /// <summary>
+    /// The outlook's bound over the look-ahead rows (the rows the next ticks' plans add, see
+    /// <see cref="OutlookResult.Ahead"/>): the fleet a scale-in leaves covers it, so the next tick's pre-scale does not
+    /// relaunch what this tick removes. 0 without a look-ahead, and while a hard budget leaves no room (as for the margin).
+    /// </summary>
+    public double ScaleInAhead { get; init; }
+
     /// <summary>Surplus beyond one instance (share of demand) scale-in needs: the policy's band, 0 under a binding budget ceiling.</summary>
     public double ScaleInBand
     {
@@ -76,15 +83,20 @@ internal sealed class StepInputs
     /// <summary>The fleet costs more than the budget or cap allows now: shrinking is mandatory, not a saving to weigh.</summary>
     public bool OverCap => Problem.MaxHourlyUsd is { } cap && CurrentHourly > cap;
 
-    /// <summary>Demand scale-in must still cover per row: the outlook's bound and the scale-in floor, whichever is higher, plus the scale-in margin.</summary>
+    /// <summary>
+    /// Demand scale-in must still cover per row: the outlook's bound and the scale-in floor, whichever is higher, plus
+    /// the scale-in margin; after the rows, also the look-ahead's bound (the next tick's row, already a bound at the
+    /// coverage quantile: no margin on top of it).
+    /// </summary>
     /// <param name="margin">The scale-in margin to apply (default: <see cref="ScaleInMargin"/>).</param>
-    public FleetProblem DownwardProblem(double? margin = null)
+    /// <param name="lookahead">False: leave the look-ahead rows out (to say what they held).</param>
+    public FleetProblem DownwardProblem(double? margin = null, bool lookahead = true)
     {
         var room = 1 + (margin ?? ScaleInMargin);
         return Problem with
         {
             RowDemand = [.. Problem.RowDemand.Select(d => Math.Max(d, ScaleInFloor) * room)],
-            SteadyDemand = Math.Max(Problem.SteadyDemand, ScaleInFloor) * room,
+            SteadyDemand = Math.Max(Math.Max(Problem.SteadyDemand, ScaleInFloor) * room, lookahead ? ScaleInAhead : 0),
         };
     }
 
@@ -163,6 +175,13 @@ internal sealed class StepInputs
         var from = Tick * (k - 1);
         var to = Tick * k;
         return Tick >= TimeSpan.FromHours(1) ? $"{from.TotalHours:0.#}–{to.TotalHours:0.#} h" : $"{from.TotalMinutes:0.#}–{to.TotalMinutes:0.#} min";
+    }
+
+    /// <summary>"the row in 5–6 min needs 812 rps (last week's shape)": what the look-ahead asked scale-in to keep.</summary>
+    public string DescribeAhead()
+    {
+        var (row, binding) = Outlook.AheadAt;
+        return $"the row in {When(row)} needs {ScaleInAhead:0.#} rps ({DemandOutlook.FeatureNames[binding]})";
     }
 
     public string Describe(FleetSolution solution, FleetProblem problem)

@@ -31,13 +31,12 @@ public sealed class BudgetAndTrackerTests
     [Fact]
     public void Plan_PeakInThePacingWarmup_MayCostUpToTwiceTheFlatRate()
     {
-        // A month's budget whose flat rate pays five instances; demand steps from 230 to 1,600 rps (nine instances)
-        // twenty minutes in, before pacing has six hours of spend to go by (nab-occupancy-6005's first hour). 1.5 % of
-        // a month's budget over six hours is more than one flat rate more: the full 2x is allowed.
+        // A ten-day budget whose flat rate pays five instances; demand steps from 230 to 1,600 rps (nine instances)
+        // twenty minutes in, before pacing has six hours of spend to go by (nab-occupancy-6005's first hour).
         var catalog = new InstanceCatalog([new InstanceType("m5.xlarge", 4, 16, 0.192m, 180)]);
-        var policy = PlannerHarness.Policy(catalog, new LimitsPolicy { MinInstances = 2, MaxInstances = 100, MaxStepPerTick = 20 }, 0.96m * 720, TimeSpan.FromMinutes(3))
+        var policy = PlannerHarness.Policy(catalog, new LimitsPolicy { MinInstances = 2, MaxInstances = 100, MaxStepPerTick = 20 }, 0.96m * 240, TimeSpan.FromMinutes(3))
             with { Tick = TimeSpan.FromMinutes(1) };
-        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: true);
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(10), hardBudget: true);
         harness.Seed(Fleet.Of(("m5.xlarge", 2)));
         var planner = new CostOptimizerStrategy().CreatePlanner(policy);
         var demand = Enumerable.Range(0, 5 * 60).Select(i => i < 20 ? 230.0 : 1600.0).ToArray();

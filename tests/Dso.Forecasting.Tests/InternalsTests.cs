@@ -23,6 +23,53 @@ public sealed class InternalsTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void Baselines_AreBaselinePerStep_BitForBit(int minutes)
+    {
+        // Every origin from under a day of history (level only) through one to seven past days (odd and even
+        // medians) to the full week.
+        var series = SyntheticSeries.Daily(days: 9, TimeSpan.FromMinutes(minutes), relativeNoise: 0.05);
+        var history = new SeriesHistory(20_000, null, EventCalendar.Empty);
+        foreach (var (time, value, _) in series)
+        {
+            history.Add(time, value, 1);
+        }
+
+        var features = new FeatureBuilder(history);
+        var perDay = (int)(TimeSpan.FromDays(1) / TimeSpan.FromMinutes(minutes));
+        var origins = 0;
+        for (var t = features.FirstOrigin; t < history.Count - 1; t += perDay / 7)
+        {
+            origins++;
+            var steps = Math.Min(150, (int)(history.Count - 1 - t));
+            var batch = features.Baselines(t, steps);
+            for (var k = 1; k <= steps; k++)
+            {
+                Assert.True(double.IsFinite(batch[k - 1]));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(features.Baseline(t, k)), BitConverter.DoubleToInt64Bits(batch[k - 1]));
+            }
+        }
+
+        Assert.True(origins > 50, $"only {origins} origins of {history.Count} points");
+    }
+
+    [Fact]
+    public void Predict_PublishedQuantiles_AreTheForecastsQuantileFunction()
+    {
+        // The p10/p50/p90 arrays are filled from per-anchor residual quantiles computed once; they must be exactly
+        // what the forecast's own Quantile (which the planner calls at its coverage level) gives for those levels.
+        var forecaster = ForecasterTests.Feed(SyntheticSeries.Daily(days: 3, TimeSpan.FromMinutes(5)), new ForecasterOptions { Horizon = TimeSpan.FromHours(2) });
+        var forecast = forecaster.Predict(30);
+        for (var j = 0; j < forecast.Steps; j++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(forecast.Quantile(j, 0.5)), BitConverter.DoubleToInt64Bits(forecast.P50[j]));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(forecast.Quantile(j, 0.1)), BitConverter.DoubleToInt64Bits(forecast.P10[j]));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(forecast.Quantile(j, 0.9)), BitConverter.DoubleToInt64Bits(forecast.P90[j]));
+        }
+    }
+
     [Fact]
     public void Score_DirectTreeEvaluation_MatchesPredictionEngine()
     {

@@ -52,6 +52,42 @@ public sealed class EnvelopeCostFilterTests
         Assert.Equal(Enumerable.Range(0, n).Select(r => Math.Max(rest[r], 0.93 * column[r])), into);
     }
 
+    [Theory]
+    [InlineData(1, 2000, 20, 0.0)]
+    [InlineData(2, 37, 1, 40.0)]
+    [InlineData(3, 500, 500, 10.0)]
+    [InlineData(4, 3, 2, 0.0)]
+    public void OfferMisses_LeavesHeapAndFloorAsThePlainLoop(int seed, int n, int capacity, double floor)
+    {
+        var random = new Random(seed);
+        for (var trial = 0; trial < 50; trial++)
+        {
+            var others = Enumerable.Range(0, n).Select(_ => random.NextDouble() < 0.3 ? 0 : random.NextDouble() * 100).ToArray();
+            var demand = Enumerable.Range(0, n).Select(_ => random.NextDouble() * 100).ToArray();
+            // Rounded ratios, so offers equal to the heap's minimum (no-ops in the plain loop) occur.
+            var ratio = Enumerable.Range(0, n).Select(_ => Math.Round(random.NextDouble() * 20, 1)).ToArray();
+            var plainOthers = (double[])others.Clone();
+            var plain = new BoundedMinHeap(new double[n + 2], capacity);
+            for (var r = 0; r < n; r++)
+            {
+                var raw = plainOthers[r];
+                plainOthers[r] = Math.Max(raw, floor);
+                if (raw < demand[r])
+                {
+                    plain.Offer(ratio[r]);
+                }
+            }
+
+            var items = new double[n + 2];
+            var heap = new BoundedMinHeap(items, capacity);
+            EnvelopeCostFilter.OfferMisses(ref heap, capacity, others, demand, ratio, floor, n);
+
+            Assert.Equal(plainOthers, others);
+            Assert.Equal(plain.Count, heap.Count);
+            Assert.Equal(plain.Count > 0 ? plain.Min : double.NaN, heap.Count > 0 ? heap.Min : double.NaN);
+        }
+    }
+
     private static double SequentialMean(double[] f, double[] root, double[] others, double[] demand, int n, bool sqrt, double level, double price)
     {
         var cost = 0.0;

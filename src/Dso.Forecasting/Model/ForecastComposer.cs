@@ -26,6 +26,7 @@ internal static class ForecastComposer
         var multipliers = new double[steps];
         var brackets = new (int Lower, int Upper, double Fraction)[steps];
         var farScale = new double[steps];
+        var baselines = features.Baselines(t, steps);
         for (var j = 0; j < steps; j++)
         {
             var step = j + 1;
@@ -33,7 +34,7 @@ internal static class ForecastComposer
             brackets[j] = bracket;
             var lowerCorrection = current.Point[bracket.Lower] - current.Baseline[bracket.Lower];
             var upperCorrection = current.Point[bracket.Upper] - current.Baseline[bracket.Upper];
-            var baseline = anchors[bracket.Lower] == step ? current.Baseline[bracket.Lower] : features.Baseline(t, step);
+            var baseline = anchors[bracket.Lower] == step ? current.Baseline[bracket.Lower] : baselines[j];
             point[j] = baseline + lowerCorrection + (bracket.Fraction * (upperCorrection - lowerCorrection));
             multipliers[j] = events.MultiplierAt(history.TimeOf(t + step));
 
@@ -58,14 +59,30 @@ internal static class ForecastComposer
             return nonNegative ? Math.Max(0, value) : value;
         }
 
-        var p50 = new double[steps];
-        var p10 = new double[steps];
-        var p90 = new double[steps];
-        for (var j = 0; j < steps; j++)
+        // The published quantiles at the three levels: each anchor's residual quantile once, not once per step
+        // (Residual is a pure function of the snapshot and the level; the arithmetic is Quantile's).
+        var p50 = Levels(0.5);
+        var p10 = Levels(0.1);
+        var p90 = Levels(0.9);
+        double[] Levels(double level)
         {
-            p50[j] = Quantile(j, 0.5);
-            p10[j] = Quantile(j, 0.1);
-            p90[j] = Quantile(j, 0.9);
+            var atAnchor = new double[residuals.Length];
+            for (var i = 0; i < residuals.Length; i++)
+            {
+                atAnchor[i] = residuals[i].Residual(level);
+            }
+
+            var values = new double[steps];
+            for (var j = 0; j < steps; j++)
+            {
+                var (lower, upper, fraction) = brackets[j];
+                var a = atAnchor[lower];
+                var b = atAnchor[upper];
+                var value = multipliers[j] * (point[j] + (noise * farScale[j] * (a + (fraction * (b - a)))));
+                values[j] = nonNegative ? Math.Max(0, value) : value;
+            }
+
+            return values;
         }
 
         var origin = history.TimeOf(t);

@@ -54,8 +54,8 @@ internal sealed record CostOptimizerOptions
     /// next tick's plan adds), while a hard budget has room (as the margin). The next tick's forecast pre-scale covers
     /// that row; a scale-in that leaves less relaunches the next minute what it removes. Seasonal shapes, a ramp or the
     /// forecast tell it a tick ahead. 0 = off, the default: on nasa-jul95 it cut next-tick reversals from 22 to 19, but
-    /// the capacity it holds after a ramp spends a budget the policy uses to the last percent sooner (quick suite,
-    /// wc98-finals: the last of four days starved, 0.028 -> 0.60 % unserved).
+    /// where the policy spends a hard budget to its safety line the capacity it holds is taken from the last hours (quick suite,
+    /// wc98-finals: its last 12 hours starved, 0.028 -> 0.60 % unserved).
     /// </summary>
     public const double DefaultScaleInLookaheadMinutes = 0;
 

@@ -71,6 +71,52 @@ internal static class EnvelopeCostFilter
         return sum * (1 - tolerance) / n >= stopAt;
     }
 
+    /// <summary>
+    /// For each row in order: offers <c>ratio[r]</c> to the heap when <c>others[r] &lt; demand[r]</c> (the other
+    /// features miss the row), then raises <c>others[r]</c> to the floor. In SIMD lanes; once the heap is full, an
+    /// offer at or below its minimum changes nothing, so only the lanes above it are offered, in row order: the heap
+    /// ends exactly as the plain loop leaves it.
+    /// </summary>
+    public static void OfferMisses(ref BoundedMinHeap heap, int capacity, double[] others, double[] demand, double[] ratio, double floor, int n)
+    {
+        var floorV = new Vector<double>(floor);
+        var width = Vector<double>.Count;
+        var r = 0;
+        for (; r <= n - width; r += width)
+        {
+            var raw = new Vector<double>(others, r);
+            Vector.Max(raw, floorV).CopyTo(others, r);
+            var miss = Vector.LessThan(raw, new Vector<double>(demand, r));
+            if (heap.Count >= capacity)
+            {
+                miss = Vector.AndNot(miss, Vector.LessThanOrEqual(new Vector<double>(ratio, r), new Vector<double>(heap.Min)));
+            }
+
+            if (miss == Vector<long>.Zero)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < width; i++)
+            {
+                if (miss[i] != 0)
+                {
+                    heap.Offer(ratio[r + i]);
+                }
+            }
+        }
+
+        for (; r < n; r++)
+        {
+            var raw = others[r];
+            others[r] = Math.Max(raw, floor);
+            if (raw < demand[r])
+            {
+                heap.Offer(ratio[r]);
+            }
+        }
+    }
+
     /// <summary><c>into[r] = max(rest[r], m · column[r])</c> for the first n rows, in SIMD lanes (exact: max and one product per element).</summary>
     public static void MaxScaled(double[] into, double[] rest, double m, double[] column, int n)
     {

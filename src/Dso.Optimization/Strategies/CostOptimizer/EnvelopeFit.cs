@@ -192,20 +192,12 @@ internal sealed class EnvelopeFit(double[][] x, double[] y, int features, bool[]
         // The check runs every StopCheckRows rows. Before it, EnvelopeCostFilter rejects most candidates in SIMD lanes.
         (double Cost, double Level) Evaluate(double[] others, double stopAt = double.PositiveInfinity)
         {
+            // A row counts against the catch-all when the other features miss it, whether or not the floor happens
+            // to cover it: the floor's coverage is not the feature's, and a multiplier fitted with its help (x0.5 on
+            // nasa-jul-early, whose floor of three instances covered the first days) leaves the bound at the floor
+            // when demand outgrows it. The floor still counts in the cost: it is paid for anyway.
             var heap = new BoundedMinHeap(s.Heap, misses + 1);
-            for (var r = 0; r < n; r++)
-            {
-                // A row counts against the catch-all when the other features miss it, whether or not the floor
-                // happens to cover it: the floor's coverage is not the feature's, and a multiplier fitted with its help
-                // (x0.5 on nasa-jul-early, whose floor of three instances covered the first days) leaves the bound at
-                // the floor when demand outgrows it. The floor still counts in the cost: it is paid for anyway.
-                var raw = others[r];
-                others[r] = Math.Max(raw, floor);
-                if (raw < demand[r])
-                {
-                    heap.Offer(s.Ratio[r]);
-                }
-            }
+            EnvelopeCostFilter.OfferMisses(ref heap, misses + 1, others, demand, s.Ratio, floor, n);
 
             var lowest = sqrt ? double.NegativeInfinity : MinLevelMultiplier;
             var level = heap.Count > misses ? Math.Max(heap.Min, lowest) : sqrt ? 0 : MinLevelMultiplier;

@@ -21,17 +21,6 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// <summary>Spend history needed before pacing by it (a day's rhythm needs at least a few hours to show).</summary>
     private static readonly TimeSpan Warmup = TimeSpan.FromHours(6);
 
-    /// <summary>
-    /// While pacing warms up, a peak may cost more than the flat affordable rate by up to this share of the period's
-    /// budget spread over the warm-up (at most twice the flat rate): holding the flat rate there cut the period's first
-    /// peak short (nab-occupancy-6005: demand from 230 to 2,600 rps in the first hour, five instances where the
-    /// reactive rule held up to nine). Small, because under a binding budget a peak paid early is taken from later
-    /// ones: a full 2x on the suite's 4-day periods (6 % of their budget) raised twitter-early's unserved 14.5 -> 15.7 %.
-    /// </summary>
-    private const decimal WarmupBudgetShare = 0.015m;
-
-    private const decimal WarmupMaxFactor = 2m;
-
     private readonly decimal _holdHours = (decimal)Math.Max(policy.Tick.TotalHours, policy.BillingMinimum.TotalHours);
 
     /// <summary>Instance granularity and headroom make a fleet cost this much more than its demand at the best price per rps.</summary>
@@ -153,18 +142,6 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         return hourly / UsdPerRps;
     }
 
-    /// <summary>
-    /// The pace under which this tick may cost <paramref name="peakHourlyUsd"/>: the reserve is what the rest of the
-    /// period keeps per hour after one commitment at that rate (the guard checks the same sum).
-    /// </summary>
-    private BudgetPace WarmupPace(BudgetWindow safe, DateTimeOffset now, decimal peakHourlyUsd)
-    {
-        var hoursLeft = (decimal)Math.Max((safe.End - now).TotalHours, 1.0 / 60);
-        var hold = Math.Clamp(_holdHours, 1m / 3600, hoursLeft);
-        var reserve = hoursLeft > hold ? (safe.BudgetUsd - safe.SpentUsd - (peakHourlyUsd * hold)) / (hoursLeft - hold) : 0m;
-        return new BudgetPace(_holdHours, Math.Max(reserve, PlanGuard.FloorHourlyUsd(policy)));
-    }
-
     /// <summary>The cap for this tick (null = none) and the pace to hand to the guard (null = flat rate).</summary>
     /// <param name="context">The tick.</param>
     /// <param name="expectedCapacity">Capacity the planner expects to need on average (NaN while unknown).</param>
@@ -187,13 +164,6 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
                     ? Usd.FromDouble(expectedCapacity * UsablePricePerRps, "the reserve for the average demand")
                     : budget.SpentUsd / (decimal)elapsed.TotalHours;
                 pace = new BudgetPace(_holdHours, Math.Max(rate * (1 + ReserveMargin), PlanGuard.FloorHourlyUsd(policy)));
-                affordable = safe.AffordableHourlyUsd(context.Now, pace);
-            }
-            else if (options.BudgetPacing)
-            {
-                var periodHours = (decimal)(budget.End - budget.Start).TotalHours;
-                var factor = Math.Min(WarmupMaxFactor, 1 + (WarmupBudgetShare * periodHours / (decimal)Warmup.TotalHours));
-                pace = WarmupPace(safe, context.Now, affordable * factor);
                 affordable = safe.AffordableHourlyUsd(context.Now, pace);
             }
 

@@ -182,12 +182,14 @@ public sealed class ScaleInChurnTests
     public void BindingHardBudget_MarginUnderBudgetCutsReversalsWithinBudget()
     {
         int withMargin = 0, withoutMargin = 0;
+        // budget_tight_scale_in off on both sides: it drops the scale-in band under a binding ceiling, a separate rule
+        // that adds reversals to both runs (with it on, 22 with the margin vs 29 without: still fewer, by 24 %).
         for (var seed = 0; seed < 10; seed++)
         {
             var demand = Spiky(new Random(seed), 720);
             var budget = (decimal)(demand.Average() / 400 * 0.36 * 24 * 30 * 1.15);
-            var on = Ticks(new Dictionary<string, double> { ["scale_in_margin_under_budget"] = 1, ["swap_dwell"] = 0 }, demand, seed, budget).Skip(120).ToList();
-            var off = Ticks(new Dictionary<string, double> { ["swap_dwell"] = 0 }, demand, seed, budget).Skip(120).ToList();
+            var on = Ticks(new Dictionary<string, double> { ["scale_in_margin_under_budget"] = 1, ["swap_dwell"] = 0, ["budget_tight_scale_in"] = 0 }, demand, seed, budget).Skip(120).ToList();
+            var off = Ticks(new Dictionary<string, double> { ["swap_dwell"] = 0, ["budget_tight_scale_in"] = 0 }, demand, seed, budget).Skip(120).ToList();
             withMargin += ReversedNext(on);
             withoutMargin += ReversedNext(off);
         }

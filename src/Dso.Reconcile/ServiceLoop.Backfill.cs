@@ -39,7 +39,7 @@ public sealed partial class ServiceLoop
             if (reading.TryGet(KpiNames.RequestRate, out var demand))
             {
                 _forecaster?.Observe(reading.Timestamp, demand);
-                _zeroTraffic.LooksLikeOutage(reading.Timestamp, demand);
+                _zeroTraffic.LooksLikeOutage(reading.Timestamp, demand, ZeroTrafficHold);
                 _lastDemand = demand;
             }
         }

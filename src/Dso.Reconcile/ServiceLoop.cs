@@ -22,7 +22,7 @@ public sealed partial class ServiceLoop
     private ServiceLoopDependencies _deps;
     private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
     private IDemandForecaster? _forecaster;
-    private readonly ZeroTrafficGuard _zeroTraffic = new(ZeroTrafficGuard.DefaultHold);
+    private readonly ZeroTrafficGuard _zeroTraffic = new();
     private IScalingPlanner _planner;
     private IScalingStrategy _strategy;
     private string _stage = TickStage.Read;
@@ -42,6 +42,9 @@ public sealed partial class ServiceLoop
     }
 
     public ServicePolicy Policy { get; private set; }
+
+    /// <summary>How long exact zeros after traffic are held as a dead exporter: the policy's, else the guard's default.</summary>
+    private TimeSpan ZeroTrafficHold => Policy.Metrics.ZeroTrafficHold ?? ZeroTrafficGuard.DefaultHold;
 
     /// <summary>The stage the tick is in (named in a failure), announced to the stage timer when there is one.</summary>
     private string Stage
@@ -178,7 +181,7 @@ public sealed partial class ServiceLoop
         {
             proposal = Hold(now, reading, state, budget);
         }
-        else if (_zeroTraffic.LooksLikeOutage(reading.Timestamp, demand))
+        else if (_zeroTraffic.LooksLikeOutage(reading.Timestamp, demand, ZeroTrafficHold))
         {
             proposal = Hold(now, reading with { Problem = "request rate fell to exactly zero after recent traffic; treated as a metrics outage" }, state, budget);
         }

@@ -8,14 +8,16 @@ namespace Dso.Reconcile;
 /// about a tenth of its budget, which its last hours of real traffic then lacked. A pipeline broken for longer than
 /// the hold has had an hour of held-tick alerts by then.
 /// </summary>
-internal sealed class ZeroTrafficGuard(TimeSpan hold)
+internal sealed class ZeroTrafficGuard
 {
     /// <summary>Longer than any zero run of live traffic in the suite's traces (the longest, nasa-jul-launch, is 22 minutes).</summary>
     public static readonly TimeSpan DefaultHold = TimeSpan.FromHours(1);
 
     private DateTimeOffset? _lastTraffic;
 
-    public bool LooksLikeOutage(DateTimeOffset at, double demand)
+    /// <summary>Whether a zero reading at <paramref name="at"/> is held as an outage; <paramref name="hold"/> is the policy's
+    /// <c>metrics.zero_traffic_hold</c> (read every tick, so a reload takes effect at once).</summary>
+    public bool LooksLikeOutage(DateTimeOffset at, double demand, TimeSpan hold)
     {
         if (demand > 0)
         {

@@ -198,8 +198,9 @@ internal static class ServicePolicyReader
         var options = ReadStringMap(m, "options");
         var queries = ReadStringMap(m, "queries");
         var fallback = m.Integer("fallback_instances", min: 0);
+        var zeroHold = m.Duration("zero_traffic_hold", min: TimeSpan.Zero);
         m.RejectUnknownKeys();
-        return source is null ? null : new MetricsPolicy(source, options, queries, fallback);
+        return source is null ? null : new MetricsPolicy(source, options, queries, fallback, zeroHold);
     }
 
     private static StrategyPolicy? ReadStrategy(MappingReader r, PolicyVocabulary vocabulary)

@@ -59,6 +59,9 @@ public sealed class PolicyLoaderTests
         Assert.Equal(3, service.InitialFleet["c7g.large"]);
         Assert.Equal(0.6, service.Strategy.Get("target_utilization", 0));
         Assert.Equal(AnomalyAction.ScaleUpNow, service.AnomalyActions["conversion_rate"]);
+        Assert.Null(service.Metrics.ZeroTrafficHold);
+        var held = Assert.Single(Parse(Valid.Replace("source: synthetic", "source: synthetic\n      zero_traffic_hold: 1d")).Services);
+        Assert.Equal(TimeSpan.FromDays(1), held.Metrics.ZeroTrafficHold);
     }
 
     [Fact]
@@ -77,6 +80,8 @@ public sealed class PolicyLoaderTests
     [InlineData("initial_fleet: {c7g.large: 3}", "initial_fleet: {m5.large: 3}", 18, 21, "service 'checkout': initial_fleet: unknown instance type 'm5.large' (known: c7g.large, c7g.xlarge)")]
     [InlineData("name: target-tracking", "name: magic", 22, 13, "service 'checkout': strategy.name: unknown strategy 'magic'")]
     [InlineData("source: synthetic", "source: graphite", 20, 15, "service 'checkout': metrics.source: unknown metric source 'graphite'")]
+    [InlineData("source: synthetic", "source: synthetic\n      zero_traffic_hold: a while", 21, 26, "service 'checkout': metrics.zero_traffic_hold: must be a duration such as 30s, 5m, 1h or 250ms (was 'a while')")]
+    [InlineData("source: synthetic", "source: synthetic\n      zero_traffic_hold: -5m", 21, 26, "service 'checkout': metrics.zero_traffic_hold: ")]
     [InlineData("    tick: 30s", "    tick: 30s\n    colour: blue", 5, 5, "service 'checkout': colour: unknown key")]
     public void Parse_BadField_ReportsFileLineColumnEntityField(string from, string to, int line, int column, string expected)
     {

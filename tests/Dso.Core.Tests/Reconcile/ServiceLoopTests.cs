@@ -67,6 +67,22 @@ public sealed class ServiceLoopTests
     }
 
     [Fact]
+    public async Task Tick_FlatZeroAfterTraffic_ZeroTrafficHoldOfADay_StillHeldHoursLater()
+    {
+        var source = new ScriptedSource { Next = 1500 };
+        var policy = Policy with { Metrics = Policy.Metrics with { ZeroTrafficHold = TimeSpan.FromDays(1) } };
+        var (loop, time, _) = Create(source, policy);
+        var peak = (await TickAt(loop, time, 1)).Decision.Chosen;
+        source.Next = 0;
+        for (var minute = 2; minute <= 180; minute++)
+        {
+            var tick = await TickAt(loop, time, minute);
+            Assert.Equal(peak, tick.Decision.Chosen);
+            Assert.Contains("exactly zero", tick.Decision.Reason);
+        }
+    }
+
+    [Fact]
     public async Task FirstTick_HistoricalSource_WarmsTheForecasterFromBackfill()
     {
         var source = new HistorySource();
@@ -87,11 +103,11 @@ public sealed class ServiceLoopTests
         return await loop.TickAsync(CancellationToken.None);
     }
 
-    private static (ServiceLoop, VirtualTimeProvider, SqliteDecisionLog) Create(IMetricSource source)
+    private static (ServiceLoop, VirtualTimeProvider, SqliteDecisionLog) Create(IMetricSource source, ServicePolicy? policy = null)
     {
         var time = new VirtualTimeProvider(Start);
         var cloud = new SimulatedCloud(time);
-        var policy = Policy;
+        policy ??= Policy;
         cloud.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet));
         var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(":memory:"));
         var loop = new ServiceLoop(policy, "test", new ServiceLoopDependencies

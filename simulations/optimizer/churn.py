@@ -27,13 +27,15 @@ def parse_fleet(text):
     return fleet
 
 
-def churn(scenario, decisions, window):
+def capacity_of(scenario):
+    """The scenario and its fleet -> capacity (rps) function. Spot offerings are named <type>/spot: they serve like their type."""
     sc = yaml.safe_load(open(scenario))
     capacity = {t["name"]: float(t["capacity_rps"]) for t in sc["instance_types"]}
+    return sc, lambda fleet: sum(capacity.get(n.split("/")[0], 0.0) * k for n, k in fleet.items())
 
-    def cap(fleet):
-        # Spot offerings are named <type>/spot: they serve like their type.
-        return sum(capacity.get(n.split("/")[0], 0.0) * k for n, k in fleet.items())
+
+def churn(scenario, decisions, window):
+    sc, cap = capacity_of(scenario)
 
     rows = list(csv.DictReader(open(decisions)))
     times = [datetime.fromisoformat(r["timestamp"].replace("Z", "+00:00")) for r in rows]

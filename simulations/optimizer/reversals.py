@@ -15,9 +15,7 @@ import re
 import sqlite3
 import sys
 
-from churn import EVAL, parse_fleet
-
-import yaml
+from churn import EVAL, capacity_of, parse_fleet
 
 FEATURES = ["recent mean", "latest peak", "seasonal peak", "yesterday's shape", "last week's shape", "forecast",
             "recurring burst", "current ramp"]
@@ -38,12 +36,7 @@ def cause(step, reason):
 
 
 def reversals(scenario, csv_path, db_path):
-    sc = yaml.safe_load(open(scenario))
-    capacity = {t["name"]: float(t["capacity_rps"]) for t in sc["instance_types"]}
-
-    def cap(fleet):
-        # Spot offerings are named <type>/spot: they serve like their type.
-        return sum(capacity.get(n.split("/")[0], 0.0) * k for n, k in fleet.items())
+    sc, cap = capacity_of(scenario)
 
     rows = list(csv.DictReader(open(csv_path)))
     db = sqlite3.connect(db_path)

@@ -175,7 +175,10 @@ public abstract class DecisionApiTests(SeededService seeded)
             var row = Assert.Single(showback, r => r.GetProperty("service").GetString() == service);
             Assert.True(enforced > 0);
             Assert.Equal(enforced, row.GetProperty("spentUsd").GetDecimal(), 6);
-            Assert.True(row.GetProperty("reactiveUsd").GetDecimal() > row.GetProperty("spentUsd").GetDecimal());
+            // The seeded policy is cheaper than its reactive counterfactual over a day or more; in a month's first hours
+            // (the seed ends now, and CI runs on any date: it failed on 1 December at 01:10) a few ticks go either way.
+            var reactive = row.GetProperty("reactiveUsd").GetDecimal();
+            Assert.True(seeded.End - month >= TimeSpan.FromDays(1) ? reactive > row.GetProperty("spentUsd").GetDecimal() : reactive > 0);
         }
 
         // The overview and the budget API read the same ledger over the same month (to now, with the live loops' entries).

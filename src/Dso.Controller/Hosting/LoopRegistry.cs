@@ -137,7 +137,7 @@ internal sealed class LoopRegistry(
     public IReadOnlyDictionary<string, string> LastReloads { get; private set; } = new Dictionary<string, string>();
 
     private static string MetricsKey(ServicePolicy policy) =>
-        $"{policy.Metrics.Source}|{policy.Metrics.FallbackInstances}|{policy.Metrics.ZeroTrafficHold}|{string.Join(",", policy.Metrics.Options.OrderBy(kv => kv.Key, StringComparer.Ordinal))}|{string.Join(",", policy.Metrics.Queries.OrderBy(kv => kv.Key, StringComparer.Ordinal))}";
+        $"{policy.Metrics.Source}|{policy.Metrics.FallbackInstances}|{string.Join(",", policy.Metrics.Options.OrderBy(kv => kv.Key, StringComparer.Ordinal))}|{string.Join(",", policy.Metrics.Queries.OrderBy(kv => kv.Key, StringComparer.Ordinal))}";
 
     private static string BindingKey(ProviderBinding b) =>
         $"{b.Provider}|{b.ScaleGroup}|{Join(b.Groups)}|{Join(b.Settings)}|{string.Join(",", b.Catalog.Offerings.Select(o => o.Name))}";

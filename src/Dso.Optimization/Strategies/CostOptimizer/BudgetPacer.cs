@@ -33,7 +33,13 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// <summary>What serving has cost on every tick but anomaly holds (bound or not): the price while spend runs ahead of pace.</summary>
     private readonly SpendCalibration _paceSpend = new();
 
+    /// <summary>The fleet's cost over its demand at the model's price, where the budget's cap did not bite (<c>budget_overhead</c>).</summary>
+    private readonly FleetOverhead _overhead = new();
+
     private double _lastCeiling = double.NaN;
+
+    /// <summary>The hourly cap handed to the guard on the previous tick: the interval since was billed under it.</summary>
+    private decimal? _lastCap;
 
     private double _demandSum;
     private long _demandTicks;
@@ -85,6 +91,11 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
             _paceSpend.Observe(budget, context.Now, context.ObservedDemand, policy.Catalog.Capacity(context.Ready), UsdPerRps, floor, context.HoldScaleIn);
         }
 
+        if (budget.Hard && options.BudgetOverhead)
+        {
+            _overhead.Observe(budget, context.Now, context.ObservedDemand, UsdPerRps, floor, _lastCap, context.HoldScaleIn);
+        }
+
         if (!options.BudgetCeiling || !budget.Hard || context.Now - budget.Start < Warmup)
         {
             return _lastCeiling = double.NaN;
@@ -95,6 +106,11 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         if (policy.Limits.MaxHourlyUsd is { } cap)
         {
             hourly = Math.Min(hourly, (double)cap);
+        }
+
+        if (options.BudgetOverhead)
+        {
+            return _lastCeiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, overhead: _overhead.Ratio(budget), samples: LookbackSamples(budget, context.Now));
         }
 
         var ratio = options.BudgetRealizedCost ? _spend.Ratio(budget) : 1;
@@ -108,6 +124,22 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
 
         return _lastCeiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, ratio);
     }
+
+    /// <summary>
+    /// Demand samples the ceiling is solved over: as far back as the rest of the period reaches, at least a day (a whole
+    /// daily rhythm) and at most what the history holds. The last days of a period are more like the days just before
+    /// them than like the week's average: on a web site whose week ends on weekdays, the week's mean (a quiet weekend
+    /// in it) priced the last two days as cheap, they overspent, and the final day was left 47 % unserved.
+    /// </summary>
+    private int LookbackSamples(BudgetWindow budget, DateTimeOffset now)
+    {
+        var reach = budget.End - now;
+        var span = reach < LookbackMin ? LookbackMin : reach;
+        return (int)Math.Min(int.MaxValue, Math.Ceiling(span / policy.Tick));
+    }
+
+    /// <summary>Shortest history the ceiling is solved over (a daily rhythm).</summary>
+    private static readonly TimeSpan LookbackMin = TimeSpan.FromDays(1);
 
     /// <summary>Whether month-to-date spend is a larger share of the budget than the elapsed share of the period.</summary>
     internal static bool AheadOfPace(BudgetWindow budget, DateTimeOffset now)
@@ -179,6 +211,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
             cap = cap is { } c ? Math.Min(c, affordable) : affordable;
         }
 
+        _lastCap = cap;
         return (cap, pace);
     }
 }

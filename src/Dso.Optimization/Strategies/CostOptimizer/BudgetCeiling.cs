@@ -36,8 +36,7 @@ internal sealed class BudgetCeiling
     /// The fleet's cost over its demand at <paramref name="usdPerRps"/> (see <see cref="FleetOverhead"/>): demand is
     /// scaled by it, so the ceiling is the capacity the planner's fleet may reach (paid at the model's price), not demand.
     /// </param>
-    /// <param name="samples">Latest demand samples to solve over (0 = all the history holds).</param>
-    public double Ceiling(DateTimeOffset now, DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double realizedRatio = 1, double overhead = 1, int samples = 0)
+    public double Ceiling(DateTimeOffset now, DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double realizedRatio = 1, double overhead = 1)
     {
         if (now - _solvedAt < Refresh)
         {
@@ -45,13 +44,13 @@ internal sealed class BudgetCeiling
         }
 
         _solvedAt = now;
-        _ceiling = Solve(history, affordableHourly, usdPerRps * realizedRatio, floorHourly, overhead, samples);
+        _ceiling = Solve(history, affordableHourly, usdPerRps * realizedRatio, floorHourly, overhead);
         return _ceiling;
     }
 
-    internal static double Solve(DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double overhead = 1, int samples = 0)
+    internal static double Solve(DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double overhead = 1)
     {
-        var first = Math.Max(0, history.Count - (samples > 0 ? Math.Min(samples, history.Capacity) : history.Capacity));
+        var first = Math.Max(0, history.Count - history.Capacity);
         var n = history.Count - first;
         if (n < MinSamples || !(usdPerRps > 0) || !double.IsFinite(affordableHourly))
         {

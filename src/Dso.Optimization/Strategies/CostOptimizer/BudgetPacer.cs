@@ -93,7 +93,10 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
 
         if (budget.Hard && options.BudgetOverhead)
         {
-            _overhead.Observe(budget, context.Now, context.ObservedDemand, UsdPerRps, floor, _lastCap, context.HoldScaleIn);
+            // The planner's own warm-up (headroom while too little history exists to calibrate) says nothing about what
+            // its calibrated fleet costs: a first day priced at 1.8 x cut a covered service's first evening.
+            var warming = _demandTicks * policy.Tick < Warmup;
+            _overhead.Observe(budget, context.Now, context.ObservedDemand, UsdPerRps, floor, _lastCap, context.HoldScaleIn || warming);
         }
 
         if (!options.BudgetCeiling || !budget.Hard || context.Now - budget.Start < Warmup)
@@ -110,7 +113,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
 
         if (options.BudgetOverhead)
         {
-            return _lastCeiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, overhead: _overhead.Ratio(budget), samples: LookbackSamples(budget, context.Now));
+            return _lastCeiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, overhead: _overhead.Ratio(budget));
         }
 
         var ratio = options.BudgetRealizedCost ? _spend.Ratio(budget) : 1;
@@ -125,21 +128,8 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         return _lastCeiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, ratio);
     }
 
-    /// <summary>
-    /// Demand samples the ceiling is solved over: as far back as the rest of the period reaches, at least a day (a whole
-    /// daily rhythm) and at most what the history holds. The last days of a period are more like the days just before
-    /// them than like the week's average: on a web site whose week ends on weekdays, the week's mean (a quiet weekend
-    /// in it) priced the last two days as cheap, they overspent, and the final day was left 47 % unserved.
-    /// </summary>
-    private int LookbackSamples(BudgetWindow budget, DateTimeOffset now)
-    {
-        var reach = budget.End - now;
-        var span = reach < LookbackMin ? LookbackMin : reach;
-        return (int)Math.Min(int.MaxValue, Math.Ceiling(span / policy.Tick));
-    }
-
-    /// <summary>Shortest history the ceiling is solved over (a daily rhythm).</summary>
-    private static readonly TimeSpan LookbackMin = TimeSpan.FromDays(1);
+    /// <summary>The fleet's learned cost over its demand at the model's price (<see cref="FleetOverhead"/>; tests).</summary>
+    internal double Overhead(BudgetWindow budget) => _overhead.Ratio(budget);
 
     /// <summary>Whether month-to-date spend is a larger share of the budget than the elapsed share of the period.</summary>
     internal static bool AheadOfPace(BudgetWindow budget, DateTimeOffset now)

@@ -223,7 +223,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             RecentMax = BoundRecentMax(ceiling),
             // Held only up to the capacity the budget sustains: a tight budget is spent on covering demand, not on calm.
             RecentNeed = Math.Min(_outlook.RecentNeed(_scaleInWindowTicks), sustainable),
-            Problem = BuildProblem(context, outlook, cap, double.IsFinite(ceiling)),
+            Problem = BuildProblem(context, outlook, cap),
             Solver = _solver,
             ScaleInBlocked = context.HoldScaleIn ? "an anomaly holds scale-in"
                 : context.Now - _lastScaleOut < _options.MinDwell ? "minimum dwell after a scale-out" : null,
@@ -422,13 +422,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         return (demand * (1 + _options.EmergencyHeadroom)) + Math.Min(slope * bootTicks, demand);
     }
 
-    /// <param name="keptOnly">
-    /// A binding budget ceiling: its cap limits the fleet the plan keeps, not the overlap of a swap whose replaced
-    /// instances retire once the replacements serve (the guard's pace still bounds that overlap). Under the cap on the
-    /// overlap, a 930 rps instance held for a ~300 rps night could never be swapped for three small ones: in the suite's
-    /// wc98-matches it stayed 16 hours at twice the price of its replacement.
-    /// </param>
-    private FleetProblem BuildProblem(PlanningContext context, OutlookResult outlook, decimal? cap, bool keptOnly = false)
+    private FleetProblem BuildProblem(PlanningContext context, OutlookResult outlook, decimal? cap)
     {
         var types = _offerings;
         var limits = _policy.Limits;
@@ -446,8 +440,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             MinInstances = limits.MinInstances,
             MaxInstances = limits.MaxInstances,
             MaxChanges = limits.MaxStepPerTick,
-            MaxHourlyUsd = keptOnly ? limits.MaxHourlyUsd : cap,
-            MaxKeptHourlyUsd = keptOnly ? cap : null,
+            MaxHourlyUsd = cap,
             HorizonHours = _options.HorizonHours,
             LaunchOverheadHours = _policy.BootDelay.TotalHours,
             OverlapHours = _policy.BootDelay.TotalHours,

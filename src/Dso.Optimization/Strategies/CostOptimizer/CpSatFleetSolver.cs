@@ -38,7 +38,6 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
         var totalFinal = LinearExpr.NewBuilder();
         var changes = LinearExpr.NewBuilder();
         var hourlyNow = LinearExpr.NewBuilder();
-        var hourlyKept = LinearExpr.NewBuilder();
         var objective = LinearExpr.NewBuilder();
         long currentTotal = p.Current.Sum();
         long currentHourly = 0;
@@ -58,7 +57,6 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
             var micro = (long)Math.Round((double)type.PricePerHour * MoneyScale);
             currentHourly += micro * p.Current[t];
             hourlyNow.AddTerm(add[t], micro).AddTerm(removeNow[t], -micro);
-            hourlyKept.AddTerm(add[t], micro).AddTerm(removeNow[t], -micro).AddTerm(removeLater[t], -micro);
             var objectiveMicro = p.Serverless is null ? micro : (double)type.PricePerHour * ServerlessMoneyScale;
             objective.AddTerm(add[t], Round(objectiveMicro * (p.HorizonHours + p.LaunchOverheadHours)))
                 .AddTerm(removeNow[t], -Round(objectiveMicro * p.HorizonHours))
@@ -80,11 +78,6 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
         if (p.MaxHourlyUsd is { } cap)
         {
             model.Add(hourlyNow <= (long)Math.Floor((double)cap * MoneyScale) - currentHourly);
-        }
-
-        if (p.MaxKeptHourlyUsd is { } keptCap)
-        {
-            model.Add(hourlyKept <= (long)Math.Floor((double)keptCap * MoneyScale) - currentHourly);
         }
 
         if (p.Spot is { } spot)

@@ -10,7 +10,7 @@ internal static class FleetEvaluator
     public static FleetSolution? Evaluate(FleetProblem p, int[] add, int[] removeNow, int[] removeLater, string solver)
     {
         int now = 0, final = 0, changes = 0;
-        decimal hourlyNow = 0, hourlyKept = 0;
+        decimal hourlyNow = 0;
         double objective = 0;
         for (var t = 0; t < p.TypeCount; t++)
         {
@@ -32,12 +32,11 @@ internal static class FleetEvaluator
             final += kept;
             changes += add[t] + removeNow[t];
             hourlyNow += p.Types[t].PricePerHour * held;
-            hourlyKept += p.Types[t].PricePerHour * kept;
             objective += price * (p.HorizonHours * kept + p.LaunchOverheadHours * add[t] + p.OverlapHours * removeLater[t]);
         }
 
         if (now < p.MinInstances || final < p.MinInstances || now > p.MaxInstances || changes > p.MaxChanges ||
-            (p.MaxHourlyUsd is { } cap && hourlyNow > cap) || (p.MaxKeptHourlyUsd is { } keptCap && hourlyKept > keptCap) || !SpotFits(p, add, removeNow, removeLater))
+            (p.MaxHourlyUsd is { } cap && hourlyNow > cap) || !SpotFits(p, add, removeNow, removeLater))
         {
             return null;
         }
@@ -81,7 +80,7 @@ internal static class FleetEvaluator
     public static FleetSolution Score(FleetProblem p, int[] add, int[] removeNow, int[] removeLater, string solver) =>
         Evaluate(p with
         {
-            MinInstances = 0, MaxInstances = int.MaxValue, MaxChanges = int.MaxValue, MaxHourlyUsd = null, MaxKeptHourlyUsd = null, AllowAdd = true, AllowRemove = true, MaxRemove = [.. p.Current],
+            MinInstances = 0, MaxInstances = int.MaxValue, MaxChanges = int.MaxValue, MaxHourlyUsd = null, AllowAdd = true, AllowRemove = true, MaxRemove = [.. p.Current],
             Spot = p.Spot is null ? null : p.Spot with { MaxShare = 1, OnDemandMin = 0 },
         }, add, removeNow, removeLater, solver)!;
 

@@ -46,17 +46,6 @@ internal sealed record FleetProblem
     /// <summary>Ceiling on the hourly price of the fleet held now (hard budget, max_hourly_usd), if any.</summary>
     public decimal? MaxHourlyUsd { get; init; }
 
-    /// <summary>
-    /// Ceiling on the hourly price of the fleet the plan keeps (its final fleet), if any. Unlike
-    /// <see cref="MaxHourlyUsd"/> it does not count instances kept only until their replacements serve: a binding budget
-    /// ceiling caps what is held, while a swap to a cheaper mix must overlap for a boot (a lone big instance held for
-    /// 300 rps all night, because its cheaper replacement could not be launched under the cap, is the dearer choice).
-    /// </summary>
-    public decimal? MaxKeptHourlyUsd { get; init; }
-
-    /// <summary>The tighter of the two hourly caps (null = none): what the fleet may cost once the plan has settled.</summary>
-    public decimal? HourlyCap => MaxHourlyUsd is { } now ? (MaxKeptHourlyUsd is { } kept ? Math.Min(now, kept) : now) : MaxKeptHourlyUsd;
-
     /// <summary>Hours over which the held fleet's price is weighed against one-off costs.</summary>
     public double HorizonHours { get; init; } = 1;
 

@@ -38,7 +38,7 @@ internal sealed class ScaleInStep : IPlanStep
         }
 
         var reason = inputs.OverCap
-            ? $"the fleet's ${current:0.###}/h is over the ${inputs.Problem.HourlyCap:0.###}/h the budget or cap allows now: {inputs.Describe(solution, solved)}"
+            ? $"the fleet's ${current:0.###}/h is over the ${inputs.Problem.MaxHourlyUsd:0.###}/h the budget or cap allows now: {inputs.Describe(solution, solved)}"
             : $"{inputs.Outlook.Describe()}, recent peak {inputs.RecentMax:0.#} rps{(inputs.RecentNeed > inputs.RecentMax ? $" and recent bound {inputs.RecentNeed:0.#} rps" : "")} need {solved.SteadyDemand:0.#} rps{(inputs.ScaleInMargin > 0 ? $" ({inputs.ScaleInMargin * 100:0.#} % room for the bound's usual one-tick rise included)" : "")}{(inputs.ScaleInAhead > inputs.DownwardProblem(lookahead: false).SteadyDemand + 1e-9 ? $", set by the look-ahead: {inputs.DescribeAhead()}" : "")}: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
         return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason);
     }

@@ -81,7 +81,7 @@ internal sealed class StepInputs
     public decimal CurrentHourly => Catalog.HourlyCost(Context.Current);
 
     /// <summary>The fleet costs more than the budget or cap allows now: shrinking is mandatory, not a saving to weigh.</summary>
-    public bool OverCap => Problem.HourlyCap is { } cap && CurrentHourly > cap;
+    public bool OverCap => Problem.MaxHourlyUsd is { } cap && CurrentHourly > cap;
 
     /// <summary>
     /// Demand scale-in must still cover per row: the outlook's bound and the scale-in floor, whichever is higher, plus
@@ -120,10 +120,10 @@ internal sealed class StepInputs
             solution = unlimited is null ? null : Stepped(problem, unlimited);
         }
 
-        if (solution is null && problem.HourlyCap is not null)
+        if (solution is null && problem.MaxHourlyUsd is not null)
         {
             // Not even the floor fits the cap: go to the cheapest fleet min_instances allows, the least overrun there is.
-            var floor = problem with { MaxHourlyUsd = null, MaxKeptHourlyUsd = null, AllowRemove = true, RowDemand = new double[problem.Rows], SteadyDemand = 0, MaxChanges = int.MaxValue };
+            var floor = problem with { MaxHourlyUsd = null, AllowRemove = true, RowDemand = new double[problem.Rows], SteadyDemand = 0, MaxChanges = int.MaxValue };
             var cheapest = Solver.Solve(floor);
             solution = cheapest is null ? null : Stepped(problem, cheapest);
         }
@@ -215,7 +215,7 @@ internal sealed class StepInputs
     }
 
     public bool BudgetBound(FleetSolution solution, FleetProblem problem) =>
-        solution.MaxShortfall > 1e-6 && problem.HourlyCap is { } cap &&
+        solution.MaxShortfall > 1e-6 && problem.MaxHourlyUsd is { } cap &&
         Catalog.HourlyCost(Fleet.Of(problem.Types.Select((t, i) => new KeyValuePair<string, int>(t.Name, solution.TargetNow(problem)[i])))) +
         problem.Types.Min(t => t.PricePerHour) > cap;
 }

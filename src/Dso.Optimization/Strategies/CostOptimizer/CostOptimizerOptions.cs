@@ -219,6 +219,13 @@ internal sealed record CostOptimizerOptions
 
     public double BurstMinHazard { get; init; } = DefaultBurstMinHazard;
 
+    /// <summary>
+    /// The search for a cheaper mix skips its solve when no answer could be a swap worth making (see
+    /// <see cref="Steps.ConsolidationStep.CheaperCoverExists"/>). Not a policy parameter: decisions are the same either
+    /// way, so only the tests turn it off, to show that.
+    /// </summary>
+    internal bool SkipIdleSwapSearch { get; init; } = true;
+
     /// <summary>Reads the parameters after checking them against <see cref="CostOptimizerParameters.Declared"/> (throws <see cref="ArgumentException"/>).</summary>
     public static CostOptimizerOptions From(StrategyPolicy strategy)
     {

@@ -25,7 +25,7 @@ public sealed class BudgetPaceTests(ITestOutputHelper output)
             (1 + (growth * i / TicksPerDay)) * (150 - (110 * Math.Cos(2 * Math.PI * i / TicksPerDay))) * (1 + (0.05 * ((2 * random.NextDouble()) - 1))))];
     }
 
-    private static (double Unserved, double Demand, decimal Spent, double[] QuarterUnserved, double IdleBound, int Bound) Run(double[] demand, decimal budget, IReadOnlyDictionary<string, double> parameters)
+    private static (double Unserved, double Demand, decimal Spent, double[] QuarterUnserved, double IdleBound, int Bound, int Reversals) Run(double[] demand, decimal budget, IReadOnlyDictionary<string, double> parameters)
     {
         var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, budget, TimeSpan.FromMinutes(3), parameters)
             with { Tick = TimeSpan.FromMinutes(1) };
@@ -36,9 +36,13 @@ public sealed class BudgetPaceTests(ITestOutputHelper output)
         var quarterDemand = new double[4];
         double idle = 0;
         var bound = 0;
+        var (reversals, lastMove) = (0, 0);
         harness.Run(planner, demand, (i, context, raw, _) =>
         {
             var ready = Catalog.Capacity(context.Ready);
+            var move = Math.Sign(Catalog.Capacity(raw.Target) - Catalog.Capacity(context.Current));
+            reversals += lastMove < 0 && move > 0 ? 1 : 0;
+            lastMove = move;
             var q = i * 4 / demand.Length;
             quarter[q] += Math.Max(0, demand[i] - ready);
             quarterDemand[q] += demand[i];
@@ -48,7 +52,7 @@ public sealed class BudgetPaceTests(ITestOutputHelper output)
                 idle += Math.Max(0, ready - demand[i]);
             }
         });
-        return (planner.OwnTally.Unserved, planner.OwnTally.Demand, harness.Spent, [.. quarter.Select((u, q) => u / quarterDemand[q])], idle / Math.Max(1, bound), bound);
+        return (planner.OwnTally.Unserved, planner.OwnTally.Demand, harness.Spent, [.. quarter.Select((u, q) => u / quarterDemand[q])], idle / Math.Max(1, bound), bound, reversals);
     }
 
     /// <summary>
@@ -108,7 +112,7 @@ public sealed class BudgetPaceTests(ITestOutputHelper output)
     {
         // A daily wave from 40 to 260 rps: about $0.34/h to serve in full, so $30 for four days binds most of the time.
         var demand = GrowingWave(0);
-        var tight = Run(demand, 30m, new Dictionary<string, double> { ["budget_pace_cost"] = 0, ["budget_tight_scale_in"] = 1, ["budget_overhead"] = 0 });
+        var tight = Run(demand, 30m, new Dictionary<string, double> { ["budget_pace_cost"] = 0, ["budget_tight_scale_in"] = 1, ["budget_scale_in_band"] = 0, ["budget_overhead"] = 0 });
         var band = Run(demand, 30m, new Dictionary<string, double> { ["budget_pace_cost"] = 0, ["budget_tight_scale_in"] = 0, ["budget_overhead"] = 0 });
         var figures = $"tight: {tight.Unserved / tight.Demand:P2} unserved for ${tight.Spent:0.00}, {tight.IdleBound:0.0} rps idle per bound tick ({tight.Bound} ticks); " +
             $"with the band: {band.Unserved / band.Demand:P2} for ${band.Spent:0.00}, {band.IdleBound:0.0} rps ({band.Bound} ticks)";
@@ -118,5 +122,25 @@ public sealed class BudgetPaceTests(ITestOutputHelper output)
         // Measured: 5.5 rps idle per bound tick and 5.10 % unserved; with the band 7.9 rps and 5.64 %.
         Assert.True(tight.IdleBound < band.IdleBound * 0.8, figures);
         Assert.True(tight.Unserved < band.Unserved - (0.003 * band.Demand), figures);
+    }
+
+    [Fact]
+    public void Under_a_binding_ceiling_a_narrow_band_keeps_the_next_minutes_rise_from_relaunching_what_scale_in_removed()
+    {
+        // The same wave with 15 % minute-to-minute noise: with no band, a trough's scale-in leaves less than a minute's
+        // usual rise and the next busy minute relaunches it. budget_scale_in_band: 0.06 holds a narrow band.
+        var random = new Random(11);
+        var demand = GrowingWave(0).Select(d => d * (1 + (0.15 * ((2 * random.NextDouble()) - 1)))).ToArray();
+        var narrow = Run(demand, 30m, new Dictionary<string, double> { ["budget_pace_cost"] = 0, ["budget_scale_in_band"] = 0.06, ["budget_overhead"] = 0 });
+        var none = Run(demand, 30m, new Dictionary<string, double> { ["budget_pace_cost"] = 0, ["budget_scale_in_band"] = 0, ["budget_overhead"] = 0 });
+        var full = Run(demand, 30m, new Dictionary<string, double> { ["budget_pace_cost"] = 0, ["budget_tight_scale_in"] = 0, ["budget_overhead"] = 0 });
+        var figures = $"band 0.06: {narrow.Reversals} next-tick reversals, {narrow.Unserved / narrow.Demand:P2} unserved, {narrow.IdleBound:0.0} rps idle per bound tick ({narrow.Bound} ticks); " +
+            $"no band: {none.Reversals}, {none.Unserved / none.Demand:P2}, {none.IdleBound:0.0} ({none.Bound}); " +
+            $"scale_in_band: {full.Reversals}, {full.Unserved / full.Demand:P2}, {full.IdleBound:0.0} ({full.Bound})";
+        output.WriteLine(figures);
+        Assert.True(narrow.Spent <= 30m && none.Spent <= 30m, figures);
+        Assert.True(narrow.Bound > Days * TicksPerDay / 2, figures);
+        Assert.True(narrow.Reversals < none.Reversals * 0.7, figures);
+        Assert.True(narrow.IdleBound < full.IdleBound, figures);
     }
 }

@@ -41,6 +41,7 @@ public sealed class StrategyParameterTests
     [InlineData("coverage_quantile: 1.5", "coverage_quantile", "must be in (0.5, 1) (was 1.5)")]
     [InlineData("coverage_quantile: -3", "coverage_quantile", "must be in (0.5, 1) (was -3)")]
     [InlineData("coverage_quantile: high", "coverage_quantile", "must be a number (was 'high')")]
+    [InlineData("budget_scale_in_band: 1", "budget_scale_in_band", "must be in [0, 1) (was 1)")]
     [InlineData("budget_pacing: 1", "budget_pacing", "must be true or false (was '1')")]
     [InlineData("budget_pace_cost: sometimes", "budget_pace_cost", "must be true or false (was 'sometimes')")]
     [InlineData("budget_tight_scale_in: 0", "budget_tight_scale_in", "must be true or false (was '0')")]

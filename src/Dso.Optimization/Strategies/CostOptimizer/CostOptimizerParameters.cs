@@ -87,7 +87,11 @@ internal static class CostOptimizerParameters
         new("budget_release_bursts", ParameterType.Boolean, DefaultBudgetReleaseBursts, "", "under a binding budget ceiling, scale in to the latest demand instead of holding the stabilization window's peak"),
         new("budget_pace_cost", ParameterType.Boolean, DefaultBudgetPaceCost, "", "while month-to-date spend runs ahead of the period's elapsed share, price the budget ceiling with what serving a rps has really cost this period"),
         new("budget_overhead", ParameterType.Boolean, DefaultBudgetOverhead, "", "the budget ceiling prices demand with the overhead the fleet has really cost over it this period (billed spend over demand at the best usable price, where the budget's cap did not bite)"),
-        new("budget_tight_scale_in", ParameterType.Boolean, DefaultBudgetTightScaleIn, "", "under a binding budget ceiling, scale in without the scale_in_band hysteresis"),
+        new("budget_tight_scale_in", ParameterType.Boolean, DefaultBudgetTightScaleIn, "", "under a binding budget ceiling, scale in with the narrower budget_scale_in_band instead of scale_in_band"),
+        new("budget_scale_in_band", ParameterType.Number, DefaultBudgetScaleInBand, "share of demand", "surplus beyond one instance needed before scaling in under a binding budget ceiling (budget_tight_scale_in; at most scale_in_band)")
+        {
+            Min = 0, Max = 1, MaxExclusive = true,
+        },
         new("burst_min_hazard", ParameterType.Number, DefaultBurstMinHazard, "probability", "pre-scale a recurring-burst slot at least this likely")
         {
             Min = 0, MinExclusive = true, Max = 1,

@@ -232,8 +232,9 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             ScaleInMargin = margin,
             // Only while the budget has room, like the margin: under a tight budget capacity held now is cut later.
             ScaleInAhead = roomy ? outlook.Ahead : 0,
-            // Under a binding ceiling an idle instance in the trough is money cut from the next peak: no hysteresis band.
-            ScaleInBand = double.IsFinite(ceiling) && _options.BudgetTightScaleIn ? 0 : _options.ScaleInBand,
+            // Under a binding ceiling an idle instance in the trough is money cut from the next peak: a narrower band,
+            // wide enough that the next minute's usual rise does not relaunch what a scale-in removed.
+            ScaleInBand = double.IsFinite(ceiling) && _options.BudgetTightScaleIn ? Math.Min(_options.BudgetScaleInBand, _options.ScaleInBand) : _options.ScaleInBand,
         };
         // A scale-in that a swap would follow within minutes is two actions and a relaunch where one would do (on
         // nasa-jul95, 21 of the 90 scale-ins reversed the next tick were): when scale-in is about to act, the search for

@@ -79,6 +79,16 @@ internal sealed record CostOptimizerOptions
     /// </summary>
     public const double DefaultBillingMinimumHold = 1;
 
+    /// <summary>
+    /// 1 = a scale-in is held for a tick when holding is cheaper in expectation than the relaunch it risks: the odds
+    /// that the next tick's bound rises past what the scale-in leaves (from the bound's recent one-tick rises), times
+    /// what a relaunch pays for nothing (the removed offering's price over the boot delay), against what the scale-in
+    /// saves over one tick. A next-tick reversal saves one tick of the removed instance and bills a whole boot of the
+    /// relaunched one: on a one-minute tick with a 4-minute boot, holding pays when the odds pass about a quarter; on an
+    /// hourly tick, almost never.
+    /// </summary>
+    public const double DefaultScaleInExpectedHold = 1;
+
     /// <summary>Hours of own history the headroom model is calibrated on.</summary>
     public const double DefaultCalibrationHours = 168;
 
@@ -184,6 +194,8 @@ internal sealed record CostOptimizerOptions
 
     public bool BillingMinimumHold { get; init; } = DefaultBillingMinimumHold >= 0.5;
 
+    public bool ScaleInExpectedHold { get; init; } = DefaultScaleInExpectedHold >= 0.5;
+
     public TimeSpan CalibrationWindow { get; init; } = TimeSpan.FromHours(DefaultCalibrationHours);
 
     public TimeSpan SeasonalWindow { get; init; } = TimeSpan.FromMinutes(DefaultSeasonalWindowMinutes);
@@ -227,6 +239,7 @@ internal sealed record CostOptimizerOptions
             ScaleInLookahead = strategy.GetDuration("scale_in_lookahead", TimeSpan.FromMinutes(DefaultScaleInLookaheadMinutes)),
             SwapDwell = strategy.GetDuration("swap_dwell", TimeSpan.FromMinutes(DefaultSwapDwellMinutes)),
             BillingMinimumHold = strategy.GetBoolean("billing_minimum_hold", DefaultBillingMinimumHold >= 0.5),
+            ScaleInExpectedHold = strategy.GetBoolean("scale_in_expected_hold", DefaultScaleInExpectedHold >= 0.5),
             CalibrationWindow = strategy.GetDuration("calibration_window", TimeSpan.FromHours(DefaultCalibrationHours)),
             SeasonalWindow = strategy.GetDuration("seasonal_window", TimeSpan.FromMinutes(DefaultSeasonalWindowMinutes)),
             WarmupHeadroom = strategy.Get("warmup_headroom", DefaultWarmupHeadroom),

@@ -65,6 +65,7 @@ internal static class CostOptimizerParameters
             Min = 0, Max = Day,
         },
         new("billing_minimum_hold", ParameterType.Boolean, DefaultBillingMinimumHold, "", "never remove an offering while one of it launched within the billing minimum runs"),
+        new("scale_in_expected_hold", ParameterType.Boolean, DefaultScaleInExpectedHold, "", "hold a scale-in for a tick while the odds of the next tick relaunching, times the relaunch's boot billed for nothing, exceed one tick of its saving"),
         new("calibration_window", ParameterType.Duration, DefaultCalibrationHours * Hour, "duration", "own history the headroom model is calibrated on")
         {
             Min = 0, MinExclusive = true, Max = 90 * Day,

@@ -234,6 +234,9 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             ScaleInAhead = roomy ? outlook.Ahead : 0,
             // Under a binding ceiling an idle instance in the trough is money cut from the next peak: no hysteresis band.
             ScaleInBand = double.IsFinite(ceiling) && _options.BudgetTightScaleIn ? 0 : _options.ScaleInBand,
+            // Also under a binding budget: the hold is chosen only where it is the cheaper side in expectation.
+            RelaunchOdds = _options.ScaleInExpectedHold ? _rises.Exceedance : null,
+            BootHours = _policy.BootDelay.TotalHours,
         };
         // A scale-in that a swap would follow within minutes is two actions and a relaunch where one would do (on
         // nasa-jul95, 21 of the 90 scale-ins reversed the next tick were): when scale-in is about to act, the search for
@@ -317,6 +320,11 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         if (inputs.ScaleInBlocked is null && inputs.ScaleInAhead > 0 && !ScaleInStep.AnyRemovable(inputs) && ScaleInStep.AnyRemovable(inputs, lookahead: false))
         {
             notes.Add($"scale-in held by the look-ahead: {inputs.DescribeAhead()}, which the next tick's plan would launch for");
+        }
+
+        if (inputs.ScaleInHeld is { } held)
+        {
+            notes.Add(held);
         }
 
         if (inputs.SwapHeld is { } swap)

@@ -37,10 +37,47 @@ internal sealed class ScaleInStep : IPlanStep
             return null;
         }
 
+        if (!inputs.OverCap && ExpectedHold(inputs, solution, solved, current - final) is { } held)
+        {
+            inputs.ScaleInHeld = held;
+            return null;
+        }
+
         var reason = inputs.OverCap
             ? $"the fleet's ${current:0.###}/h is over the ${inputs.Problem.MaxHourlyUsd:0.###}/h the budget or cap allows now: {inputs.Describe(solution, solved)}"
             : $"{inputs.Outlook.Describe()}, recent peak {inputs.RecentMax:0.#} rps{(inputs.RecentNeed > inputs.RecentMax ? $" and recent bound {inputs.RecentNeed:0.#} rps" : "")} need {solved.SteadyDemand:0.#} rps{(inputs.ScaleInMargin > 0 ? $" ({inputs.ScaleInMargin * 100:0.#} % room for the bound's usual one-tick rise included)" : "")}{(inputs.ScaleInAhead > inputs.DownwardProblem(lookahead: false).SteadyDemand + 1e-9 ? $", set by the look-ahead: {inputs.DescribeAhead()}" : "")}: {inputs.Describe(solution, solved)} saves ${current - final:0.###}/h";
         return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason);
+    }
+
+    /// <summary>
+    /// Whether holding the scale-in for one tick is cheaper in expectation than making it: if the next tick's bound
+    /// rises past the capacity it leaves, the pre-scale relaunches, and the relaunch bills a whole boot delay before it
+    /// serves, while the scale-in saved one tick. The odds are the share of the bound's recent one-tick rises larger
+    /// than the slack left; the relaunch is priced at the cheapest offering removed. Returns why it held, or null.
+    /// </summary>
+    internal static string? ExpectedHold(StepInputs inputs, FleetSolution solution, FleetProblem solved, double savingPerHour)
+    {
+        var bound = inputs.Outlook.Upper[^1];
+        if (inputs.RelaunchOdds is not { } odds || !(bound > 0) || savingPerHour <= 0)
+        {
+            return null;
+        }
+
+        var final = solution.Final(solved);
+        var left = final.Select((n, t) => n * solved.Capacity(t)).Sum();
+        var slack = (left / bound) - 1;
+        var p = odds(slack);
+        var removed = Enumerable.Range(0, solved.TypeCount).Where(t => final[t] < solved.Current[t]).ToList();
+        if (p <= 0 || removed.Count == 0)
+        {
+            return null;
+        }
+
+        var relaunch = removed.Min(t => (double)solved.Types[t].PricePerHour) * inputs.BootHours;
+        var hold = savingPerHour * inputs.Tick.TotalHours;
+        return p * relaunch > hold
+            ? FormattableString.Invariant($"scale-in held for a tick: the bound rose by more than the {100 * slack:0.#} % it would leave on {100 * p:0.#} % of recent ticks, and a relaunch bills ${relaunch:0.####} of boot for nothing against ${hold:0.####} saved per tick")
+            : null;
     }
 
     /// <summary>

@@ -294,9 +294,9 @@ public sealed class CounterfactualCorrectionTests
         var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1));
         var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
 
-        // 20 % dearer than the rule while leaving a tenth of its unserved requests: after the 12 h track record, one
+        // 20 % dearer than the rule while leaving a tenth of its unserved requests: after a day's track record, one
         // level down, then one more every two windows, to the cost side's floor, each saying why.
-        var lowered = Feed(correction, own, rule, ref at, 12 * 60 + 30, ownGap: 0.1, ruleGap: 1, room: true, binds: false, ownPrice: 1.2m);
+        var lowered = Feed(correction, own, rule, ref at, 24 * 60 + 30, ownGap: 0.1, ruleGap: 1, room: true, binds: false, ownPrice: 1.2m);
         Assert.Single(lowered);
         Assert.Contains("lowered to level -1", lowered[0], StringComparison.Ordinal);
         Assert.Contains("dearer than the rule while serving more", lowered[0], StringComparison.Ordinal);
@@ -308,7 +308,7 @@ public sealed class CounterfactualCorrectionTests
 
         // Misses grow to more than the rule's, within 1.25x of it per window (no "losing" raise): once the total nears
         // the rule's, a level is given back, without following the rule.
-        var given = Feed(correction, own, rule, ref at, 30 * 60, ownGap: 6, ruleGap: 5, room: true, binds: false, ownPrice: 1.2m);
+        var given = Feed(correction, own, rule, ref at, 40 * 60, ownGap: 6, ruleGap: 5, room: true, binds: false, ownPrice: 1.2m);
         Assert.Contains(given, r => r.Contains("raised", StringComparison.Ordinal) && r.Contains("gave back most of the lead on service", StringComparison.Ordinal));
         Assert.True(correction.Level > CounterfactualCorrection.CostMinLevel);
         Assert.False(correction.Following(at));

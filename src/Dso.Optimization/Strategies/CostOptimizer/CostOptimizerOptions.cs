@@ -80,12 +80,12 @@ internal sealed record CostOptimizerOptions
     public const double DefaultBillingMinimumHold = 1;
 
     /// <summary>
-    /// 1 = a scale-in is held for a tick when holding is cheaper in expectation than the relaunch it risks: the odds
-    /// that the next tick's bound rises past what the scale-in leaves (from the bound's recent one-tick rises), times
-    /// what a relaunch pays for nothing (the removed offering's price over the boot delay), against what the scale-in
-    /// saves over one tick. A next-tick reversal saves one tick of the removed instance and bills a whole boot of the
-    /// relaunched one: on a one-minute tick with a 4-minute boot, holding pays when the odds pass about a quarter; on an
-    /// hourly tick, almost never.
+    /// 1 = scale-in keeps back, for a tick, each instance for which holding is cheaper in expectation than removing it:
+    /// a next-tick reversal saves one tick of the removed instance and bills a whole boot of the relaunched one, so an
+    /// instance stays while the odds that the next tick's bound rises past what the removal leaves (the share of the
+    /// bound's recent one-tick rises above that slack) exceed tick / boot: a quarter with a 4-minute boot on a
+    /// one-minute tick, never on an hourly tick. Also while a hard budget binds: it holds only where holding is the
+    /// cheaper side.
     /// </summary>
     public const double DefaultScaleInExpectedHold = 1;
 

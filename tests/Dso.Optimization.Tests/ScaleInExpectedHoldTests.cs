@@ -21,6 +21,9 @@ public sealed class ScaleInExpectedHoldTests
         return [.. Enumerable.Range(0, ticks).Select(i => level * (1 + (0.3 * Math.Sin(2 * Math.PI * i / 240))) * (1 + (0.08 * (random.NextDouble() - 0.5))))];
     }
 
+    /// <summary>A 10-minute boot: holding pays once the odds of a relaunch pass a tenth.</summary>
+    private static readonly TimeSpan Boot = TimeSpan.FromMinutes(10);
+
     [Fact]
     public void JitteryDemand_TheHoldCutsNextTickReversalsWithoutHoldingMoreCapacity()
     {
@@ -29,8 +32,8 @@ public sealed class ScaleInExpectedHoldTests
         for (var seed = 0; seed < 10; seed++)
         {
             var demand = Jittery(new Random(seed), 720);
-            var on = ScaleInChurnTests.Ticks(new Dictionary<string, double> { ["scale_in_margin"] = 0, ["scale_in_band"] = 0, ["self_correction"] = 0 }, demand, seed).Skip(120).ToList();
-            var off = ScaleInChurnTests.Ticks(new Dictionary<string, double> { ["scale_in_margin"] = 0, ["scale_in_band"] = 0, ["self_correction"] = 0, ["scale_in_expected_hold"] = 0 }, demand, seed)
+            var on = ScaleInChurnTests.Ticks(new Dictionary<string, double> { ["scale_in_margin"] = 0, ["scale_in_band"] = 0, ["self_correction"] = 0 }, demand, seed, boot: Boot).Skip(120).ToList();
+            var off = ScaleInChurnTests.Ticks(new Dictionary<string, double> { ["scale_in_margin"] = 0, ["scale_in_band"] = 0, ["self_correction"] = 0, ["scale_in_expected_hold"] = 0 }, demand, seed, boot: Boot)
                 .Skip(120).ToList();
             holds += on.Count(t => t.Reason.Contains("scale-in held for a tick", StringComparison.Ordinal));
             with += ScaleInChurnTests.ReversedNext(on);
@@ -39,9 +42,6 @@ public sealed class ScaleInExpectedHoldTests
             capacityWithout += off.Sum(t => t.Capacity);
         }
 
-        var sample = ScaleInChurnTests.Ticks(new Dictionary<string, double> { ["scale_in_margin"] = 0, ["scale_in_band"] = 0, ["self_correction"] = 0 }, Jittery(new Random(0), 720), 0).Skip(120).ToList();
-        var rev = Enumerable.Range(0, sample.Count - 1).Where(i => sample[i].Move < 0 && sample[i + 1].Move > 0).Take(3).Select(i => sample[i].Reason + "\n   NEXT " + sample[i + 1].Reason);
-        Assert.True(holds < 0, string.Join("\n", rev) + $" holds {holds} kept {sample.Count(t => t.Reason.Contains("kept for a tick"))}");
         Assert.True(without >= 20, $"without the hold, jitter reverses scale-ins the next tick ({without})");
         Assert.True(with * 2 <= without, $"the hold at least halves next-tick reversals ({with} vs {without})");
         Assert.True(capacityWith <= capacityWithout * 1.05, $"for at most 5 % more capacity ({capacityWith / capacityWithout:0.###}x)");

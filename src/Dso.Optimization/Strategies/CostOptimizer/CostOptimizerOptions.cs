@@ -87,7 +87,7 @@ internal sealed record CostOptimizerOptions
     /// one-minute tick, never on an hourly tick. Also while a hard budget binds: it holds only where holding is the
     /// cheaper side.
     /// </summary>
-    public const double DefaultScaleInExpectedHold = 1;
+    public const double DefaultScaleInExpectedHold = 0;
 
     /// <summary>Hours of own history the headroom model is calibrated on.</summary>
     public const double DefaultCalibrationHours = 168;

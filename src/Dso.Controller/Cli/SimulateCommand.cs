@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Dso.Abstractions.Decisions;
 using Dso.Abstractions.Series;
 using Dso.Controller.Composition;
 using Dso.DecisionLog;
@@ -23,7 +24,7 @@ internal static class SimulateCommand
         var output = new Option<FileInfo?>("--output") { Description = "decisions CSV: timestamp,fleet,... (required without --experiment)" };
         var experiment = new Option<FileInfo?>("--experiment") { Description = "experiment YAML (experiments:) to run both ways: each variant alone and as a switchback" };
         var plot = new Option<FileInfo?>("--plot") { Description = "PNG of demand, capacity and fleet cost over time" };
-        var log = new Option<FileInfo?>("--decision-log") { Description = "SQLite decision log to write (default: kept in memory)" };
+        var log = new Option<FileInfo?>("--decision-log") { Description = "SQLite decision log to write (default: none; only what the loop reads back is kept)" };
         var rows = new Option<int?>("--rows") { Description = "simulate only the first N rows of the trace" };
         var profile = new Option<bool>("--profile") { Description = "print where the time went: each stage of the loop, the simulator, the output, and the GC" };
         var command = new Command("simulate", "Replay a scenario through the control loop on virtual time against the simulated cloud")
@@ -53,11 +54,13 @@ internal static class SimulateCommand
                 Console.Error.WriteLine($"simulate: warning: {warning}");
             }
 
-            using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(logFile?.FullName ?? ":memory:", BatchSize: 2000));
+            // Without --decision-log nobody reads the log after the run: keep only what the loop reads back (see ReadBackDecisionLog).
+            using var file = logFile is null ? null : new SqliteDecisionLog(new SqliteDecisionLogOptions(logFile.FullName, BatchSize: 2000));
+            IDecisionLog log = file is null ? new ReadBackDecisionLog() : file;
             var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud) { Stages = stages };
             var result = await RunWithProgressAsync(runner, scenario, template, log, rows, ct);
             stages?.Enter(TickStage.Log);
-            log.Flush();
+            file?.Flush();
             stages?.Enter(OutputStage);
             await WriteCsvAsync(output.FullName, result);
             if (plot is not null)
@@ -171,7 +174,7 @@ internal static class SimulateCommand
         }
     }
 
-    private static async Task<SimulationResult> RunWithProgressAsync(SimulationRunner runner, Scenario scenario, Policies.Model.ServicePolicy template, SqliteDecisionLog log, int? rows, CancellationToken ct)
+    private static async Task<SimulationResult> RunWithProgressAsync(SimulationRunner runner, Scenario scenario, Policies.Model.ServicePolicy template, IDecisionLog log, int? rows, CancellationToken ct)
     {
         // Progress is for a person at a terminal: none when stdout goes to a file or a pipe (nor its escape codes).
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)

@@ -84,7 +84,11 @@ internal sealed class ModelTrainer
             // (each feature's split search is independent), so determinism for tests and rollbacks holds.
             NumberOfThreads = TrainingThreads,
             Seed = _options.Seed,
+            // On by default: a forced full collection (GC.GetTotalMemory(true)) and the process's memory read from /proc
+            // on every training, only to trace them to a channel nobody listens to.
+            MemoryStatistics = false,
         });
+        TrainerCollections.Disable(trainer);
         var transformer = InlineTaskScheduler.Run(() => trainer.Fit(data));
         var allMetrics = new Dictionary<string, double>(metrics) { ["train_seconds"] = clock.Elapsed.TotalSeconds };
         var info = new ModelInfo

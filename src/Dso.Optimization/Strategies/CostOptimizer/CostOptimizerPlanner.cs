@@ -357,13 +357,30 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         // with raises between binding spells, 1.29x without).
         var room = !budget.Hard || (context.Now - _budgetBoundAt >= BudgetMemory &&
             budget.ProjectedUsd(context.Now, hourly) <= budget.BudgetUsd * (1 - (decimal)_options.BudgetSafety));
-        var why = _correction.Update(context.Now, _correction.Own, _correction.Rule, room, binds);
+        var why = _correction.Update(context.Now, _correction.Own, _correction.Rule, room, binds, BehindPace(budget, context.Now));
         if (why is not null)
         {
             _outlook.Retarget(_correction.Quantile(_options.CoverageQuantile), _correction.Headroom);
         }
 
         return why;
+    }
+
+    /// <summary>
+    /// Whether a hard budget's spend so far is behind its pace by enough to keep a raised coverage level through quiet
+    /// hours (<see cref="CounterfactualCorrection.KeepPaceShare"/> of the budget prorated to the time elapsed); always
+    /// without a hard budget.
+    /// </summary>
+    internal static bool BehindPace(BudgetWindow budget, DateTimeOffset now)
+    {
+        var period = (budget.End - budget.Start).TotalHours;
+        if (!budget.Hard || period <= 0)
+        {
+            return true;
+        }
+
+        var elapsed = Math.Clamp((now - budget.Start).TotalHours / period, 0, 1);
+        return budget.SpentUsd <= budget.BudgetUsd * (decimal)(CounterfactualCorrection.KeepPaceShare * elapsed);
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public sealed class ScaleInExpectedHoldTests
         for (var seed = 0; seed < 10; seed++)
         {
             var demand = Jittery(new Random(seed), 720);
-            var on = ScaleInChurnTests.Ticks(new Dictionary<string, double> { ["scale_in_margin"] = 0, ["scale_in_band"] = 0, ["self_correction"] = 0 }, demand, seed, boot: Boot).Skip(120).ToList();
+            var on = ScaleInChurnTests.Ticks(new Dictionary<string, double> { ["scale_in_margin"] = 0, ["scale_in_band"] = 0, ["self_correction"] = 0, ["scale_in_expected_hold"] = 1 }, demand, seed, boot: Boot).Skip(120).ToList();
             var off = ScaleInChurnTests.Ticks(new Dictionary<string, double> { ["scale_in_margin"] = 0, ["scale_in_band"] = 0, ["self_correction"] = 0, ["scale_in_expected_hold"] = 0 }, demand, seed, boot: Boot)
                 .Skip(120).ToList();
             holds += on.Count(t => t.Reason.Contains("scale-in held for a tick", StringComparison.Ordinal));
@@ -46,6 +46,20 @@ public sealed class ScaleInExpectedHoldTests
         Assert.True(with * 2 <= without, $"the hold at least halves next-tick reversals ({with} vs {without})");
         Assert.True(capacityWith <= capacityWithout * 1.05, $"for at most 5 % more capacity ({capacityWith / capacityWithout:0.###}x)");
         Assert.True(holds > 0, "a tick the hold holds says so in its reason");
+    }
+
+    [Fact]
+    public void ByDefault_TheHoldIsOff()
+    {
+        // Off by default (a trade under a budget spent to its line): the default policy plans as with the hold off.
+        var demand = Jittery(new Random(3), 720);
+        var parameters = new Dictionary<string, double> { ["scale_in_margin"] = 0, ["scale_in_band"] = 0, ["self_correction"] = 0 };
+        var byDefault = ScaleInChurnTests.Ticks(parameters, demand, 3, boot: Boot);
+        var off = ScaleInChurnTests.Ticks(new Dictionary<string, double>(parameters) { ["scale_in_expected_hold"] = 0 }, demand, 3, boot: Boot);
+        var on = ScaleInChurnTests.Ticks(new Dictionary<string, double>(parameters) { ["scale_in_expected_hold"] = 1 }, demand, 3, boot: Boot);
+        Assert.Equal(off.Select(t => t.Move), byDefault.Select(t => t.Move));
+        Assert.DoesNotContain(byDefault, t => t.Reason.Contains("for a tick", StringComparison.Ordinal));
+        Assert.Contains(on, t => t.Reason.Contains("for a tick", StringComparison.Ordinal));
     }
 
     [Fact]

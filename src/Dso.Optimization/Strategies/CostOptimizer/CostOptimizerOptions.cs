@@ -85,7 +85,10 @@ internal sealed record CostOptimizerOptions
     /// instance stays while the odds that the next tick's bound rises past what the removal leaves (the share of the
     /// bound's recent one-tick rises above that slack) exceed tick / boot: a quarter with a 4-minute boot on a
     /// one-minute tick, never on an hourly tick. Also while a hard budget binds: it holds only where holding is the
-    /// cheaper side.
+    /// cheaper side. Off by default: it acted almost only where this policy spends its budget to the line, and there the
+    /// held ticks were spend the pacer took from later peaks (quick suite: twitter-late.wide.b7 13.50 -> 14.52 %
+    /// unserved, nasa-jul-launch.wide.b7 25.41 -> 25.48 %), against twitter-aug21's next-tick reversals 58 -> 49 and
+    /// nab-occupancy-t4013.six.b15 1.006 -> 0.997x the reactive rule's cost.
     /// </summary>
     public const double DefaultScaleInExpectedHold = 0;
 

@@ -58,7 +58,7 @@ public sealed class BudgetPaceTests(ITestOutputHelper output)
     private static double CeilingAfterTwelveHours(decimal budget, bool paceCost)
     {
         var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, budget, TimeSpan.FromMinutes(3),
-            new Dictionary<string, double> { ["budget_pace_cost"] = paceCost ? 1 : 0 }) with { Tick = TimeSpan.FromMinutes(1) };
+            new Dictionary<string, double> { ["budget_pace_cost"] = paceCost ? 1 : 0, ["budget_overhead"] = 0 }) with { Tick = TimeSpan.FromMinutes(1) };
         var pacer = new BudgetPacer(policy, CostOptimizerOptions.From(policy.Strategy));
         var history = new DemandHistory(10_000);
         var fleet = Fleet.Of(("small", 10));
@@ -108,8 +108,8 @@ public sealed class BudgetPaceTests(ITestOutputHelper output)
     {
         // A daily wave from 40 to 260 rps: about $0.34/h to serve in full, so $30 for four days binds most of the time.
         var demand = GrowingWave(0);
-        var tight = Run(demand, 30m, new Dictionary<string, double> { ["budget_pace_cost"] = 0, ["budget_tight_scale_in"] = 1 });
-        var band = Run(demand, 30m, new Dictionary<string, double> { ["budget_pace_cost"] = 0, ["budget_tight_scale_in"] = 0 });
+        var tight = Run(demand, 30m, new Dictionary<string, double> { ["budget_pace_cost"] = 0, ["budget_tight_scale_in"] = 1, ["budget_overhead"] = 0 });
+        var band = Run(demand, 30m, new Dictionary<string, double> { ["budget_pace_cost"] = 0, ["budget_tight_scale_in"] = 0, ["budget_overhead"] = 0 });
         var figures = $"tight: {tight.Unserved / tight.Demand:P2} unserved for ${tight.Spent:0.00}, {tight.IdleBound:0.0} rps idle per bound tick ({tight.Bound} ticks); " +
             $"with the band: {band.Unserved / band.Demand:P2} for ${band.Spent:0.00}, {band.IdleBound:0.0} rps ({band.Bound} ticks)";
         output.WriteLine(figures);

@@ -45,6 +45,7 @@ public sealed class StrategyParameterTests
     [InlineData("budget_pace_cost: sometimes", "budget_pace_cost", "must be true or false (was 'sometimes')")]
     [InlineData("budget_tight_scale_in: 0", "budget_tight_scale_in", "must be true or false (was '0')")]
     [InlineData("scale_in_expected_hold: 1", "scale_in_expected_hold", "must be true or false (was '1')")]
+    [InlineData("budget_overhead: yes please", "budget_overhead", "must be true or false (was 'yes please')")]
     [InlineData("min_dwell: 2d", "min_dwell", "must be in [0s, 1d] (was 2d)")]
     [InlineData("min_dwell: -5m", "min_dwell", "must be a duration")]
     [InlineData("swap_dwell: 2d", "swap_dwell", "must be in [0s, 1d] (was 2d)")]

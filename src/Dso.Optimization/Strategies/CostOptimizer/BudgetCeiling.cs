@@ -32,7 +32,11 @@ internal sealed class BudgetCeiling
     /// <param name="usdPerRps">USD per hour one rps of demand costs (best price per rps with granularity and headroom).</param>
     /// <param name="floorHourly">USD per hour of the smallest fleet the policy allows, paid whatever the demand.</param>
     /// <param name="realizedRatio">Billed spend over modeled spend so far (see <see cref="SpendCalibration"/>): the price is scaled by it.</param>
-    public double Ceiling(DateTimeOffset now, DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double realizedRatio = 1)
+    /// <param name="overhead">
+    /// The fleet's cost over its demand at <paramref name="usdPerRps"/> (see <see cref="FleetOverhead"/>): demand is
+    /// scaled by it, so the ceiling is the capacity the planner's fleet may reach (paid at the model's price), not demand.
+    /// </param>
+    public double Ceiling(DateTimeOffset now, DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double realizedRatio = 1, double overhead = 1)
     {
         if (now - _solvedAt < Refresh)
         {
@@ -40,11 +44,11 @@ internal sealed class BudgetCeiling
         }
 
         _solvedAt = now;
-        _ceiling = Solve(history, affordableHourly, usdPerRps * realizedRatio, floorHourly);
+        _ceiling = Solve(history, affordableHourly, usdPerRps * realizedRatio, floorHourly, overhead);
         return _ceiling;
     }
 
-    internal static double Solve(DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly)
+    internal static double Solve(DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double overhead = 1)
     {
         var first = Math.Max(0, history.Count - history.Capacity);
         var n = history.Count - first;
@@ -56,7 +60,7 @@ internal sealed class BudgetCeiling
         var demand = new double[n];
         for (var i = 0; i < n; i++)
         {
-            demand[i] = history.At(first + i);
+            demand[i] = history.At(first + i) * overhead;
         }
 
         double MeanCost(double ceiling)

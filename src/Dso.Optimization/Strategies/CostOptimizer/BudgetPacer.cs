@@ -33,7 +33,13 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// <summary>What serving has cost on every tick but anomaly holds (bound or not): the price while spend runs ahead of pace.</summary>
     private readonly SpendCalibration _paceSpend = new();
 
+    /// <summary>The fleet's cost over its demand at the model's price, where the budget's cap did not bite (<c>budget_overhead</c>).</summary>
+    private readonly FleetOverhead _overhead = new();
+
     private double _lastCeiling = double.NaN;
+
+    /// <summary>The hourly cap handed to the guard on the previous tick: the interval since was billed under it.</summary>
+    private decimal? _lastCap;
 
     private double _demandSum;
     private long _demandTicks;
@@ -85,6 +91,14 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
             _paceSpend.Observe(budget, context.Now, context.ObservedDemand, policy.Catalog.Capacity(context.Ready), UsdPerRps, floor, context.HoldScaleIn);
         }
 
+        if (budget.Hard && options.BudgetOverhead)
+        {
+            // The planner's own warm-up (headroom while too little history exists to calibrate) says nothing about what
+            // its calibrated fleet costs: a first day priced at 1.8 x cut a covered service's first evening.
+            var warming = _demandTicks * policy.Tick < Warmup;
+            _overhead.Observe(budget, context.Now, context.ObservedDemand, UsdPerRps, floor, _lastCap, context.HoldScaleIn || warming);
+        }
+
         if (!options.BudgetCeiling || !budget.Hard || context.Now - budget.Start < Warmup)
         {
             return _lastCeiling = double.NaN;
@@ -95,6 +109,11 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         if (policy.Limits.MaxHourlyUsd is { } cap)
         {
             hourly = Math.Min(hourly, (double)cap);
+        }
+
+        if (options.BudgetOverhead)
+        {
+            return _lastCeiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, overhead: _overhead.Ratio(budget));
         }
 
         var ratio = options.BudgetRealizedCost ? _spend.Ratio(budget) : 1;
@@ -108,6 +127,9 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
 
         return _lastCeiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, ratio);
     }
+
+    /// <summary>The fleet's learned cost over its demand at the model's price (<see cref="FleetOverhead"/>; tests).</summary>
+    internal double Overhead(BudgetWindow budget) => _overhead.Ratio(budget);
 
     /// <summary>Whether month-to-date spend is a larger share of the budget than the elapsed share of the period.</summary>
     internal static bool AheadOfPace(BudgetWindow budget, DateTimeOffset now)
@@ -179,6 +201,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
             cap = cap is { } c ? Math.Min(c, affordable) : affordable;
         }
 
+        _lastCap = cap;
         return (cap, pace);
     }
 }

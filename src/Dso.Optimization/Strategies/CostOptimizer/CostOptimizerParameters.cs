@@ -87,6 +87,7 @@ internal static class CostOptimizerParameters
         new("budget_realized_cost", ParameterType.Boolean, DefaultBudgetRealizedCost, "", "price the budget ceiling with what serving demand has really cost this period, from the spend ledger (false: the catalog's best usable price per rps)"),
         new("budget_release_bursts", ParameterType.Boolean, DefaultBudgetReleaseBursts, "", "under a binding budget ceiling, scale in to the latest demand instead of holding the stabilization window's peak"),
         new("budget_pace_cost", ParameterType.Boolean, DefaultBudgetPaceCost, "", "while month-to-date spend runs ahead of the period's elapsed share, price the budget ceiling with what serving a rps has really cost this period"),
+        new("budget_overhead", ParameterType.Boolean, DefaultBudgetOverhead, "", "the budget ceiling prices demand with the overhead the fleet has really cost over it this period (billed spend over demand at the best usable price, where the budget's cap did not bite)"),
         new("budget_tight_scale_in", ParameterType.Boolean, DefaultBudgetTightScaleIn, "", "under a binding budget ceiling, scale in without the scale_in_band hysteresis"),
         new("burst_min_hazard", ParameterType.Number, DefaultBurstMinHazard, "probability", "pre-scale a recurring-burst slot at least this likely")
         {

@@ -18,6 +18,11 @@ internal sealed class ConsolidationStep : IPlanStep
             return null;
         }
 
+        if (inputs.Options.SkipIdleSwapSearch && !inputs.OverCap && !ScaleInStep.AnyRemovable(inputs) && !CheaperCoverExists(inputs))
+        {
+            return null;
+        }
+
         var (solution, solved) = inputs.Solve(inputs.DownwardProblem());
         inputs.DownwardSolution = solution;
         if (solution is null || !solution.Launches)
@@ -54,5 +59,50 @@ internal sealed class ConsolidationStep : IPlanStep
 
         var bound = Math.Max(demand * (p.Spot is null && p.Serverless is null ? p.Types.Min(t => t.PricePerRps) : bestPerRps), p.MinInstances * (double)p.Types.Min(t => t.PricePerHour));
         return (double)inputs.CurrentHourly * (1 - inputs.Options.ConsolidationMinSaving) >= bound - 1e-12;
+    }
+
+    /// <summary>
+    /// Whether the solve could return a swap worth making. The current fleet covers every row and the steady state,
+    /// so keeping it costs the program nothing and its answer costs at most that; any answer's final fleet costs the
+    /// program at least its price over the horizon plus the shortfall penalty on what it leaves uncovered (launch and
+    /// overlap costs only add). When no whole-instance fleet priced the saving threshold below the current one costs
+    /// that little (<see cref="CoverCost"/>), no answer can be a swap worth making; with no instance removable either
+    /// (scale-in then does not read the solve's answer), nothing this tick depends on the solve (on nasa-jul95 the
+    /// solver's CPU time falls by almost half). Plain on-demand programs only; with spot or serverless terms, or
+    /// limits the current fleet breaks, the solve always runs.
+    /// </summary>
+    internal static bool CheaperCoverExists(StepInputs inputs) =>
+        SwapMayPay(inputs.DownwardProblem(), (double)inputs.CurrentHourly, inputs.Options.ConsolidationMinSaving);
+
+    /// <summary>False only when no answer to <paramref name="downward"/> can be a swap saving <paramref name="minSaving"/> of <paramref name="currentHourly"/>.</summary>
+    internal static bool SwapMayPay(FleetProblem downward, double currentHourly, double minSaving)
+    {
+        var p = downward;
+        if (p.Spot is not null || p.Serverless is not null || !CoversAndFits(p))
+        {
+            return true;
+        }
+
+        // The solver rounds each price to micro-dollars and each objective coefficient to a micro-dollar: at most half
+        // a micro-dollar per instance kept or moved per coefficient, over every instance it could hold or move. Its
+        // capacities (launches rounded down, removals up, in centi-rps) only add shortfall. The shortfall penalty as
+        // the solver rounds it (per centi-rps, in micro-dollars), never above the planner's.
+        var maxDemand = Math.Max(p.SteadyDemand, p.RowDemand.DefaultIfEmpty(0).Max());
+        var instances = p.Current.Sum() + p.Types.Sum(t => t.CapacityRps > 0 ? Math.Ceiling(maxDemand / t.CapacityRps) + p.MinInstances + 1 : 0);
+        var tolerance = (1e-6 * instances * (2 + p.HorizonHours)) + (1e-6 * currentHourly * p.HorizonHours) + 1e-4;
+        var penalty = Math.Min(p.ShortfallUsdPerRps, Math.Max(1, Math.Round(p.ShortfallUsdPerRps * 1_000_000 / 100)) * 100 / 1_000_000);
+        var least = CoverCost.Min(p.Types, p.SteadyDemand, (currentHourly * (1 - minSaving)) + tolerance, p.HorizonHours, penalty);
+        return least is not { } bound || bound <= (currentHourly * p.HorizonHours) + tolerance;
+    }
+
+    /// <summary>Keeping the current fleet is feasible in the program and leaves no row or the steady state short.</summary>
+    private static bool CoversAndFits(FleetProblem p)
+    {
+        var total = p.Current.Sum();
+        var capacity = p.Current.Select((c, t) => c * p.Capacity(t)).Sum();
+        var hourlyMicro = p.Types.Select((t, i) => (long)Math.Round((double)t.PricePerHour * 1_000_000) * p.Current[i]).Sum();
+        var fits = total >= p.MinInstances && total <= p.MaxInstances &&
+            (p.MaxHourlyUsd is not { } cap || (long)Math.Floor((double)cap * 1_000_000) >= hourlyMicro);
+        return fits && capacity >= p.SteadyDemand && p.RowDemand.Select((d, k) => p.KeepCapacity[k] >= d).All(covered => covered);
     }
 }

@@ -287,6 +287,48 @@ public sealed class CounterfactualCorrectionTests
         Assert.Empty(reasons);
         Assert.Equal(0, correction.Level);
     }
+
+    [Fact]
+    public void Dearer_than_the_rule_while_serving_more_lowers_coverage_step_by_step_and_gives_it_back()
+    {
+        var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1));
+        var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
+
+        // 20 % dearer than the rule while leaving a tenth of its unserved requests: after a day's track record, one
+        // level down, then one more every two windows, to the cost side's floor, each saying why.
+        var lowered = Feed(correction, own, rule, ref at, 24 * 60 + 30, ownGap: 0.1, ruleGap: 1, room: true, binds: false, ownPrice: 1.2m);
+        Assert.Single(lowered);
+        Assert.Contains("lowered to level -1", lowered[0], StringComparison.Ordinal);
+        Assert.Contains("dearer than the rule while serving more", lowered[0], StringComparison.Ordinal);
+        lowered = Feed(correction, own, rule, ref at, 2 * 60, ownGap: 0.1, ruleGap: 1, room: true, binds: false, ownPrice: 1.2m);
+        Assert.Contains(lowered, r => r.Contains("lowered to level -2", StringComparison.Ordinal));
+        Feed(correction, own, rule, ref at, 8 * 60, ownGap: 0.1, ruleGap: 1, room: true, binds: false, ownPrice: 1.2m);
+        Assert.Equal(CounterfactualCorrection.CostMinLevel, correction.Level);
+        Assert.False(correction.Following(at));
+
+        // Misses grow to more than the rule's, within 1.25x of it per window (no "losing" raise): once the total nears
+        // the rule's, a level is given back, without following the rule.
+        var given = Feed(correction, own, rule, ref at, 40 * 60, ownGap: 6, ruleGap: 5, room: true, binds: false, ownPrice: 1.2m);
+        Assert.Contains(given, r => r.Contains("raised", StringComparison.Ordinal) && r.Contains("gave back most of the lead on service", StringComparison.Ordinal));
+        Assert.True(correction.Level > CounterfactualCorrection.CostMinLevel);
+        Assert.False(correction.Following(at));
+    }
+
+    [Fact]
+    public void Cheaper_than_the_rule_or_not_ahead_on_service_the_cost_side_does_nothing()
+    {
+        // Cheaper (the usual case): nothing to lower for.
+        var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1));
+        var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
+        Assert.Empty(Feed(correction, own, rule, ref at, 24 * 60, ownGap: 0.5, ruleGap: 5, room: true, binds: false, ownPrice: 0.95m));
+
+        // Dearer but missing about as much as the rule (0.8x, within 1.25x: no raise either): no lead on service to spend.
+        correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1));
+        (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
+        Assert.Empty(Feed(correction, own, rule, ref at, 24 * 60, ownGap: 4, ruleGap: 5, room: true, binds: false, ownPrice: 1.2m));
+        Assert.Equal(0, correction.Level);
+    }
+
     [Fact]
     public void A_raised_level_is_kept_through_quiet_hours_while_behind_the_rule_overall()
     {

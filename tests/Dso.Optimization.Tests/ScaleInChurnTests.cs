@@ -26,7 +26,7 @@ public sealed class ScaleInChurnTests
 
     /// <summary>Per tick: the move, the step that decided it and the capacity kept after it.</summary>
     internal static List<(int Move, string Step, double Capacity, string Reason)> Ticks(IReadOnlyDictionary<string, double> parameters, double[] demand, int seed,
-        decimal monthlyUsd = 100_000, TimeSpan? stabilization = null, TimeSpan? tick = null)
+        decimal monthlyUsd = 100_000, TimeSpan? stabilization = null, TimeSpan? tick = null, TimeSpan? boot = null)
     {
         // Observed-demand stabilization of one tick, so only the new window can hold a dip in the recommendation.
         var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy
@@ -35,7 +35,7 @@ public sealed class ScaleInChurnTests
             MaxInstances = 100,
             MaxStepPerTick = 50,
             ScaleDownStabilization = stabilization ?? TimeSpan.FromMinutes(1),
-        }, monthlyUsd, TimeSpan.FromMinutes(3), parameters) with
+        }, monthlyUsd, boot ?? TimeSpan.FromMinutes(3), parameters) with
         {
             Tick = tick ?? TimeSpan.FromMinutes(1),
         };

@@ -45,6 +45,7 @@ public sealed class StrategyParameterTests
     [InlineData("budget_pacing: 1", "budget_pacing", "must be true or false (was '1')")]
     [InlineData("budget_pace_cost: sometimes", "budget_pace_cost", "must be true or false (was 'sometimes')")]
     [InlineData("budget_tight_scale_in: 0", "budget_tight_scale_in", "must be true or false (was '0')")]
+    [InlineData("scale_in_expected_hold: 1", "scale_in_expected_hold", "must be true or false (was '1')")]
     [InlineData("budget_overhead: yes please", "budget_overhead", "must be true or false (was 'yes please')")]
     [InlineData("min_dwell: 2d", "min_dwell", "must be in [0s, 1d] (was 2d)")]
     [InlineData("min_dwell: -5m", "min_dwell", "must be a duration")]
@@ -65,11 +66,12 @@ public sealed class StrategyParameterTests
     [Fact]
     public void Load_TypedParameters_AreHeldInTheirUnits()
     {
-        var strategy = Load(Policy("cost-optimizer", "        min_dwell: 5m\n        budget_pacing: false\n        sqrt_noise: true\n        coverage_quantile: 0.95")).Services[0].Strategy;
+        var strategy = Load(Policy("cost-optimizer", "        min_dwell: 5m\n        budget_pacing: false\n        sqrt_noise: true\n        coverage_quantile: 0.95\n        scale_in_expected_hold: false")).Services[0].Strategy;
         Assert.Equal(TimeSpan.FromMinutes(5), strategy.GetDuration("min_dwell", TimeSpan.Zero));
         Assert.False(strategy.GetBoolean("budget_pacing", true));
         Assert.True(strategy.GetBoolean("sqrt_noise", false));
         Assert.Equal(0.95, strategy.Get("coverage_quantile", 0));
+        Assert.False(strategy.GetBoolean("scale_in_expected_hold", true));
     }
 
     [Theory]

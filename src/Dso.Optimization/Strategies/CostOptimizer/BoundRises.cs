@@ -71,6 +71,36 @@ internal sealed class BoundRises(int capacity)
         return Math.Clamp(_sorted[at], 0, MaxMargin);
     }
 
+    /// <summary>
+    /// Share of the recorded rises above <paramref name="rise"/> (a relative slack): the odds that the next tick's bound
+    /// passes what a scale-in leaves. Zero with too few rises.
+    /// </summary>
+    public double Exceedance(double rise)
+    {
+        var n = Count;
+        if (n < MinSamples)
+        {
+            return 0;
+        }
+
+        // First index whose value is above the rise (binary search over the sorted copy).
+        int lo = 0, hi = n;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (_sorted[mid] <= rise)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return (double)(n - lo) / n;
+    }
+
     /// <summary>Takes one copy of <paramref name="value"/> out of the first n sorted values; returns the new count.</summary>
     private int RemoveSorted(int n, double value)
     {

@@ -65,6 +65,7 @@ internal static class CostOptimizerParameters
             Min = 0, Max = Day,
         },
         new("billing_minimum_hold", ParameterType.Boolean, DefaultBillingMinimumHold, "", "never remove an offering while one of it launched within the billing minimum runs"),
+        new("scale_in_expected_hold", ParameterType.Boolean, DefaultScaleInExpectedHold, "", "scale-in keeps an instance for a tick while the odds that the next tick relaunches it (the bound's recent one-tick rises past the slack left) exceed tick / boot, where the relaunch's boot billed for nothing costs more than a tick of holding"),
         new("calibration_window", ParameterType.Duration, DefaultCalibrationHours * Hour, "duration", "own history the headroom model is calibrated on")
         {
             Min = 0, MinExclusive = true, Max = 90 * Day,

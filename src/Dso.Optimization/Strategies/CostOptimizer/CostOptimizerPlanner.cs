@@ -232,9 +232,12 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             ScaleInMargin = margin,
             // Only while the budget has room, like the margin: under a tight budget capacity held now is cut later.
             ScaleInAhead = roomy ? outlook.Ahead : 0,
-            // Under a binding ceiling an idle instance in the trough is money cut from the next peak: a narrower band,
-            // wide enough that the next minute's usual rise does not relaunch what a scale-in removed.
+            // Under a binding ceiling an idle instance in the trough is money cut from the next peak: no hysteresis band
+            // by default, or the narrower budget_scale_in_band (fewer scale-ins the next minute's rise relaunches).
             ScaleInBand = double.IsFinite(ceiling) && _options.BudgetTightScaleIn ? Math.Min(_options.BudgetScaleInBand, _options.ScaleInBand) : _options.ScaleInBand,
+            // Also under a binding budget: the hold is chosen only where it is the cheaper side in expectation.
+            RelaunchOdds = _options.ScaleInExpectedHold ? _rises.Exceedance : null,
+            BootHours = _policy.BootDelay.TotalHours,
         };
         // A scale-in that a swap would follow within minutes is two actions and a relaunch where one would do (on
         // nasa-jul95, 21 of the 90 scale-ins reversed the next tick were): when scale-in is about to act, the search for
@@ -318,6 +321,11 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         if (inputs.ScaleInBlocked is null && inputs.ScaleInAhead > 0 && !ScaleInStep.AnyRemovable(inputs) && ScaleInStep.AnyRemovable(inputs, lookahead: false))
         {
             notes.Add($"scale-in held by the look-ahead: {inputs.DescribeAhead()}, which the next tick's plan would launch for");
+        }
+
+        if (inputs.ScaleInHeld is { } held)
+        {
+            notes.Add(held);
         }
 
         if (inputs.SwapHeld is { } swap)

@@ -6,7 +6,7 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// failing in a way a plain rule would not. Over a sliding window it compares the two tallies and moves a coverage
 /// level: up when this policy left clearly more requests unserved than the rule (and the budget has room, and the
 /// saving against the rule so far pays for it), back down when the budget binds or the saving is spent, or once it
-/// has been safely ahead over a long span, and below zero when it was dearer than the rule without serving more. Each level sets the envelope's quantile, a headroom factor on the bound and how long scale-in remembers a peak.
+/// has been safely ahead over a long span, and below zero when it was dearer than the rule without serving more, or dearer so far while leaving clearly fewer requests unserved (the cost side: step by step until its spend is at or below the rule's, given back when the lead on service is nearly spent). Each level sets the envelope's quantile, a headroom factor on the bound and how long scale-in remembers a peak.
 /// Every change comes with its reason, which the planner writes into that tick's decision.
 /// </summary>
 internal sealed class CounterfactualCorrection
@@ -55,6 +55,46 @@ internal sealed class CounterfactualCorrection
     /// </summary>
     public const int LowerAfterWindows = 4;
 
+    /// <summary>
+    /// Lowest level the cost-side lowering goes to (quantile 0.98 -> 0.68, 0.9 -> the 0.6 clamp): below the
+    /// "dearer for no better service" floor, since there the rule misses enough that this policy's lead on service
+    /// can pay for it.
+    /// </summary>
+    public const int CostMinLevel = -4;
+
+    /// <summary>
+    /// The cost-side lowering acts while this policy's unserved requests so far are at most this share of the rule's:
+    /// its lead on service is what a lower coverage spends. The suite's dearer rows left 0.12-0.56 of the rule's.
+    /// </summary>
+    public const double CostAheadRatio = 0.6;
+
+    /// <summary>
+    /// A cost-side lowering is given back (one level, without following the rule) once this policy's unserved
+    /// requests so far pass this share of the rule's: the lead on service is nearly spent, and losing it would trade
+    /// one side of dominance for the other.
+    /// </summary>
+    public const double CostGiveBackRatio = 0.9;
+
+    /// <summary>
+    /// The cost side lowers while this policy's spend so far is above the rule's by more than this share (strictly
+    /// dearer: at 0.99 it also stepped on nasa-jul95, which runs at 0.99x the rule's cost, and raised its unserved
+    /// requests from 0.058 % to 0.064 %).
+    /// </summary>
+    public const double CostLowerAbove = 1.0;
+
+    /// <summary>
+    /// A cost-side level is given back once spend so far is below this share of the rule's: the band leaves the level
+    /// a little below parity (dominance needs strictly cheaper) without stepping at every wobble of the ratio; without
+    /// a give-back a level set early stays all run.
+    /// </summary>
+    public const double CostGiveBackBelow = 0.95;
+
+    /// <summary>Windows between two cost-side lowerings: time for a level's effect on spend and misses to show.</summary>
+    public const int CostStepWindows = 2;
+
+    /// <summary>Record the cost side needs before its first step (a daily cycle).</summary>
+    private static readonly TimeSpan CostFirstAfter = TimeSpan.FromDays(1);
+
     /// <summary>Shortest span lowering is judged on, whatever the window (one window of misses costs more than 12 h of a level).</summary>
     private static readonly TimeSpan LowerAfterAtLeast = TimeSpan.FromHours(12);
 
@@ -82,6 +122,12 @@ internal sealed class CounterfactualCorrection
     }
 
     private readonly TimeSpan _lowerAfter;
+
+    /// <summary>The direction of the latest change (0 before any).</summary>
+    private int _lastStep;
+
+    /// <summary>Levels below zero set by the cost-side lowering (only those are given back by it).</summary>
+    private int _costLowered;
 
     /// <summary>Whether the keep note was written since the last change (once per hold, not every tick).</summary>
     private bool _keptNoted;
@@ -185,7 +231,9 @@ internal sealed class CounterfactualCorrection
                 $" (the saving against the reactive rule is spent: ${snapshot.OwnSpent:0.00} so far against its ${snapshot.RuleSpent:0.00})"));
         }
 
-        if (ownUnserved > (RaiseRatio * ruleUnserved) + slack && since >= _raiseSpacing)
+        // A level the cost side set is judged by it (on its span and the total, not one window of a bursty hour: that
+        // raised it back within the hour on twitter-late.six.b15 and the level spent most of the run back at 0).
+        if (ownUnserved > (RaiseRatio * ruleUnserved) + slack && since >= _raiseSpacing && _costLowered == 0)
         {
             if (Level >= MaxLevel || (!budgetRoom && Level >= 0) || (!lead && Level >= 0))
             {
@@ -193,6 +241,11 @@ internal sealed class CounterfactualCorrection
             }
 
             return Move(snapshot, +1, figures);
+        }
+
+        if (CostSide(snapshot, first, sinceChange) is { } cost)
+        {
+            return cost;
         }
 
         // Lowering waits for a long span without a raise and is judged on all of it: the level that stopped the misses
@@ -232,6 +285,65 @@ internal sealed class CounterfactualCorrection
     }
 
     /// <summary>
+    /// The opposite failure: dearer than the rule so far while serving clearly more. Lowers coverage one level per
+    /// <see cref="CostStepWindows"/> windows (down to <see cref="CostMinLevel"/>) while this policy's spend since the
+    /// start is above the rule's, its unserved requests since the start at most <see cref="CostAheadRatio"/> of the
+    /// rule's (which must be more than a tie: where both serve everything the "dearer for no better service" rule
+    /// acts), and the level in force is not losing to the rule since it was set. Gives a level back once the lead on
+    /// service is nearly spent (<see cref="CostGiveBackRatio"/>). Only at level 0 and below: a raised level is bought
+    /// out of a saving, which a dearer policy does not have.
+    /// </summary>
+    private string? CostSide(Snapshot now, Snapshot sinceChangeStart, TimeSpan sinceChange)
+    {
+        // A day's record at least before the first step: the first hours' warm-up headroom is no measure of the policy.
+        if (Level > 0 || _started is not { } start || now.At - start.At < (_lowerAfter > CostFirstAfter ? _lowerAfter : CostFirstAfter) * 0.99)
+        {
+            return null;
+        }
+
+        var (ownUnserved, ruleUnserved, ownSpent, ruleSpent, demand, figures) = Compare(start, now);
+        if (_costLowered > 0 && Level < 0)
+        {
+            if (ownUnserved > CostGiveBackRatio * ruleUnserved && sinceChange >= _raiseSpacing)
+            {
+                _costLowered--;
+                return Move(now, +1, figures + " (the lowering for cost gave back most of the lead on service)", follow: false);
+            }
+
+            if (ownSpent < CostGiveBackBelow * ruleSpent && sinceChange >= _window * CostStepWindows)
+            {
+                _costLowered--;
+                return Move(now, +1, figures + " (cheaper than the rule again: coverage the cost side took is given back)", follow: false);
+            }
+
+            // The level in force loses clearly to the rule over a span long enough to judge it (not one bursty hour).
+            var (spanOwnLoss, spanRuleLoss, _, _, spanDemandLoss, spanFigures) = Compare(_atChange ?? start, now);
+            if (sinceChange >= _window * CostStepWindows && spanOwnLoss > (RaiseRatio * spanRuleLoss) + (RaiseTolerance * spanDemandLoss))
+            {
+                _costLowered--;
+                return Move(now, +1, spanFigures + " (the lowered coverage loses to the rule since it was set)", follow: false);
+            }
+        }
+
+        // After a raise the level waits as long as any lowering does; between cost steps, a few windows.
+        var spacing = _lastStep > 0 ? _lowerAfter : _window * CostStepWindows;
+        if (Level <= CostMinLevel || sinceChange < spacing * 0.99 || ownSpent <= CostLowerAbove * ruleSpent ||
+            ruleUnserved <= Tolerance * demand || ownUnserved > CostAheadRatio * ruleUnserved)
+        {
+            return null;
+        }
+
+        var (spanOwn, spanRule, _, _, spanDemand, _) = Compare(sinceChangeStart, now);
+        if (spanOwn > spanRule + (RaiseTolerance * spanDemand))
+        {
+            return null; // the level in force already loses to the rule: lower would lose more
+        }
+
+        _costLowered++;
+        return Move(now, -1, figures + " (dearer than the rule while serving more: coverage is lowered toward its cost)");
+    }
+
+    /// <summary>
     /// Why a raised level is kept although the span since its last change was quiet, or null when it may go: over
     /// everything judged so far this policy left more requests unserved than the rule (<see cref="KeepWhileBehind"/>)
     /// while it still spends less.
@@ -268,12 +380,18 @@ internal sealed class CounterfactualCorrection
     /// <summary>Whether the planner should hold at least the rule's capacity now (see <see cref="FollowUntil"/>).</summary>
     public bool Following(DateTimeOffset now) => now < FollowUntil;
 
-    private string Move(Snapshot at, int step, string figures)
+    private string Move(Snapshot at, int step, string figures, bool follow = true)
     {
         Level += step;
         _atChange = at;
+        _lastStep = step;
         _keptNoted = false;
-        FollowUntil = step > 0 ? at.At + _window : DateTimeOffset.MinValue;
+        if (Level >= 0)
+        {
+            _costLowered = 0;
+        }
+
+        FollowUntil = step > 0 && follow ? at.At + _window : DateTimeOffset.MinValue;
         return FormattableString.Invariant(
             $"self-correction: coverage {(step > 0 ? "raised" : "lowered")} to level {Level:+0;-0;0} (headroom x{Headroom:0.00}, scale-in memory x{ScaleInFactor}): {figures}");
     }

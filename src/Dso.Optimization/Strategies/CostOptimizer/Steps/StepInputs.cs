@@ -50,6 +50,18 @@ internal sealed class StepInputs
 
     private readonly double _scaleInBand = double.NaN;
 
+    /// <summary>
+    /// The odds that the next tick's bound rises by more than a given share (the bound's recent one-tick rises), for the
+    /// expected-value hold of a scale-in; null when that hold is off.
+    /// </summary>
+    public Func<double, double>? RelaunchOdds { get; init; }
+
+    /// <summary>The boot delay in hours: what a relaunch bills before it serves.</summary>
+    public double BootHours { get; init; }
+
+    /// <summary>Null unless a scale-in was held for a tick because holding is cheaper in expectation; then why.</summary>
+    public string? ScaleInHeld { get; set; }
+
     /// <summary>Null unless the search for a cheaper mix was due but held after a recent scale-in; then why (for the reason).</summary>
     public string? SwapHeld { get; set; }
 

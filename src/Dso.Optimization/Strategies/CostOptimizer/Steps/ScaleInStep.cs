@@ -38,16 +38,16 @@ internal sealed class ScaleInStep : IPlanStep
         }
 
         var keptNote = "";
-        if (!inputs.OverCap)
+        // Only a hold that kept something back changes the scale-in (and needs its saving checked again).
+        if (!inputs.OverCap && ExpectedHold(inputs, solution, solved) is (var kept, { } held))
         {
-            (var kept, var held) = ExpectedHold(inputs, solution, solved);
             if (kept is null)
             {
                 inputs.ScaleInHeld = held;
                 return null;
             }
 
-            (solution, keptNote) = (kept, held is null ? "" : $"; {held}");
+            (solution, keptNote) = (kept, $"; {held}");
             final = solution.FinalHourlyUsd(solved);
             if (current - final < inputs.Options.ScaleInMinSaving * current - 1e-12)
             {

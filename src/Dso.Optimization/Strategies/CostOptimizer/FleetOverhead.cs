@@ -26,9 +26,7 @@ internal sealed class FleetOverhead
     /// <summary>Modeled dollars needed before the ratio is believed (about an hour of a small fleet).</summary>
     private const double MinModeledUsd = 0.05;
 
-    private DateTimeOffset _period = DateTimeOffset.MinValue;
-    private DateTimeOffset _last = DateTimeOffset.MinValue;
-    private decimal _spentAtLast;
+    private readonly PeriodLedger _ledger = new();
     private double _billedUsd;
     private double _modeledUsd;
     private double _hours;
@@ -47,16 +45,12 @@ internal sealed class FleetOverhead
     /// </summary>
     public void Observe(BudgetWindow budget, DateTimeOffset now, double demand, double usdPerRps, double floorHourly, decimal? capHourly, bool excluded)
     {
-        if (budget.Start != _period)
+        if (_ledger.Advance(budget, now) is not (var billed, var hours))
         {
-            (_period, _last, _spentAtLast, _billedUsd, _modeledUsd, _hours) = (budget.Start, now, budget.SpentUsd, 0, 0, 0);
+            (_billedUsd, _modeledUsd, _hours) = (0, 0, 0);
             return;
         }
 
-        var billed = (double)(budget.SpentUsd - _spentAtLast);
-        _spentAtLast = budget.SpentUsd;
-        var hours = (now - _last).TotalHours;
-        _last = now;
         if (hours <= 0 || excluded || !double.IsFinite(demand))
         {
             return;
@@ -81,7 +75,7 @@ internal sealed class FleetOverhead
     /// </summary>
     public double Ratio(BudgetWindow budget)
     {
-        if (budget.Start != _period || !(_modeledUsd >= MinModeledUsd))
+        if (!_ledger.Reads(budget) || !(_modeledUsd >= MinModeledUsd))
         {
             return 1;
         }

@@ -20,9 +20,7 @@ internal sealed class SpendCalibration
 
     internal const double MaxRatio = 2.0;
 
-    private DateTimeOffset _period = DateTimeOffset.MinValue;
-    private DateTimeOffset _last = DateTimeOffset.MinValue;
-    private decimal _spentAtLast;
+    private readonly PeriodLedger _ledger = new();
     private double _billedUsd;
     private double _modeledUsd;
 
@@ -42,30 +40,26 @@ internal sealed class SpendCalibration
     /// </param>
     public void Observe(BudgetWindow budget, DateTimeOffset now, double demand, double readyCapacity, double usdPerRps, double floorHourly, bool excluded = false)
     {
-        if (budget.Start != _period)
+        if (_ledger.Advance(budget, now) is not (var billed, var hours))
         {
-            (_period, _last, _spentAtLast, _billedUsd, _modeledUsd) = (budget.Start, now, budget.SpentUsd, 0, 0);
+            (_billedUsd, _modeledUsd) = (0, 0);
             return;
         }
 
-        var billed = (double)(budget.SpentUsd - _spentAtLast);
-        _spentAtLast = budget.SpentUsd;
-        if (now > _last && !excluded)
+        if (hours > 0 && !excluded)
         {
             _billedUsd += billed;
             var served = double.IsFinite(demand) ? Math.Max(0, demand) : 0;
             served = Math.Min(served, Math.Max(0, readyCapacity));
 
-            _modeledUsd += Math.Max(floorHourly, served * usdPerRps) * (now - _last).TotalHours;
+            _modeledUsd += Math.Max(floorHourly, served * usdPerRps) * hours;
         }
-
-        _last = now;
     }
 
     /// <summary>Billed spend this period over the modeled spend, within [<see cref="MinRatio"/>, <see cref="MaxRatio"/>]; 1 until anything is modeled.</summary>
     public double Ratio(BudgetWindow budget)
     {
-        if (budget.Start != _period || !(_modeledUsd > 0))
+        if (!_ledger.Reads(budget) || !(_modeledUsd > 0))
         {
             return 1;
         }

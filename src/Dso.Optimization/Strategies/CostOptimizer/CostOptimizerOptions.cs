@@ -192,9 +192,20 @@ internal sealed record CostOptimizerOptions
     /// </summary>
     public const double DefaultSelfCorrection = 1;
 
+    /// <summary>
+    /// Self-correction's insurance: while this policy has spent less than this share of what the reactive rule would
+    /// have on the same demand (since the counterfactual started, a day's record at least), with a budget that has
+    /// room and is spent behind its pace, coverage is held at least one level up (headroom x1.08), out of the saving
+    /// against the rule. Where the rare miss comes after days of quiet (a one-step rise of cluster CPU, a match's
+    /// kick-off), a raise after it is too late; the saving can pay for the headroom before it. 0 = off.
+    /// </summary>
+    public const double DefaultSelfCorrectionInsurance = 0;
+
     public double CoverageQuantile { get; init; } = DefaultCoverageQuantile;
 
     public bool SelfCorrection { get; init; } = DefaultSelfCorrection >= 0.5;
+
+    public double SelfCorrectionInsurance { get; init; } = DefaultSelfCorrectionInsurance;
 
     public double HorizonHours { get; init; } = DefaultHorizonHours;
 
@@ -295,6 +306,7 @@ internal sealed record CostOptimizerOptions
             BudgetScaleInBand = strategy.Get("budget_scale_in_band", DefaultBudgetScaleInBand),
             BurstMinHazard = strategy.Get("burst_min_hazard", DefaultBurstMinHazard),
             SelfCorrection = strategy.GetBoolean("self_correction", DefaultSelfCorrection >= 0.5),
+            SelfCorrectionInsurance = strategy.Get("self_correction_insurance", DefaultSelfCorrectionInsurance),
         };
     }
 }

@@ -98,5 +98,9 @@ internal static class CostOptimizerParameters
             Min = 0, MinExclusive = true, Max = 1,
         },
         new("self_correction", ParameterType.Boolean, DefaultSelfCorrection, "", "raise coverage while missing more than 1.25x the demand the reactive rule would, out of the saving against it; lower it when the budget binds, the saving is spent, or when safely ahead or dearer for the same service"),
+        new("self_correction_insurance", ParameterType.Number, DefaultSelfCorrectionInsurance, "share of the rule's spend", "hold coverage one level up while this policy has spent less than this share of what the reactive rule would have, the budget has room and is spent behind its pace (self_correction; 0: off)")
+        {
+            Min = 0, Max = 1,
+        },
     ];
 }

@@ -79,7 +79,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _boots = new BootTracker(policy.BootDelay, policy.BillingMinimum);
         _pacer = new BudgetPacer(policy, options);
         _reactive = new ReactiveShadow(policy);
-        _correction = new CounterfactualCorrection(_tick);
+        _correction = new CounterfactualCorrection(_tick) { Insurance = _options.SelfCorrectionInsurance };
         _stabilizationRows = Math.Max(1, (int)Math.Ceiling(policy.Limits.ScaleDownStabilization / _tick));
         _scaleInWindowTicks = DemandOutlook.WindowTicks(options.ScaleInWindow, _tick);
         _swapDwell = options.SwapDwell > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Max(options.SwapDwell.Ticks, (long)(_tick.Ticks * 1.5))) : TimeSpan.Zero;

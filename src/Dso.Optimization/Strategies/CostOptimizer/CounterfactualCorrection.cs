@@ -150,6 +150,18 @@ internal sealed class CounterfactualCorrection
     public const double KeepPaceShare = 0.8;
 
     /// <summary>
+    /// Insurance (<c>self_correction_insurance</c>, 0 = off): while this policy's spend so far is below this share of
+    /// the rule's (after a day's record, with budget room, spend behind its pace and the budget not binding), coverage
+    /// is held at least at level +1. The misses the raise answers come rarely and after long quiet (a one-step rise of
+    /// cluster CPU at 5-minute steps, a match's kick-off inside a 7-minute boot): raised after the miss, the level was
+    /// given back before the next one, and services that ran at 0.8-0.9x the rule's cost ended behind it on service.
+    /// </summary>
+    internal double Insurance { get; init; }
+
+    /// <summary>An insured level is kept while spend so far stays below <see cref="Insurance"/> plus this share of the rule's (hysteresis).</summary>
+    public const double InsuranceKeepBand = 0.05;
+
+    /// <summary>
     /// This policy's spend and misses over the ticks it was judged on: every tick, except those planned in an
     /// experiment's shadow (the fleet then is another variant's, and so are its misses).
     /// </summary>
@@ -231,6 +243,12 @@ internal sealed class CounterfactualCorrection
                 $" (the saving against the reactive rule is spent: ${snapshot.OwnSpent:0.00} so far against its ${snapshot.RuleSpent:0.00})"));
         }
 
+        var insurable = budgetRoom && !budgetBinds && keepRoom && _started is { } began && now - began.At >= CostFirstAfter * 0.99;
+        if (insurable && Level == 0 && _costLowered == 0 && sinceChange >= _raiseSpacing && snapshot.OwnSpent < Insurance * snapshot.RuleSpent)
+        {
+            return Move(snapshot, +1, InsuranceFigures(snapshot), follow: false);
+        }
+
         // A level the cost side set is judged by it (on its span and the total, not one window of a bursty hour: that
         // raised it back within the hour on twitter-late.six.b15 and the level spent most of the run back at 0).
         if (ownUnserved > (RaiseRatio * ruleUnserved) + slack && since >= _raiseSpacing && _costLowered == 0)
@@ -274,6 +292,17 @@ internal sealed class CounterfactualCorrection
                 _keptNoted = true;
                 return FormattableString.Invariant(
                     $"self-correction: coverage kept at level {Level:+0;-0;0} although {figures}: {overall}");
+            }
+
+            if (Level == 1 && insurable && snapshot.OwnSpent < (Insurance + InsuranceKeepBand) * snapshot.RuleSpent)
+            {
+                if (_keptNoted)
+                {
+                    return null;
+                }
+
+                _keptNoted = true;
+                return FormattableString.Invariant($"self-correction: coverage kept at level {Level:+0;-0;0}: {InsuranceFigures(snapshot)}");
             }
 
             return Move(snapshot, -1, figures + " (safely ahead)");
@@ -358,6 +387,9 @@ internal sealed class CounterfactualCorrection
         return FormattableString.Invariant(
             $"over all {(now.At - _started!.Value.At).TotalHours:0.#} h judged it left {100 * now.OwnUnserved / now.Demand:0.####}% unserved for ${now.OwnSpent:0.00}, the reactive rule {100 * now.RuleUnserved / now.Demand:0.####}% for ${now.RuleSpent:0.00} (kept until it is ahead overall or the saving is spent)");
     }
+
+    private string InsuranceFigures(Snapshot now) => FormattableString.Invariant(
+        $"over all {(now.At - _started!.Value.At).TotalHours:0.#} h this policy spent ${now.OwnSpent:0.00}, {now.OwnSpent / now.RuleSpent:0.00}x the reactive rule's ${now.RuleSpent:0.00}, and the budget has room: part of the saving buys headroom against the rare miss (insurance below {Insurance:0.##}x)");
 
     private static (double OwnUnserved, double RuleUnserved, double OwnSpent, double RuleSpent, double Demand, string Figures) Compare(Snapshot from, Snapshot to)
     {

@@ -402,21 +402,23 @@ public sealed class CounterfactualCorrectionTests
         Assert.True(correction.Level <= 0, $"level {correction.Level}");
     }
     [Fact]
-    public void Insurance_buys_a_level_out_of_a_large_saving_after_a_days_record_and_keeps_it()
+    public void Insurance_buys_a_level_out_of_a_large_saving_where_the_policy_ties_the_rule_on_service()
     {
-        // Both serve everything and this policy runs at 0.8x the rule's cost: with insurance below 0.9x, one level
-        // up after the first day (not before), without following the rule, and kept through the quiet that follows.
+        // Both leave the same few requests unserved (a tie, not a lead) and this policy runs at 0.8x the rule's cost:
+        // with insurance below 0.9x, one level up after the first day (not before), without following the rule, and
+        // kept through the quiet that follows.
         var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1)) { Insurance = 0.9 };
         var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
-        Assert.Empty(Feed(correction, own, rule, ref at, 23 * 60, ownGap: 0, ruleGap: 0, room: true, binds: false, ownPrice: 0.8m));
-        var bought = Feed(correction, own, rule, ref at, 2 * 60, ownGap: 0, ruleGap: 0, room: true, binds: false, ownPrice: 0.8m);
+        Assert.Empty(Feed(correction, own, rule, ref at, 23 * 60, ownGap: 0.01, ruleGap: 0.01, room: true, binds: false, ownPrice: 0.8m));
+        var bought = Feed(correction, own, rule, ref at, 2 * 60, ownGap: 0.01, ruleGap: 0.01, room: true, binds: false, ownPrice: 0.8m);
         var raise = Assert.Single(bought);
         Assert.Contains("raised to level +1", raise, StringComparison.Ordinal);
         Assert.Contains("0.80x the reactive rule's", raise, StringComparison.Ordinal);
         Assert.Equal(1, correction.Level);
         Assert.False(correction.Following(at));
 
-        // Two quiet days at the raised level (now 0.86x the rule, inside the keep band): kept, said once, never lowered.
+        // Two days with no misses at the raised level (now 0.86x the rule, inside the keep band): the span since the
+        // raise is "safely ahead", yet the level is kept, said once.
         var quiet = Feed(correction, own, rule, ref at, 48 * 60, ownGap: 0, ruleGap: 0, room: true, binds: false, ownPrice: 0.86m);
         Assert.Equal(1, correction.Level);
         Assert.Contains("coverage kept at level +1", Assert.Single(quiet), StringComparison.Ordinal);
@@ -428,14 +430,19 @@ public sealed class CounterfactualCorrectionTests
     }
 
     [Fact]
-    public void Insurance_needs_the_saving_and_a_budget_with_room()
+    public void Insurance_needs_the_saving_a_budget_with_room_and_no_lead_on_service()
     {
-        // Off (the default), at 0.95x the rule (not below 0.9x), or with no budget room: nothing moves.
-        foreach (var (insurance, price, room) in new[] { (0.0, 0.8m, true), (0.9, 0.95m, true), (0.9, 0.8m, false) })
+        // Off, at 0.95x the rule (not below 0.9x), with no budget room, leading on service (fewer misses than the
+        // rule, or none at all): nothing moves.
+        foreach (var (insurance, price, room, ownGap, ruleGap) in new[]
+        {
+            (0.0, 0.8m, true, 0.01, 0.01), (0.9, 0.95m, true, 0.01, 0.01), (0.9, 0.8m, false, 0.01, 0.01),
+            (0.9, 0.8m, true, 0.005, 0.01), (0.9, 0.8m, true, 0.0, 0.0),
+        })
         {
             var correction = new CounterfactualCorrection(TimeSpan.FromMinutes(1)) { Insurance = insurance };
             var (own, rule, at) = (new RunningTally(), new RunningTally(), Start);
-            Assert.Empty(Feed(correction, own, rule, ref at, 48 * 60, ownGap: 0, ruleGap: 0, room: room, binds: false, ownPrice: price));
+            Assert.Empty(Feed(correction, own, rule, ref at, 48 * 60, ownGap, ruleGap, room: room, binds: false, ownPrice: price));
             Assert.Equal(0, correction.Level);
         }
 
@@ -444,8 +451,8 @@ public sealed class CounterfactualCorrectionTests
         var (o, r, t) = (new RunningTally(), new RunningTally(), Start);
         for (var i = 0; i < 48 * 60; i++, t = t.AddMinutes(1))
         {
-            o.Add(t, 0.8m, 100, 100);
-            r.Add(t, 1m, 100, 100);
+            o.Add(t, 0.8m, 99.99, 100);
+            r.Add(t, 1m, 99.99, 100);
             Assert.Null(paced.Update(t, o, r, budgetRoom: true, budgetBinds: false, keepRoom: false));
         }
     }

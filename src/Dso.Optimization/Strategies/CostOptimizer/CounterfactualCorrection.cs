@@ -151,8 +151,8 @@ internal sealed class CounterfactualCorrection
 
     /// <summary>
     /// Insurance (<c>self_correction_insurance</c>, 0 = off): while this policy's spend so far is below this share of
-    /// the rule's (after a day's record, with budget room, spend behind its pace and the budget not binding), coverage
-    /// is held at least at level +1. The misses the raise answers come rarely and after long quiet (a one-step rise of
+    /// the rule's and it has left requests unserved, not fewer than the rule (after a day's record, with budget room,
+    /// spend behind its pace and the budget not binding), coverage is held at least at level +1. The misses the raise answers come rarely and after long quiet (a one-step rise of
     /// cluster CPU at 5-minute steps, a match's kick-off inside a 7-minute boot): raised after the miss, the level was
     /// given back before the next one, and services that ran at 0.8-0.9x the rule's cost ended behind it on service.
     /// </summary>
@@ -243,7 +243,10 @@ internal sealed class CounterfactualCorrection
                 $" (the saving against the reactive rule is spent: ${snapshot.OwnSpent:0.00} so far against its ${snapshot.RuleSpent:0.00})"));
         }
 
-        var insurable = budgetRoom && !budgetBinds && keepRoom && _started is { } began && now - began.At >= CostFirstAfter * 0.99;
+        // Only while not leading on service so far: a policy that has left fewer requests unserved than the rule, or
+        // none, has nothing to insure (where it already leads, self-correction changes nothing); a tie is not a lead.
+        var insurable = budgetRoom && !budgetBinds && keepRoom && _started is { } began && now - began.At >= CostFirstAfter * 0.99 &&
+            snapshot.OwnUnserved > 0 && snapshot.OwnUnserved + (RaiseTolerance * snapshot.Demand) >= snapshot.RuleUnserved;
         if (insurable && Level == 0 && _costLowered == 0 && sinceChange >= _raiseSpacing && snapshot.OwnSpent < Insurance * snapshot.RuleSpent)
         {
             return Move(snapshot, +1, InsuranceFigures(snapshot), follow: false);

@@ -6,7 +6,7 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// failing in a way a plain rule would not. Over a sliding window it compares the two tallies and moves a coverage
 /// level: up when this policy left clearly more requests unserved than the rule (and the budget has room, and the
 /// saving against the rule so far pays for it), back down when the budget binds or the saving is spent, or once it
-/// has been safely ahead over a long span, and below zero when it was dearer than the rule without serving more, or dearer so far while leaving clearly fewer requests unserved (the cost side: step by step until its spend is at or below the rule's, given back when the lead on service is nearly spent). Each level sets the envelope's quantile, a headroom factor on the bound and how long scale-in remembers a peak.
+/// has been safely ahead over a long span, and below zero when it was dearer than the rule without serving more, or dearer so far while leaving clearly fewer requests unserved (the cost side: step by step until its spend is at or below the rule's, given back when the lead on service is nearly spent), and held one level up while clearly cheaper than the rule without leading it on service (insurance, out of the saving). Each level sets the envelope's quantile, a headroom factor on the bound and how long scale-in remembers a peak.
 /// Every change comes with its reason, which the planner writes into that tick's decision.
 /// </summary>
 internal sealed class CounterfactualCorrection
@@ -152,9 +152,10 @@ internal sealed class CounterfactualCorrection
     /// <summary>
     /// Insurance (<c>self_correction_insurance</c>, 0 = off): while this policy's spend so far is below this share of
     /// the rule's and it has left requests unserved, not fewer than the rule (after a day's record, with budget room,
-    /// spend behind its pace and the budget not binding), coverage is held at least at level +1. The misses the raise answers come rarely and after long quiet (a one-step rise of
-    /// cluster CPU at 5-minute steps, a match's kick-off inside a 7-minute boot): raised after the miss, the level was
-    /// given back before the next one, and services that ran at 0.8-0.9x the rule's cost ended behind it on service.
+    /// spend behind its pace and the budget not binding), coverage is held at least at level +1. The misses the raise
+    /// answers come rarely and after long quiet (a one-step rise of cluster CPU at 5-minute steps, a match's kick-off
+    /// inside a 7-minute boot): raised after the miss, the level was given back before the next one, and services that
+    /// ran at 0.8-0.9x the rule's cost ended behind it on service.
     /// </summary>
     internal double Insurance { get; init; }
 

@@ -246,7 +246,7 @@ internal sealed class CounterfactualCorrection
 
         // Only while not leading on service so far: a policy that has left fewer requests unserved than the rule, or
         // none, has nothing to insure (where it already leads, self-correction changes nothing); a tie is not a lead.
-        var insurable = budgetRoom && !budgetBinds && keepRoom && _started is { } began && now - began.At >= CostFirstAfter * 0.99 &&
+        var insurable = Insurance > 0 && budgetRoom && !budgetBinds && keepRoom && _started is { } began && now - began.At >= CostFirstAfter * 0.99 &&
             snapshot.OwnUnserved > 0 && snapshot.OwnUnserved + (RaiseTolerance * snapshot.Demand) >= snapshot.RuleUnserved;
         if (insurable && Level == 0 && _costLowered == 0 && sinceChange >= _raiseSpacing && snapshot.OwnSpent < Insurance * snapshot.RuleSpent)
         {

@@ -39,6 +39,35 @@ public sealed class PlannerStepTests
         Assert.Contains("anomaly surge", last.Reason);
     }
 
+    [Theory]
+    [InlineData(100, 2500)]
+    [InlineData(300, 3600)]
+    public void AtMaxInstances_ScaleOutReplacesSmallInstancesWithBiggerOnes(double smallRps, double rise)
+    {
+        // Ten small instances fill max_instances; demand rises past what they serve and stays. Launching alone can add
+        // nothing, so the fleet must trade small instances for large ones (400 rps each). With 300-rps small ones a
+        // swap gains only 100 rps a row after the boot and loses 300 a row during it: worth it only because the gain
+        // lasts (the steady state weighed over the horizon).
+        var catalog = new InstanceCatalog([new InstanceType("small", 2, 4, (decimal)smallRps / 1000, smallRps), new InstanceType("large", 8, 16, 0.36m, 400)]);
+        var policy = PlannerHarness.Policy(catalog, new LimitsPolicy { MinInstances = 2, MaxInstances = 10, MaxStepPerTick = 50 }, 100_000, TimeSpan.FromMinutes(4)) with
+        {
+            Tick = TimeSpan.FromMinutes(1),
+        };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: true);
+        harness.Seed(Fleet.Of(("small", 10)));
+        var demand = Enumerable.Repeat(smallRps * 9, 5).Concat(Enumerable.Repeat(rise, 40)).ToArray();
+        var capacity = new double[demand.Length];
+        var reasons = new List<string>();
+        harness.Run(new CostOptimizerStrategy().CreatePlanner(policy), demand, (i, _, raw, guarded) =>
+        {
+            Assert.True(guarded.Target.Total <= 10, $"tick {i}: {guarded.Target} exceeds max_instances");
+            capacity[i] = catalog.Capacity(guarded.Target);
+            reasons.Add(raw.Reason);
+        });
+        Assert.True(capacity[^1] >= rise, $"capacity at the end {capacity[^1]} rps for {rise} rps of demand");
+        Assert.Contains(reasons, r => r.Contains("max_instances 10 leaves no room to launch enough", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void AnomalySurge_LongBootAndNoisyDemand_SurgeEndsAndFleetScalesIn()
     {

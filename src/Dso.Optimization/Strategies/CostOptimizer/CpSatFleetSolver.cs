@@ -93,7 +93,7 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
         }
 
         var steadyNeed = (long)Math.Ceiling((p.SteadyDemand - p.Current.Select((c, t) => c * p.Capacity(t)).Sum()) * CapacityScale - 1e-6);
-        AddCoverage(model, objective, p, -1, steadyNeed, penalty, add, removeNow, removeLater, "short_steady");
+        AddCoverage(model, objective, p, -1, steadyNeed, Math.Max(1, Round(penalty * p.SteadyShortfallWeight)), add, removeNow, removeLater, "short_steady");
         model.Minimize(objective);
 
         // The limit is CP-SAT's deterministic time (work done, roughly seconds on a quiet core), not the wall clock: a

@@ -72,7 +72,7 @@ internal static class FleetEvaluator
             steadyShort -= steadyOffload;
         }
 
-        objective += p.ShortfallUsdPerRps * steadyShort;
+        objective += p.ShortfallUsdPerRps * p.SteadyShortfallWeight * steadyShort;
         return new FleetSolution(add, removeNow, removeLater, rowShort, steadyShort, objective, solver) { RowOffload = rowOffload, SteadyOffload = steadyOffload };
     }
 

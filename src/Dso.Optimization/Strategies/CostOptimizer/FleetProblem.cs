@@ -58,6 +58,13 @@ internal sealed record FleetProblem
     /// <summary>USD per rps of shortfall in one row: far above the price of capacity, so shortfall is a last resort.</summary>
     public required double ShortfallUsdPerRps { get; init; }
 
+    /// <summary>
+    /// Weight of the steady-state shortfall against one row's (1: one row's worth). A replacing scale-out (see
+    /// <c>StepInputs.SolveScaleOut</c>) weighs it over the horizon's rows: the capacity a swap gains lasts, its dip
+    /// only until the launches boot.
+    /// </summary>
+    public double SteadyShortfallWeight { get; init; } = 1;
+
     /// <summary>Spot share, on-demand floor and the expected capacity of spot offerings; null when no type is spot.</summary>
     public SpotTerms? Spot { get; init; }
 

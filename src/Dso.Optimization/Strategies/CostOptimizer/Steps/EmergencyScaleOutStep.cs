@@ -2,7 +2,8 @@ namespace Dso.Optimization.Strategies.CostOptimizer.Steps;
 
 /// <summary>
 /// An anomaly flagged a surge the outlook has not seen: cover the surge demand (observed plus headroom, plus the
-/// ramp carried over the boot delay) in every row at once, launch only (nothing is removed during a surge). The
+/// ramp carried over the boot delay) in every row at once, launch only (nothing is removed during a surge, unless a
+/// limit leaves no room to launch; see <see cref="StepInputs.SolveScaleOut"/>). The
 /// planner keeps the surge open while demand keeps rising, because the detector alerts once per incident.
 /// </summary>
 internal sealed class EmergencyScaleOutStep : IPlanStep
@@ -23,15 +24,14 @@ internal sealed class EmergencyScaleOutStep : IPlanStep
         {
             RowDemand = [.. inputs.Problem.RowDemand.Select(d => Math.Max(d, surge))],
             SteadyDemand = Math.Max(inputs.Problem.SteadyDemand, surge),
-            AllowRemove = false,
         };
-        var (solution, solved) = inputs.Solve(problem);
+        var (solution, solved, replaced) = inputs.SolveScaleOut(problem);
         if (solution is null)
         {
             return new StepDecision(StepName, null, null, surge, $"anomaly surge at {inputs.Context.ObservedDemand:0.#} rps: no plan within limits, holding");
         }
 
-        var reason = $"anomaly surge at {inputs.Context.ObservedDemand:0.#} rps: covering {solved.SteadyDemand:0.#} rps now ({inputs.Describe(solution, solved)})";
+        var reason = $"anomaly surge at {inputs.Context.ObservedDemand:0.#} rps: covering {solved.SteadyDemand:0.#} rps now ({inputs.Describe(solution, solved)}{(replaced ? $"; {StepInputs.ReplacingNote(solved)}" : "")})";
         return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason) { BudgetConstrained = inputs.BudgetBound(solution, solved) };
     }
 }

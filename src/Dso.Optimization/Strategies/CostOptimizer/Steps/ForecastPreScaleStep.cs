@@ -2,7 +2,8 @@ namespace Dso.Optimization.Strategies.CostOptimizer.Steps;
 
 /// <summary>
 /// Some coming row that launches made now can still reach lacks capacity at the outlook's quantile: launch the
-/// cheapest mix that covers it (make-before-break: nothing is removed while scaling out).
+/// cheapest mix that covers it (make-before-break: nothing is removed while scaling out, unless the launches
+/// would fill max_instances and replacing instances covers more; see <see cref="StepInputs.SolveScaleOut"/>).
 /// </summary>
 internal sealed class ForecastPreScaleStep : IPlanStep
 {
@@ -36,7 +37,7 @@ internal sealed class ForecastPreScaleStep : IPlanStep
         }
 
         var row = worst >= 0 ? worst : p.Rows - 1;
-        var (solution, solved) = inputs.Solve(p with { AllowRemove = false });
+        var (solution, solved, replaced) = inputs.SolveScaleOut(p);
         var need = $"{inputs.Outlook.Describe()} in {inputs.When(row + 1)} needs {p.RowDemand[row]:0.#} rps, the fleet gives {p.KeepCapacity[row]:0.#}";
         if (solution is null)
         {
@@ -44,7 +45,7 @@ internal sealed class ForecastPreScaleStep : IPlanStep
         }
 
         var constrained = inputs.BudgetBound(solution, solved);
-        var reason = $"{need}: {inputs.Describe(solution, solved)}" + (constrained ? $" (budget-limited: {solution.MaxShortfall:0.#} rps uncovered)" : "");
+        var reason = $"{need}: {inputs.Describe(solution, solved)}" + (replaced ? $" ({StepInputs.ReplacingNote(solved)})" : "") + (constrained ? $" (budget-limited: {solution.MaxShortfall:0.#} rps uncovered)" : "");
         return new StepDecision(StepName, solution, solved, p.RowDemand[row], reason) { BudgetConstrained = constrained };
     }
 }

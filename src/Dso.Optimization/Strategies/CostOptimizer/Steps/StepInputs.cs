@@ -144,6 +144,39 @@ internal sealed class StepInputs
     }
 
     /// <summary>
+    /// A scale-out's plan: launches only (make-before-break), unless the launches fill max_instances and leave demand
+    /// uncovered that replacing instances now would cover: small instances swapped for bigger ones (before, a fleet of
+    /// small instances at max_instances held its capacity through a day of demand twice as high). The replacing plan
+    /// is taken only when it leaves at least <see cref="ReplaceGainRps"/> less uncovered over the rows and the steady
+    /// state, the steady state weighed as the horizon's rows (the capacity a swap gains lasts; the dip its removals
+    /// make lasts until the launches boot, and the program weighs both). <c>Replaced</c> says it was taken.
+    /// </summary>
+    public (FleetSolution? Solution, FleetProblem Problem, bool Replaced) SolveScaleOut(FleetProblem problem)
+    {
+        var (solution, solved) = Solve(problem with { AllowRemove = false });
+        if (solution is null || solved.AllowRemove || Uncovered(solution, 1) < ReplaceGainRps || solution.TargetNow(solved).Sum() < solved.MaxInstances)
+        {
+            return (solution, solved, false);
+        }
+
+        var steadyWeight = Math.Max(1, Math.Round(problem.HorizonHours / Tick.TotalHours));
+        var (replacing, replacingProblem) = Solve(problem with { AllowRemove = true, SteadyShortfallWeight = steadyWeight });
+        return replacing is not null && replacing.Removes && Uncovered(replacing, steadyWeight) <= Uncovered(solution, steadyWeight) - ReplaceGainRps
+            ? (replacing, replacingProblem, true)
+            : (solution, solved, false);
+    }
+
+    /// <summary>Coverage (rps summed over the rows and the steady state) a replacing scale-out must add over launching alone.</summary>
+    internal const double ReplaceGainRps = 1;
+
+    /// <summary>Why a scale-out replaced instances instead of only launching: the limit that left no room.</summary>
+    public static string ReplacingNote(FleetProblem problem) =>
+        $"max_instances {problem.MaxInstances} leaves no room to launch enough: replacing instances covers more";
+
+    /// <summary>Rps left uncovered over the rows, and in the steady state weighted as <paramref name="steadyWeight"/> rows.</summary>
+    private static double Uncovered(FleetSolution solution, double steadyWeight) => solution.RowShortfall.Sum() + steadyWeight * solution.SteadyShortfall;
+
+    /// <summary>
     /// The first max_step changes of a plan that needs more: removals first when the plan is there to cut cost
     /// (a cap or budget the fleet is above), launches first otherwise (capacity is what the SLO needs).
     /// </summary>

@@ -59,6 +59,16 @@ public sealed partial class OutlookReasonTests
             return (shown, Math.Min(Number(floor.Groups[1].Value), Number(floor.Groups[2].Value)), "floor");
         }
 
+        if (CapPeak().Match(reason) is { Success: true } peak)
+        {
+            return (shown, Number(peak.Groups[1].Value) * Number(peak.Groups[2].Value), "capped");
+        }
+
+        if (CapFeature().Match(reason) is { Success: true } feature)
+        {
+            return (shown, Number(feature.Groups[1].Value) * Number(feature.Groups[2].Value), "capped");
+        }
+
         if (Warmup().Match(reason) is { Success: true } warm)
         {
             return (shown, Math.Max(Number(warm.Groups[1].Value), Number(warm.Groups[2].Value)) * Number(warm.Groups[3].Value), "warm-up");
@@ -81,6 +91,12 @@ public sealed partial class OutlookReasonTests
 
     [GeneratedRegex(@"not below the demand served now, the lower of recent mean ([\d.]+) and latest peak ([\d.]+) rps")]
     private static partial Regex Floor();
+
+    [GeneratedRegex(@"at most [\d.]+ x the highest demand seen, ([\d.]+) x ([\d.]+) rps")]
+    private static partial Regex CapPeak();
+
+    [GeneratedRegex(@"at most the largest feature, ([\d.]+) rps x([\d.]+)")]
+    private static partial Regex CapFeature();
 
     [GeneratedRegex(@"warm-up: the higher of recent mean ([\d.]+) and latest peak ([\d.]+) rps x([\d.]+)")]
     private static partial Regex Warmup();

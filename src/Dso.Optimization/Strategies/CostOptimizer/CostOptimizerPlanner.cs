@@ -448,6 +448,15 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         return (demand * (1 + _options.EmergencyHeadroom)) + Math.Min(slope * bootTicks, demand);
     }
 
+    /// <summary>
+    /// The fewest instances the program may plan: min_instances, and one while any demand is expected. Shortfall is
+    /// priced per rps, so a fraction of an rps (a service at 0.05-0.1 rps with min_instances 0) cost less than an
+    /// instance and the program left every request of it unserved for an hour; from zero instances, any demand is an
+    /// outage. With no demand expected the fleet may still go to zero.
+    /// </summary>
+    internal static int ActiveFloor(int minInstances, IReadOnlyList<double> rowDemand) =>
+        minInstances > 0 || !rowDemand.Any(d => d > 0) ? minInstances : 1;
+
     private FleetProblem BuildProblem(PlanningContext context, OutlookResult outlook, decimal? cap)
     {
         var types = _offerings;
@@ -463,18 +472,27 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             RowDemand = outlook.Upper,
             SteadyDemand = outlook.Upper[^1],
             MaxRemove = [.. types.Select(t => MaxRemove(t.Name, context))],
-            MinInstances = limits.MinInstances,
+            MinInstances = ActiveFloor(limits.MinInstances, outlook.Upper),
             MaxInstances = limits.MaxInstances,
             MaxChanges = limits.MaxStepPerTick,
             MaxHourlyUsd = cap,
             HorizonHours = _options.HorizonHours,
             LaunchOverheadHours = _policy.BootDelay.TotalHours,
-            OverlapHours = _policy.BootDelay.TotalHours,
+            OverlapHours = ReplacementOverlap(_policy.BootDelay, _tick).TotalHours,
             ShortfallUsdPerRps = _options.ShortfallPenalty * priciest * _options.HorizonHours,
             Spot = _spot,
             Serverless = _serverless,
         };
     }
+
+    /// <summary>
+    /// How long an instance removed "once replacements serve" overlaps with them: it goes at the first decision after
+    /// the replacements boot, so a tick at least. (Priced at the boot delay alone, a zero boot made removing later as
+    /// cheap as removing now, and a plan with nothing to launch kept 56 idle instances "until replacements serve" for
+    /// two hours; an hourly service's overlap was priced at its 4.5-minute boot instead of the hour it lasts.)
+    /// </summary>
+    internal static TimeSpan ReplacementOverlap(TimeSpan boot, TimeSpan tick) =>
+        tick * Math.Max(1, Math.Ceiling(boot / tick - 1e-9));
 
     /// <summary>
     /// Instances of an offering scale-in may take: none while one of it launched within the billing minimum runs

@@ -39,6 +39,14 @@ internal sealed class DemandOutlook
     /// <summary>A seasonal rise is trusted up to this factor (one period's outage-to-recovery must not explode it).</summary>
     private const double MaxShapeRatio = 4;
 
+    /// <summary>
+    /// A row's bound is at most this many times the highest demand seen, or the row's largest feature itself if that is
+    /// higher (a forecast, an event calendar or a ramp may ask for more than was ever seen). A fit whose multipliers cover rare
+    /// spikes from a quiet baseline (×16 on the latest peak for a 3,200 rps spike every 4 hours over 200 rps) would
+    /// otherwise ask for 16 × the spike itself once one arrives: 51,200 rps, 80 large instances for 3 minutes.
+    /// </summary>
+    internal const double MaxBoundOverPeak = 2;
+
     private static readonly TimeSpan RefitInterval = TimeSpan.FromMinutes(120);
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
@@ -63,6 +71,8 @@ internal sealed class DemandOutlook
     private readonly double _burstHazard;
     private readonly TrafficGap _gap;
     private bool _wasQuarantined;
+    /// <summary>Highest demand observed so far (for the bound's cap, <see cref="MaxBoundOverPeak"/>).</summary>
+    private double _peak;
 
     public DemandOutlook(TimeSpan tick, int rows, CostOptimizerOptions options, double floorCapacity = 0)
     {
@@ -156,6 +166,11 @@ internal sealed class DemandOutlook
     public OutlookResult Observe(double demand, DemandForecast? forecast, double maxMeanCapacity = double.PositiveInfinity)
     {
         _history.Add(demand);
+        if (demand > _peak)
+        {
+            _peak = demand;
+        }
+
         _bursts.Observe(demand);
         _gap.Observe(demand, _history);
         var quarantined = _gap.Quarantined;
@@ -189,9 +204,10 @@ internal sealed class DemandOutlook
         }
 
         var upper = new double[_rows];
+        string? capped = null;
         for (var k = 0; k < _rows; k++)
         {
-            upper[k] = Bound(features[k]);
+            upper[k] = Bound(features[k], out capped);
         }
 
         // The rows the next ticks' plans add: not planned for now (launches ordered now would serve them no earlier
@@ -213,6 +229,7 @@ internal sealed class DemandOutlook
         return new OutlookResult(upper, last, binding, _calibrator.Fitted, _calibrator.ActiveQuantile, [.. _calibrator.Multipliers]) {
             TargetQuantile = _calibrator.TargetQuantile,
             BurstClock = binding == BurstFeature ? _bursts.Describe() : null,
+            Capped = capped,
             SqrtTerm = _calibrator.Fitted && binding == _calibrator.CatchAll && _calibrator.SqrtCatchAll,
             WarmupHeadroom = _warmup,
             Ahead = ahead,
@@ -225,12 +242,41 @@ internal sealed class DemandOutlook
     /// what is being served now (the lower of the recent mean and the latest peak, so a burst that just ended does not
     /// hold capacity): a fit that lets a row fall below it, stale after an outage or led by a falling seasonal feature,
     /// would leave a fleet under demand without scaling out. Before calibration, the warm-up headroom over recent demand.
+    /// Never above <see cref="MaxBoundOverPeak"/> times the highest demand seen, or the row's largest feature (with the
+    /// self-correction headroom) where that is higher.
     /// </summary>
-    private double Bound(double[] features)
+    private double Bound(double[] features) => Bound(features, out _);
+
+    /// <param name="features">The row's features.</param>
+    /// <param name="capped">When the cap set the bound: the cap's arithmetic, for the decision's reason.</param>
+    private double Bound(double[] features, out string? capped)
     {
+        capped = null;
         var u = _calibrator.Envelope(features);
         var served = Math.Min(features[LevelFeature], features[LatestFeature]);
-        return double.IsNaN(u) ? Math.Max(features[LevelFeature], features[LatestFeature]) * _warmup : Math.Max(u * _headroom, served);
+        if (double.IsNaN(u))
+        {
+            return Math.Max(features[LevelFeature], features[LatestFeature]) * _warmup;
+        }
+
+        var largest = 0.0;
+        foreach (var f in features)
+        {
+            if (f > largest)
+            {
+                largest = f;
+            }
+        }
+
+        var cap = Math.Max(MaxBoundOverPeak * _peak, largest * _headroom);
+        if (u * _headroom > cap)
+        {
+            capped = MaxBoundOverPeak * _peak >= largest * _headroom
+                ? $"at most {MaxBoundOverPeak:0.#} x the highest demand seen, {MaxBoundOverPeak:0.#} x {_peak:0.#} rps"
+                : $"at most the largest feature, {largest:0.#} rps x{_headroom:0.##}";
+        }
+
+        return Math.Max(Math.Min(u * _headroom, cap), served);
     }
 
     private double[] Features(int k, DemandForecast? forecast)

@@ -29,6 +29,9 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
     /// <summary>Which look-ahead row (1-based, counted like <see cref="Upper"/>'s) set <see cref="Ahead"/>, and the feature that set it.</summary>
     public (int Row, int Binding) AheadAt { get; init; }
 
+    /// <summary>The cap that set the last row's bound below the fit's (see <see cref="DemandOutlook.MaxBoundOverPeak"/>), with its arithmetic; null when it did not.</summary>
+    public string? Capped { get; init; }
+
     /// <summary>The multiplier over the recent level used while the calibration is not fitted.</summary>
     public double WarmupHeadroom { get; init; } = double.NaN;
 
@@ -56,7 +59,9 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
             // The outlook never bounds below the demand served now, so a fit stale after an outage cannot shrink the fleet.
             basis = Upper[^1] > term + 0.05 && !(RuleCapacity >= Upper[^1] - 0.05)
                 ? $"not below the demand served now, the lower of recent mean {level:0.#} and latest peak {latest:0.#} rps; the fit gave {term:0.#} from {arithmetic}"
-                : arithmetic;
+                : Capped is { } cap && Upper[^1] < term - 0.05
+                    ? $"{cap}; the fit gave {term:0.#} from {arithmetic}"
+                    : arithmetic;
         }
 
         var degraded = Quantile < TargetQuantile ? $", budget allows p{Quantile * 100:0.#} not p{TargetQuantile * 100:0.#}" : "";

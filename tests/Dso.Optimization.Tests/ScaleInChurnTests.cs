@@ -55,27 +55,24 @@ public sealed class ScaleInChurnTests
     /// each busy minute lifts the outlook's bound for a tick, as on nasa-jul95, where most scale-ins reversed the next
     /// minute had left less slack than such a rise.
     /// </summary>
-    internal static double[] Spiky(Random random, int ticks)
+    internal static double[] Spiky(Random random, int ticks) => BusyMinutes(random, ticks, 1.0 / 12, 1.25, 0.2, 0.06);
+
+    /// <summary>
+    /// A level between 300 and 900 rps on a 4-hour wave with uniform noise of <paramref name="noise"/> (peak to peak);
+    /// a share <paramref name="busyShare"/> of minutes is busy, <paramref name="rise"/> to rise + <paramref name="spread"/> × the level.
+    /// </summary>
+    private static double[] BusyMinutes(Random random, int ticks, double busyShare, double rise, double spread, double noise)
     {
         var level = 300 + (random.NextDouble() * 600);
         return [.. Enumerable.Range(0, ticks).Select(i =>
         {
             var wave = 1 + (0.3 * Math.Sin(2 * Math.PI * i / 240));
-            var spike = random.NextDouble() < 1.0 / 12 ? 1.25 + (0.2 * random.NextDouble()) : 1;
-            return level * wave * spike * (1 + (0.06 * (random.NextDouble() - 0.5)));
+            var busy = random.NextDouble() < busyShare ? rise + (spread * random.NextDouble()) : 1;
+            return level * wave * busy * (1 + (noise * (random.NextDouble() - 0.5)));
         })];
     }
 
-    private static double[] Busy(Random random, int ticks)
-    {
-        var level = 300 + (random.NextDouble() * 600);
-        return [.. Enumerable.Range(0, ticks).Select(i =>
-        {
-            var wave = 1 + (0.3 * Math.Sin(2 * Math.PI * i / 240));
-            var busy = random.NextDouble() < 1.0 / 14 ? 1.12 + (0.08 * random.NextDouble()) : 1;
-            return level * wave * busy * (1 + (0.04 * (random.NextDouble() - 0.5)));
-        })];
-    }
+    private static double[] Busy(Random random, int ticks) => BusyMinutes(random, ticks, 1.0 / 14, 1.12, 0.08, 0.04);
 
     internal static int ReversedNext(IReadOnlyList<(int Move, string Step, double Capacity, string Reason)> ticks) =>
         Enumerable.Range(0, ticks.Count - 1).Count(i => ticks[i].Move < 0 && ticks[i + 1].Move > 0);

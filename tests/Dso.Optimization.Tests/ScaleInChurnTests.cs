@@ -77,31 +77,42 @@ public sealed class ScaleInChurnTests
     internal static int ReversedNext(IReadOnlyList<(int Move, string Step, double Capacity, string Reason)> ticks) =>
         Enumerable.Range(0, ticks.Count - 1).Count(i => ticks[i].Move < 0 && ticks[i + 1].Move > 0);
 
+    /// <summary>
+    /// Runs the same demand (10 seeds, 720 ticks each, scored after the 120-tick warm-up: the margin needs its own history
+    /// of one-tick rises, the outlook its calibration) under two parameter sets; sums each one's next-tick reversals,
+    /// capacity and ticks the margin held.
+    /// </summary>
+    private static (int Reversed, double Capacity, int Held)[] Against(Func<Random, int, double[]> demandOf, params Dictionary<string, double>[] sets)
+    {
+        var totals = new (int Reversed, double Capacity, int Held)[sets.Length];
+        for (var seed = 0; seed < 10; seed++)
+        {
+            var demand = demandOf(new Random(seed), 720);
+            for (var k = 0; k < sets.Length; k++)
+            {
+                var ticks = Ticks(sets[k], demand, seed).Skip(120).ToList();
+                totals[k].Reversed += ReversedNext(ticks);
+                totals[k].Capacity += ticks.Sum(t => t.Capacity);
+                totals[k].Held += ticks.Count(t => t.Reason.Contains("scale-in held: removing an instance would leave less than the demand bound's usual one-tick rise", StringComparison.Ordinal));
+            }
+        }
+
+        return totals;
+    }
+
     [Fact]
     public void SpikyDemand_ScaleInMarginCutsNextTickReversals()
     {
-        var withMargin = 0;
-        var withoutMargin = 0;
-        var marginHolds = 0;
-        double capacityWith = 0, capacityWithout = 0;
-        for (var seed = 0; seed < 10; seed++)
-        {
-            var demand = Spiky(new Random(seed), 720);
-            // After the warm-up: the margin needs its own history of one-tick rises, the outlook its calibration. The swap
-            // dwell is off in both runs: it also removes some of these reversals, and this test measures the margin alone.
-            var on = Ticks(new Dictionary<string, double> { ["scale_in_window"] = 0, ["swap_dwell"] = 0 }, demand, seed).Skip(120).ToList();
-            var off = Ticks(new Dictionary<string, double> { ["scale_in_window"] = 0, ["scale_in_margin"] = 0, ["swap_dwell"] = 0 }, demand, seed).Skip(120).ToList();
-            marginHolds += on.Count(t => t.Reason.Contains("scale-in held: removing an instance would leave less than the demand bound's usual one-tick rise", StringComparison.Ordinal));
-            withMargin += ReversedNext(on);
-            withoutMargin += ReversedNext(off);
-            capacityWith += on.Sum(t => t.Capacity);
-            capacityWithout += off.Sum(t => t.Capacity);
-        }
+        // The swap dwell is off in both runs: it also removes some of these reversals, and this test measures the margin alone.
+        var totals = Against(Spiky,
+            new Dictionary<string, double> { ["scale_in_window"] = 0, ["swap_dwell"] = 0 },
+            new Dictionary<string, double> { ["scale_in_window"] = 0, ["scale_in_margin"] = 0, ["swap_dwell"] = 0 });
+        var (with, without) = (totals[0], totals[1]);
 
-        Assert.True(withoutMargin >= 20, $"without the margin, busy minutes reverse scale-ins the next tick ({withoutMargin})");
-        Assert.True(withMargin * 2 <= withoutMargin, $"the default margin at least halves next-tick reversals ({withMargin} vs {withoutMargin})");
-        Assert.True(capacityWith <= capacityWithout * 1.1, $"for at most 10 % more capacity ({capacityWith / capacityWithout:0.###}x)");
-        Assert.True(marginHolds > 0, "a tick the margin holds says so in its reason");
+        Assert.True(without.Reversed >= 20, $"without the margin, busy minutes reverse scale-ins the next tick ({without.Reversed})");
+        Assert.True(with.Reversed * 2 <= without.Reversed, $"the default margin at least halves next-tick reversals ({with.Reversed} vs {without.Reversed})");
+        Assert.True(with.Capacity <= without.Capacity * 1.1, $"for at most 10 % more capacity ({with.Capacity / without.Capacity:0.###}x)");
+        Assert.True(with.Held > 0, "a tick the margin holds says so in its reason");
     }
 
     /// <summary>
@@ -113,23 +124,14 @@ public sealed class ScaleInChurnTests
     [Fact]
     public void SpikyDemand_DefaultMarginReversesFewerThanTheNinetiethPercentile()
     {
-        var atDefault = 0;
-        var atNinety = 0;
-        double capacityDefault = 0, capacityNinety = 0;
-        for (var seed = 0; seed < 10; seed++)
-        {
-            var demand = Busy(new Random(seed), 720);
-            var byDefault = Ticks(new Dictionary<string, double> { ["scale_in_window"] = 0, ["swap_dwell"] = 0 }, demand, seed).Skip(120).ToList();
-            var ninety = Ticks(new Dictionary<string, double> { ["scale_in_window"] = 0, ["swap_dwell"] = 0, ["scale_in_margin"] = 0.9 }, demand, seed).Skip(120).ToList();
-            atDefault += ReversedNext(byDefault);
-            atNinety += ReversedNext(ninety);
-            capacityDefault += byDefault.Sum(t => t.Capacity);
-            capacityNinety += ninety.Sum(t => t.Capacity);
-        }
+        var totals = Against(Busy,
+            new Dictionary<string, double> { ["scale_in_window"] = 0, ["swap_dwell"] = 0 },
+            new Dictionary<string, double> { ["scale_in_window"] = 0, ["swap_dwell"] = 0, ["scale_in_margin"] = 0.9 });
+        var (byDefault, ninety) = (totals[0], totals[1]);
 
-        Assert.True(atNinety >= 5, $"at 0.9 busy minutes still reverse scale-ins ({atNinety})");
-        Assert.True(atDefault * 2 <= atNinety, $"the default margin reverses at most half as many ({atDefault} vs {atNinety} at 0.9)");
-        Assert.True(capacityDefault <= capacityNinety * 1.05, $"for at most 5 % more capacity ({capacityDefault / capacityNinety:0.###}x)");
+        Assert.True(ninety.Reversed >= 5, $"at 0.9 busy minutes still reverse scale-ins ({ninety.Reversed})");
+        Assert.True(byDefault.Reversed * 2 <= ninety.Reversed, $"the default margin reverses at most half as many ({byDefault.Reversed} vs {ninety.Reversed} at 0.9)");
+        Assert.True(byDefault.Capacity <= ninety.Capacity * 1.05, $"for at most 5 % more capacity ({byDefault.Capacity / ninety.Capacity:0.###}x)");
     }
 
     /// <summary>

@@ -93,6 +93,10 @@ internal static class CostOptimizerParameters
         {
             Min = 0, Max = 1, MaxExclusive = true,
         },
+        new("budget_bound_quantile", ParameterType.Number, DefaultBudgetBoundQuantile, "probability", "coverage the envelope is fitted for at most while a budget ceiling binds (0: coverage_quantile)")
+        {
+            Min = 0, Max = 1, MaxExclusive = true,
+        },
         new("burst_min_hazard", ParameterType.Number, DefaultBurstMinHazard, "probability", "pre-scale a recurring-burst slot at least this likely")
         {
             Min = 0, MinExclusive = true, Max = 1,

@@ -200,7 +200,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         // Self-correction judges this policy on its own outcomes: in an experiment's shadow the fleet is another
         // variant's, so the level stays where this variant's own blocks left it.
         var correction = _options.SelfCorrection && !context.Shadow ? Correct(context, ceiling) : null;
-        var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, sustainable);
+        var boundQuantile = double.IsFinite(ceiling) && _options.BudgetBoundQuantile > 0 ? _options.BudgetBoundQuantile : 1;
+        var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, sustainable, boundQuantile);
         if (_options.SelfCorrection && !context.Shadow && _correction.Following(context.Now))
         {
             outlook = FollowRule(outlook, _policy.Catalog.Capacity(reactive));

@@ -56,6 +56,7 @@ internal sealed class DemandOutlook
     private readonly double _quantile;
     private double _headroom = 1;
     private bool _refitNow;
+    private double _maxQuantile = 1;
     private readonly double _warmup;
     private readonly int _seasonalWindow;
     private readonly int[] _lags;
@@ -163,8 +164,15 @@ internal sealed class DemandOutlook
     /// <param name="demand">This tick's observed demand.</param>
     /// <param name="forecast">The forecaster's quantiles, if any.</param>
     /// <param name="maxMeanCapacity">Mean capacity the budget sustains (infinite without a hard budget).</param>
-    public OutlookResult Observe(double demand, DemandForecast? forecast, double maxMeanCapacity = double.PositiveInfinity)
+    /// <param name="maxQuantile">Coverage the envelope is fitted for at most (1: the target); a change refits now.</param>
+    public OutlookResult Observe(double demand, DemandForecast? forecast, double maxMeanCapacity = double.PositiveInfinity, double maxQuantile = 1)
     {
+        if (maxQuantile != _maxQuantile)
+        {
+            _maxQuantile = maxQuantile;
+            _refitNow = true;
+        }
+
         _history.Add(demand);
         if (demand > _peak)
         {
@@ -200,7 +208,7 @@ internal sealed class DemandOutlook
         if (now % _refitEvery == 0 || !_calibrator.Fitted || _refitNow)
         {
             _refitNow = false;
-            _calibrator.Refit([.. features[_rows - 1].Select(double.IsFinite)], maxMeanCapacity);
+            _calibrator.Refit([.. features[_rows - 1].Select(double.IsFinite)], maxMeanCapacity, _maxQuantile);
         }
 
         var upper = new double[_rows];

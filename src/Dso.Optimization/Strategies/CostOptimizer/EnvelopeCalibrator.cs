@@ -122,8 +122,10 @@ internal sealed class EnvelopeCalibrator
     /// from <see cref="Ladder"/> are fitted until one fits: the deliberate degradation a budget below full coverage
     /// calls for (serve every predictable peak, give up on the rare unpredictable ones first).
     /// </param>
-    public void Refit(bool[] available, double maxMeanBound = double.PositiveInfinity)
+    /// <param name="maxQuantile">Coverage fitted for at most (a binding budget ceiling's, see <c>budget_bound_quantile</c>).</param>
+    public void Refit(bool[] available, double maxMeanBound = double.PositiveInfinity, double maxQuantile = 1)
     {
+        var start = Math.Min(_quantile, maxQuantile);
         var use = (bool[])available.Clone();
         use[0] = true;
         while (true)
@@ -131,7 +133,7 @@ internal sealed class EnvelopeCalibrator
             var rows = Complete(use);
             if (rows.Count >= _minSamples)
             {
-                foreach (var level in Ladder.Where(l => l < _quantile).Prepend(_quantile))
+                foreach (var level in Ladder.Where(l => l < start).Prepend(start))
                 {
                     (Multipliers, CatchAll, SqrtCatchAll) = new EnvelopeFit(_x, _y, _features, _sqrtModes, Floor).Fit(rows, use, level);
                     MeanBound = rows.Average(i => Math.Max(Envelope(_x[i]) is var u && double.IsNaN(u) ? 0 : u, Floor));

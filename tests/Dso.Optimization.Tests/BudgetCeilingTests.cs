@@ -25,8 +25,8 @@ public sealed class BudgetCeilingTests
     }
 
     /// <summary>
-    /// The same wave as per-minute request counts (10 requests/s each, Poisson-like): a minute's demand strays ±15-30 %
-    /// from its level, so a bound that covers 98 % of minutes sits well above what most of them use.
+    /// The same wave as per-minute request counts (10 requests/s each, Poisson-like): one standard deviation of a
+    /// minute's demand is 17-50 % of its level, so a bound that covers 98 % of minutes sits well above what most use.
     /// </summary>
     private static double[] CountedWave()
     {

@@ -283,7 +283,7 @@ internal sealed record CostOptimizerOptions
 
     public double BudgetScaleInBand { get; init; } = DefaultBudgetScaleInBand;
 
-    /// <summary>Coverage the envelope is fitted for at most while a budget ceiling binds (0: coverage_quantile).</summary>
+    /// <summary>Coverage the envelope is fitted for at most while a budget ceiling binds (0: off, the coverage ladder alone).</summary>
     public double BudgetBoundQuantile { get; init; } = DefaultBudgetBoundQuantile;
 
     public double BurstMinHazard { get; init; } = DefaultBurstMinHazard;

@@ -93,7 +93,7 @@ internal static class CostOptimizerParameters
         {
             Min = 0, Max = 1, MaxExclusive = true,
         },
-        new("budget_bound_quantile", ParameterType.Number, DefaultBudgetBoundQuantile, "probability", "coverage the envelope is fitted for at most while a budget ceiling binds (0: coverage_quantile)")
+        new("budget_bound_quantile", ParameterType.Number, DefaultBudgetBoundQuantile, "probability", "coverage the envelope is fitted for at most while a budget ceiling binds (0: off, the coverage ladder alone)")
         {
             Min = 0, Max = 1, MaxExclusive = true,
         },

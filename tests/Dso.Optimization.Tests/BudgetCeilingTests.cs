@@ -39,12 +39,18 @@ public sealed class BudgetCeilingTests
         })];
     }
 
-    private static (double Unserved, double Demand, decimal Spent) Run(double[] demand, decimal budget, bool ceiling, InstanceCatalog? catalog = null, double? boundQuantile = null)
+    private static (double Unserved, double Demand, decimal Spent) Run(double[] demand, decimal budget, bool ceiling, InstanceCatalog? catalog = null, double? boundQuantile = null,
+        double? scaleOutTolerance = null)
     {
         var parameters = new Dictionary<string, double> { ["budget_ceiling"] = ceiling ? 1 : 0 };
         if (boundQuantile is { } q)
         {
             parameters["budget_bound_quantile"] = q;
+        }
+
+        if (scaleOutTolerance is { } tolerance)
+        {
+            parameters["budget_scale_out_tolerance"] = tolerance;
         }
 
         var policy = PlannerHarness.Policy(catalog ?? Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, budget, TimeSpan.FromMinutes(3),
@@ -163,6 +169,25 @@ public sealed class BudgetCeilingTests
         // Headroom over each minute's noise bought at p80 is money the ceiling does not get at the peaks.
         // Measured: 19.06 % for $35.33 at the default (p60), 21.76 % for $35.48 with the ladder alone (p80).
         Assert.True(bounded.Unserved < ladder.Unserved - (0.015 * ladder.Demand), figures);
+    }
+
+    [Fact]
+    public void Under_a_binding_ceiling_a_gap_below_half_the_smallest_instance_launches_nothing_and_the_money_serves_more()
+    {
+        // The noisy daily wave on 40 rps instances: a launch for the few rps by which a minute's bound tops the fleet
+        // buys a whole instance, booted and billed, for a gap the next minute's noise often closes by itself.
+        var catalog = new InstanceCatalog([new InstanceType("small", 2, 4, 0.08m, 40)]);
+        const decimal budget = 36m;
+
+        var launchAll = Run(CountedWave(), budget, ceiling: true, catalog, scaleOutTolerance: 0);
+        var tolerant = Run(CountedWave(), budget, ceiling: true, catalog);
+
+        var figures = $"unserved: at the default budget_scale_out_tolerance {tolerant.Unserved / tolerant.Demand:P2} for ${tolerant.Spent:0.00}, " +
+            $"launching for every gap {launchAll.Unserved / launchAll.Demand:P2} for ${launchAll.Spent:0.00}";
+        Assert.True(tolerant.Spent <= budget, figures);
+        Assert.True(launchAll.Spent <= budget, figures);
+        // Measured: 20.28 % for $35.21 at the default (0.5), 21.71 % for $35.30 launching for every gap.
+        Assert.True(tolerant.Unserved < launchAll.Unserved - (0.01 * launchAll.Demand), figures);
     }
 
     [Fact]

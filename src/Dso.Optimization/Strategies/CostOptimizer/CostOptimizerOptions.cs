@@ -182,6 +182,16 @@ internal sealed record CostOptimizerOptions
     public const double DefaultBudgetScaleInBand = 0;
 
     /// <summary>
+    /// While a budget ceiling binds, no launch covers a gap between the bound and the fleet below this share of the
+    /// smallest type's capacity (0: launch for every gap): a launch buys a whole instance, booted and billed, for the
+    /// gap, and the money serves more at the peaks the ceiling cuts; 0.5 rounds the need to the nearest instance. Full
+    /// suite, 0 → 0.5: budget-bound rows within 1.1 × clairvoyant-budget 25 → 26 of 41, worst 2.63 → 2.50 ×, lower
+    /// unserved on 25 rows, higher on one (+0.05 points); roomy rows and the shipped scenarios unchanged. Not while only
+    /// the coverage ladder binds: there it left roomy rows' flash crowds open (wc98-june.one.b1 0.012 → 0.097 %).
+    /// </summary>
+    public const double DefaultBudgetScaleOutTolerance = 0.5;
+
+    /// <summary>
     /// While a budget ceiling binds, the demand envelope is fitted for at most this coverage (0 = only the coverage
     /// ladder's own steps, down to 0.8). Under a binding ceiling every dollar buys either headroom over a trough, which
     /// serves a request only in the minutes demand rises above the bound (1 - q of them), or a higher ceiling, which
@@ -283,6 +293,8 @@ internal sealed record CostOptimizerOptions
 
     public double BudgetScaleInBand { get; init; } = DefaultBudgetScaleInBand;
 
+    public double BudgetScaleOutTolerance { get; init; } = DefaultBudgetScaleOutTolerance;
+
     /// <summary>Coverage the envelope is fitted for at most while a budget ceiling binds (0: off, the coverage ladder alone).</summary>
     public double BudgetBoundQuantile { get; init; } = DefaultBudgetBoundQuantile;
 
@@ -329,6 +341,7 @@ internal sealed record CostOptimizerOptions
             BudgetOverhead = strategy.GetBoolean("budget_overhead", DefaultBudgetOverhead >= 0.5),
             BudgetTightScaleIn = strategy.GetBoolean("budget_tight_scale_in", DefaultBudgetTightScaleIn >= 0.5),
             BudgetScaleInBand = strategy.Get("budget_scale_in_band", DefaultBudgetScaleInBand),
+            BudgetScaleOutTolerance = strategy.Get("budget_scale_out_tolerance", DefaultBudgetScaleOutTolerance),
             BudgetBoundQuantile = strategy.Get("budget_bound_quantile", DefaultBudgetBoundQuantile),
             BurstMinHazard = strategy.Get("burst_min_hazard", DefaultBurstMinHazard),
             SelfCorrection = strategy.GetBoolean("self_correction", DefaultSelfCorrection >= 0.5),

@@ -93,6 +93,10 @@ internal static class CostOptimizerParameters
         {
             Min = 0, Max = 1, MaxExclusive = true,
         },
+        new("budget_scale_out_tolerance", ParameterType.Number, DefaultBudgetScaleOutTolerance, "share of the smallest instance", "while a hard budget binds, no launch for a gap below this share of the smallest type's capacity (0: off)")
+        {
+            Min = 0, Max = 1,
+        },
         new("budget_bound_quantile", ParameterType.Number, DefaultBudgetBoundQuantile, "probability", "coverage the envelope is fitted for at most while a budget ceiling binds (0: off, the coverage ladder alone)")
         {
             Min = 0, Max = 1, MaxExclusive = true,

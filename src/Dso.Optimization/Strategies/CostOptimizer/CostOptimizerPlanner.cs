@@ -239,6 +239,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             // Also under a binding budget: the hold is chosen only where it is the cheaper side in expectation.
             RelaunchOdds = _options.ScaleInExpectedHold ? _rises.Exceedance : null,
             BootHours = _policy.BootDelay.TotalHours,
+            ScaleOutTolerance = !roomy && double.IsFinite(ceiling)
+                ? _options.BudgetScaleOutTolerance * _policy.Catalog.Types.Min(t => t.CapacityRps) : 0,
         };
         // A scale-in that a swap would follow within minutes is two actions and a relaunch where one would do (on
         // nasa-jul95, 21 of the 90 scale-ins reversed the next tick were): when scale-in is about to act, the search for
@@ -259,7 +261,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         }
 
         var decision = Steps.Select(s => s.Decide(inputs)).FirstOrDefault(d => d is not null)
-            ?? new StepDecision("hold", null, null, inputs.Problem.SteadyDemand, $"{outlook.Describe()}: the fleet covers it" + HoldNotes(inputs));
+            ?? new StepDecision("hold", null, null, inputs.Problem.SteadyDemand, $"{outlook.Describe()}: {inputs.ScaleOutHeld ?? "the fleet covers it"}" + HoldNotes(inputs));
         var target = decision.Solution is { } s && decision.Problem is { } p ? ToFleet(p, s.TargetNow(p)) : context.Current;
         if (_policy.Catalog.Capacity(target) > _policy.Catalog.Capacity(context.Current) + 1e-9)
         {

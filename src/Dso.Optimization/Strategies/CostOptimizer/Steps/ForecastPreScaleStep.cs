@@ -36,6 +36,17 @@ internal sealed class ForecastPreScaleStep : IPlanStep
             return null;
         }
 
+        // Under a binding budget ceiling a launch buys a whole instance, booted and billed, for the gap: one below
+        // budget_scale_out_tolerance of the smallest type is left open (the need is rounded to the nearest instance,
+        // not up), and the money goes to the peaks the ceiling cuts.
+        var steadyGap = p.SteadyDemand - currentCapacity;
+        if (inputs.ScaleOutTolerance > 0 && worstGap <= inputs.ScaleOutTolerance && steadyGap <= inputs.ScaleOutTolerance)
+        {
+            inputs.ScaleOutHeld = $"no launch for a gap of {Math.Max(worst >= 0 ? worstGap : 0, steadyGap):0.#} rps, below {inputs.ScaleOutTolerance:0.#} rps " +
+                "(budget_scale_out_tolerance of the smallest instance) while the hard budget binds";
+            return null;
+        }
+
         var row = worst >= 0 ? worst : p.Rows - 1;
         var (solution, solved, replaced) = inputs.SolveScaleOut(p);
         var need = $"{inputs.Outlook.Describe()} in {inputs.When(row + 1)} needs {p.RowDemand[row]:0.#} rps, the fleet gives {p.KeepCapacity[row]:0.#}";

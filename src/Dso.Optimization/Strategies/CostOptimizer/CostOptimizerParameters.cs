@@ -93,7 +93,7 @@ internal static class CostOptimizerParameters
         {
             Min = 0, Max = 1, MaxExclusive = true,
         },
-        new("budget_scale_out_tolerance", ParameterType.Number, DefaultBudgetScaleOutTolerance, "share of the smallest instance", "while a budget ceiling binds, no launch for a gap below this share of the smallest type's capacity (0: launch for every gap)")
+        new("budget_scale_out_tolerance", ParameterType.Number, DefaultBudgetScaleOutTolerance, "share of the smallest instance", "while a budget ceiling binds (or the budget held the envelope below its target for three days), no launch for a gap below this share of the smallest type's capacity (0: launch for every gap)")
         {
             Min = 0, Max = 1,
         },

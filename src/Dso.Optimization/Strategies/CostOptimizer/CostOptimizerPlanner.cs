@@ -52,6 +52,17 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private DateTimeOffset _budgetBoundAt = DateTimeOffset.MinValue;
     private DateTimeOffset _lastScaleOut = DateTimeOffset.MinValue;
     private DateTimeOffset _lastScaleIn = DateTimeOffset.MinValue;
+
+    /// <summary>Span over which a budget that held the envelope below its target almost every tick is taken to bind for good.</summary>
+    private static readonly TimeSpan PersistentBindSpan = TimeSpan.FromDays(3);
+
+    /// <summary>Share of <see cref="PersistentBindSpan"/>'s ticks the envelope must have been degraded.</summary>
+    private const double PersistentBindShare = 0.95;
+
+    /// <summary>Per tick over <see cref="PersistentBindSpan"/>: whether the budget held the envelope below its target.</summary>
+    private readonly bool[] _degradedTicks;
+    private int _degradedCount;
+    private long _degradedSeen;
     private DateTimeOffset _surgeUntil = DateTimeOffset.MinValue;
     private double _surgePeak;
     private double _previousDemand = double.NaN;
@@ -84,6 +95,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _scaleInWindowTicks = DemandOutlook.WindowTicks(options.ScaleInWindow, _tick);
         _swapDwell = options.SwapDwell > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Max(options.SwapDwell.Ticks, (long)(_tick.Ticks * 1.5))) : TimeSpan.Zero;
         _rises = new BoundRises((int)Math.Ceiling(RiseHistory / _tick));
+        _degradedTicks = new bool[Math.Max(1, (int)Math.Ceiling(PersistentBindSpan / _tick))];
         (_offerings, _expected, _spot) = SpotModel(policy, options);
         _serverless = policy.Serverless is { } serverless
             ? new ServerlessTerms
@@ -195,6 +207,11 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
 
         // The envelope's quantile below its target: the budget bound on the previous tick even without a finite ceiling.
         var degraded = _outlook.Calibrator.ActiveQuantile < _outlook.Calibrator.TargetQuantile - 1e-12;
+        var slot = (int)(_degradedSeen++ % _degradedTicks.Length);
+        _degradedCount += (degraded ? 1 : 0) - (_degradedTicks[slot] ? 1 : 0);
+        _degradedTicks[slot] = degraded;
+        // The budget has held the envelope below its target for days: it binds for good, as under a finite ceiling.
+        var bindsForGood = _degradedSeen >= _degradedTicks.Length && _degradedCount >= PersistentBindShare * _degradedTicks.Length;
         var ceiling = _pacer.Ceiling(context, _outlook.History, degraded);
         var sustainable = _pacer.SustainableCapacity(context);
         // Self-correction judges this policy on its own outcomes: in an experiment's shadow the fleet is another
@@ -239,7 +256,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             // Also under a binding budget: the hold is chosen only where it is the cheaper side in expectation.
             RelaunchOdds = _options.ScaleInExpectedHold ? _rises.Exceedance : null,
             BootHours = _policy.BootDelay.TotalHours,
-            ScaleOutTolerance = !roomy && double.IsFinite(ceiling)
+            ScaleOutTolerance = !roomy && (double.IsFinite(ceiling) || (degraded && bindsForGood))
                 ? _options.BudgetScaleOutTolerance * _policy.Catalog.Types.Min(t => t.CapacityRps) : 0,
         };
         // A scale-in that a swap would follow within minutes is two actions and a relaunch where one would do (on

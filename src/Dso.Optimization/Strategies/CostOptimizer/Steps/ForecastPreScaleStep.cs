@@ -43,7 +43,7 @@ internal sealed class ForecastPreScaleStep : IPlanStep
         if (inputs.ScaleOutTolerance > 0 && worstGap <= inputs.ScaleOutTolerance && steadyGap <= inputs.ScaleOutTolerance)
         {
             inputs.ScaleOutHeld = $"no launch for a gap of {Math.Max(worst >= 0 ? worstGap : 0, steadyGap):0.#} rps, below {inputs.ScaleOutTolerance:0.#} rps " +
-                "(budget_scale_out_tolerance of the smallest instance) while the budget ceiling binds";
+                "(budget_scale_out_tolerance of the smallest instance) while the budget binds";
             return null;
         }
 

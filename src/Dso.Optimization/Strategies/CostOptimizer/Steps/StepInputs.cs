@@ -56,7 +56,7 @@ internal sealed class StepInputs
     /// </summary>
     public Func<double, double>? RelaunchOdds { get; init; }
 
-    /// <summary>Gap (rps) below which nothing is launched while a budget ceiling binds (budget_scale_out_tolerance); 0 otherwise.</summary>
+    /// <summary>Gap (rps) below which nothing is launched while the budget binds (budget_scale_out_tolerance); 0 otherwise.</summary>
     public double ScaleOutTolerance { get; init; }
 
     /// <summary>Null unless a launch was left out because its gap is within <see cref="ScaleOutTolerance"/>; then why (for the reason).</summary>

@@ -199,7 +199,7 @@ public sealed class BudgetCeilingTests
         var catalog = new InstanceCatalog([new InstanceType("small", 2, 4, 0.08m, 40)]);
         var demand = CountedWave();
         const decimal budget = 28m;
-        (int Launches, double Unserved, decimal Spent) Day4(double tolerance)
+        (int Launches, double Unserved, decimal Spent) Day4(double tolerance, bool reloadOnDay4 = false)
         {
             var parameters = new Dictionary<string, double> { ["budget_ceiling"] = 0, ["budget_scale_out_tolerance"] = tolerance };
             var policy = PlannerHarness.Policy(catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, budget, TimeSpan.FromMinutes(3),
@@ -208,14 +208,20 @@ public sealed class BudgetCeilingTests
             harness.Seed(Fleet.Of(("small", 10)));
             var planner = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
             var (launches, unserved) = (0, 0.0);
-            harness.Run(planner, demand, (i, context, _, guarded) =>
+            void Check(int i, PlanningContext context, ScalingPlan raw, ScalingPlan guarded)
             {
                 if (i >= 3 * TicksPerDay)
                 {
                     launches += catalog.Capacity(guarded.Target) > catalog.Capacity(context.Current) ? 1 : 0;
                     unserved += Math.Max(0, demand[i] - catalog.Capacity(context.Ready));
                 }
-            });
+            }
+
+            // A reload that keeps what demand taught (an edit of slo, budget or limits) keeps the three-day record too.
+            var reloadAt = reloadOnDay4 ? 3 * TicksPerDay : demand.Length;
+            harness.Run(planner, demand, Check, to: reloadAt);
+            var next = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy, planner, new PlannerCarryOver { Demand = true, Counterfactual = true, Offerings = new HashSet<string> { "small" } });
+            harness.Run(next, demand, Check, from: reloadAt);
             return (launches, unserved, harness.Spent);
         }
 
@@ -228,6 +234,7 @@ public sealed class BudgetCeilingTests
         Assert.True(tolerant.Spent <= budget && launchAll.Spent <= budget, figures);
         Assert.True(tolerant.Launches < launchAll.Launches, figures);
         Assert.True(tolerant.Unserved < launchAll.Unserved, figures);
+        Assert.Equal(tolerant, Day4(CostOptimizerOptions.DefaultBudgetScaleOutTolerance, reloadOnDay4: true));
     }
 
     [Fact]

@@ -47,9 +47,10 @@ internal sealed class PlannerHarness(ServicePolicy policy, DateTimeOffset start,
     }
 
     public void Run(IScalingPlanner planner, IReadOnlyList<double> demand, Action<int, PlanningContext, ScalingPlan, ScalingPlan> check,
-        Func<int, (bool ScaleUpNow, bool HoldScaleIn)>? anomalies = null, Func<int, DemandForecast?>? forecast = null, bool shadow = false)
+        Func<int, (bool ScaleUpNow, bool HoldScaleIn)>? anomalies = null, Func<int, DemandForecast?>? forecast = null, bool shadow = false,
+        int from = 0, int? to = null)
     {
-        for (var i = 0; i < demand.Count; i++)
+        for (var i = from; i < (to ?? demand.Count); i++)
         {
             var now = start + policy.Tick * (i + 1);
             Spent += policy.Catalog.HourlyCost(Current) * (decimal)policy.Tick.TotalHours;

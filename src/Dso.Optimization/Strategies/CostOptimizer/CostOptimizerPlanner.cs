@@ -60,7 +60,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private const double PersistentBindShare = 0.95;
 
     /// <summary>Per tick over <see cref="PersistentBindSpan"/>: whether the budget held the envelope below its target.</summary>
-    private readonly bool[] _degradedTicks;
+    private bool[] _degradedTicks;
     private int _degradedCount;
     private long _degradedSeen;
     private DateTimeOffset _surgeUntil = DateTimeOffset.MinValue;
@@ -132,6 +132,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             _lastConsolidation = previous._lastConsolidation;
             _demandSum = previous._demandSum;
             _demandTicks = previous._demandTicks;
+            (_degradedTicks, _degradedCount, _degradedSeen) = (previous._degradedTicks, previous._degradedCount, previous._degradedSeen);
         }
 
         var boots = previous._boots.CarryTo(_policy.BootDelay, _policy.BillingMinimum, carry.Offerings);

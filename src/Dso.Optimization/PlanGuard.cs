@@ -72,8 +72,17 @@ public static class PlanGuard
             var affordable = plan.Pace is { } pace
                 ? context.Budget.AffordableHourlyUsd(context.Now, pace with { ReserveHourlyUsd = Math.Max(pace.ReserveHourlyUsd, FloorHourlyUsd(policy)) })
                 : context.Budget.AffordableHourlyUsd(context.Now);
-            costCeiling = Math.Min(costCeiling, affordable);
             var floor = BudgetFloor(policy, affordable);
+            // A swap settling above the pace may cost its overlap's price, within what is left of the budget (and the
+            // hourly cap, applied above): the replaced instances retire once the replacements serve.
+            if (plan.OverlapHourlyUsd is { } overlap && overlap > affordable)
+            {
+                var hold = (decimal)Math.Max(policy.Tick.TotalHours, policy.BillingMinimum.TotalHours);
+                var left = hold > 0 ? Math.Max(0, context.Budget.BudgetUsd - context.Budget.SpentUsd) / hold : affordable;
+                affordable = Math.Max(affordable, Math.Min(overlap, left));
+            }
+
+            costCeiling = Math.Min(costCeiling, affordable);
             target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > affordable && f.Total > 0, floor, notes,
                 $"{BudgetNote} (at most ${affordable:0.####}/h for the rest of the period)");
             if (target.Total < limits.MinInstances)

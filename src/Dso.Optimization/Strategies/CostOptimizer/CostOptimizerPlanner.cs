@@ -53,6 +53,13 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private DateTimeOffset _lastScaleOut = DateTimeOffset.MinValue;
     private DateTimeOffset _lastScaleIn = DateTimeOffset.MinValue;
 
+    /// <summary>
+    /// A swap whose overlap costs more than the spend cap (see <see cref="FleetProblem.CapOverlapHours"/>) settles until
+    /// then: the fleet may cost up to <see cref="_settlePeak"/> while the replacements boot, and is not "over the cap".
+    /// </summary>
+    private DateTimeOffset _settleUntil = DateTimeOffset.MinValue;
+    private decimal _settlePeak;
+
     /// <summary>Span over which a budget that held the envelope below its target almost every tick is taken to bind for good.</summary>
     private static readonly TimeSpan PersistentBindSpan = TimeSpan.FromDays(3);
 
@@ -125,6 +132,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             outlook.Calibrator.Floor = _policy.Limits.MinInstances * _policy.Catalog.Types.Min(t => t.CapacityRps);
             _lastScaleOut = previous._lastScaleOut;
             _lastScaleIn = previous._lastScaleIn;
+            (_settleUntil, _settlePeak) = (previous._settleUntil, previous._settlePeak);
             _surgeUntil = previous._surgeUntil;
             _surgePeak = previous._surgePeak;
             _previousDemand = previous._previousDemand;
@@ -229,6 +237,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         _demandSum += Math.Max(0, double.IsFinite(context.ObservedDemand) ? context.ObservedDemand : 0);
         _demandTicks++;
         var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks, ceiling);
+        var currentHourly = _policy.Catalog.HourlyCost(context.Current);
+        var settling = context.Now < _settleUntil && currentHourly <= _settlePeak;
         var surge = SurgeDemand(context);
         var roomy = MarginAffordable(context, ceiling);
         var margin = roomy || _options.ScaleInMarginUnderBudget ? _rises.Margin(_options.ScaleInMarginQuantile) : 0;
@@ -242,7 +252,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             RecentMax = BoundRecentMax(ceiling),
             // Held only up to the capacity the budget sustains: a tight budget is spent on covering demand, not on calm.
             RecentNeed = Math.Min(_outlook.RecentNeed(_scaleInWindowTicks), sustainable),
-            Problem = BuildProblem(context, outlook, cap),
+            Problem = BuildProblem(context, outlook, cap, settling),
+            Settling = settling,
             Solver = _solver,
             ScaleInBlocked = context.HoldScaleIn ? "an anomaly holds scale-in"
                 : context.Now - _lastScaleOut < _options.MinDwell ? "minimum dwell after a scale-out" : null,
@@ -290,6 +301,19 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             _lastScaleIn = context.Now;
         }
 
+        var overlapNote = "";
+        if (!settling && inputs.Problem.CapAveraged && inputs.Problem.MaxHourlyUsd is { } capNow && _policy.Catalog.HourlyCost(target) > capNow &&
+            decision.Solution is { } swap && decision.Problem is { } swapProblem && swapProblem.CapAveraged && swap.Launches && swap.RemoveLater.Any(r => r > 0) &&
+            swap.FinalHourlyUsd(swapProblem) <= (double)capNow + 1e-9)
+        {
+            // A swap whose overlap is above the cap: the fleet may cost this much until its replacements serve.
+            var overlap = ReplacementOverlap(_policy.BootDelay, _tick);
+            (_settleUntil, _settlePeak) = (context.Now + overlap, _policy.Catalog.HourlyCost(target));
+            settling = true;
+            overlapNote = FormattableString.Invariant(
+                $"; the swap's overlap costs ${_settlePeak:0.###}/h for {overlap.TotalMinutes:0.#} min, above the ${capNow:0.###}/h the budget allows now, and ${swap.FinalHourlyUsd(swapProblem):0.###}/h after: the hour averages within it");
+        }
+
         var offload = _serverless is null ? 0 : decision.Solution?.OffloadNow ?? 0;
         var hourly = _policy.Catalog.HourlyCost(target) + (_policy.Serverless?.HourlyCost(offload) ?? 0m);
         var budget = context.Budget.Status(context.Now, hourly, decision.BudgetConstrained);
@@ -299,8 +323,9 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             : "";
         var corrected = (correction is null ? "" : $"; {correction}") +
             (double.IsFinite(ceiling) ? $"; the hard budget binds: demand is served up to {ceiling:0.#} rps, the ceiling the rest of it pays for at the demand seen so far" : "");
-        return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overrun}{corrected}", Alternatives(context, inputs, reactive, target, offload))
+        return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overlapNote}{overrun}{corrected}", Alternatives(context, inputs, reactive, target, offload))
         {
+            OverlapHourlyUsd = settling ? _settlePeak : null,
             ServerlessRps = offload,
             Forecast = Summary(context, outlook),
             Budget = budget,
@@ -478,7 +503,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     internal static int ActiveFloor(int minInstances, IReadOnlyList<double> rowDemand) =>
         minInstances > 0 || !rowDemand.Any(d => d > 0) ? minInstances : 1;
 
-    private FleetProblem BuildProblem(PlanningContext context, OutlookResult outlook, decimal? cap)
+    /// <param name="settling">Whether a swap above the cap is settling (its overlap is what is left of it).</param>
+    private FleetProblem BuildProblem(PlanningContext context, OutlookResult outlook, decimal? cap, bool settling)
     {
         var types = _offerings;
         var limits = _policy.Limits;
@@ -497,6 +523,13 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             MaxInstances = limits.MaxInstances,
             MaxChanges = limits.MaxStepPerTick,
             MaxHourlyUsd = cap,
+            // Under a hard budget the cap paces spend per hour: a swap to a cheaper mix may exceed it while its
+            // replacements boot if the hour averages within it. max_hourly_usd and what is left of the budget bind always.
+            // A fleet already over the cap gets no overlap: it must come back under it (as the guard's step rule has it).
+            CapOverlapHours = !context.Budget.Hard ? 0
+                : settling ? (_settleUntil - context.Now).TotalHours
+                : cap is { } c && _policy.Catalog.HourlyCost(context.Current) <= c ? ReplacementOverlap(_policy.BootDelay, _tick).TotalHours : 0,
+            HardHourlyUsd = context.Budget.Hard ? HardHourly(context) : _policy.Limits.MaxHourlyUsd,
             HorizonHours = _options.HorizonHours,
             LaunchOverheadHours = _policy.BootDelay.TotalHours,
             OverlapHours = ReplacementOverlap(_policy.BootDelay, _tick).TotalHours,
@@ -504,6 +537,17 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Spot = _spot,
             Serverless = _serverless,
         };
+    }
+
+    /// <summary>
+    /// The most the fleet held now may cost per hour whatever a swap's overlap: max_hourly_usd, and what is left of a
+    /// hard budget over one commitment (a tick or the billing minimum).
+    /// </summary>
+    private decimal? HardHourly(PlanningContext context)
+    {
+        var hold = (decimal)Math.Max(_tick.TotalHours, _policy.BillingMinimum.TotalHours);
+        var left = Math.Max(0, context.Budget.BudgetUsd - context.Budget.SpentUsd) / hold;
+        return _policy.Limits.MaxHourlyUsd is { } cap ? Math.Min(cap, left) : left;
     }
 
     /// <summary>

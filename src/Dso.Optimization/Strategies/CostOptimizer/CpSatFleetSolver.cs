@@ -38,6 +38,7 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
         var totalFinal = LinearExpr.NewBuilder();
         var changes = LinearExpr.NewBuilder();
         var hourlyNow = LinearExpr.NewBuilder();
+        var hourlyFinal = LinearExpr.NewBuilder();
         var objective = LinearExpr.NewBuilder();
         long currentTotal = p.Current.Sum();
         long currentHourly = 0;
@@ -57,6 +58,7 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
             var micro = (long)Math.Round((double)type.PricePerHour * MoneyScale);
             currentHourly += micro * p.Current[t];
             hourlyNow.AddTerm(add[t], micro).AddTerm(removeNow[t], -micro);
+            hourlyFinal.AddTerm(add[t], micro).AddTerm(removeNow[t], -micro).AddTerm(removeLater[t], -micro);
             var objectiveMicro = p.Serverless is null ? micro : (double)type.PricePerHour * ServerlessMoneyScale;
             objective.AddTerm(add[t], Round(objectiveMicro * (p.HorizonHours + p.LaunchOverheadHours)))
                 .AddTerm(removeNow[t], -Round(objectiveMicro * p.HorizonHours))
@@ -75,9 +77,25 @@ internal sealed class CpSatFleetSolver(double timeLimitSeconds = CpSatFleetSolve
             model.Add(changes <= p.MaxChanges);
         }
 
+        if (p.HardHourlyUsd is { } hard)
+        {
+            model.Add(hourlyNow <= (long)Math.Floor((double)hard * MoneyScale) - currentHourly);
+        }
+
         if (p.MaxHourlyUsd is { } cap)
         {
-            model.Add(hourlyNow <= (long)Math.Floor((double)cap * MoneyScale) - currentHourly);
+            var capMicro = (long)Math.Floor((double)cap * MoneyScale);
+            if (p.CapAveraged)
+            {
+                // The final fleet within the cap, and the hour's average: the held fleet over the overlap, the final after.
+                var share = FleetEvaluator.OverlapPermille(p);
+                model.Add(hourlyFinal <= capMicro - currentHourly);
+                model.Add((LinearExpr.Affine(hourlyNow, share, 0) + LinearExpr.Affine(hourlyFinal, 1000 - share, 0)) <= (capMicro - currentHourly) * 1000);
+            }
+            else
+            {
+                model.Add(hourlyNow <= capMicro - currentHourly);
+            }
         }
 
         if (p.Spot is { } spot)

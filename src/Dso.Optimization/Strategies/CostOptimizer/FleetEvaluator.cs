@@ -11,6 +11,7 @@ internal static class FleetEvaluator
     {
         int now = 0, final = 0, changes = 0;
         decimal hourlyNow = 0;
+        decimal hourlyFinal = 0;
         double objective = 0;
         for (var t = 0; t < p.TypeCount; t++)
         {
@@ -32,11 +33,12 @@ internal static class FleetEvaluator
             final += kept;
             changes += add[t] + removeNow[t];
             hourlyNow += p.Types[t].PricePerHour * held;
+            hourlyFinal += p.Types[t].PricePerHour * kept;
             objective += price * (p.HorizonHours * kept + p.LaunchOverheadHours * add[t] + p.OverlapHours * removeLater[t]);
         }
 
         if (now < p.MinInstances || final < p.MinInstances || now > p.MaxInstances || changes > p.MaxChanges ||
-            (p.MaxHourlyUsd is { } cap && hourlyNow > cap) || !SpotFits(p, add, removeNow, removeLater))
+            !WithinCap(p, hourlyNow, hourlyFinal) || !SpotFits(p, add, removeNow, removeLater))
         {
             return null;
         }
@@ -75,6 +77,35 @@ internal static class FleetEvaluator
         objective += p.ShortfallUsdPerRps * p.SteadyShortfallWeight * steadyShort;
         return new FleetSolution(add, removeNow, removeLater, rowShort, steadyShort, objective, solver) { RowOffload = rowOffload, SteadyOffload = steadyOffload };
     }
+
+    /// <summary>
+    /// The spend ceilings: the held fleet within <see cref="FleetProblem.HardHourlyUsd"/>; within
+    /// <see cref="FleetProblem.MaxHourlyUsd"/> itself, or (averaged over a swap's overlap) the final fleet within it
+    /// and the hour's average too, in the solver's thousandths of the overlap.
+    /// </summary>
+    internal static bool WithinCap(FleetProblem p, decimal hourlyNow, decimal hourlyFinal)
+    {
+        if (p.HardHourlyUsd is { } hard && hourlyNow > hard)
+        {
+            return false;
+        }
+
+        if (p.MaxHourlyUsd is not { } cap)
+        {
+            return true;
+        }
+
+        if (!p.CapAveraged)
+        {
+            return hourlyNow <= cap;
+        }
+
+        var share = OverlapPermille(p);
+        return hourlyFinal <= cap && (hourlyNow * share) + (hourlyFinal * (1000 - share)) <= cap * 1000;
+    }
+
+    /// <summary>The overlap as thousandths of an hour (how both solvers weigh it).</summary>
+    internal static long OverlapPermille(FleetProblem p) => Math.Clamp((long)Math.Ceiling((p.CapOverlapHours * 1000) - 1e-9), 1, 1000);
 
     /// <summary>Shortfalls and objective of a plan without checking the hard constraints (for a step-limited partial move).</summary>
     public static FleetSolution Score(FleetProblem p, int[] add, int[] removeNow, int[] removeLater, string solver) =>

@@ -43,8 +43,28 @@ internal sealed record FleetProblem
     /// <summary>Most launches plus removals now.</summary>
     public int MaxChanges { get; init; } = int.MaxValue;
 
-    /// <summary>Ceiling on the hourly price of the fleet held now (hard budget, max_hourly_usd), if any.</summary>
+    /// <summary>
+    /// Ceiling on the hourly price of the fleet held now (hard budget, max_hourly_usd), if any. With
+    /// <see cref="CapOverlapHours"/> set, on the fleet once the replaced instances are gone and on the hour's average
+    /// instead (see there).
+    /// </summary>
     public decimal? MaxHourlyUsd { get; init; }
+
+    /// <summary>
+    /// Hours a swap's replaced instances stay billed beside their replacements (0: the cap binds the fleet held now,
+    /// as without a swap). When set below an hour, <see cref="MaxHourlyUsd"/> bounds the final fleet and the hour's
+    /// average (the held fleet for these hours, the final one for the rest): a make-before-break swap to a cheaper
+    /// mix may cost more than the cap while its replacements boot. Without it a budget-paced cap just above an
+    /// oversized fleet's price traps it there, since the overlap of any swap is above the cap (suite,
+    /// twitter-late.wide.b7.x0.9: one 930-rps instance held for hours at 350 rps).
+    /// </summary>
+    public double CapOverlapHours { get; init; }
+
+    /// <summary>Ceiling on the hourly price of the fleet held now that no overlap relaxes (max_hourly_usd, what is left of a hard budget), if any.</summary>
+    public decimal? HardHourlyUsd { get; init; }
+
+    /// <summary>Whether the cap is averaged over a swap's overlap (see <see cref="CapOverlapHours"/>).</summary>
+    public bool CapAveraged => MaxHourlyUsd is not null && CapOverlapHours > 0 && CapOverlapHours < 1;
 
     /// <summary>Hours over which the held fleet's price is weighed against one-off costs.</summary>
     public double HorizonHours { get; init; } = 1;

@@ -99,7 +99,10 @@ internal sealed class StepInputs
     public decimal CurrentHourly => Catalog.HourlyCost(Context.Current);
 
     /// <summary>The fleet costs more than the budget or cap allows now: shrinking is mandatory, not a saving to weigh.</summary>
-    public bool OverCap => Problem.MaxHourlyUsd is { } cap && CurrentHourly > cap;
+    public bool OverCap => Problem.MaxHourlyUsd is { } cap && CurrentHourly > cap && !Settling;
+
+    /// <summary>A swap above the cap is settling: its overlap is paid within the hour's average, not a reason to shrink.</summary>
+    public bool Settling { get; init; }
 
     /// <summary>
     /// Demand scale-in must still cover per row: the outlook's bound and the scale-in floor, whichever is higher, plus

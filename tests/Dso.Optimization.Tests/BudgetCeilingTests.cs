@@ -279,6 +279,83 @@ public sealed class BudgetCeilingTests
     }
 
     [Fact]
+    public void Traffic_leaves_out_a_series_stuck_at_one_value_for_hours_and_keeps_short_repeats_and_zeros()
+    {
+        var history = new DemandHistory(1000);
+        // 60 live ticks (10 and 100 alternating, and one value repeated five times), 80 ticks stuck at 5, 30 zeros.
+        foreach (var d in Enumerable.Range(0, 60).Select(i => i is >= 20 and < 25 ? 70.0 : i % 2 == 0 ? 10.0 : 100.0)
+                     .Concat(Enumerable.Repeat(5.0, 80)).Concat(Enumerable.Repeat(0.0, 30)))
+        {
+            history.Add(d);
+        }
+
+        var kept = BudgetCeiling.Traffic(history, 0, stuckTicks: 6);
+        Assert.Equal(90, kept.Count);
+        Assert.DoesNotContain(5.0, kept);
+        Assert.Equal(5, kept.Count(d => d == 70.0));
+        Assert.Equal(30, kept.Count(d => d == 0));
+        Assert.Equal(170, BudgetCeiling.Traffic(history, 0, stuckTicks: 0).Count);
+        Assert.Equal(72, BudgetCeiling.StuckTicksFor(TimeSpan.FromMinutes(5)));
+        Assert.Equal(6, BudgetCeiling.StuckTicksFor(TimeSpan.FromHours(1)));
+    }
+
+    [Fact]
+    public void Solve_does_not_read_a_stuck_series_as_quiet_traffic()
+    {
+        var history = new DemandHistory(1000);
+        foreach (var d in Enumerable.Range(0, 60).Select(i => i % 2 == 0 ? 10.0 : 100.0).Concat(Enumerable.Repeat(5.0, 80)))
+        {
+            history.Add(d);
+        }
+
+        // The live half at 10, half at 100: a ceiling of 50 costs (10 + 50) / 2 = 30 an hour. Read as traffic, the 80
+        // stuck ticks would bring the whole history's cost at its peak to 26.4 and the budget would look roomy.
+        Assert.Equal(50, BudgetCeiling.Solve(history, 30, 1, 0, stuckTicks: 6), 0);
+        Assert.Equal(double.PositiveInfinity, BudgetCeiling.Solve(history, 30, 1, 0));
+    }
+
+    [Fact]
+    public void Days_of_a_stuck_exporter_do_not_make_a_binding_budget_look_roomy_for_the_rest_of_the_period()
+    {
+        // 5-minute ticks over a 10-day period: the daily wave, then two days where the exporter repeats the trough's
+        // value (a store carrying the last value over missing rows), then the wave again. Counted as traffic, the two
+        // quiet days halve the demand the ceiling projects for the week after them: the fleet spends the wave's money
+        // freely for days and the period's end is starved. The same demand a billionth off the stuck value each tick
+        // is what the ceiling would read without the rule (it is traffic for all the ceiling can tell).
+        const int perDay = 288;
+        const int days = 10;
+        var random = new Random(3);
+        var wave = Enumerable.Range(0, days * perDay).Select(i =>
+            (200 - (160 * Math.Cos(2 * Math.PI * i / perDay))) * (1 + (0.05 * ((2 * random.NextDouble()) - 1)))).ToArray();
+        var stuck = wave.Select((d, i) => i is >= perDay and < 3 * perDay ? 40.0 : d).ToArray();
+        var jittered = stuck.Select((d, i) => i is >= perDay and < 3 * perDay ? 40.0 + (i % 2 * 1e-9) : d).ToArray();
+        const decimal budget = 60m;
+
+        (double Unserved, double LastDays, decimal Spent) RunOn(double[] demand)
+        {
+            var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, budget, TimeSpan.FromMinutes(3))
+                with { Tick = TimeSpan.FromMinutes(5) };
+            var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(days), hardBudget: true);
+            harness.Seed(Fleet.Of(("small", 10)));
+            var planner = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
+            var lastDays = 0.0;
+            harness.Run(planner, demand, (i, context, _, _) =>
+                lastDays += i >= (days - 3) * perDay ? Math.Max(0, demand[i] - Catalog.Capacity(context.Ready)) : 0);
+            return (planner.OwnTally.Unserved / planner.OwnTally.Demand, lastDays, harness.Spent);
+        }
+
+        var skipped = RunOn(stuck);
+        var counted = RunOn(jittered);
+        var figures = $"stuck run left out: {skipped.Unserved:P2} unserved, {skipped.LastDays:0} rps-ticks in the last three days, ${skipped.Spent:0.00}; " +
+            $"read as traffic: {counted.Unserved:P2}, {counted.LastDays:0}, ${counted.Spent:0.00}";
+        Assert.True(skipped.Spent <= budget && counted.Spent <= budget, figures);
+        Assert.True(skipped.LastDays < counted.LastDays * 0.9, figures);
+        // Measured: left out, 28.45 % unserved and 47,331 rps-ticks in the last three days for $59.02; read as
+        // traffic, 30.34 % and 83,783 for $59.29.
+        Assert.True(skipped.Unserved < counted.Unserved, figures);
+    }
+
+    [Fact]
     public void Solve_finds_the_ceiling_whose_mean_cost_is_the_affordable_rate()
     {
         var history = new DemandHistory(1000);

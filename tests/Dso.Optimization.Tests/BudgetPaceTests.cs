@@ -71,12 +71,14 @@ public sealed class BudgetPaceTests(ITestOutputHelper output)
         var ceiling = double.NaN;
         for (var i = 0; i <= 12 * 60; i++)
         {
-            history.Add(100);
+            // 100 rps, live: the same value to the last digit for hours is a stuck series the ceiling leaves out.
+            var demand = 100 + (i % 2 * 1e-6);
+            history.Add(demand);
             var now = Start + TimeSpan.FromMinutes(i);
             var context = new PlanningContext
             {
                 Now = now,
-                ObservedDemand = 100,
+                ObservedDemand = demand,
                 Current = fleet,
                 Ready = fleet,
                 Budget = new BudgetWindow(Start, Start + TimeSpan.FromDays(Days), budget, billedHourly * i / 60, Hard: true),

@@ -65,12 +65,14 @@ public sealed class FleetOverheadTests
         BudgetWindow? window = null;
         for (var i = 0; i <= hours * 60; i++)
         {
-            history.Add(100);
+            // 100 rps, live: the same value to the last digit for hours is a stuck series the ceiling leaves out.
+            var demand = 100 + (i % 2 * 1e-6);
+            history.Add(demand);
             window = new BudgetWindow(Start, Start + TimeSpan.FromDays(Days), budget, spent, Hard: true);
             var context = new PlanningContext
             {
                 Now = Start + TimeSpan.FromMinutes(i),
-                ObservedDemand = 100,
+                ObservedDemand = demand,
                 Current = fleet,
                 Ready = fleet,
                 Budget = window,

@@ -26,7 +26,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// <summary>Instance granularity and headroom make a fleet cost this much more than its demand at the best price per rps.</summary>
     private const double GranularityMargin = 0.1;
 
-    private readonly BudgetCeiling _ceiling = new();
+    private readonly BudgetCeiling _ceiling = new() { StuckTicks = BudgetCeiling.StuckTicksFor(policy.Tick) };
 
     private readonly SpendCalibration _spend = new();
 

@@ -173,4 +173,36 @@ public sealed class SwapOverlapCapTests
         Assert.True(harness.Spent < 15m, figures);
         Assert.Equal(0, planner.OwnTally.Unserved, 6);
     }
+
+    [Fact]
+    public void A_restart_mid_swap_forgets_the_settling_window_and_cuts_the_fleet_to_the_cap_at_once()
+    {
+        // As above; the process restarts two ticks into the swap's overlap (a new planner, nothing carried over).
+        const int ticks = 60;
+        var demand = Enumerable.Repeat(350.0, ticks).Select((d, i) => d + (i % 2 * 1e-6)).ToArray();
+        var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 50, MaxStepPerTick = 20 }, 31.5m, TimeSpan.FromMinutes(7))
+            with { Tick = TimeSpan.FromMinutes(1) };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(2), hardBudget: true);
+        harness.Seed(Fleet.Of(("huge", 1)));
+        var planner = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
+        int? settling = null;
+        var restartAt = ticks;
+        harness.Run(planner, demand, (i, _, raw, _) => settling ??= raw.OverlapHourlyUsd is null ? null : i, to: 30);
+        Assert.NotNull(settling);
+        restartAt = settling!.Value + 2;
+
+        var again = new PlannerHarness(policy, Start, TimeSpan.FromDays(2), hardBudget: true);
+        again.Seed(Fleet.Of(("huge", 1)));
+        var first = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
+        again.Run(first, demand, (_, _, _, _) => { }, to: restartAt);
+        var overlapFleet = Catalog.HourlyCost(again.Current);
+        var restarted = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
+        (decimal Hourly, decimal? Overlap)? after = null;
+        again.Run(restarted, demand, (_, context, raw, guarded) => after ??= (Catalog.HourlyCost(guarded.Target), raw.OverlapHourlyUsd), from: restartAt, to: restartAt + 1);
+
+        var figures = $"settling from tick {settling}, restart at {restartAt}: fleet ${overlapFleet:0.###}/h, after the restart ${after?.Hourly:0.###}/h (overlap {after?.Overlap})";
+        Assert.True(overlapFleet > 0.7m, figures);
+        Assert.Null(after!.Value.Overlap);
+        Assert.True(after.Value.Hourly <= 0.7m, figures);
+    }
 }

@@ -331,7 +331,7 @@ public sealed class BudgetCeilingTests
         var jittered = stuck.Select((d, i) => i is >= perDay and < 3 * perDay ? 40.0 + (i % 2 * 1e-9) : d).ToArray();
         const decimal budget = 60m;
 
-        (double Unserved, double LastDays, decimal Spent) RunOn(double[] demand)
+        (double Unserved, double LastDays, decimal Spent, string? Note) RunOn(double[] demand)
         {
             var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, budget, TimeSpan.FromMinutes(3))
                 with { Tick = TimeSpan.FromMinutes(5) };
@@ -339,9 +339,13 @@ public sealed class BudgetCeilingTests
             harness.Seed(Fleet.Of(("small", 10)));
             var planner = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
             var lastDays = 0.0;
-            harness.Run(planner, demand, (i, context, _, _) =>
-                lastDays += i >= (days - 3) * perDay ? Math.Max(0, demand[i] - Catalog.Capacity(context.Ready)) : 0);
-            return (planner.OwnTally.Unserved / planner.OwnTally.Demand, lastDays, harness.Spent);
+            string? note = null;
+            harness.Run(planner, demand, (i, context, raw, _) =>
+            {
+                lastDays += i >= (days - 3) * perDay ? Math.Max(0, demand[i] - Catalog.Capacity(context.Ready)) : 0;
+                note ??= i >= 3 * perDay && raw.Reason.Contains("stuck series", StringComparison.Ordinal) ? raw.Reason : null;
+            });
+            return (planner.OwnTally.Unserved / planner.OwnTally.Demand, lastDays, harness.Spent, note);
         }
 
         var skipped = RunOn(stuck);
@@ -353,6 +357,9 @@ public sealed class BudgetCeilingTests
         // Measured: left out, 28.45 % unserved and 47,331 rps-ticks in the last three days for $59.02; read as
         // traffic, 30.34 % and 83,783 for $59.29.
         Assert.True(skipped.Unserved < counted.Unserved, figures);
+        // The decision says what the ceiling left out (an operator may want to look at that exporter).
+        Assert.Contains("h where demand read exactly 40 rps: a stuck series, not traffic", skipped.Note ?? "(no decision names it)", StringComparison.Ordinal);
+        Assert.Null(counted.Note);
     }
 
     [Fact]

@@ -45,6 +45,7 @@ internal sealed class BudgetCeiling
 
         _solvedAt = now;
         _ceiling = Solve(history, affordableHourly, usdPerRps * realizedRatio, floorHourly, overhead, StuckTicks);
+        LeftOut = StuckTicks > 0 ? LeftOutRuns(history, Math.Max(0, history.Count - history.Capacity), StuckTicks) : (0, double.NaN);
         return _ceiling;
     }
 
@@ -71,6 +72,32 @@ internal sealed class BudgetCeiling
     /// stayed infinite for five days after them while the fleet spent 1.2 x clairvoyant-budget's daily money, and the
     /// last five days were starved (30-37 % unserved against its 11-13 %).
     /// </summary>
+    /// <summary>At the last solve: the ticks left out as a stuck series, and the value of the longest such run (for the decision's reason).</summary>
+    public (long Ticks, double Value) LeftOut { get; private set; } = (0, double.NaN);
+
+    private static (long Ticks, double Value) LeftOutRuns(DemandHistory history, long first, int stuckTicks)
+    {
+        (long Ticks, double Value, long Longest) result = (0, double.NaN, 0);
+        var runStart = first;
+        for (var i = first; i <= history.Count; i++)
+        {
+            if (i < history.Count && i > runStart && history.At(i) == history.At(runStart))
+            {
+                continue;
+            }
+
+            var length = i - runStart;
+            if (length >= stuckTicks && history.At(runStart) > 0)
+            {
+                result = (result.Ticks + length, length > result.Longest ? history.At(runStart) : result.Value, Math.Max(result.Longest, length));
+            }
+
+            runStart = i;
+        }
+
+        return (result.Ticks, result.Value);
+    }
+
     internal static List<double> Traffic(DemandHistory history, long first, int stuckTicks)
     {
         var kept = new List<double>((int)(history.Count - first));

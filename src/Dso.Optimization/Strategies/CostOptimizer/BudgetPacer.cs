@@ -69,6 +69,9 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// bind, NaN when unknown or switched off (then the flat rate and the quantile ladder degrade as before).
     /// </summary>
     /// <param name="degraded">Whether the budget held the coverage below its target on the previous tick.</param>
+    /// <summary>What the ceiling's last solve left out as a stuck series (ticks, and the longest run's value).</summary>
+    public (long Ticks, double Value) StuckLeftOut => _ceiling.LeftOut;
+
     public double Ceiling(PlanningContext context, DemandHistory history, bool degraded = false)
     {
         if (double.IsFinite(context.ObservedDemand))

@@ -322,7 +322,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             ? $"; soft budget: projected ${budget.ProjectedUsd:0.##} exceeds ${budget.MonthlyUsd:0.##}"
             : "";
         var corrected = (correction is null ? "" : $"; {correction}") +
-            (double.IsFinite(ceiling) ? $"; the hard budget binds: demand is served up to {ceiling:0.#} rps, the ceiling the rest of it pays for at the demand seen so far" : "");
+            (double.IsFinite(ceiling) ? $"; the hard budget binds: demand is served up to {ceiling:0.#} rps, the ceiling the rest of it pays for at the demand seen so far{StuckNote()}" : "");
         return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overlapNote}{overrun}{corrected}", Alternatives(context, inputs, reactive, target, offload))
         {
             OverlapHourlyUsd = settling ? _settlePeak : null,
@@ -537,6 +537,15 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             Spot = _spot,
             Serverless = _serverless,
         };
+    }
+
+    /// <summary>The ceiling's note on a stuck series it left out, if any (an exporter repeating one value is worth a look).</summary>
+    private string StuckNote()
+    {
+        var (ticks, value) = _pacer.StuckLeftOut;
+        return ticks > 0
+            ? FormattableString.Invariant($" (not counting {(ticks * _tick).TotalHours:0.#} h where demand read exactly {value:0.###} rps: a stuck series, not traffic)")
+            : "";
     }
 
     /// <summary>

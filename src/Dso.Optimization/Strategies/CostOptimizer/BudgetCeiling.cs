@@ -63,6 +63,9 @@ internal sealed class BudgetCeiling
     /// <summary>The stuck-run length for a tick: <see cref="StuckSpan"/>, at least <see cref="MinStuckTicks"/> ticks.</summary>
     public static int StuckTicksFor(TimeSpan tick) => tick > TimeSpan.Zero ? Math.Max((int)Math.Ceiling(StuckSpan / tick), MinStuckTicks) : 0;
 
+    /// <summary>At the last solve: the ticks left out as a stuck series, and the value of the longest such run (for the decision's reason).</summary>
+    public (long Ticks, double Value) LeftOut { get; private set; } = (0, double.NaN);
+
     /// <summary>
     /// The demand the ceiling projects from: the history from <paramref name="first"/> on, without runs of
     /// <paramref name="stuckTicks"/> or more identical non-zero values. Live traffic never repeats to the last digit
@@ -72,35 +75,37 @@ internal sealed class BudgetCeiling
     /// stayed infinite for five days after them while the fleet spent 1.2 x clairvoyant-budget's daily money, and the
     /// last five days were starved (30-37 % unserved against its 11-13 %).
     /// </summary>
-    /// <summary>At the last solve: the ticks left out as a stuck series, and the value of the longest such run (for the decision's reason).</summary>
-    public (long Ticks, double Value) LeftOut { get; private set; } = (0, double.NaN);
+    internal static List<double> Traffic(DemandHistory history, long first, int stuckTicks)
+    {
+        var kept = new List<double>((int)(history.Count - first));
+        var next = first;
+        foreach (var (start, length) in StuckRuns(history, first, stuckTicks).Append((history.Count, 0)))
+        {
+            for (var j = next; j < start; j++)
+            {
+                kept.Add(history.At(j));
+            }
+
+            next = start + length;
+        }
+
+        return kept;
+    }
 
     private static (long Ticks, double Value) LeftOutRuns(DemandHistory history, long first, int stuckTicks)
     {
         (long Ticks, double Value, long Longest) result = (0, double.NaN, 0);
-        var runStart = first;
-        for (var i = first; i <= history.Count; i++)
+        foreach (var (start, length) in StuckRuns(history, first, stuckTicks))
         {
-            if (i < history.Count && i > runStart && history.At(i) == history.At(runStart))
-            {
-                continue;
-            }
-
-            var length = i - runStart;
-            if (length >= stuckTicks && history.At(runStart) > 0)
-            {
-                result = (result.Ticks + length, length > result.Longest ? history.At(runStart) : result.Value, Math.Max(result.Longest, length));
-            }
-
-            runStart = i;
+            result = (result.Ticks + length, length > result.Longest ? history.At(start) : result.Value, Math.Max(result.Longest, length));
         }
 
         return (result.Ticks, result.Value);
     }
 
-    internal static List<double> Traffic(DemandHistory history, long first, int stuckTicks)
+    /// <summary>Runs of <paramref name="stuckTicks"/> or more identical non-zero values from <paramref name="first"/> on (start, length).</summary>
+    private static IEnumerable<(long Start, long Length)> StuckRuns(DemandHistory history, long first, int stuckTicks)
     {
-        var kept = new List<double>((int)(history.Count - first));
         var runStart = first;
         for (var i = first; i <= history.Count; i++)
         {
@@ -110,16 +115,13 @@ internal sealed class BudgetCeiling
             }
 
             // [runStart, i) holds one value.
-            var stuck = stuckTicks > 0 && i - runStart >= stuckTicks && history.At(runStart) > 0;
-            for (var j = runStart; j < i && !stuck; j++)
+            if (stuckTicks > 0 && i - runStart >= stuckTicks && history.At(runStart) > 0)
             {
-                kept.Add(history.At(j));
+                yield return (runStart, i - runStart);
             }
 
             runStart = i;
         }
-
-        return kept;
     }
 
     internal static double Solve(DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double overhead = 1, int stuckTicks = 0)

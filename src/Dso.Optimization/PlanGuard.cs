@@ -77,8 +77,7 @@ public static class PlanGuard
             // hourly cap, applied above): the replaced instances retire once the replacements serve.
             if (plan.OverlapHourlyUsd is { } overlap && overlap > affordable)
             {
-                var hold = (decimal)Math.Max(policy.Tick.TotalHours, policy.BillingMinimum.TotalHours);
-                var left = hold > 0 ? Math.Max(0, context.Budget.BudgetUsd - context.Budget.SpentUsd) / hold : affordable;
+                var left = BudgetLeftHourlyUsd(policy.Tick, policy.BillingMinimum, context.Budget) ?? affordable;
                 affordable = Math.Max(affordable, Math.Min(overlap, left));
             }
 
@@ -194,6 +193,16 @@ public static class PlanGuard
 
         var cheapest = policy.Catalog.Types.Min(t => t.PricePerHour);
         return cheapest <= 0 ? policy.Limits.MinInstances : (int)Math.Min(policy.Limits.MinInstances, Math.Floor(affordable / cheapest));
+    }
+
+    /// <summary>
+    /// What is left of the budget per hour if the fleet is held for one commitment (a tick or the billing minimum,
+    /// whichever is longer): the most a fleet may cost now whatever the pacing; null when both are zero.
+    /// </summary>
+    public static decimal? BudgetLeftHourlyUsd(TimeSpan tick, TimeSpan billingMinimum, BudgetWindow budget)
+    {
+        var hold = (decimal)Math.Max(tick.TotalHours, billingMinimum.TotalHours);
+        return hold > 0 ? Math.Max(0, budget.BudgetUsd - budget.SpentUsd) / hold : null;
     }
 
     /// <summary>The cheapest fleet the policy allows (min_instances of the cheapest type): what a paced budget must always keep for.</summary>

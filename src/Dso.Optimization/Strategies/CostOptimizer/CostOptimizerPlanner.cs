@@ -554,8 +554,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     /// </summary>
     private decimal? HardHourly(PlanningContext context)
     {
-        var hold = (decimal)Math.Max(_tick.TotalHours, _policy.BillingMinimum.TotalHours);
-        var left = Math.Max(0, context.Budget.BudgetUsd - context.Budget.SpentUsd) / hold;
+        var left = PlanGuard.BudgetLeftHourlyUsd(_tick, _policy.BillingMinimum, context.Budget)!.Value;
         return _policy.Limits.MaxHourlyUsd is { } cap ? Math.Min(cap, left) : left;
     }
 

@@ -24,7 +24,9 @@ internal sealed record BrowserSession(IPlaywright Playwright, IBrowser Browser, 
             Assert.Contains("/login", page.Url);
             await page.FillAsync("#key", key);
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(u => u.EndsWith(landing, StringComparison.Ordinal));
+            // The landing page's own load is not waited for (what each test reads next waits for its element): under
+            // CI load a sign-in once timed out at 120 s waiting for the load event after the redirect had landed.
+            await page.WaitForURLAsync(u => u.EndsWith(landing, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         }
 
         return new BrowserSession(playwright, browser, page);

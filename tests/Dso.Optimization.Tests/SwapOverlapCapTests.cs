@@ -41,6 +41,16 @@ public sealed class SwapOverlapCapTests
         ShortfallUsdPerRps = 0.05,
     };
 
+    /// <summary>A service paced by a $31.50 budget over two days, on one huge instance, 7-minute boots, 1-minute ticks.</summary>
+    private static (ServicePolicy Policy, PlannerHarness Harness, CostOptimizerPlanner Planner) OnHugeInstance()
+    {
+        var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 50, MaxStepPerTick = 20 }, 31.5m, TimeSpan.FromMinutes(7))
+            with { Tick = TimeSpan.FromMinutes(1) };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(2), hardBudget: true);
+        harness.Seed(Fleet.Of(("huge", 1)));
+        return (policy, harness, (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy));
+    }
+
     [Fact]
     public void An_oversized_instance_under_a_paced_cap_is_swapped_when_the_hour_averages_within_it()
     {
@@ -142,11 +152,7 @@ public sealed class SwapOverlapCapTests
         const int ticks = 2 * 1440;
         var random = new Random(3);
         var demand = Enumerable.Range(0, ticks).Select(_ => 350 * (1 + (0.03 * ((2 * random.NextDouble()) - 1)))).ToArray();
-        var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 50, MaxStepPerTick = 20 }, 31.5m, TimeSpan.FromMinutes(7))
-            with { Tick = TimeSpan.FromMinutes(1) };
-        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(2), hardBudget: true);
-        harness.Seed(Fleet.Of(("huge", 1)));
-        var planner = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
+        var (_, harness, planner) = OnHugeInstance();
         int? hugeGone = null;
         string? swapReason = null;
         harness.Run(planner, demand, (i, context, raw, guarded) =>
@@ -178,27 +184,20 @@ public sealed class SwapOverlapCapTests
     public void A_restart_mid_swap_forgets_the_settling_window_and_cuts_the_fleet_to_the_cap_at_once()
     {
         // As above; the process restarts two ticks into the swap's overlap (a new planner, nothing carried over).
-        const int ticks = 60;
-        var demand = Enumerable.Repeat(350.0, ticks).Select((d, i) => d + (i % 2 * 1e-6)).ToArray();
-        var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 50, MaxStepPerTick = 20 }, 31.5m, TimeSpan.FromMinutes(7))
-            with { Tick = TimeSpan.FromMinutes(1) };
-        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(2), hardBudget: true);
-        harness.Seed(Fleet.Of(("huge", 1)));
-        var planner = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
+        var demand = Enumerable.Repeat(350.0, 60).Select((d, i) => d + (i % 2 * 1e-6)).ToArray();
+        var (policy, harness, planner) = OnHugeInstance();
         int? settling = null;
-        var restartAt = ticks;
-        harness.Run(planner, demand, (i, _, raw, _) => settling ??= raw.OverlapHourlyUsd is null ? null : i, to: 30);
-        Assert.NotNull(settling);
-        restartAt = settling!.Value + 2;
+        var restartAt = 0;
+        for (; restartAt < 30 && (settling is null || restartAt < settling + 2); restartAt++)
+        {
+            harness.Run(planner, demand, (i, _, raw, _) => settling ??= raw.OverlapHourlyUsd is null ? null : i, from: restartAt, to: restartAt + 1);
+        }
 
-        var again = new PlannerHarness(policy, Start, TimeSpan.FromDays(2), hardBudget: true);
-        again.Seed(Fleet.Of(("huge", 1)));
-        var first = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
-        again.Run(first, demand, (_, _, _, _) => { }, to: restartAt);
-        var overlapFleet = Catalog.HourlyCost(again.Current);
+        Assert.NotNull(settling);
+        var overlapFleet = Catalog.HourlyCost(harness.Current);
         var restarted = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
         (decimal Hourly, decimal? Overlap)? after = null;
-        again.Run(restarted, demand, (_, context, raw, guarded) => after ??= (Catalog.HourlyCost(guarded.Target), raw.OverlapHourlyUsd), from: restartAt, to: restartAt + 1);
+        harness.Run(restarted, demand, (_, context, raw, guarded) => after ??= (Catalog.HourlyCost(guarded.Target), raw.OverlapHourlyUsd), from: restartAt, to: restartAt + 1);
 
         var figures = $"settling from tick {settling}, restart at {restartAt}: fleet ${overlapFleet:0.###}/h, after the restart ${after?.Hourly:0.###}/h (overlap {after?.Overlap})";
         Assert.True(overlapFleet > 0.7m, figures);

@@ -134,4 +134,63 @@ public sealed class RecurringBurstsTests
 
         Assert.False(bursts.Active);
     }
+
+    [Fact]
+    public void OpenOnClock_DuringABurstOnTheClock_GivesTicksLeftOfItsUsualLengthAndItsBase()
+    {
+        var demand = Clocked(2, out var onsets);
+        var bursts = new RecurringBursts(TimeSpan.FromMinutes(1));
+        var onset = onsets.First(o => o > 1440);
+        for (var i = 0; i < onset; i++)
+        {
+            bursts.Observe(demand[i]);
+        }
+
+        Assert.Null(bursts.OpenOnClock);
+        for (var i = onset; i <= onset + 2; i++)
+        {
+            bursts.Observe(demand[i]);
+        }
+
+        // Three minutes into a 9-minute burst: six more ticks (the latest observed is the burst's third).
+        var open = Assert.NotNull(bursts.OpenOnClock);
+        Assert.Equal(6, open.Remaining);
+        Assert.InRange(open.Base, Base * 0.95, Base * 1.05);
+        for (var i = onset + 3; i < onset + 12; i++)
+        {
+            bursts.Observe(demand[i]);
+        }
+
+        Assert.Null(bursts.OpenOnClock);
+    }
+
+    /// <summary>
+    /// budget_skip_short_bursts: three minutes into a burst that usually lasts nine, the rows a launch ordered now would
+    /// first serve (12 minutes out) are past its end. With the skip the outlook does not carry the burst's level there
+    /// (capacity for them would arrive after it); without it, it does. The rows inside the burst carry it either way.
+    /// </summary>
+    [Fact]
+    public void Observe_SkipShortBursts_RowsPastABurstsUsualEndDoNotCarryItsLevel()
+    {
+        const int Rows = 12;
+        var demand = Clocked(3, out var onsets);
+        var onset = onsets.First(o => o > 2 * 1440);
+        OutlookResult Run(bool skip)
+        {
+            var outlook = new DemandOutlook(TimeSpan.FromMinutes(1), Rows, new CostOptimizerOptions()) { SkipShortBursts = skip };
+            OutlookResult? last = null;
+            for (var i = 0; i <= onset + 2; i++)
+            {
+                last = outlook.Observe(demand[i], null);
+            }
+
+            return last!;
+        }
+
+        var skipped = Run(skip: true);
+        var carried = Run(skip: false);
+        Assert.True(skipped.Upper[0] >= Base * 4, $"row 1, inside the burst: {skipped.Upper[0]:0}");
+        Assert.True(carried.Upper[^1] >= Base * 4, $"without the skip row {Rows} carries the burst: {carried.Upper[^1]:0}");
+        Assert.True(skipped.Upper[^1] < Base * 2, $"with the skip row {Rows}, after the burst's usual end: {skipped.Upper[^1]:0}");
+    }
 }

@@ -135,6 +135,20 @@ internal sealed record CostOptimizerOptions
     public const double DefaultBudgetReleaseBursts = 1;
 
     /// <summary>
+    /// 1 = while a hard budget has no room (the churn rules' condition), the rows past the usual end of a burst under
+    /// way on a learned clock (<see cref="RecurringBursts"/>: its median length) do not carry its level: capacity
+    /// launched for them would boot after the burst is over and bill its boot and billing minimum for nothing, money a
+    /// binding budget takes from the next burst or the last days. The rows inside the burst still carry it (a boot
+    /// shorter than what is left of it still serves part of it). On twitter-late.wide.b7.x0.9 (7-minute boot, 5-16
+    /// minute bursts every two hours) the launches ordered at each onset served after it: 13.43 -> 12.55 % unserved at
+    /// the same spend. On the 68-scenario suite 9 rows move (6 of them budget-bound: 4 better, 2 worse by under 0.04
+    /// points; the roomy nab-asg-cpu and twitter-late rows by under 0.07 points and still dominating), the worst
+    /// budget-bound ratio 2.42 -> 2.26 x; twitter-aug21 (shipped) 4.281 -> 4.300 % unserved, $325.86 -> $326.12, next-tick
+    /// reversals 30 -> 24, actions a day 113.6 -> 110.1.
+    /// </summary>
+    public const double DefaultBudgetSkipShortBursts = 1;
+
+    /// <summary>
     /// 1 = while month-to-date spend runs ahead of the period's elapsed share, the budget ceiling is priced with what the
     /// fleet has really cost per rps served this period (every tick but anomaly holds, see <see cref="SpendCalibration"/>),
     /// so a first day that looked affordable at the catalog's price cannot spend what the last days need; 0 = only the
@@ -287,6 +301,8 @@ internal sealed record CostOptimizerOptions
 
     public bool BudgetReleaseBursts { get; init; } = DefaultBudgetReleaseBursts >= 0.5;
 
+    public bool BudgetSkipShortBursts { get; init; } = DefaultBudgetSkipShortBursts >= 0.5;
+
     public bool BudgetPaceCost { get; init; } = DefaultBudgetPaceCost >= 0.5;
 
     public bool BudgetOverhead { get; init; } = DefaultBudgetOverhead >= 0.5;
@@ -339,6 +355,7 @@ internal sealed record CostOptimizerOptions
             BudgetCeiling = strategy.GetBoolean("budget_ceiling", DefaultBudgetCeiling >= 0.5),
             BudgetRealizedCost = strategy.GetBoolean("budget_realized_cost", DefaultBudgetRealizedCost >= 0.5),
             BudgetReleaseBursts = strategy.GetBoolean("budget_release_bursts", DefaultBudgetReleaseBursts >= 0.5),
+            BudgetSkipShortBursts = strategy.GetBoolean("budget_skip_short_bursts", DefaultBudgetSkipShortBursts >= 0.5),
             BudgetPaceCost = strategy.GetBoolean("budget_pace_cost", DefaultBudgetPaceCost >= 0.5),
             BudgetOverhead = strategy.GetBoolean("budget_overhead", DefaultBudgetOverhead >= 0.5),
             BudgetTightScaleIn = strategy.GetBoolean("budget_tight_scale_in", DefaultBudgetTightScaleIn >= 0.5),

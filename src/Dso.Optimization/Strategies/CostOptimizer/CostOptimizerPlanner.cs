@@ -226,6 +226,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         // Self-correction judges this policy on its own outcomes: in an experiment's shadow the fleet is another
         // variant's, so the level stays where this variant's own blocks left it.
         var correction = _options.SelfCorrection && !context.Shadow ? Correct(context, ceiling) : null;
+        var roomy = MarginAffordable(context, ceiling);
+        _outlook.SkipShortBursts = _options.BudgetSkipShortBursts && !roomy;
         var boundQuantile = double.IsFinite(ceiling) && _options.BudgetBoundQuantile > 0 ? _options.BudgetBoundQuantile : 1;
         var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, sustainable, boundQuantile);
         if (_options.SelfCorrection && !context.Shadow && _correction.Following(context.Now))
@@ -240,7 +242,6 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var currentHourly = _policy.Catalog.HourlyCost(context.Current);
         var settling = context.Now < _settleUntil && currentHourly <= _settlePeak;
         var surge = SurgeDemand(context);
-        var roomy = MarginAffordable(context, ceiling);
         var margin = roomy || _options.ScaleInMarginUnderBudget ? _rises.Margin(_options.ScaleInMarginQuantile) : 0;
         _rises.Observe(outlook.Upper[^1]);
         var inputs = new StepInputs

@@ -102,6 +102,9 @@ internal sealed class DemandOutlook
 
     public DemandHistory History => _history;
 
+    /// <summary>Rows past the usual end of a recurring burst under way do not carry its level (see <see cref="Features"/>).</summary>
+    public bool SkipShortBursts { get; set; }
+
     /// <summary>
     /// Moves the coverage the envelope is fitted for and the headroom on its bound (self-correction); refits on the
     /// next tick. The forecast feature keeps the policy's quantile: the calibration scales it to what demand did.
@@ -292,6 +295,14 @@ internal sealed class DemandOutlook
         var now = _history.Latest;
         var latest = Math.Max(_history.At(now), now > 0 ? _history.At(now - 1) : 0);
         var level = RecentMean();
+        var ramp = Ramp(k);
+        if (SkipShortBursts && _bursts.OpenOnClock is { } open && k > open.Remaining)
+        {
+            // A recurring burst usually over by row k: its level is not carried there (capacity launched for it would
+            // serve after it ended).
+            (latest, level, ramp) = (Math.Min(latest, open.Base), Math.Min(level, open.Base), Math.Min(ramp, open.Base));
+        }
+
         var seasonal = double.NaN;
         foreach (var lag in _lags)
         {
@@ -304,7 +315,7 @@ internal sealed class DemandOutlook
         }
 
         var predicted = forecast is not null && k - 1 < forecast.Steps && !_gap.Quarantined ? forecast.Quantile(k - 1, _quantile) : double.NaN;
-        return [level, latest, seasonal, Shape(k, 0, latest), Shape(k, 2, latest), double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN, _bursts.Expected(k, _burstHazard), Ramp(k)];
+        return [level, latest, seasonal, Shape(k, 0, latest), Shape(k, 2, latest), double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN, _bursts.Expected(k, _burstHazard), ramp];
     }
 
     /// <summary>

@@ -81,6 +81,15 @@ internal sealed class RecurringBursts
     public (long From, long To) EndedBurst =>
         _clock is not null && _lastOnClock is { End: >= 0 } b && _open is null ? (b.Start, b.End) : (-1, -1);
 
+    /// <summary>
+    /// While a burst on the trusted clock is under way: the ticks after the latest until it usually ends (its slot's
+    /// median length) and the base it rose from; null otherwise.
+    /// </summary>
+    public (long Remaining, double Base)? OpenOnClock =>
+        _clock is { } c && _open is { } open && ReferenceEquals(open, _lastOnClock)
+            ? (Math.Max(0, open.Start + c.Duration - 1 - _tick), open.Base)
+            : null;
+
     /// <summary>Records one tick's demand (ticks are consecutive).</summary>
     public void Observe(double demand)
     {

@@ -89,6 +89,55 @@ public sealed class BudgetPaceTests(ITestOutputHelper output)
         return ceiling;
     }
 
+    /// <summary>
+    /// budget_unbound_peak: the slack above the pace's reserve is spent (the rest of the budget pays only the flat rate,
+    /// below the reserve for the mean demand so far), yet the ceiling finds every demand seen so far affordable. The cap
+    /// then pays for the peak seen (400 rps at $0.0022/rps-h), not the flat rate; with a finite or unknown ceiling, and
+    /// with the rule off, the cap is what it was.
+    /// </summary>
+    [Fact]
+    public void With_an_unbound_ceiling_the_pace_reserve_does_not_cap_the_peak_seen()
+    {
+        decimal Cap(bool on, double ceiling)
+        {
+            var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, 100m, TimeSpan.FromMinutes(3),
+                new Dictionary<string, double> { ["budget_unbound_peak"] = on ? 1 : 0 }) with { Tick = TimeSpan.FromMinutes(1) };
+            var options = CostOptimizerOptions.From(policy.Strategy);
+            var pacer = new BudgetPacer(policy, options);
+            var history = new DemandHistory(10_000);
+            var fleet = Fleet.Of(("small", 10));
+            PlanningContext? context = null;
+            const int Ticks = 7 * 60;
+            for (var i = 0; i <= Ticks; i++)
+            {
+                var demand = i == 100 ? 400 : 100 + (i % 2 * 1e-6);
+                history.Add(demand);
+                var now = Start + TimeSpan.FromMinutes(i);
+                var left = (decimal)(Start.AddDays(Days) - now).TotalHours;
+                // Spent so far: what leaves $0.20/h to the end, below the $0.22/h reserve for 100 rps.
+                var spent = (100m * (1 - (decimal)options.BudgetSafety)) - (0.2m * left);
+                context = new PlanningContext
+                {
+                    Now = now,
+                    ObservedDemand = demand,
+                    Current = fleet,
+                    Ready = fleet,
+                    Budget = new BudgetWindow(Start, Start.AddDays(Days), 100m, spent, Hard: true),
+                };
+                pacer.Ceiling(context, history);
+            }
+
+            return pacer.Allowance(context!, 100, ceiling).Cap!.Value;
+        }
+
+        Assert.InRange(Cap(on: true, double.PositiveInfinity), 0.88m - 0.001m, 0.9m);
+        Assert.InRange(Cap(on: false, double.PositiveInfinity), 0.19m, 0.21m);
+        Assert.InRange(Cap(on: true, double.NaN), 0.19m, 0.21m);
+        // A finite ceiling of 150 rps pays for 150 x $0.0022/h, with the rule or without.
+        Assert.InRange(Cap(on: true, 150), 0.329m, 0.331m);
+        Assert.Equal(Cap(on: true, 150), Cap(on: false, 150));
+    }
+
     [Fact]
     public void Ahead_of_pace_the_ceiling_is_priced_at_what_serving_has_really_cost()
     {

@@ -43,6 +43,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
 
     private double _demandSum;
     private long _demandTicks;
+    private double _topDemand;
 
     /// <summary>
     /// The best price per rps among the types a fleet for the demand seen so far can use: a type bigger than the mean
@@ -78,6 +79,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         {
             _demandSum += Math.Max(0, context.ObservedDemand);
             _demandTicks++;
+            _topDemand = Math.Max(_topDemand, context.ObservedDemand);
         }
 
         var budget = context.Budget;
@@ -199,6 +201,13 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
                 var flat = safe.AffordableHourlyUsd(context.Now);
                 affordable = Math.Max(flat, Usd.FromDouble(ceiling * UsdPerRps, "the budget ceiling's hourly cost"));
                 pace = new BudgetPace(_holdHours, flat);
+            }
+
+            else if (double.IsPositiveInfinity(ceiling) && options.BudgetUnboundPeak)
+            {
+                // The ceiling finds every demand seen so far affordable where it is: the pace's reserve, which prices the
+                // rest of the period at the mean so far, must not cut a peak the ceiling would serve.
+                affordable = Math.Max(affordable, Usd.FromDouble(_topDemand * UsdPerRps, "the peak demand's hourly cost"));
             }
 
             cap = cap is { } c ? Math.Min(c, affordable) : affordable;

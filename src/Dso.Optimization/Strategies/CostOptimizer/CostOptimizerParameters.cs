@@ -90,6 +90,7 @@ internal static class CostOptimizerParameters
         new("budget_pace_cost", ParameterType.Boolean, DefaultBudgetPaceCost, "", "while month-to-date spend runs ahead of the period's elapsed share, price the budget ceiling with what serving a rps has really cost this period"),
         new("budget_overhead", ParameterType.Boolean, DefaultBudgetOverhead, "", "the budget ceiling prices demand with the overhead the fleet has really cost over it this period (billed spend over demand at the best usable price, where the budget's cap did not bite)"),
         new("budget_unbound_peak", ParameterType.Boolean, DefaultBudgetUnboundPeak, "", "while the budget ceiling finds all demand seen so far affordable, let the hourly cap pay for its peak"),
+        new("surge_on_return", ParameterType.Boolean, DefaultSurgeOnReturn, "", "in the recovery after an outage, demand at twice the outlook's bound for the tick, above the ready capacity, starts a surge without a detector's flag"),
         new("budget_tight_scale_in", ParameterType.Boolean, DefaultBudgetTightScaleIn, "", "under a binding budget ceiling, scale in with the narrower budget_scale_in_band instead of scale_in_band"),
         new("budget_scale_in_band", ParameterType.Number, DefaultBudgetScaleInBand, "share of demand", "surplus beyond one instance needed before scaling in under a binding budget ceiling (budget_tight_scale_in; at most scale_in_band)")
         {

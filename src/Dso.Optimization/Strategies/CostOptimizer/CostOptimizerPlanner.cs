@@ -241,7 +241,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var (cap, pace) = _pacer.Allowance(context, _demandSum / _demandTicks, ceiling);
         var currentHourly = _policy.Catalog.HourlyCost(context.Current);
         var settling = context.Now < _settleUntil && currentHourly <= _settlePeak;
-        var surge = SurgeDemand(context);
+        var surge = SurgeDemand(context, roomy);
+        _lastNextBound = outlook.Upper[0];
         var margin = roomy || _options.ScaleInMarginUnderBudget ? _rises.Margin(_options.ScaleInMarginQuantile) : 0;
         _rises.Observe(outlook.Upper[^1]);
         var inputs = new StepInputs
@@ -260,6 +261,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
                 : context.Now - _lastScaleOut < _options.MinDwell ? "minimum dwell after a scale-out" : null,
             Tick = _tick,
             SurgeDemand = surge,
+            SurgeCause = _surgeCause,
             ScaleInMargin = margin,
             // Only while the budget has room, like the margin: under a tight budget capacity held now is cut later.
             ScaleInAhead = roomy ? outlook.Ahead : 0,
@@ -474,13 +476,38 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     /// ramp carried over the boot delay is capped at the demand itself: a one-minute jump is not a trend to extrapolate
     /// ten minutes ahead.
     /// </summary>
-    private double SurgeDemand(PlanningContext context)
+    /// <summary>Demand this many times the outlook's bound for the tick starts a surge after an outage (<c>surge_on_return</c>).</summary>
+    private const double SurgeJumpRatio = 2;
+
+    /// <summary>The outlook's bound for the next row on the previous tick: what this tick's demand was expected to stay under.</summary>
+    private double _lastNextBound;
+
+    /// <summary>What started the surge in force, for the emergency step's reason.</summary>
+    private string _surgeCause = "anomaly surge";
+
+    private double SurgeDemand(PlanningContext context, bool roomy)
     {
         var demand = context.ObservedDemand;
         var slope = double.IsNaN(_previousDemand) ? 0 : Math.Max(0, demand - _previousDemand);
         _previousDemand = demand;
         var inSurge = context.Now <= _surgeUntil;
-        if (context.ScaleUpNow || (inSurge && demand > _surgePeak))
+        // After an outage (the traffic gap's recovery), demand at several times the bound the outlook set for this tick,
+        // above what the fleet serves, is a surge whether or not a detector flagged it: to a detector that learned the
+        // hours of trickle before it, the return of traffic is no anomaly (nasa-aug-outage.one.b3: 402 then 1,098 rps
+        // after seven hours of 11-109 rps, a 360 rps fleet bounded by "recent mean 189.1 rps" while the rule scaled to
+        // 1,620). Outside a recovery a burst is the envelope's to price (twitter's bursts chased this way cost more).
+        var returned = _options.SurgeOnReturn && roomy && _outlook.Quarantined && _lastNextBound > 0 &&
+            demand > SurgeJumpRatio * _lastNextBound && demand > _policy.Catalog.Capacity(context.Ready);
+        if (returned && !context.ScaleUpNow && !inSurge)
+        {
+            _surgeCause = FormattableString.Invariant($"surge on traffic back after an outage ({demand / _lastNextBound:0.#} x the bound for this tick)");
+        }
+        else if (context.ScaleUpNow && !inSurge)
+        {
+            _surgeCause = "anomaly surge";
+        }
+
+        if (context.ScaleUpNow || returned || (inSurge && demand > _surgePeak))
         {
             _surgeUntil = context.Now + _policy.BootDelay + _tick;
             _surgePeak = inSurge ? Math.Max(_surgePeak, demand) : demand;

@@ -28,10 +28,10 @@ internal sealed class EmergencyScaleOutStep : IPlanStep
         var (solution, solved, replaced) = inputs.SolveScaleOut(problem);
         if (solution is null)
         {
-            return new StepDecision(StepName, null, null, surge, $"anomaly surge at {inputs.Context.ObservedDemand:0.#} rps: no plan within limits, holding");
+            return new StepDecision(StepName, null, null, surge, $"{inputs.SurgeCause} at {inputs.Context.ObservedDemand:0.#} rps: no plan within limits, holding");
         }
 
-        var reason = $"anomaly surge at {inputs.Context.ObservedDemand:0.#} rps: covering {solved.SteadyDemand:0.#} rps now ({inputs.Describe(solution, solved)}{(replaced ? $"; {StepInputs.ReplacingNote(solved)}" : "")})";
+        var reason = $"{inputs.SurgeCause} at {inputs.Context.ObservedDemand:0.#} rps: covering {solved.SteadyDemand:0.#} rps now ({inputs.Describe(solution, solved)}{(replaced ? $"; {StepInputs.ReplacingNote(solved)}" : "")})";
         return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason) { BudgetConstrained = inputs.BudgetBound(solution, solved) };
     }
 }

@@ -85,6 +85,9 @@ internal sealed class StepInputs
     /// </summary>
     public double SurgeDemand { get; init; }
 
+    /// <summary>What started the surge, for the reason: a detector's upward anomaly, or traffic back after an outage.</summary>
+    public string SurgeCause { get; init; } = "anomaly surge";
+
     /// <summary>True when the periodic search for a cheaper mix is due this tick (swaps are never urgent).</summary>
     public bool ConsolidationDue { get; set; } = true;
 

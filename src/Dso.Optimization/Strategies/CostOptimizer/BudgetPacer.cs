@@ -202,7 +202,6 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
                 affordable = Math.Max(flat, Usd.FromDouble(ceiling * UsdPerRps, "the budget ceiling's hourly cost"));
                 pace = new BudgetPace(_holdHours, flat);
             }
-
             else if (double.IsPositiveInfinity(ceiling) && options.BudgetUnboundPeak)
             {
                 // The ceiling finds every demand seen so far affordable where it is: the pace's reserve, which prices the

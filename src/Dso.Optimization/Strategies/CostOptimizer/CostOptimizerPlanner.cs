@@ -135,6 +135,8 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             (_settleUntil, _settlePeak) = (previous._settleUntil, previous._settlePeak);
             _surgeUntil = previous._surgeUntil;
             _surgePeak = previous._surgePeak;
+            _surgeCause = previous._surgeCause;
+            _lastNextBound = previous._lastNextBound;
             _previousDemand = previous._previousDemand;
             _rises = previous._rises;
             _lastConsolidation = previous._lastConsolidation;
@@ -468,14 +470,6 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         return budget.ProjectedUsd(context.Now, rate * (1 + MarginBudgetRoom)) <= budget.BudgetUsd * (1 - (decimal)_options.BudgetSafety);
     }
 
-    /// <summary>
-    /// A surge starts with an upward anomaly and lasts while demand keeps setting new highs (and one boot delay after
-    /// the last): the calibrated outlook learned normal demand and lags a flash crowd, so during a surge the emergency
-    /// step sizes for the observed demand plus headroom plus the current ramp continued until launches could serve.
-    /// Noise that merely wiggles upwards does not prolong it (with a long boot delay some tick always rises), and the
-    /// ramp carried over the boot delay is capped at the demand itself: a one-minute jump is not a trend to extrapolate
-    /// ten minutes ahead.
-    /// </summary>
     /// <summary>Demand this many times the outlook's bound for the tick starts a surge after an outage (<c>surge_on_return</c>).</summary>
     private const double SurgeJumpRatio = 2;
 
@@ -483,8 +477,17 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private double _lastNextBound;
 
     /// <summary>What started the surge in force, for the emergency step's reason.</summary>
-    private string _surgeCause = "anomaly surge";
+    private string _surgeCause = StepInputs.AnomalySurge;
 
+    /// <summary>
+    /// A surge starts with an upward anomaly (or, in the recovery after an outage, with demand at twice the outlook's
+    /// bound: <c>surge_on_return</c>) and lasts while demand keeps setting new highs (and one boot delay after
+    /// the last): the calibrated outlook learned normal demand and lags a flash crowd, so during a surge the emergency
+    /// step sizes for the observed demand plus headroom plus the current ramp continued until launches could serve.
+    /// Noise that merely wiggles upwards does not prolong it (with a long boot delay some tick always rises), and the
+    /// ramp carried over the boot delay is capped at the demand itself: a one-minute jump is not a trend to extrapolate
+    /// ten minutes ahead.
+    /// </summary>
     private double SurgeDemand(PlanningContext context, bool roomy)
     {
         var demand = context.ObservedDemand;
@@ -504,7 +507,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         }
         else if (context.ScaleUpNow && !inSurge)
         {
-            _surgeCause = "anomaly surge";
+            _surgeCause = StepInputs.AnomalySurge;
         }
 
         if (context.ScaleUpNow || returned || (inSurge && demand > _surgePeak))

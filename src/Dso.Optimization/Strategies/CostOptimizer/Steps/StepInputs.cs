@@ -85,8 +85,11 @@ internal sealed class StepInputs
     /// </summary>
     public double SurgeDemand { get; init; }
 
+    /// <summary>The surge's cause when a detector flagged an upward anomaly.</summary>
+    public const string AnomalySurge = "anomaly surge";
+
     /// <summary>What started the surge, for the reason: a detector's upward anomaly, or traffic back after an outage.</summary>
-    public string SurgeCause { get; init; } = "anomaly surge";
+    public string SurgeCause { get; init; } = AnomalySurge;
 
     /// <summary>True when the periodic search for a cheaper mix is due this tick (swaps are never urgent).</summary>
     public bool ConsolidationDue { get; set; } = true;

@@ -26,27 +26,19 @@ public sealed partial class ServiceLoop
             return;
         }
 
+        var sensing = readings.Count > 0 ? OwnSensing : _sensing;
         foreach (var reading in readings)
         {
-            foreach (var (kpi, value) in reading.Values)
-            {
-                if (double.IsFinite(value))
-                {
-                    Detector(kpi)?.Observe(reading.Timestamp, value);
-                }
-            }
-
+            sensing.Warm(reading);
             if (reading.TryGet(KpiNames.RequestRate, out var demand))
             {
-                _forecaster?.Observe(reading.Timestamp, demand);
                 _zeroTraffic.LooksLikeOutage(reading.Timestamp, demand, ZeroTrafficHold);
-                _lastDemand = demand;
             }
         }
 
         if (readings.Count > 0)
         {
-            _lastObserved = readings[^1].Timestamp;
+            sensing.SeenUpTo(readings[^1].Timestamp);
         }
 
         await _deps.Log.AppendEventAsync(Policy.Name, now, "backfill", $"{readings.Count} past readings from '{Policy.Metrics.Source}'", cancellationToken).ConfigureAwait(false);

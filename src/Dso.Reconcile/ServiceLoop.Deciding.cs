@@ -8,62 +8,74 @@ using Dso.Policies.Model;
 
 namespace Dso.Reconcile;
 
-/// <summary>Deciding: score the KPIs, feed the forecaster, and ask the strategy's planner for a plan.</summary>
+/// <summary>Deciding: sense the KPIs (anomalies, forecast) and ask the strategy's planner for a plan.</summary>
 public sealed partial class ServiceLoop
 {
-    private double _lastDemand = double.NaN;
     private volatile string? _retrainReason;
-    private DateTimeOffset _lastObserved = DateTimeOffset.MinValue;
 
     /// <summary>The strategy's latest budget pacing: a hold is guarded against the same paced limit, not a stricter one.</summary>
     private BudgetPace? _lastPace;
 
-    private Proposal Decide(DateTimeOffset now, KpiReading reading, double demand, FleetState state, BudgetWindow budget)
+    /// <summary>The latest signals taken from the pipeline (their forecaster's accuracy is what a tick reports).</summary>
+    private TickSignals? _pipelined;
+
+    /// <summary>
+    /// The loop's own detectors and forecaster, caught up first when a pipeline has been sensing for it: whatever
+    /// reads or changes them directly (a backfill, a reload, a failure's rebuild, the retraining jobs) sees the state
+    /// inline sensing would have left.
+    /// </summary>
+    private Sensing OwnSensing
     {
-        var anomalies = new List<AnomalyEvent>();
-        var scaleUpNow = false;
-        var holdScaleIn = false;
-        var excludeFromForecast = false;
-        // A source may hand back the same sample twice (a tick faster than its resolution, or right after backfill):
-        // detectors and the forecaster see each sample once.
-        Stage = TickStage.Detect;
-        var fresh = reading.Timestamp > _lastObserved;
-        _lastObserved = fresh ? reading.Timestamp : _lastObserved;
-        foreach (var (kpi, value) in reading.Values)
+        get
         {
-            if (!fresh || !double.IsFinite(value))
+            if (_deps.Pipeline is { Active: true } pipeline)
             {
-                continue;
+                foreach (var (reading, demand) in pipeline.TakeOver())
+                {
+                    _sensing.Sense(Policy, reading, demand);
+                }
+
+                _pipelined = null;
             }
 
-            var result = Detector(kpi)?.Observe(reading.Timestamp, value);
-            if (result is not { IsAnomaly: true })
-            {
-                continue;
-            }
+            return _sensing;
+        }
+    }
 
-            var action = AnomalyPolicy.ActionFor(Policy, kpi, result.Value.Kind, value, kpi == KpiNames.RequestRate ? _lastDemand : double.NaN);
-            scaleUpNow |= action == AnomalyAction.ScaleUpNow;
-            holdScaleIn |= action is AnomalyAction.HoldScaleIn or AnomalyAction.ScaleUpNow;
-            excludeFromForecast |= kpi == KpiNames.RequestRate && action is AnomalyAction.ExcludeFromForecast or AnomalyAction.HoldScaleIn;
-            anomalies.Add(new AnomalyEvent(kpi, value, result.Value.Score, AnomalyPolicy.Describe(action)) { Kind = result.Value.Kind.ToString() });
+    private ForecastFigures? ForecastFiguresNow() =>
+        _deps.Pipeline is { Active: true } && _pipelined is { } taken ? taken.Figures : ForecastFigures.Of(_sensing.Forecaster);
+
+    /// <summary>This tick's anomalies and forecast: from the pipeline while it keeps step with the loop, else sensed here.</summary>
+    private TickSignals Sense(KpiReading reading, double demand)
+    {
+        if (_retrainReason is null && _deps.Pipeline is { Active: true } pipeline)
+        {
+            Stage = TickStage.Forecast; // waiting for the sensing thread
+            if (pipeline.TryTake(reading, demand, out var signals))
+            {
+                _pipelined = signals;
+                return signals;
+            }
         }
 
-        _lastDemand = demand;
-        Stage = TickStage.Forecast;
-        if (_retrainReason is { } why && _forecaster is IRetrainableForecaster retrainable)
+        var sensing = OwnSensing;
+        var retrain = _retrainReason;
+        if (retrain is not null && sensing.Forecaster is IRetrainableForecaster)
         {
             _retrainReason = null;
-            retrainable.Retrain(why);
         }
-
-        if (fresh)
+        else
         {
-            _forecaster?.Observe(reading.Timestamp, demand, excludeFromForecast ? AnomalyPolicy.AnomalousPointWeight : 1.0);
+            retrain = null;
         }
 
-        var horizon = Math.Max(1, (int)Math.Round(AnomalyPolicy.ForecastHorizon / Policy.Tick));
-        var forecast = _forecaster?.Predict(horizon);
+        return sensing.Sense(Policy, reading, demand, retrain, stage => Stage = stage);
+    }
+
+    private Proposal Decide(DateTimeOffset now, KpiReading reading, double demand, FleetState state, BudgetWindow budget)
+    {
+        var signals = Sense(reading, demand);
+        var forecast = signals.Forecast;
         var context = new PlanningContext
         {
             Now = now,
@@ -71,13 +83,11 @@ public sealed partial class ServiceLoop
             Forecast = forecast,
             Current = state.Fleet,
             Ready = state.Ready,
-            Anomalies = anomalies,
-            ScaleUpNow = scaleUpNow,
-            HoldScaleIn = holdScaleIn,
+            Anomalies = signals.Anomalies,
+            ScaleUpNow = signals.ScaleUpNow,
+            HoldScaleIn = signals.HoldScaleIn,
             Budget = budget,
-            DemandClass = forecast is not null && _forecaster is IRetrainableForecaster classifier
-                ? classifier.ClassifyScenarios(forecast).FirstOrDefault()?.Scenario
-                : null,
+            DemandClass = signals.DemandClass,
         };
         Stage = TickStage.Plan;
         var arm = Arms?.ArmAt(now);
@@ -91,25 +101,9 @@ public sealed partial class ServiceLoop
         return new Proposal(plan, context, reading.Values, Held: false)
         {
             Arm = arm,
-            Anomalies = anomalies,
+            Anomalies = signals.Anomalies,
             Forecast = plan.Forecast ?? Summarize(forecast, context.DemandClass),
         };
-    }
-
-    private IStreamingAnomalyDetector? Detector(string kpi)
-    {
-        if (_deps.DetectorFactory is null)
-        {
-            return null;
-        }
-
-        if (!_detectors.TryGetValue(kpi, out var detector))
-        {
-            detector = _deps.DetectorFactory(kpi);
-            _detectors[kpi] = detector;
-        }
-
-        return detector;
     }
 
     private async Task<KpiReading> ReadSafelyAsync(DateTimeOffset now, CancellationToken cancellationToken)

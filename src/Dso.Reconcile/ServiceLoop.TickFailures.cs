@@ -84,7 +84,7 @@ public sealed partial class ServiceLoop
             switch (stage)
             {
                 case TickStage.Detect:
-                    _detectors.Clear();
+                    OwnSensing.ClearDetectors();
                     break;
                 case TickStage.Plan or TickStage.Guard:
                     _planner = _strategy.CreatePlanner(Policy);

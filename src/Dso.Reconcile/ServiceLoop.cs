@@ -20,8 +20,7 @@ namespace Dso.Reconcile;
 public sealed partial class ServiceLoop
 {
     private ServiceLoopDependencies _deps;
-    private readonly Dictionary<string, IStreamingAnomalyDetector> _detectors = new(StringComparer.Ordinal);
-    private IDemandForecaster? _forecaster;
+    private readonly Sensing _sensing;
     private readonly ZeroTrafficGuard _zeroTraffic = new();
     private IScalingPlanner _planner;
     private IScalingStrategy _strategy;
@@ -38,7 +37,7 @@ public sealed partial class ServiceLoop
         _deps = deps;
         _strategy = deps.Strategy;
         _planner = deps.Strategy.CreatePlanner(policy);
-        _forecaster = deps.ForecasterFactory?.Invoke();
+        _sensing = new Sensing(deps.DetectorFactory, deps.ForecasterFactory?.Invoke());
     }
 
     public ServicePolicy Policy { get; private set; }
@@ -61,10 +60,10 @@ public sealed partial class ServiceLoop
     internal IScalingPlanner Planner => _planner;
 
     /// <summary>KPIs with a running anomaly detector (tests check what a reload keeps).</summary>
-    internal int DetectorCount => _detectors.Count;
+    internal int DetectorCount => OwnSensing.DetectorCount;
 
     /// <summary>The request-rate forecaster, for retraining jobs and the model registry.</summary>
-    public IDemandForecaster? Forecaster => _forecaster;
+    public IDemandForecaster? Forecaster => OwnSensing.Forecaster;
 
     /// <summary>Registry version of the model in use, when the host tracks one.</summary>
     public int? ModelVersion { get; set; }
@@ -81,6 +80,7 @@ public sealed partial class ServiceLoop
         Func<IDemandForecaster>? forecasterFactory = null)
     {
         var plan = ReloadCarryOver.For(Policy, policy);
+        var sensing = OwnSensing;
         if (!plan.KeepPlanner)
         {
             _planner = plan.Carry is { } carry ? strategy.CreatePlanner(policy, _planner, carry) : strategy.CreatePlanner(policy);
@@ -106,12 +106,12 @@ public sealed partial class ServiceLoop
 
         if (!plan.KeepDetectors)
         {
-            _detectors.Clear();
+            sensing.ClearDetectors();
         }
 
         if (!plan.KeepForecaster)
         {
-            _forecaster = _deps.ForecasterFactory?.Invoke();
+            sensing.Forecaster = _deps.ForecasterFactory?.Invoke();
         }
 
         LastReload = plan;
@@ -235,9 +235,7 @@ public sealed partial class ServiceLoop
         return new TickResult(decision, outcome, latency, budget.SpentUsd, budget.ProjectedUsd(now, hourly))
         {
             CloudError = _tickCloudError,
-            Accuracy = _forecaster is IRetrainableForecaster r
-                ? new ForecastAccuracy(r.RollingMase, r.IntervalCoverage, r.RetrainCount, r.LastRetrainReason, ModelVersion)
-                : null,
+            Accuracy = ForecastFiguresNow()?.With(ModelVersion),
         };
     }
 

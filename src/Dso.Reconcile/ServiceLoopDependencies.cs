@@ -55,6 +55,12 @@ public sealed record ServiceLoopDependencies
 
     public ILoopObserver Observer { get; init; } = NullLoopObserver.Instance;
 
+    /// <summary>
+    /// Detection and forecasting run ahead on another thread, for a replay whose readings are all known before the
+    /// run (<c>dso simulate</c>); null senses inline, as the service always does. Decisions are the same either way.
+    /// </summary>
+    internal SensingPipeline? Pipeline { get; init; }
+
     /// <summary>Charged with each stage's time when set (<c>dso simulate --profile</c>); null costs nothing.</summary>
     public StageTimer? Stages { get; init; }
 }

@@ -27,19 +27,23 @@ internal static class SimulateCommand
         var log = new Option<FileInfo?>("--decision-log") { Description = "SQLite decision log to write (default: none; only what the loop reads back is kept)" };
         var rows = new Option<int?>("--rows") { Description = "simulate only the first N rows of the trace" };
         var profile = new Option<bool>("--profile") { Description = "print where the time went: each stage of the loop, the simulator, the output, and the GC" };
+        var sequential = new Option<bool>("--sequential")
+        {
+            Description = "detect and forecast on the loop's thread, as the service does (default: on a second thread, ahead of the loop; the same decisions, sooner)",
+        };
         var command = new Command("simulate", "Replay a scenario through the control loop on virtual time against the simulated cloud")
         {
-            scenario, policy, output, plot, log, rows, experiment, profile,
+            scenario, policy, output, plot, log, rows, experiment, profile, sequential,
         };
         command.SetAction((parse, ct) => parse.GetValue(experiment) is { } experimentFile
             ? RunExperimentAsync(parse.GetValue(scenario)!, parse.GetValue(policy), experimentFile, parse.GetValue(plot), parse.GetValue(rows), ct)
             : parse.GetValue(output) is { } outputFile
-                ? RunAsync(parse.GetValue(scenario)!, parse.GetValue(policy), outputFile, parse.GetValue(plot), parse.GetValue(log), parse.GetValue(rows), parse.GetValue(profile), ct)
+                ? RunAsync(parse.GetValue(scenario)!, parse.GetValue(policy), outputFile, parse.GetValue(plot), parse.GetValue(log), parse.GetValue(rows), parse.GetValue(profile), parse.GetValue(sequential), ct)
                 : Task.FromResult(Fail("--output is required (or --experiment FILE)")));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo scenarioFile, FileInfo? policyFile, FileInfo output, FileInfo? plot, FileInfo? logFile, int? rows, bool profile, CancellationToken ct)
+    private static async Task<int> RunAsync(FileInfo scenarioFile, FileInfo? policyFile, FileInfo output, FileInfo? plot, FileInfo? logFile, int? rows, bool profile, bool sequential, CancellationToken ct)
     {
         try
         {
@@ -57,7 +61,11 @@ internal static class SimulateCommand
             // Without --decision-log nobody reads the log after the run: keep only what the loop reads back (see ReadBackDecisionLog).
             using var file = logFile is null ? null : new SqliteDecisionLog(new SqliteDecisionLogOptions(logFile.FullName, BatchSize: 2000));
             IDecisionLog log = file is null ? new ReadBackDecisionLog() : file;
-            var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud) { Stages = stages };
+            var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud)
+            {
+                Stages = stages,
+                Pipelined = !sequential,
+            };
             var result = await RunWithProgressAsync(runner, scenario, template, log, rows, ct);
             stages?.Enter(TickStage.Log);
             file?.Flush();
@@ -72,7 +80,7 @@ internal static class SimulateCommand
             PrintSummary(result.Summary);
             if (stages is not null)
             {
-                SimulationProfile.Print(stages, result.Summary.Rows, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                SimulationProfile.Print(stages, result.Summary.Rows, System.Diagnostics.Stopwatch.GetElapsedTime(started), runner.SensingThreadBusy);
             }
 
             return 0;

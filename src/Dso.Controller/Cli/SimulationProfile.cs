@@ -11,7 +11,9 @@ namespace Dso.Controller.Cli;
 /// </summary>
 internal static class SimulationProfile
 {
-    public static void Print(StageTimer stages, int rows, TimeSpan total)
+    /// <param name="sensingThread">Time the sensing thread worked, when detection and forecasting ran ahead on it (the
+    /// loop's "forecast" stage is then its wait for that thread).</param>
+    public static void Print(StageTimer stages, int rows, TimeSpan total, TimeSpan? sensingThread = null)
     {
         var table = new Table().Title("where the time went").AddColumn("stage")
             .AddColumn(new TableColumn("seconds").RightAligned())
@@ -29,6 +31,12 @@ internal static class SimulationProfile
         table.AddRow("total", Seconds(total), "100 %", (total.TotalMilliseconds / Math.Max(rows, 1)).ToString("0.000", CultureInfo.InvariantCulture));
         var pause = GC.GetTotalPauseDuration();
         table.AddRow("of which GC pauses", Seconds(pause), Share(pause, total), "");
+        if (sensingThread is { } busy)
+        {
+            // Overlapped with the stages above: not part of the total.
+            table.AddRow("sensing thread (detect + forecast, overlapped; \"forecast\" above waits for it)", Seconds(busy), Share(busy, total),
+                (busy.TotalMilliseconds / Math.Max(rows, 1)).ToString("0.000", CultureInfo.InvariantCulture));
+        }
         table.Caption(string.Create(CultureInfo.InvariantCulture,
             $"{GC.GetTotalAllocatedBytes() / (1024.0 * 1024 * 1024):0.0} GiB allocated; collections gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; elapsed time, not CPU"));
         var console = AnsiConsole.Create(new AnsiConsoleSettings

@@ -30,6 +30,15 @@ public sealed class SimulationRunner(
     /// <summary>Charged with the time of each stage of every tick, and of the simulator's own work, when set.</summary>
     public StageTimer? Stages { get; init; }
 
+    /// <summary>
+    /// Runs detection and forecasting ahead of the loop on a second thread (<see cref="SensingPipeline"/>); the
+    /// decisions are the same either way, the run about a third shorter on two cores. On by default.
+    /// </summary>
+    public bool Pipelined { get; init; } = true;
+
+    /// <summary>Time the sensing thread spent (null when not pipelined), set by the last run for <c>--profile</c>.</summary>
+    public TimeSpan? SensingThreadBusy { get; private set; }
+
     /// <summary>Stage names of the simulator's own work, beside the loop's <see cref="TickStage"/>s.</summary>
     public const string SetupStage = "setup (trace, policy, cloud)";
 
@@ -62,6 +71,11 @@ public sealed class SimulationRunner(
         var periodStart = points[0].Timestamp;
         var periodEnd = source.EndOf(points.Count - 1);
         var periodBudget = scenario.BudgetMonthlyUsd * (decimal)((periodEnd - periodStart).TotalDays / 30.0);
+        // The loop's tick i runs at the end of row i and reads row i: the sensing thread can read them all beforehand.
+        using var pipeline = Pipelined
+            ? new SensingPipeline(policy, () => new Sensing(detectorFactory, forecasterFactory?.Invoke()), count,
+                i => source.ReadAsync(policy.Name, source.EndOf(i), CancellationToken.None).GetAwaiter().GetResult())
+            : null;
         var loop = new ServiceLoop(policy, "scenario:" + scenario.Name, new ServiceLoopDependencies
         {
             Source = source,
@@ -74,6 +88,7 @@ public sealed class SimulationRunner(
             BudgetPeriod = (_, _) => (periodStart, periodEnd, periodBudget),
             BilledSpendUsd = () => meter.CostUsd(policy.ScaleGroup),
             Stages = Stages,
+            Pipeline = pipeline,
         })
         {
             Arms = Arms?.Invoke(policy),
@@ -121,6 +136,7 @@ public sealed class SimulationRunner(
         }
 
         Stages?.Stop();
+        SensingThreadBusy = pipeline?.Busy;
         progress?.Report(1);
         var summary = new SimulationSummary(
             scenario.Name,

@@ -39,6 +39,9 @@ public sealed class SimulationRunner(
     /// <summary>Time the sensing thread spent (null when not pipelined), set by the last run for <c>--profile</c>.</summary>
     public TimeSpan? SensingThreadBusy { get; private set; }
 
+    /// <summary>Ticks of the last run whose signals came from the sensing thread (0 once the loop took over; null when not pipelined).</summary>
+    public int? PipelinedTicks { get; private set; }
+
     /// <summary>Stage names of the simulator's own work, beside the loop's <see cref="TickStage"/>s.</summary>
     public const string SetupStage = "setup (trace, policy, cloud)";
 
@@ -137,6 +140,7 @@ public sealed class SimulationRunner(
 
         Stages?.Stop();
         SensingThreadBusy = pipeline?.Busy;
+        PipelinedTicks = pipeline is null ? null : pipeline.Active ? pipeline.Taken : 0;
         progress?.Report(1);
         var summary = new SimulationSummary(
             scenario.Name,

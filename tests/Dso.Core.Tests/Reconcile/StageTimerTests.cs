@@ -5,7 +5,10 @@ using Dso.Reconcile.Simulation;
 
 namespace Dso.Core.Tests.Reconcile;
 
-/// <summary><c>dso simulate --profile</c>: each stage is charged the time until the next one starts, and timing changes no decision.</summary>
+/// <summary>
+/// <c>dso simulate --profile</c>: each stage is charged the time until the next one starts, and timing changes no
+/// decision (the timed run senses inline, so every stage of the tick is on the timed thread; the plain one pipelines).
+/// </summary>
 public sealed class StageTimerTests : IDisposable
 {
     private readonly TestTraces _traces = new();
@@ -41,7 +44,7 @@ public sealed class StageTimerTests : IDisposable
         using var timedLog = new SqliteDecisionLog(new SqliteDecisionLogOptions(":memory:", BatchSize: 1000));
         var plain = await new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud)
             .RunAsync(scenario, template, plainLog);
-        var timed = await new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud) { Stages = stages }
+        var timed = await new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud) { Stages = stages, Pipelined = false }
             .RunAsync(scenario, template, timedLog);
 
         Assert.Equal(plain.Rows.Select(r => r.Chosen.ToString()), timed.Rows.Select(r => r.Chosen.ToString()));

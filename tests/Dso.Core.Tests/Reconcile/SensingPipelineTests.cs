@@ -4,6 +4,7 @@ using Dso.Cloud.Simulated;
 using Dso.Controller.Composition;
 using Dso.DecisionLog;
 using Dso.DecisionLog.Queries;
+using Dso.Forecasting;
 using Dso.Ingestion.Trace;
 using Dso.Policies.Model;
 using Dso.Reconcile;
@@ -83,8 +84,30 @@ public sealed class SensingPipelineTests : IDisposable
         Assert.Equal(inline.Decisions.Select(Describe), ahead.Decisions.Select(Describe));
     }
 
-    private static async Task<(List<ScalingDecision> Decisions, bool StillPipelined, int Taken)> RunLoopAsync(double[] demand, HashSet<int> down, bool pipelined)
+    [Fact]
+    public async Task Loop_ForecasterThrowsOnOneReading_FailsThatTickAtForecastEitherWayAndDecidesTheRestAsInline()
     {
+        const int Rows = 500;
+        var demand = TestTraces.Demand(Rows, seed: 11);
+        var poisoned = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero).AddMinutes(420);
+        Func<IDemandForecaster> factory = () => new PoisonedForecaster(Plugins.ForecasterFactory!(), poisoned);
+        var inline = await RunLoopAsync(demand, [], pipelined: false, factory);
+        var ahead = await RunLoopAsync(demand, [], pipelined: true, factory);
+
+        Assert.False(ahead.StillPipelined); // the thread's copy threw at row 420: the loop took over
+        Assert.Equal(420, ahead.Taken);
+        var failed = Assert.Single(inline.Results, r => r.Failure is not null);
+        Assert.Equal(TickStage.Forecast, failed.Failure!.Stage);
+        var failedToo = Assert.Single(ahead.Results, r => r.Failure is not null);
+        Assert.Equal(TickStage.Forecast, failedToo.Failure!.Stage);
+        Assert.Equal(failed.Decision.Timestamp, failedToo.Decision.Timestamp);
+        Assert.Equal(inline.Decisions.Select(Describe), ahead.Decisions.Select(Describe));
+    }
+
+    private static async Task<(List<ScalingDecision> Decisions, bool StillPipelined, int Taken, List<TickResult> Results)> RunLoopAsync(
+        double[] demand, HashSet<int> down, bool pipelined, Func<IDemandForecaster>? forecasters = null)
+    {
+        forecasters ??= Plugins.ForecasterFactory!;
         var start = new DateTimeOffset(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
         var points = demand.Select((v, i) => new Dso.Abstractions.Series.TimeSeriesPoint(start.AddMinutes(i), v)).ToList();
         var trace = new TraceMetricSource(points);
@@ -94,7 +117,7 @@ public sealed class SensingPipelineTests : IDisposable
         cloud.EnsureGroup(policy.ScaleGroup, new SimulatedGroupSettings(policy.Catalog, policy.BootDelay, policy.BillingMinimum, policy.InitialFleet));
         // The thread reads the trace as it is; the loop's source is down on some ticks, which the thread cannot know.
         var pipeline = pipelined
-            ? new SensingPipeline(policy, () => new Sensing(Plugins.DetectorFactory, Plugins.ForecasterFactory!()), demand.Length,
+            ? new SensingPipeline(policy, () => new Sensing(Plugins.DetectorFactory, forecasters()), demand.Length,
                 i => trace.ReadAsync(policy.Name, trace.EndOf(i), CancellationToken.None).Result)
             : null;
         using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(":memory:", BatchSize: 1000));
@@ -106,20 +129,22 @@ public sealed class SensingPipelineTests : IDisposable
             Strategy = Plugins.Strategies.Get(policy.Strategy.Name),
             Time = time,
             DetectorFactory = Plugins.DetectorFactory,
-            ForecasterFactory = Plugins.ForecasterFactory,
+            ForecasterFactory = forecasters,
             Pipeline = pipeline,
         });
-        var decisions = new List<ScalingDecision>();
+        var results = new List<TickResult>();
         for (var i = 0; i < demand.Length; i++)
         {
             time.Set(trace.EndOf(i));
-            decisions.Add((await loop.TickAsync(CancellationToken.None)).Decision);
+            results.Add(await loop.TickAsync(CancellationToken.None));
         }
+
+        var decisions = results.Select(r => r.Decision).ToList();
 
         var stillPipelined = pipeline?.Active == true;
         var taken = pipeline?.Taken ?? 0;
         pipeline?.Dispose();
-        return (decisions, stillPipelined, taken);
+        return (decisions, stillPipelined, taken, results);
     }
 
     private static string Describe(SimulationRow row) => $"{row.Chosen} | {row.Reason}";
@@ -129,6 +154,22 @@ public sealed class SensingPipelineTests : IDisposable
         + string.Join(";", d.Anomalies.Select(a => $"{a.Kpi}:{a.Score}:{a.Action}"));
 
     public void Dispose() => _traces.Dispose();
+
+    /// <summary>A forecaster that throws when it observes the reading at <paramref name="poisoned"/>, like a bug on one value.</summary>
+    private sealed class PoisonedForecaster(IDemandForecaster inner, DateTimeOffset poisoned) : IDemandForecaster
+    {
+        public void Observe(DateTimeOffset timestamp, double value, double weight = 1.0)
+        {
+            if (timestamp == poisoned)
+            {
+                throw new InvalidOperationException("the forecaster cannot take this reading");
+            }
+
+            inner.Observe(timestamp, value, weight);
+        }
+
+        public DemandForecast Predict(int steps) => inner.Predict(steps);
+    }
 
     /// <summary>The trace, except on the ticks it is told, when the source answers that it is down.</summary>
     private sealed class SometimesDown(TraceMetricSource trace, Func<int, bool> isDown, Func<int, DateTimeOffset> endOf) : IMetricSource

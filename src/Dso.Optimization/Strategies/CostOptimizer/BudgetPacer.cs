@@ -136,13 +136,12 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// <summary>The fleet's learned cost over its demand at the model's price (<see cref="FleetOverhead"/>; tests).</summary>
     internal double Overhead(BudgetWindow budget) => _overhead.Ratio(budget);
 
-    /// <summary>Whether month-to-date spend is a larger share of the budget than <paramref name="factor"/> times the elapsed share of the period.</summary>
-    internal static bool AheadOfPace(BudgetWindow budget, DateTimeOffset now, double factor = 1)
+    /// <summary>Whether month-to-date spend is a larger share of the budget than the elapsed share of the period.</summary>
+    internal static bool AheadOfPace(BudgetWindow budget, DateTimeOffset now)
     {
         var period = (budget.End - budget.Start).TotalHours;
         var elapsed = (now - budget.Start).TotalHours;
-        return budget.Hard && period > 0 && budget.BudgetUsd > 0 && now - budget.Start >= Warmup
-            && (double)(budget.SpentUsd / budget.BudgetUsd) > factor * elapsed / period;
+        return period > 0 && budget.BudgetUsd > 0 && (double)(budget.SpentUsd / budget.BudgetUsd) > elapsed / period;
     }
 
     /// <summary>

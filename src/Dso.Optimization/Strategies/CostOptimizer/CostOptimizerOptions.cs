@@ -250,13 +250,6 @@ internal sealed record CostOptimizerOptions
     public const double DefaultBudgetBoundQuantile = 0.6;
 
     /// <summary>
-    /// Also fit for at most <see cref="DefaultBudgetBoundQuantile"/> while a hard budget's month-to-date spend is a
-    /// larger share of it than this many times the elapsed share of the period (0: off), when the ceiling does not
-    /// yet say the budget binds.
-    /// </summary>
-    public const double DefaultBudgetBoundAhead = 0;
-
-    /// <summary>
     /// A slot of a recurring burst clock (see <see cref="RecurringBursts"/>) is pre-scaled for when a burst is at least
     /// this likely in it. Lower catches more bursts and bills more slots that stay quiet; at 0.3 on the twitter
     /// scenario, 0.22 and 0.38 both served fewer requests for the same spend.
@@ -355,9 +348,6 @@ internal sealed record CostOptimizerOptions
     /// <summary>Coverage the envelope is fitted for at most while a budget ceiling binds (0: off, the coverage ladder alone).</summary>
     public double BudgetBoundQuantile { get; init; } = DefaultBudgetBoundQuantile;
 
-    /// <summary>Spend-ahead-of-pace ratio above which the bound quantile applies without a finite ceiling (0: off).</summary>
-    public double BudgetBoundAhead { get; init; } = DefaultBudgetBoundAhead;
-
     public double BurstMinHazard { get; init; } = DefaultBurstMinHazard;
 
     /// <summary>
@@ -406,7 +396,6 @@ internal sealed record CostOptimizerOptions
             BudgetScaleInBand = strategy.Get("budget_scale_in_band", DefaultBudgetScaleInBand),
             BudgetScaleOutTolerance = strategy.Get("budget_scale_out_tolerance", DefaultBudgetScaleOutTolerance),
             BudgetBoundQuantile = strategy.Get("budget_bound_quantile", DefaultBudgetBoundQuantile),
-            BudgetBoundAhead = strategy.Get("budget_bound_ahead", DefaultBudgetBoundAhead),
             BurstMinHazard = strategy.Get("burst_min_hazard", DefaultBurstMinHazard),
             SelfCorrection = strategy.GetBoolean("self_correction", DefaultSelfCorrection >= 0.5),
             SelfCorrectionInsurance = strategy.Get("self_correction_insurance", DefaultSelfCorrectionInsurance),

@@ -104,10 +104,6 @@ internal static class CostOptimizerParameters
         {
             Min = 0, Max = 1, MaxExclusive = true,
         },
-        new("budget_bound_ahead", ParameterType.Number, DefaultBudgetBoundAhead, "ratio", "also fit for at most budget_bound_quantile while month-to-date spend is more than this many times the elapsed share of the period ahead (0: off)")
-        {
-            Min = 0, Max = 10,
-        },
         new("burst_min_hazard", ParameterType.Number, DefaultBurstMinHazard, "probability", "pre-scale a recurring-burst slot at least this likely")
         {
             Min = 0, MinExclusive = true, Max = 1,

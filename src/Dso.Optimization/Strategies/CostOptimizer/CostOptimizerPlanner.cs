@@ -230,8 +230,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
         var correction = _options.SelfCorrection && !context.Shadow ? Correct(context, ceiling) : null;
         var roomy = MarginAffordable(context, ceiling);
         _outlook.SkipShortBursts = _options.BudgetSkipShortBursts && !roomy;
-        var bound = double.IsFinite(ceiling) || (_options.BudgetBoundAhead > 0 && BudgetPacer.AheadOfPace(context.Budget, context.Now, _options.BudgetBoundAhead));
-        var boundQuantile = bound && _options.BudgetBoundQuantile > 0 ? _options.BudgetBoundQuantile : 1;
+        var boundQuantile = double.IsFinite(ceiling) && _options.BudgetBoundQuantile > 0 ? _options.BudgetBoundQuantile : 1;
         var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, sustainable, boundQuantile);
         if (_options.SelfCorrection && !context.Shadow && _correction.Following(context.Now))
         {

@@ -4,8 +4,10 @@ alike, and says whether their decisions are identical. Per run it records wall s
 the child: on a shared machine the wall clock mostly measures the other processes); the table gives the medians and
 the before/after ratios.
 Usage: compare_speed.py --before DSO --after DSO [--scenario nasa-jul95 [--scenario ...]] [--rounds 2] [--rows N]
+                        [--before-args=OPTIONS] [--after-args=OPTIONS]
 (DSO is a built `dso` executable, e.g. an older checkout's src/Dso.Controller/bin/Release/net10.0/dso;
-simulations/bench/simulate_speed.sh builds both and calls this)."""
+simulations/bench/simulate_speed.sh builds both and calls this). One build against itself with and without the
+sensing thread: --before DSO --after DSO --before-args=--sequential."""
 import argparse, filecmp, os, resource, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -13,8 +15,8 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 EVAL = os.environ.get("DSO_EVAL_DIR", os.path.join(REPO, "..", "shared", "eval"))
 
 
-def run(dso, scenario, out, rows):
-    cmd = [dso, "simulate", "--scenario", scenario, "--output", out] + (["--rows", str(rows)] if rows else [])
+def run(dso, scenario, out, rows, extra=()):
+    cmd = [dso, "simulate", "--scenario", scenario, "--output", out] + (["--rows", str(rows)] if rows else []) + list(extra)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -37,7 +39,10 @@ def main():
     ap.add_argument("--scenario", action="append", help="name under ../shared/eval/scenarios or a YAML path (repeatable)")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--rows", type=int)
+    ap.add_argument("--before-args", default="", help="extra `dso simulate` options for the before side, e.g. --before-args=--sequential (one build against itself)")
+    ap.add_argument("--after-args", default="", help="extra `dso simulate` options for the after side")
     a = ap.parse_args()
+    extra = {"before": a.before_args.split(), "after": a.after_args.split()}
     names = a.scenario or ["nasa-jul95"]
     out = tempfile.mkdtemp(prefix="dso-speed-")
     table = []
@@ -49,7 +54,7 @@ def main():
         for r in range(a.rounds):
             for who in ("before", "after") if r % 2 == 0 else ("after", "before"):
                 path = os.path.join(out, f"{label}-{who}-{r}.csv")
-                wall, cpu = run(getattr(a, who), scenario, path, a.rows)
+                wall, cpu = run(getattr(a, who), scenario, path, a.rows, extra[who])
                 times[who].append((wall, cpu))
                 print(f"{label}: round {r + 1} {who:6s} wall {wall:6.1f} s  cpu {cpu:6.1f} s  (load {load():.1f})", file=sys.stderr, flush=True)
             same &= filecmp.cmp(os.path.join(out, f"{label}-before-{r}.csv"), os.path.join(out, f"{label}-after-{r}.csv"), shallow=False)

@@ -6,23 +6,6 @@ using Dso.Policies.Model;
 
 namespace Dso.Reconcile;
 
-/// <summary>What one tick's KPIs say before any planning: the anomalies and what they ask of the plan, the demand forecast and its class.</summary>
-internal sealed record TickSignals(IReadOnlyList<AnomalyEvent> Anomalies, bool ScaleUpNow, bool HoldScaleIn, DemandForecast? Forecast, DemandScenario? DemandClass)
-{
-    /// <summary>The forecaster's accuracy right after this tick's forecast (what a tick result reports).</summary>
-    public ForecastFigures? Figures { get; init; }
-}
-
-/// <summary>A retrainable forecaster's accuracy figures at one moment.</summary>
-internal readonly record struct ForecastFigures(double RollingMase, double IntervalCoverage, int RetrainCount, string? LastRetrainReason)
-{
-    public static ForecastFigures? Of(IDemandForecaster? forecaster) => forecaster is IRetrainableForecaster r
-        ? new ForecastFigures(r.RollingMase, r.IntervalCoverage, r.RetrainCount, r.LastRetrainReason)
-        : null;
-
-    public ForecastAccuracy With(int? modelVersion) => new(RollingMase, IntervalCoverage, RetrainCount, LastRetrainReason, modelVersion);
-}
-
 /// <summary>
 /// One service's detectors and demand forecaster, fed its KPI readings in order: each reading is scored by the KPI's
 /// detector and its request rate observed by the forecaster, which then forecasts the horizon. What it learns depends

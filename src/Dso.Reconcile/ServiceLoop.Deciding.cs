@@ -1,10 +1,8 @@
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
 using Dso.Abstractions.Metrics;
-using Dso.Detection;
 using Dso.Forecasting;
 using Dso.Optimization;
-using Dso.Policies.Model;
 
 namespace Dso.Reconcile;
 

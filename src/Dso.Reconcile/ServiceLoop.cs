@@ -3,7 +3,6 @@ using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
 using Dso.Abstractions.Diagnostics;
 using Dso.Abstractions.Metrics;
-using Dso.Detection;
 using Dso.Forecasting;
 using Dso.Optimization;
 using Dso.Policies.Model;

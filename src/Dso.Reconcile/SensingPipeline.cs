@@ -12,8 +12,8 @@ namespace Dso.Reconcile;
 /// forecasts as the loop's own copy would; the loop plans tick t while this thread already forecasts t+1, t+2, ...
 /// (on nasa-jul95 they are about half of the run each).
 /// <para>
-/// The thread predicts which readings the loop senses: every one with a finite request rate from a healthy source that
-/// the zero-traffic guard does not hold (the loop's own rules). The loop checks each result against the reading it
+/// The thread predicts which readings the loop senses by the loop's own rule (<see cref="ZeroTrafficGuard.Triage"/>:
+/// a finite request rate from a healthy source that the zero-traffic guard does not hold). The loop checks each result against the reading it
 /// has; on the first that differs (a tick that failed before sensing, a resume, a backfill, a reload or a retrain
 /// request, an exception while sensing), the thread is stopped and the loop takes over: it replays every reading
 /// taken so far into its own copy, which then holds exactly the state it would have had, and senses inline from there.
@@ -116,12 +116,11 @@ internal sealed class SensingPipeline : IDisposable
         {
             var sensing = _create();
             var zeroTraffic = new ZeroTrafficGuard();
-            var hold = _policy.Metrics.ZeroTrafficHold ?? ZeroTrafficGuard.DefaultHold;
+            var hold = ZeroTrafficGuard.HoldFor(_policy);
             for (var i = 0; i < _count && !_stop.IsCancellationRequested; i++)
             {
                 var reading = _reading(i);
-                if (!reading.TryGet(KpiNames.RequestRate, out var demand) || reading.Health == SourceHealth.Down
-                    || zeroTraffic.LooksLikeOutage(reading.Timestamp, demand, hold))
+                if (zeroTraffic.Triage(reading, hold, out var demand) != ReadingUse.Sense)
                 {
                     continue; // the loop holds this tick: nothing is sensed
                 }

@@ -42,7 +42,7 @@ public sealed partial class ServiceLoop
     public ServicePolicy Policy { get; private set; }
 
     /// <summary>How long exact zeros after traffic are held as a dead exporter: the policy's, else the guard's default.</summary>
-    private TimeSpan ZeroTrafficHold => Policy.Metrics.ZeroTrafficHold ?? ZeroTrafficGuard.DefaultHold;
+    private TimeSpan ZeroTrafficHold => ZeroTrafficGuard.HoldFor(Policy);
 
     /// <summary>The stage the tick is in (named in a failure), announced to the stage timer when there is one.</summary>
     private string Stage
@@ -175,19 +175,12 @@ public sealed partial class ServiceLoop
         await AccrueSpendAsync(now, state, token).ConfigureAwait(false);
         var budget = BudgetWindowAt(now);
         var reading = await ReadSafelyAsync(now, token).ConfigureAwait(false);
-        Proposal proposal;
-        if (!reading.TryGet(KpiNames.RequestRate, out var demand) || reading.Health == SourceHealth.Down)
+        var proposal = _zeroTraffic.Triage(reading, ZeroTrafficHold, out var demand) switch
         {
-            proposal = Hold(now, reading, state, budget);
-        }
-        else if (_zeroTraffic.LooksLikeOutage(reading.Timestamp, demand, ZeroTrafficHold))
-        {
-            proposal = Hold(now, reading with { Problem = "request rate fell to exactly zero after recent traffic; treated as a metrics outage" }, state, budget);
-        }
-        else
-        {
-            proposal = Decide(now, reading, demand, state, budget);
-        }
+            ReadingUse.Missing => Hold(now, reading, state, budget),
+            ReadingUse.ZeroTraffic => Hold(now, reading with { Problem = "request rate fell to exactly zero after recent traffic; treated as a metrics outage" }, state, budget),
+            _ => Decide(now, reading, demand, state, budget),
+        };
 
         proposal = await TakeApprovedAsync(now, state, proposal, token).ConfigureAwait(false);
         Stage = TickStage.Guard;

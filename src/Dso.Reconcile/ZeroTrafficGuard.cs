@@ -1,3 +1,6 @@
+using Dso.Abstractions.Metrics;
+using Dso.Policies.Model;
+
 namespace Dso.Reconcile;
 
 /// <summary>
@@ -14,6 +17,23 @@ internal sealed class ZeroTrafficGuard
     public static readonly TimeSpan DefaultHold = TimeSpan.FromHours(1);
 
     private DateTimeOffset? _lastTraffic;
+
+    /// <summary>The policy's <c>metrics.zero_traffic_hold</c>, else <see cref="DefaultHold"/>.</summary>
+    public static TimeSpan HoldFor(ServicePolicy policy) => policy.Metrics.ZeroTrafficHold ?? DefaultHold;
+
+    /// <summary>
+    /// What a tick does with <paramref name="reading"/>, updating this guard as it goes: the one rule both the loop and
+    /// the sensing pipeline's prediction of it follow. <paramref name="demand"/> is the request rate when there is one.
+    /// </summary>
+    public ReadingUse Triage(KpiReading reading, TimeSpan hold, out double demand)
+    {
+        if (!reading.TryGet(KpiNames.RequestRate, out demand) || reading.Health == SourceHealth.Down)
+        {
+            return ReadingUse.Missing;
+        }
+
+        return LooksLikeOutage(reading.Timestamp, demand, hold) ? ReadingUse.ZeroTraffic : ReadingUse.Sense;
+    }
 
     /// <summary>Whether a zero reading at <paramref name="at"/> is held as an outage; <paramref name="hold"/> is the policy's
     /// <c>metrics.zero_traffic_hold</c> (read every tick, so a reload takes effect at once).</summary>

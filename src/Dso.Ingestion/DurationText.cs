@@ -23,19 +23,41 @@ public static class DurationText
         if (unitStart > 0 && unitStart < trimmed.Length
             && double.TryParse(trimmed.AsSpan(0, unitStart), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0)
         {
-            TimeSpan? parsed = trimmed[unitStart..] switch
+            double? milliseconds = trimmed[unitStart..] switch
             {
-                "ms" => TimeSpan.FromMilliseconds(amount),
-                "s" => TimeSpan.FromSeconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                "h" => TimeSpan.FromHours(amount),
-                "d" => TimeSpan.FromDays(amount),
+                "ms" => amount,
+                "s" => amount * 1000,
+                "m" => amount * 60_000,
+                "h" => amount * 3_600_000,
+                "d" => amount * 86_400_000,
                 _ => null,
             };
-            value = parsed ?? default;
-            return parsed is not null;
+
+            // Past TimeSpan's range (about 29,000 years) is a typo, refused like any other instead of overflowing.
+            if (milliseconds is not { } ms || !double.IsFinite(ms) || ms >= TimeSpan.MaxValue.TotalMilliseconds)
+            {
+                return false;
+            }
+
+            value = TimeSpan.FromMilliseconds(ms);
+            return true;
         }
 
         return TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out value) && value >= TimeSpan.Zero;
+    }
+
+    /// <summary>The shortest exact form in the largest unit: 3600 s is <c>1h</c>, 0.05 s is <c>50ms</c>.</summary>
+    public static string Format(TimeSpan value)
+    {
+        var ms = value.TotalMilliseconds;
+        foreach (var (unit, size) in new[] { ("d", 86_400_000.0), ("h", 3_600_000.0), ("m", 60_000.0), ("s", 1000.0) })
+        {
+            if (ms != 0 && ms % size == 0)
+            {
+                return (ms / size).ToString(CultureInfo.InvariantCulture) + unit;
+            }
+        }
+
+        return ms == 0 ? "0s" : ms.ToString(CultureInfo.InvariantCulture) + "ms";
     }
 }

@@ -36,7 +36,7 @@ internal static class Plugins
     /// The policy names this build accepts: its strategies (with their parameters), sources, and the registered
     /// cloud providers with their binding checks, so <c>dso validate</c> and the service accept exactly what runs.
     /// </summary>
-    public static PolicyVocabulary Vocabulary => Providers.Extend(new PolicyVocabulary(Strategies.Names, Sources, []) { StrategyParameters = Strategies.Parameters });
+    public static PolicyVocabulary Vocabulary => Providers.Extend(new PolicyVocabulary(Strategies.Names, Sources, []) { StrategyParameters = Strategies.Parameters, SourceOptions = PolicyVocabulary.BuiltInSourceOptions });
 
     public static PolicyLoader PolicyLoader() => new(Vocabulary);
 }

@@ -29,23 +29,31 @@ internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> 
         Admit(() => Plugins.PolicyLoader().Parse(sources), sources.FirstOrDefault().File ?? "policy");
 
     /// <summary>Whether <paramref name="path"/> is a policy file or a directory holding one (event calendars do not count).</summary>
-    public static bool HasPolicyFiles(string path) =>
-        File.Exists(path) || (Directory.Exists(path) && Directory.EnumerateFiles(path).Any(f =>
-            (f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)) && !PolicyLoader.IsEventCalendar(f)));
+    public static bool HasPolicyFiles(string path) => PolicyFiles(path).Count > 0;
 
-    /// <summary>The policy files the loader reads at <paramref name="path"/> (a file, or a directory's YAML files but event calendars).</summary>
+    /// <summary>The policy files the loader reads at <paramref name="path"/> (a file, or a directory's policy files: see <see cref="PolicyLoader.PolicyFiles"/>).</summary>
     public static IReadOnlyList<string> PolicyFiles(string path) =>
-        File.Exists(path) ? [path]
-        : Directory.Exists(path) ? Directory.EnumerateFiles(path).Where(f =>
-            (f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)) && !PolicyLoader.IsEventCalendar(f)).Order(StringComparer.Ordinal).ToList()
-        : [];
+        File.Exists(path) ? [path] : Directory.Exists(path) ? PolicyLoader.PolicyFiles(path) : [];
 
     /// <summary>
     /// Whether any policy file has a top-level <c>services:</c> key. A text check on purpose: a file too broken to
     /// parse counts as declaring services, so its own errors are reported by the loader instead of hidden by the default.
     /// </summary>
     private static bool DeclaresServices(string path) =>
-        PolicyFiles(path).Any(f => TopLevelServices().IsMatch(File.ReadAllText(f)) || !TopLevelExperiments().IsMatch(File.ReadAllText(f)));
+        PolicyFiles(path).Any(f => TryRead(f) is not { } text || TopLevelServices().IsMatch(text) || !TopLevelExperiments().IsMatch(text));
+
+    /// <summary>A file's text, or null when it cannot be read (the loader then reports it at its own path).</summary>
+    private static string? TryRead(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^services\s*:", System.Text.RegularExpressions.RegexOptions.Multiline)]
     private static partial System.Text.RegularExpressions.Regex TopLevelServices();
@@ -76,6 +84,21 @@ internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> 
             }
         }
 
+        // A variant's merged policy is what the service runs while the variant is on: it must build as the service's does.
+        foreach (var experiment in set.Experiments)
+        {
+            foreach (var variant in experiment.Variants.Where(v => !v.IsUnchanged))
+            {
+                foreach (var (_, policy) in variant.Policies)
+                {
+                    var entity = $"experiment '{experiment.Name}'";
+                    var where = $"variants.{variant.Name}.overrides";
+                    Check(entity, experiment.Origin, where, () => Plugins.Strategies.Get(policy.Strategy.Name).CreatePlanner(policy), errors);
+                    Check(entity, experiment.Origin, where, () => CreateSource(policy), errors);
+                }
+            }
+        }
+
         return errors.Count > 0 ? throw new PolicyLoadException(errors) : set;
     }
 
@@ -95,7 +118,10 @@ internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> 
     /// Runs what the service would run for this service and records any exception, of whatever type, as an error at
     /// the service's declaration: a check that throws must reject the set, never stop the caller.
     /// </summary>
-    private static void Check(ServicePolicy service, string field, Func<object> build, List<PolicyError> errors)
+    private static void Check(ServicePolicy service, string field, Func<object> build, List<PolicyError> errors) =>
+        Check($"service '{service.Name}'", service.Origin, field, build, errors, $"service '{service.Name}': ");
+
+    private static void Check(string entity, string origin, string field, Func<object> build, List<PolicyError> errors, string? namePrefix = null)
     {
         try
         {
@@ -103,9 +129,9 @@ internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> 
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            var (file, line, column) = Locate(service.Origin);
-            var message = ex.Message.Replace($"service '{service.Name}': ", "", StringComparison.Ordinal).ReplaceLineEndings("; ");
-            errors.Add(new PolicyError(file, line, column, $"service '{service.Name}'", message.StartsWith(field + ".", StringComparison.Ordinal) ? "" : field, message));
+            var (file, line, column) = Locate(origin);
+            var message = (namePrefix is null ? ex.Message : ex.Message.Replace(namePrefix, "", StringComparison.Ordinal)).ReplaceLineEndings("; ");
+            errors.Add(new PolicyError(file, line, column, entity, message.StartsWith(field + ".", StringComparison.Ordinal) ? "" : field, message));
         }
     }
 

@@ -1,5 +1,6 @@
 using Dso.Abstractions.Metrics;
 using Dso.Ingestion;
+using Dso.Ingestion.Prometheus;
 using Dso.Ingestion.Push;
 using Dso.Ingestion.Store;
 
@@ -18,15 +19,15 @@ internal sealed class PushSourceFactory(ISeriesStore store, PushTimeline timelin
     public IMetricSource Create(string service, IReadOnlyDictionary<string, string> options, IReadOnlyDictionary<string, string> queries)
     {
         var staleAfter = PushMetricSource.DefaultStaleAfter;
-        if (options.TryGetValue("stale_after", out var text) && !(DurationText.TryParse(text, out staleAfter) && staleAfter > TimeSpan.Zero))
+        if (options.TryGetValue("stale_after", out var text) && !(DurationText.TryParse(text, out staleAfter) && staleAfter > TimeSpan.Zero && staleAfter <= TimeSpan.FromDays(1)))
         {
-            throw new InvalidOperationException($"service '{service}': metrics.options.stale_after must be a positive duration like 90s or 2m (was '{text}')");
+            throw new InvalidOperationException($"service '{service}': metrics.options.stale_after must be a positive duration of at most 1d like 90s or 2m (was '{text}')");
         }
 
         var backfill = PushMetricSource.DefaultBackfillWindow;
-        if (options.TryGetValue("backfill", out var window) && !DurationText.TryParse(window, out backfill))
+        if (options.TryGetValue("backfill", out var window) && !(DurationText.TryParse(window, out backfill) && backfill <= PrometheusSourceOptions.MaxBackfill))
         {
-            throw new InvalidOperationException($"service '{service}': metrics.options.backfill must be a duration like 24h (was '{window}')");
+            throw new InvalidOperationException($"service '{service}': metrics.options.backfill must be a duration of at most {DurationText.Format(PrometheusSourceOptions.MaxBackfill)} like 24h (was '{window}')");
         }
 
         return new PushMetricSource(store, queries.Keys.ToArray(), staleAfter, backfill) { Timeline = timeline };

@@ -16,8 +16,19 @@ internal sealed class SyntheticSourceFactory(Func<string, (ICloudMeter? Meter, s
 
     public IMetricSource Create(string service, IReadOnlyDictionary<string, string> options, IReadOnlyDictionary<string, string> queries)
     {
-        var seed = options.TryGetValue("seed", out var s) && int.TryParse(s, out var v) ? v : 42;
-        var baseRps = options.TryGetValue("base_rps", out var b) && double.TryParse(b, System.Globalization.CultureInfo.InvariantCulture, out var r) ? r : SyntheticKpiOptions.DefaultBaseRps;
+        var seed = 42;
+        if (options.TryGetValue("seed", out var s) && !int.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out seed))
+        {
+            throw new InvalidOperationException($"service '{service}': metrics.options.seed must be a whole number (was '{s}')");
+        }
+
+        var baseRps = SyntheticKpiOptions.DefaultBaseRps;
+        if (options.TryGetValue("base_rps", out var b)
+            && !(double.TryParse(b, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out baseRps) && baseRps > 0 && baseRps <= 1e8))
+        {
+            throw new InvalidOperationException($"service '{service}': metrics.options.base_rps must be a number of requests per second above 0 and at most 1e8 (was '{b}')");
+        }
+
         var generator = new SyntheticKpiGenerator(new SyntheticKpiOptions { Seed = seed, BaseRps = baseRps });
         return new SyntheticMetricSource(generator, (svc, at) =>
         {

@@ -45,9 +45,9 @@ public sealed record PrometheusSourceOptions
 
         result = result with
         {
-            AttemptTimeout = Duration(service, options, "timeout", result.AttemptTimeout, TimeSpan.FromMilliseconds(50), errors),
-            Backoff = Duration(service, options, "backoff", result.Backoff, TimeSpan.Zero, errors),
-            Backfill = Duration(service, options, "backfill", result.Backfill, TimeSpan.Zero, errors),
+            AttemptTimeout = Duration(service, options, "timeout", result.AttemptTimeout, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5), errors),
+            Backoff = Duration(service, options, "backoff", result.Backoff, TimeSpan.Zero, TimeSpan.FromMinutes(1), errors),
+            Backfill = Duration(service, options, "backfill", result.Backfill, TimeSpan.Zero, MaxBackfill, errors),
         };
         if (options.TryGetValue("retries", out var retries))
         {
@@ -64,19 +64,22 @@ public sealed record PrometheusSourceOptions
         return result;
     }
 
-    private static TimeSpan Duration(string service, IReadOnlyDictionary<string, string> options, string key, TimeSpan fallback, TimeSpan min, List<string> errors)
+    /// <summary>Most history a cold loop asks for (also the push source's): a month, as the budget's period.</summary>
+    public static readonly TimeSpan MaxBackfill = TimeSpan.FromDays(31);
+
+    private static TimeSpan Duration(string service, IReadOnlyDictionary<string, string> options, string key, TimeSpan fallback, TimeSpan min, TimeSpan max, List<string> errors)
     {
         if (!options.TryGetValue(key, out var text))
         {
             return fallback;
         }
 
-        if (DurationText.TryParse(text, out var value) && value >= min)
+        if (DurationText.TryParse(text, out var value) && value >= min && value <= max)
         {
             return value;
         }
 
-        errors.Add($"service '{service}': metrics.options.{key} must be a duration of at least {min} like 5s or 2m (was '{text}')");
+        errors.Add($"service '{service}': metrics.options.{key} must be a duration from {DurationText.Format(min)} to {DurationText.Format(max)} like 5s or 2m (was '{text}')");
         return fallback;
     }
 }

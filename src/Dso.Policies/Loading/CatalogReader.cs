@@ -36,12 +36,12 @@ internal static class CatalogReader
 
             var t = r.Child(map, $"instance_types[{index - 1}].");
             var typeName = t.String("name", required: true);
-            var vcpu = t.Integer("vcpu", min: 1) ?? 1;
-            var memory = t.Number("memory_gib", min: 0) ?? 0;
+            var vcpu = t.Integer("vcpu", min: 1, max: 100_000) ?? 1;
+            var memory = t.Number("memory_gib", min: 0, max: 1_000_000) ?? 0;
             var price = t.Money("price_per_hour", required: true);
-            var capacity = t.Number("capacity_rps", required: true, min: 0, exclusiveMin: true);
+            var capacity = t.Number("capacity_rps", required: true, min: 0, exclusiveMin: true, max: 10_000_000);
             var spotPrice = t.Money("spot_price_per_hour");
-            var interruption = t.Number("spot_interruption_per_hour", min: 0);
+            var interruption = t.Number("spot_interruption_per_hour", min: 0, max: 3600);
             if (interruption is not null && spotPrice is null && t.Raw("spot_price_per_hour") is null)
             {
                 t.Error(t.Raw("spot_interruption_per_hour")!, "spot_interruption_per_hour", "is only meaningful with spot_price_per_hour");

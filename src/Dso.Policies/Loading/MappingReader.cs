@@ -53,7 +53,12 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
 
         if (value is not YamlScalarNode scalar || scalar.Value is null)
         {
-            Error(value, key, "must be a text value");
+            Error(value, key, value switch
+            {
+                YamlSequenceNode => "must be a single value, not a list",
+                YamlMappingNode => "must be a single value, not a mapping",
+                _ => "must be a single value",
+            });
             return null;
         }
 
@@ -102,6 +107,12 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
         return (int)value.Value;
     }
 
+    /// <summary>
+    /// Most any amount of money a policy may state (USD a month, an hour, a GB-second): a billion. Far beyond a real
+    /// budget or price, and small enough that a month's worth of any of them stays within <see cref="decimal"/>.
+    /// </summary>
+    public const decimal MaxMoney = 1_000_000_000m;
+
     public decimal? Money(string key, bool required = false, bool positive = true)
     {
         var text = String(key, required);
@@ -110,9 +121,10 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
             return null;
         }
 
-        if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+        // No thousands separators: "0,0725" is a decimal comma, which NumberStyles.Number would read as 725.
+        if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
-            Error(Raw(key)!, key, $"must be an amount in USD (was '{text}')");
+            Error(Raw(key)!, key, $"must be an amount in USD such as 0.0725 or 1500, with a decimal point and no thousands separator (was '{text}')");
             return null;
         }
 
@@ -122,10 +134,19 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
             return null;
         }
 
+        if (value > MaxMoney)
+        {
+            Error(Raw(key)!, key, $"must be at most {MaxMoney.ToString(CultureInfo.InvariantCulture)} USD (was {text})");
+            return null;
+        }
+
         return value;
     }
 
-    public TimeSpan? Duration(string key, bool required = false, TimeSpan? min = null)
+    /// <summary>Longest duration any policy field takes: a year. Longer is a typo, and would overflow dates downstream.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(366);
+
+    public TimeSpan? Duration(string key, bool required = false, TimeSpan? min = null, TimeSpan? max = null)
     {
         var text = String(key, required);
         if (text is null)
@@ -135,13 +156,20 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
 
         if (!TryParseDuration(text, out var value))
         {
-            Error(Raw(key)!, key, $"must be a duration such as 30s, 5m, 1h or 250ms (was '{text}')");
+            Error(Raw(key)!, key, $"must be a duration such as 30s, 5m, 1h, 1d or 250ms (was '{text}')");
             return null;
         }
 
         if (min is { } lower && value < lower)
         {
-            Error(Raw(key)!, key, $"must be at least {lower} (was '{text}')");
+            Error(Raw(key)!, key, $"must be at least {Parameters.PolicyDuration.Format(lower)} (was '{text}')");
+            return null;
+        }
+
+        var upper = max ?? MaxDuration;
+        if (value > upper)
+        {
+            Error(Raw(key)!, key, $"must be at most {Parameters.PolicyDuration.Format(upper)} (was '{text}')");
             return null;
         }
 
@@ -157,9 +185,12 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
             return null;
         }
 
-        if (System.Enum.TryParse<T>(text.Replace("_", "").Replace("-", ""), ignoreCase: true, out var value))
+        // Only a declared name: Enum.TryParse alone would also take a number ("7") or a flag list ("hard, soft"),
+        // which silently mean something else (a hard budget that is not hard).
+        var name = text.Replace("_", "").Replace("-", "");
+        if (System.Enum.GetNames<T>().FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } declared)
         {
-            return value;
+            return System.Enum.Parse<T>(declared);
         }
 
         var known = string.Join(", ", System.Enum.GetNames<T>().Select(ToSnake));
@@ -197,7 +228,11 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
         foreach (var (key, _) in node.Children)
         {
             var name = (key as YamlScalarNode)?.Value ?? "?";
-            if (!_known.Contains(name))
+            if (name == "<<")
+            {
+                Error(key, name, "YAML merge keys are not supported: write the keys out (an alias of a whole value, 'slo: *slo', works)");
+            }
+            else if (!_known.Contains(name))
             {
                 Error(key, name, $"unknown key (known: {string.Join(", ", _known.Order(StringComparer.Ordinal))})");
             }
@@ -230,7 +265,9 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
             return true;
         }
 
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value) && value >= TimeSpan.Zero;
+        // Only the documented forms: "5:30" (hours, by TimeSpan's reading) or "PT5M" are rejected, not guessed at.
+        value = TimeSpan.Zero;
+        return false;
     }
 
     private static bool IsNull(YamlNode node) =>

@@ -75,10 +75,10 @@ internal static class OfferingReader
         var name = s.String("name", required: true);
         var perMillion = s.Money("price_per_million_requests", required: true, positive: false);
         var perGbSecond = s.Money("price_per_gb_second", required: true, positive: false);
-        var memory = s.Number("memory_gb", required: true, min: 0, exclusiveMin: true);
-        var duration = s.Number("duration_ms", required: true, min: 0, exclusiveMin: true);
+        var memory = s.Number("memory_gb", required: true, min: 0, exclusiveMin: true, max: 1024);
+        var duration = s.Number("duration_ms", required: true, min: 0, exclusiveMin: true, max: 3_600_000);
         var concurrency = s.Integer("concurrency_limit", required: true, min: 1);
-        var coldStart = s.Number("cold_start_ms", required: true, min: 0);
+        var coldStart = s.Number("cold_start_ms", required: true, min: 0, max: 3_600_000);
         s.RejectUnknownKeys();
         return name is null || perMillion is null || perGbSecond is null || memory is null || duration is null || concurrency is null || coldStart is null
             ? null

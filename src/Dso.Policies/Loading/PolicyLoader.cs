@@ -20,17 +20,58 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
     /// <summary>Loads one file or every YAML file of a directory; throws <see cref="PolicyLoadException"/> listing all errors.</summary>
     public PolicySet Load(string path)
     {
-        var files = Directory.Exists(path)
-            ? Directory.EnumerateFiles(path, "*.y*ml", SearchOption.TopDirectoryOnly)
-                .Where(f => (f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)) && !IsEventCalendar(f))
-                .Order(StringComparer.Ordinal).ToArray()
-            : [path];
         if (!Directory.Exists(path) && !File.Exists(path))
         {
             throw new PolicyLoadException([new PolicyError(path, 0, 0, "policy", "", "no such file or directory")]);
         }
 
-        return Parse(files.Select(f => (f, File.ReadAllText(f))).ToArray());
+        var files = Directory.Exists(path) ? PolicyFiles(path) : [path];
+        var unreadable = new List<PolicyError>();
+        var sources = new List<(string File, string Text)>();
+        foreach (var file in files)
+        {
+            try
+            {
+                sources.Add((file, File.ReadAllText(file)));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                unreadable.Add(new PolicyError(file, 1, 1, "file", "", $"could not be read ({ex.Message})"));
+            }
+        }
+
+        if (unreadable.Count == 0)
+        {
+            return Parse(sources);
+        }
+
+        // The readable files' own errors are reported beside the unreadable ones, not hidden by them.
+        try
+        {
+            Parse(sources);
+        }
+        catch (PolicyLoadException others)
+        {
+            throw new PolicyLoadException([.. unreadable, .. others.Errors]);
+        }
+
+        throw new PolicyLoadException(unreadable);
+    }
+
+    /// <summary>
+    /// The policy files of a directory, in name order: <c>*.yaml</c> and <c>*.yml</c> (any case), but event calendars
+    /// (<c>*.events.yaml</c>) and hidden files (an editor's lock or backup such as <c>.#shop.yaml</c>).
+    /// </summary>
+    public static IReadOnlyList<string> PolicyFiles(string directory) =>
+        [.. Directory.EnumerateFiles(directory, "*", SearchOption.TopDirectoryOnly).Where(IsPolicyFile).Order(StringComparer.Ordinal)];
+
+    /// <summary>Whether a directory entry is a policy file (see <see cref="PolicyFiles"/>).</summary>
+    public static bool IsPolicyFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        return !name.StartsWith('.')
+            && (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            && !IsEventCalendar(path);
     }
 
     /// <summary>Parses policy texts named by their file paths (used by tests and hot reload).</summary>
@@ -130,6 +171,14 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
             yield break;
         }
 
+        if (stream.Documents.Count > 1)
+        {
+            // A second document would be read by nothing: its services would silently not run.
+            var at = stream.Documents[1].RootNode.Start;
+            errors.Add(new PolicyError(file, (int)at.Line, (int)at.Column, "file", "", "a second YAML document ('---'): a policy file holds one document; put the rest in a file of its own"));
+            yield break;
+        }
+
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: "" or null })
         {
             errors.Add(new PolicyError(file, 1, 1, "file", "", "file is empty; expected a 'services:' or 'experiments:' list"));
@@ -178,7 +227,7 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
 
     /// <summary>Event calendars may sit beside the policies they belong to: <c>*.events.yaml</c> is not a policy file.</summary>
     public static bool IsEventCalendar(string path) =>
-        path.EndsWith(".events.yaml", StringComparison.Ordinal) || path.EndsWith(".events.yml", StringComparison.Ordinal);
+        path.EndsWith(".events.yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".events.yml", StringComparison.OrdinalIgnoreCase);
 
     private static (int Line, int Column) ParseOrigin(string origin)
     {

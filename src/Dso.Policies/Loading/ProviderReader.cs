@@ -68,7 +68,7 @@ internal static class ProviderReader
         {
             foreach (var (key, _) in groupsNode.Children)
             {
-                var offering = ((YamlScalarNode)key).Value ?? "";
+                var offering = (key as YamlScalarNode)?.Value ?? "?";
                 if (!catalog.Contains(offering))
                 {
                     r.Error(key, "provider.groups." + offering, $"not an offering of this service (offerings: {string.Join(", ", catalog.Offerings.Select(o => o.Name))})");

@@ -13,14 +13,14 @@ internal static class ServicePolicyReader
     public static ServicePolicy? Read(MappingReader r, PolicyVocabulary vocabulary, string origin)
     {
         var errorsBefore = ErrorCount(r);
-        var name = r.String("name", required: true) ?? "?";
+        var name = ReadName(r);
         var (provider, cloud) = ProviderReader.Read(r, vocabulary);
         var scaleGroup = r.String("scale_group") ?? name;
         var team = ReadTeam(r);
-        var tick = r.Duration("tick", min: TimeSpan.FromSeconds(1)) ?? TimeSpan.FromMinutes(1);
+        var tick = r.Duration("tick", min: TimeSpan.FromSeconds(1), max: MaxTick) ?? TimeSpan.FromMinutes(1);
         var slo = ReadSlo(r);
         var types = CatalogReader.ReadTypes(r);
-        var bootDelay = r.Duration("boot_delay") ?? TimeSpan.FromMinutes(4);
+        var bootDelay = ReadBootDelay(r, tick);
         var billingMinimum = r.Duration("billing_minimum") ?? TimeSpan.FromSeconds(60);
         var budget = ReadBudget(r);
         var limits = ReadLimits(r);
@@ -30,7 +30,7 @@ internal static class ServicePolicyReader
         var initial = ReadInitialFleet(r, catalog);
         var metrics = ReadMetrics(r, vocabulary);
         var strategy = ReadStrategy(r, vocabulary);
-        var anomalyActions = ReadAnomalyActions(r);
+        var anomalyActions = ReadAnomalyActions(r, metrics);
         var (eventsFile, eventsHash) = ReadEventsFile(r, origin);
         r.RejectUnknownKeys();
 
@@ -103,7 +103,7 @@ internal static class ServicePolicyReader
         }
 
         var s = r.Child(node, "slo.");
-        var latency = s.Number("latency_p95_ms", required: true, min: 0, exclusiveMin: true);
+        var latency = s.Number("latency_p95_ms", required: true, min: 0, exclusiveMin: true, max: 3_600_000);
         s.RejectUnknownKeys();
         return latency is null ? null : new SloPolicy(latency.Value);
     }
@@ -196,6 +196,19 @@ internal static class ServicePolicyReader
         }
 
         var options = ReadStringMap(m, "options");
+        if (source is not null && vocabulary.SourceOptions?.GetValueOrDefault(source) is { } known
+            && m.Node.Children.TryGetValue(new YamlScalarNode("options"), out var optionsValue) && optionsValue is YamlMappingNode optionsNode)
+        {
+            foreach (var (key, _) in optionsNode.Children)
+            {
+                var name = (key as YamlScalarNode)?.Value ?? "?";
+                if (!known.Contains(name))
+                {
+                    m.Error(key, "options." + name, $"unknown option for source '{source}' (known: {string.Join(", ", known)}; credentials such as tokens or passwords come from the environment, never from a policy file)");
+                }
+            }
+        }
+
         var queries = ReadStringMap(m, "queries");
         var fallback = m.Integer("fallback_instances", min: 0);
         var zeroHold = m.Duration("zero_traffic_hold", min: TimeSpan.Zero);
@@ -205,6 +218,18 @@ internal static class ServicePolicyReader
 
     private static StrategyPolicy? ReadStrategy(MappingReader r, PolicyVocabulary vocabulary)
     {
+        // The short form names the strategy with its default parameters, as 'provider: aws' does for a provider.
+        if (r.Raw("strategy") is YamlScalarNode { Value: { Length: > 0 } shortName } raw)
+        {
+            if (!vocabulary.Strategies.Contains(shortName))
+            {
+                r.Error(raw, "strategy", $"unknown strategy '{shortName}' (known: {string.Join(", ", vocabulary.Strategies)})");
+                return null;
+            }
+
+            return new StrategyPolicy(shortName, new Dictionary<string, double>());
+        }
+
         var node = r.Mapping("strategy");
         if (node is null)
         {
@@ -243,7 +268,15 @@ internal static class ServicePolicyReader
         return name is null ? null : new StrategyPolicy(name, parameters);
     }
 
-    private static Dictionary<string, AnomalyAction> ReadAnomalyActions(MappingReader r)
+    /// <summary>The KPIs every source may report (business KPIs beyond them are named in <c>metrics.queries</c> or pushed as they are).</summary>
+    private static readonly string[] WellKnownKpis =
+    [
+        Dso.Abstractions.Metrics.KpiNames.RequestRate, Dso.Abstractions.Metrics.KpiNames.LatencyP95Ms, Dso.Abstractions.Metrics.KpiNames.ErrorRate,
+        Dso.Abstractions.Metrics.KpiNames.Cpu, Dso.Abstractions.Metrics.KpiNames.QueueLength, Dso.Abstractions.Metrics.KpiNames.ConversionRate,
+        Dso.Abstractions.Metrics.KpiNames.RevenuePerTransaction,
+    ];
+
+    private static Dictionary<string, AnomalyAction> ReadAnomalyActions(MappingReader r, MetricsPolicy? metrics)
     {
         var result = new Dictionary<string, AnomalyAction>(StringComparer.Ordinal);
         if (r.Mapping("anomaly_actions") is not { } node)
@@ -255,6 +288,15 @@ internal static class ServicePolicyReader
         foreach (var (key, _) in node.Children)
         {
             var kpi = (key as YamlScalarNode)?.Value ?? "";
+            // Any KPI may be named (a business KPI the source reports), but one a letter or two from a KPI the service
+            // reads is a typo whose action would never fire.
+            var reads = WellKnownKpis.Concat(metrics?.Queries.Keys ?? []).Distinct(StringComparer.Ordinal).ToList();
+            if (!reads.Contains(kpi, StringComparer.Ordinal) && StrategyParameterReader.Nearest(kpi, reads) is { } nearest)
+            {
+                a.Error(key, kpi, $"not a KPI this service reads: did you mean '{nearest}'? (KPIs: {string.Join(", ", reads)})");
+                continue;
+            }
+
             if (a.Enum<AnomalyAction>(kpi) is { } action)
             {
                 result[kpi] = action;
@@ -312,5 +354,49 @@ internal static class ServicePolicyReader
         }
 
         return result;
+    }
+
+    /// <summary>Longest tick: a day. A service decided less often than that is not autoscaled.</summary>
+    internal static readonly TimeSpan MaxTick = TimeSpan.FromDays(1);
+
+    /// <summary>Longest boot delay: six hours (the planner weighs every tick of it, so a typo's year would not fit in memory).</summary>
+    internal static readonly TimeSpan MaxBootDelay = TimeSpan.FromHours(6);
+
+    /// <summary>Most ticks a boot may span: the planner plans one row per tick of it.</summary>
+    internal const int MaxBootTicks = 2880;
+
+    /// <summary>Longest service name: it names a directory, a URL segment, a metric label and a cloud group.</summary>
+    internal const int MaxNameLength = 100;
+
+    /// <summary>
+    /// The service name, which names its model directory, its push URL (<c>/api/v1/push/NAME</c>), its metric labels
+    /// and, by default, its scale group: letters, digits, '.', '-' and '_', starting with a letter or digit.
+    /// </summary>
+    private static string ReadName(MappingReader r)
+    {
+        var name = r.String("name", required: true);
+        if (name is null)
+        {
+            return "?";
+        }
+
+        if (name.Length == 0 || name.Length > MaxNameLength || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+        {
+            var shown = name.Length > 40 ? name[..40] + "…" : name;
+            r.Error(r.Raw("name")!, "name", $"must be 1-{MaxNameLength} letters, digits, '.', '-' or '_', starting with a letter or digit (was '{shown}'): it names the service's model directory, push URL and metric labels");
+        }
+
+        return name;
+    }
+
+    private static TimeSpan ReadBootDelay(MappingReader r, TimeSpan tick)
+    {
+        var bootDelay = r.Duration("boot_delay", max: MaxBootDelay) ?? TimeSpan.FromMinutes(4);
+        if (tick > TimeSpan.Zero && bootDelay / tick > MaxBootTicks)
+        {
+            r.Error(r.Raw("boot_delay")!, "boot_delay", $"spans {bootDelay / tick:0} ticks of {Parameters.PolicyDuration.Format(tick)}; at most {MaxBootTicks} (a longer tick, or a shorter boot delay)");
+        }
+
+        return bootDelay;
     }
 }

@@ -45,7 +45,7 @@ internal static class StrategyParameterReader
     }
 
     /// <summary>The declared name within two edits of a typo (<c>coverage_quantlie</c>), if one is that close.</summary>
-    private static string? Nearest(string key, IEnumerable<string> names) =>
+    internal static string? Nearest(string key, IEnumerable<string> names) =>
         names.Select(n => (Name: n, Distance: Distance(key, n))).Where(x => x.Distance <= 2).OrderBy(x => x.Distance).Select(x => x.Name).FirstOrDefault();
 
     /// <summary>Optimal-string-alignment distance: a swap of two neighbouring letters counts as one edit.</summary>

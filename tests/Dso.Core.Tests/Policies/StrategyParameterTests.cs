@@ -55,7 +55,7 @@ public sealed class StrategyParameterTests
     [InlineData("scale_in_lookahead: next", "scale_in_lookahead", "must be a duration")]
     [InlineData("horizon: 0s", "horizon", "must be in (0s, 1d] (was 0s)")]
     [InlineData("calibration_window: 99999999999d", "calibration_window", "must be a duration")]
-    [InlineData("burst_min_hazard: [0.3]", "burst_min_hazard", "must be a text value")]
+    [InlineData("burst_min_hazard: [0.3]", "burst_min_hazard", "must be a single value, not a list")]
     public void Load_CostOptimizerValueOfWrongTypeOrRange_IsLocatedError(string line, string field, string problem)
     {
         var error = Assert.Single(Errors(Policy("cost-optimizer", "        " + line)));

@@ -20,6 +20,15 @@ root.SetAction(async (parse, ct) =>
         return 2;
     }
 
-    return await ServiceHost.RunAsync(args, ct);
+    try
+    {
+        return await ServiceHost.RunAsync(args, ct);
+    }
+    catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+    {
+        // A bad setting (appsettings.json, DSO_ environment variables, --Dso:... overrides) is a one-line reason, not a stack trace.
+        await Console.Error.WriteLineAsync($"dso: configuration rejected: {string.Join("; ", ex.Failures)}");
+        return 2;
+    }
 });
 return await root.Parse(args).InvokeAsync();

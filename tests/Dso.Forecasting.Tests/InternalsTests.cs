@@ -107,4 +107,25 @@ public sealed class InternalsTests
 
         return history;
     }
+
+    [Fact]
+    public void History_GapLongerThanItsCapacity_FillsOnlyWhatItKeeps()
+    {
+        // A mis-dated trace that jumps a century: filling (and forecasting) every minute of it took minutes and gigabytes.
+        var history = new SeriesHistory(1_000, null, EventCalendar.Empty);
+        var start = new DateTimeOffset(1995, 7, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < 10; i++)
+        {
+            history.Add(start.AddMinutes(i), 100 + i, 1);
+        }
+
+        var added = history.Add(start.AddYears(100), 50, 1);
+
+        Assert.Equal(1_001, added);
+        Assert.Equal((long)Math.Round((start.AddYears(100) - start) / TimeSpan.FromMinutes(1)) + 1, history.Count);
+        Assert.Equal(start.AddYears(100), history.TimeOf(history.Count - 1));
+        Assert.Equal(50, history.Value(history.Count - 1));
+        Assert.Equal((1.0, 0.0), (history.Weight(history.Count - 1), history.Weight(history.Count - 2)));
+        Assert.InRange(history.Mean(history.FirstAvailable, history.Count), 50, 109);
+    }
 }

@@ -48,6 +48,12 @@ public static class TimeSeriesCsv
             }
 
             var fields = line.Split(',');
+            if (line.Contains('"') && fields.Any(SplitQuote))
+            {
+                // "1,234" split at its comma would read as 1: refuse it instead of truncating the number.
+                throw new TimeSeriesCsvException($"{source}:{lineNumber}: a quoted field holds a comma ('{line}'); write numbers with a decimal point and no thousands separator");
+            }
+
             if (fields.Length <= Math.Max(tsIndex, valueIndex))
             {
                 throw new TimeSeriesCsvException($"{source}:{lineNumber}: expected {columns.Length} fields, found {fields.Length}");
@@ -68,6 +74,13 @@ public static class TimeSeriesCsv
         }
 
         return points;
+    }
+
+    /// <summary>Whether a field is one piece of a quoted field that held a comma (opens or closes a quote, not both).</summary>
+    private static bool SplitQuote(string field)
+    {
+        var t = field.Trim();
+        return t == "\"" || t.StartsWith('"') != t.EndsWith('"');
     }
 
     /// <summary>Parses the timestamp forms the traces use; naive timestamps are taken as UTC.</summary>

@@ -102,7 +102,13 @@ internal static class ForecastCommand
                     last++;
                 }
 
-                forecast ??= forecaster.Predict(StepsAhead(points[last].Timestamp - points[i].Timestamp, forecaster.Step));
+                if (StepsAhead(points[target].Timestamp - points[i].Timestamp, forecaster.Step) > MaxStepsAhead)
+                {
+                    target++; // across a gap of more than MaxStepsAhead steps: no forecast reaches it (left empty)
+                    continue;
+                }
+
+                forecast ??= forecaster.Predict((int)Math.Min(MaxStepsAhead, StepsAhead(points[last].Timestamp - points[i].Timestamp, forecaster.Step)));
                 var step = (int)Math.Round((points[target].Timestamp - points[i].Timestamp) / forecast.Step);
                 if (step > forecast.Steps)
                 {
@@ -121,9 +127,15 @@ internal static class ForecastCommand
         return rows;
     }
 
+    /// <summary>
+    /// Farthest a walk-forward forecast reaches past its origin, in steps: rows after a longer gap in the trace (years, in
+    /// a mis-dated file) are left empty instead of forecasting every step of the gap.
+    /// </summary>
+    private const int MaxStepsAhead = 100_000;
+
     /// <summary>Steps to ask for: the span to the farthest target in the forecaster's (inferred) step; 1 while unknown.</summary>
-    private static int StepsAhead(TimeSpan span, TimeSpan step) =>
-        step <= TimeSpan.Zero ? 1 : Math.Max(1, (int)Math.Round(span / step));
+    private static long StepsAhead(TimeSpan span, TimeSpan step) =>
+        step <= TimeSpan.Zero ? 1 : Math.Max(1, (long)Math.Round(span / step));
 
     private static void WriteCsv(string path, IReadOnlyList<string> raw, (double P50, double P10, double P90)?[] rows)
     {

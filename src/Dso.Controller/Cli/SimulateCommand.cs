@@ -51,7 +51,7 @@ internal static class SimulateCommand
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var scenario = ScenarioLoader.Load(scenarioFile.FullName);
             var admission = new PolicyAdmission(CheckingSourceFactories.Create());
-            var policies = policyFile is null ? admission.Parse([("<built-in default policy>", DefaultPolicy.Text())]) : admission.Load(policyFile.FullName);
+            var policies = policyFile is null ? admission.Parse([("<built-in default policy>", DefaultPolicy.Text())]) : admission.Load(ExplicitPolicy(policyFile));
             var template = policies.Services.FirstOrDefault() ?? throw new ScenarioException($"{policyFile?.FullName}: declares no service");
             foreach (var warning in PolicyWarnings.For(SimulationRunner.PolicyFor(scenario, template, []) with { Origin = scenarioFile.FullName }))
             {
@@ -109,6 +109,21 @@ internal static class SimulateCommand
         }
     }
 
+    /// <summary>
+    /// A <c>--policy</c> the operator named must exist and hold a policy: the service's fallback to the built-in default
+    /// (no <c>policies/</c> at all) would here run another policy than the one asked for, silently.
+    /// </summary>
+    private static string ExplicitPolicy(FileInfo policyFile)
+    {
+        var path = policyFile.FullName;
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            throw new ScenarioException($"--policy {path}: no such policy file or directory");
+        }
+
+        return PolicyAdmission.HasPolicyFiles(path) ? path : throw new ScenarioException($"--policy {path}: the directory holds no policy file (*.yaml, *.yml)");
+    }
+
     private static int Fail(string message)
     {
         Console.Error.WriteLine($"simulate: {message}");
@@ -127,7 +142,7 @@ internal static class SimulateCommand
             var admission = new PolicyAdmission(CheckingSourceFactories.Create());
             var policySource = policyFile is null
                 ? ("<built-in default policy>", DefaultPolicy.Text())
-                : (policyFile.FullName, File.ReadAllText(policyFile.FullName));
+                : (policyFile.FullName, File.ReadAllText(ExplicitPolicy(policyFile)));
             var set = admission.Parse([policySource, (experimentFile.FullName, File.ReadAllText(experimentFile.FullName))]);
             var experiment = set.Experiments.FirstOrDefault() ?? throw new ScenarioException($"{experimentFile.FullName}: declares no experiment");
             var simulation = new ExperimentSimulation(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud);

@@ -31,6 +31,10 @@ public sealed class IngestionOptions
     [Range(1, 10_000_000)]
     public int MaxSeries { get; set; } = SeriesStoreOptions.DefaultMaxSeries;
 
+    /// <summary>KPIs one service may hold in the store (see <see cref="SeriesStoreOptions.MaxSeriesPerService"/>).</summary>
+    [Range(1, 10_000_000)]
+    public int MaxSeriesPerService { get; set; } = SeriesStoreOptions.DefaultMaxSeriesPerService;
+
     /// <summary>How often the store is written to the data directory; a crash loses at most this much pushed history.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(30);
@@ -50,7 +54,7 @@ public sealed class IngestionOptions
         MaxAge = MaxAge,
     };
 
-    public SeriesStoreOptions Store() => new() { RawCapacity = RawCapacity, MaxSeries = MaxSeries };
+    public SeriesStoreOptions Store() => new() { RawCapacity = RawCapacity, MaxSeries = MaxSeries, MaxSeriesPerService = MaxSeriesPerService };
 
     private Dictionary<string, PlausibleRange> MergedRanges()
     {

@@ -156,14 +156,19 @@ internal sealed class SeriesHistory
         var adjusted = value / _events.MultiplierAt(timestamp);
         var last = Value(Count - 1);
         var gap = index - Count;
-        for (long g = 1; g <= gap; g++)
+
+        // Only the last capacity's worth of filler is ever kept: a gap longer than the history (a trace that jumps years)
+        // skips the rest instead of filling, and forecasting, every step of it.
+        var fill = Math.Min(gap, _capacity);
+        Count += gap - fill;
+        for (var g = gap - fill + 1; g <= gap; g++)
         {
             // Interpolated filler keeps windows meaningful; weight 0 keeps it out of training targets.
             Append(last + ((adjusted - last) * g / (gap + 1)), 0.0);
         }
 
         Append(adjusted, weight);
-        return (int)(gap + 1);
+        return (int)(fill + 1);
     }
 
     private void Append(double value, double weight)

@@ -95,7 +95,9 @@ public sealed class PushIngestor
                     batch.Reject(sample.Index, "timestamp", $"{At(sample.TimeMs)} is older than the newest sample of '{sample.Kpi}' and not a resend of a stored one; send each KPI's samples in time order");
                     break;
                 default:
-                    batch.Reject(sample.Index, "kpi", $"the store holds its maximum of {_store.Options.MaxSeries} series; '{sample.Kpi}' is not kept");
+                    batch.Reject(sample.Index, "kpi", _store.Kpis(schema.Service).Count >= _store.Options.MaxSeriesPerService
+                        ? $"'{schema.Service}' holds its maximum of {_store.Options.MaxSeriesPerService} KPIs (Ingestion:MaxSeriesPerService); '{sample.Kpi}' is not kept"
+                        : $"the store holds its maximum of {_store.Options.MaxSeries} series; '{sample.Kpi}' is not kept");
                     break;
             }
         }

@@ -60,6 +60,11 @@ public sealed class SeriesStore(SeriesStoreOptions options) : ISeriesStore
             return existing;
         }
 
+        if (kpis.Count >= options.MaxSeriesPerService)
+        {
+            return null;
+        }
+
         // Reserve a slot before creating, so racing writers can never overshoot the limit.
         if (Interlocked.Increment(ref _seriesCount) > options.MaxSeries)
         {

@@ -11,6 +11,7 @@ public sealed record SeriesStoreOptions
 {
     public const int DefaultRawCapacity = 1024;
     public const int DefaultMaxSeries = 10_000;
+    public const int DefaultMaxSeriesPerService = 100;
 
     public static readonly IReadOnlyList<DownsampleTier> DefaultTiers =
     [
@@ -28,4 +29,11 @@ public sealed record SeriesStoreOptions
     /// <summary>Across all services; a push naming yet another KPI past this is refused.</summary>
     [Range(1, 10_000_000)]
     public int MaxSeries { get; init; } = DefaultMaxSeries;
+
+    /// <summary>
+    /// KPIs one service may hold: an exporter pushing ever new KPI names fills its own share, never the store every
+    /// other service pushes into (nor its decision log, which records each KPI).
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxSeriesPerService { get; init; } = DefaultMaxSeriesPerService;
 }

@@ -32,39 +32,79 @@ public static class ScenarioLoader
             throw new ScenarioException($"{path}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML ({ex.Message})");
         }
 
-        string Text(string key) => Scalar(root, key, path) ?? throw new ScenarioException($"{path}: missing required key '{key}'");
-        double Number(YamlMappingNode node, string key, string where)
+        string Text(string key) => Scalar(root, key, path) is { Length: > 0 } text ? text : throw new ScenarioException($"{path}: missing required key '{key}'");
+        double Number(YamlMappingNode node, string key, string where, double min, double max, bool whole = false, bool exclusiveMin = false)
         {
             var text = Scalar(node, key, path) ?? throw new ScenarioException($"{path}: {where}missing required key '{key}'");
-            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-                ? v
-                : throw new ScenarioException($"{path}: {where}'{key}' must be a number (was '{text}')");
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+            {
+                throw new ScenarioException($"{path}: {where}'{key}' must be a number (was '{text}')");
+            }
+
+            if (v < min || (exclusiveMin && v <= min) || v > max || (whole && v != Math.Floor(v)))
+            {
+                var lower = exclusiveMin ? $"above {min.ToString(CultureInfo.InvariantCulture)}" : $"from {min.ToString(CultureInfo.InvariantCulture)}";
+                var range = exclusiveMin ? $"{lower} and at most {max.ToString(CultureInfo.InvariantCulture)}" : $"{lower} to {max.ToString(CultureInfo.InvariantCulture)}";
+                throw new ScenarioException($"{path}: {where}'{key}' must be {(whole ? "a whole number" : "a number")} {range} (was '{text}')");
+            }
+
+            return v;
         }
 
         var sloNode = root.Children.TryGetValue(new YamlScalarNode("slo"), out var s) && s is YamlMappingNode sm
             ? sm : throw new ScenarioException($"{path}: missing required key 'slo' (with latency_p95_ms)");
         var types = ReadTypes(root, path, Number);
         var catalog = new InstanceCatalog(types);
-        var initial = ReadInitialFleet(root, path, catalog);
-        var enforcement = Scalar(root, "budget_enforcement", path) is "soft" ? BudgetEnforcement.Soft : BudgetEnforcement.Hard;
+        var minInstances = (int)Number(root, "min_instances", "", 0, MaxInstances, whole: true);
+        var maxInstances = (int)Number(root, "max_instances", "", 1, MaxInstances, whole: true);
+        if (minInstances > maxInstances)
+        {
+            throw new ScenarioException($"{path}: 'min_instances' ({minInstances}) must not exceed 'max_instances' ({maxInstances})");
+        }
+
+        var initial = ReadInitialFleet(root, path, catalog, maxInstances);
+        var enforcement = Scalar(root, "budget_enforcement", path) switch
+        {
+            null or "hard" => BudgetEnforcement.Hard,
+            "soft" => BudgetEnforcement.Soft,
+            var other => throw new ScenarioException($"{path}: 'budget_enforcement' must be hard or soft (was '{other}')"),
+        };
         var traceRelative = Text("trace");
+        var tracePath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, traceRelative));
+        if (Directory.Exists(tracePath))
+        {
+            throw new ScenarioException($"{path}: 'trace' names a directory, not a CSV file ({tracePath})");
+        }
+
         return new Scenario
         {
             Name = Scalar(root, "name", path) ?? Path.GetFileNameWithoutExtension(path),
-            TracePath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, traceRelative)),
-            LatencyP95Ms = Number(sloNode, "latency_p95_ms", "slo: "),
-            BootDelay = TimeSpan.FromSeconds(Number(root, "boot_delay_seconds", "")),
-            BillingMinimum = TimeSpan.FromSeconds(Scalar(root, "billing_minimum_seconds", path) is null ? 60 : Number(root, "billing_minimum_seconds", "")),
-            MinInstances = (int)Number(root, "min_instances", ""),
-            MaxInstances = (int)Number(root, "max_instances", ""),
-            BudgetMonthlyUsd = (decimal)Number(root, "budget_monthly_usd", ""),
+            TracePath = tracePath,
+            LatencyP95Ms = Number(sloNode, "latency_p95_ms", "slo: ", 0, 3_600_000, exclusiveMin: true),
+            // The policy's own ceilings: a boot of more than six hours, or a billing minimum past a year, is a typo.
+            BootDelay = TimeSpan.FromSeconds(Number(root, "boot_delay_seconds", "", 0, MaxBootDelaySeconds)),
+            BillingMinimum = TimeSpan.FromSeconds(Scalar(root, "billing_minimum_seconds", path) is null ? 60 : Number(root, "billing_minimum_seconds", "", 0, 366 * 86_400)),
+            MinInstances = minInstances,
+            MaxInstances = maxInstances,
+            BudgetMonthlyUsd = (decimal)Number(root, "budget_monthly_usd", "", 0, MaxMoney, exclusiveMin: true),
             BudgetEnforcement = enforcement,
             InitialFleet = initial,
             Catalog = catalog,
         };
     }
 
-    private static List<InstanceType> ReadTypes(YamlMappingNode root, string path, Func<YamlMappingNode, string, string, double> number)
+    /// <summary>Most instances a scenario may name (min, max, initial): far past any fleet this controller runs.</summary>
+    public const int MaxInstances = 1_000_000;
+
+    /// <summary>Longest boot delay, as a policy's <c>boot_delay</c> allows: six hours.</summary>
+    public const double MaxBootDelaySeconds = 6 * 3600;
+
+    /// <summary>Largest amount of money, as a policy allows (USD a month or an hour).</summary>
+    public const double MaxMoney = 1e9;
+
+    private delegate double NumberReader(YamlMappingNode node, string key, string where, double min, double max, bool whole = false, bool exclusiveMin = false);
+
+    private static List<InstanceType> ReadTypes(YamlMappingNode root, string path, NumberReader number)
     {
         if (!root.Children.TryGetValue(new YamlScalarNode("instance_types"), out var node) || node is not YamlSequenceNode list || list.Children.Count == 0)
         {
@@ -72,22 +112,32 @@ public static class ScenarioLoader
         }
 
         var types = new List<InstanceType>();
-        foreach (var item in list.Children.OfType<YamlMappingNode>())
+        foreach (var child in list.Children)
         {
-            var name = Scalar(item, "name", path) ?? throw new ScenarioException($"{path}:{item.Start.Line}: instance type: missing required key 'name'");
+            if (child is not YamlMappingNode item)
+            {
+                throw new ScenarioException($"{path}:{child.Start.Line}: instance type: must be a mapping (name, vcpu, memory_gib, price_per_hour, capacity_rps)");
+            }
+
+            var name = Scalar(item, "name", path) is { Length: > 0 } n ? n.Trim() : throw new ScenarioException($"{path}:{item.Start.Line}: instance type: missing required key 'name'");
+            if (types.Any(t => t.Name == name))
+            {
+                throw new ScenarioException($"{path}:{item.Start.Line}: instance type '{name}': declared twice");
+            }
+
             var where = $"instance type '{name}': ";
             types.Add(new InstanceType(
                 name,
-                Scalar(item, "vcpu", path) is null ? 1 : (int)number(item, "vcpu", where),
-                Scalar(item, "memory_gib", path) is null ? 0 : number(item, "memory_gib", where),
-                (decimal)number(item, "price_per_hour", where),
-                number(item, "capacity_rps", where)));
+                Scalar(item, "vcpu", path) is null ? 1 : (int)number(item, "vcpu", where, 1, 100_000, whole: true),
+                Scalar(item, "memory_gib", path) is null ? 0 : number(item, "memory_gib", where, 0, 1_000_000),
+                (decimal)number(item, "price_per_hour", where, 0, MaxMoney, exclusiveMin: true),
+                number(item, "capacity_rps", where, 0, 10_000_000, exclusiveMin: true)));
         }
 
         return types;
     }
 
-    private static Fleet ReadInitialFleet(YamlMappingNode root, string path, InstanceCatalog catalog)
+    private static Fleet ReadInitialFleet(YamlMappingNode root, string path, InstanceCatalog catalog, int maxInstances)
     {
         if (!root.Children.TryGetValue(new YamlScalarNode("initial_fleet"), out var node))
         {
@@ -97,7 +147,7 @@ public static class ScenarioLoader
         var fleet = node switch
         {
             YamlMappingNode map => Fleet.Of(map.Children.Select(kv => new KeyValuePair<string, int>(
-                ((YamlScalarNode)kv.Key).Value!, int.Parse(((YamlScalarNode)kv.Value).Value!, CultureInfo.InvariantCulture)))),
+                (kv.Key as YamlScalarNode)?.Value ?? "?", Count((kv.Key as YamlScalarNode)?.Value, (kv.Value as YamlScalarNode)?.Value)))),
             YamlScalarNode scalar => Fleet.Parse(scalar.Value),
             _ => throw new ScenarioException($"{path}: 'initial_fleet' must be a mapping of type: count"),
         };
@@ -106,7 +156,17 @@ public static class ScenarioLoader
             throw new ScenarioException($"{path}: initial_fleet: unknown instance type '{type}'");
         }
 
+        if (fleet.Total > maxInstances)
+        {
+            throw new ScenarioException($"{path}: initial_fleet: {fleet.Total} instances, more than max_instances ({maxInstances})");
+        }
+
         return fleet;
+
+        int Count(string? type, string? text) =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count <= MaxInstances
+                ? count
+                : throw new ScenarioException($"{path}: initial_fleet: '{type}' must be a whole number of instances from 0 to {MaxInstances} (was '{text}')");
     }
 
     private static string? Scalar(YamlMappingNode node, string key, string path) =>

@@ -13,6 +13,8 @@ public sealed class TimeSeriesCsvTests
     [InlineData("timestamp,value\nyesterday,1\n", "t.csv:2: timestamp 'yesterday' is not a date and time")]
     [InlineData("timestamp,value\n2026-01-01 00:00:00\n", "t.csv:2: expected 2 fields, found 1")]
     [InlineData("timestamp,value\n2026-01-01 00:05:00,1\n2026-01-01 00:00:00,2\n", "t.csv:3: timestamp 2026-01-01 00:00:00 is not after the previous row's")]
+    // A quoted number with a comma split at it read as its first part (1,234 as 1).
+    [InlineData("timestamp,value\n2026-01-01 00:00:00,\"1,234\"\n", "t.csv:2: a quoted field holds a comma")]
     public void Read_BadInput_NamesFileLineAndProblem(string text, string expected)
     {
         var ex = Assert.Throws<TimeSeriesCsvException>(() => TimeSeriesCsv.Read(new StringReader(text), "t.csv"));

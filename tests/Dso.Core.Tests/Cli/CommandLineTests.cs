@@ -56,6 +56,34 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_PolicyThatDoesNotExist_IsAnErrorNotTheDefault()
+    {
+        var trace = _dir.WriteTrace("t.csv", TestTraces.Demand(60));
+        var scenario = _dir.WriteScenario("s", trace);
+        var output = Path.Combine(_dir.Root, "o.csv");
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "simulate", "--scenario", scenario, "--policy", Path.Combine(_dir.Root, "typo.yaml"), "--output", output);
+        var empty = Directory.CreateDirectory(Path.Combine(_dir.Root, "no-policies")).FullName;
+        var (emptyCode, _, emptyErr) = await DsoProcess.RunAsync(_dir.Root, Quick, "simulate", "--scenario", scenario, "--policy", empty, "--output", output);
+
+        Assert.Equal((1, 1), (code, emptyCode));
+        Assert.Contains("typo.yaml: no such policy file or directory", err);
+        Assert.Contains("the directory holds no policy file", emptyErr);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task Service_BadSetting_IsOneLineNotAStackTrace()
+    {
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "--Dso:ClockSpeed=0");
+
+        Assert.Equal(2, code);
+        Assert.Contains("dso: configuration rejected:", err);
+        Assert.Contains("ClockSpeed", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
     public async Task Simulate_BadPolicy_ExitsNonZeroWithLocatedErrorNotAStackTrace()
     {
         var trace = _dir.WriteTrace("t.csv", TestTraces.Demand(60));

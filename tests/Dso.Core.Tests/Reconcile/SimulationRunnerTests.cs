@@ -60,5 +60,36 @@ public sealed class SimulationRunnerTests : IDisposable
         Assert.Contains("missing required key 'boot_delay_seconds'", ex.Message);
     }
 
+    [Theory]
+    [InlineData("boot_delay_seconds: 240", "boot_delay_seconds: 99999999999", "'boot_delay_seconds' must be a number from 0 to 21600")]
+    [InlineData("boot_delay_seconds: 240", "boot_delay_seconds: -240", "'boot_delay_seconds' must be a number from 0 to 21600")]
+    [InlineData("budget_monthly_usd: 5000", "budget_monthly_usd: 1e308", "'budget_monthly_usd' must be a number above 0 and at most 1000000000")]
+    [InlineData("min_instances: 2", "min_instances: 2.5", "'min_instances' must be a whole number")]
+    [InlineData("max_instances: 100", "max_instances: 100\nbudget_enforcement: bogus", "'budget_enforcement' must be hard or soft (was 'bogus')")]
+    [InlineData("capacity_rps: 110", "capacity_rps: -110", "'capacity_rps' must be a number above 0")]
+    [InlineData("price_per_hour: 0.0725", "price_per_hour: -0.0725", "'price_per_hour' must be a number above 0")]
+    public void Load_ValueOutOfRange_NamesTheKeyInsteadOfCrashingOrRunning(string from, string to, string expected)
+    {
+        var path = _traces.WriteScenario("r.yaml", _traces.WriteTrace("r.csv", TestTraces.Demand(10)));
+        var text = File.ReadAllText(path);
+        Assert.Contains(from, text);
+        File.WriteAllText(path, text.Replace(from, to));
+        var ex = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(path));
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void Load_MinAboveMaxOrFleetAboveMax_IsRefused()
+    {
+        var path = _traces.WriteScenario("f.yaml", _traces.WriteTrace("f.csv", TestTraces.Demand(10)));
+        var text = File.ReadAllText(path);
+        File.WriteAllText(path, text.Replace("min_instances: 2", "min_instances: 150"));
+        Assert.Contains("'min_instances' (150) must not exceed 'max_instances' (100)", Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(path)).Message);
+        File.WriteAllText(path, text.Replace("initial_fleet: {c7g.large: 4}", "initial_fleet: {c7g.large: 101}"));
+        Assert.Contains("101 instances, more than max_instances (100)", Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(path)).Message);
+        File.WriteAllText(path, text.Replace("initial_fleet: {c7g.large: 4}", "initial_fleet: {c7g.large: 2.7}"));
+        Assert.Contains("'c7g.large' must be a whole number of instances", Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(path)).Message);
+    }
+
     public void Dispose() => _traces.Dispose();
 }

@@ -134,4 +134,19 @@ public sealed class PushIngestorJsonTests
         Assert.Equal((1, 1), (result.Accepted, result.Rejected));
         Assert.Equal(("kpi", 1), (result.Problems[0].Field, result.Problems[0].Index));
     }
+
+    [Fact]
+    public void IngestJson_OneServiceFloodingKpiNames_FillsOnlyItsOwnShare()
+    {
+        var store = new SeriesStore(new SeriesStoreOptions { MaxSeries = 50, MaxSeriesPerService = 10 });
+        var ingestor = new PushIngestor(store, new PushLimits(), new ManualClock(Now));
+        var flood = string.Join(",", Enumerable.Range(0, 40).Select(i => $$"""{"kpi":"junk_{{i}}","value":1}"""));
+
+        var flooded = ingestor.IngestJson(AnyKpi, Encoding.UTF8.GetBytes($$"""{"samples":[{{flood}}]}"""));
+        var other = ingestor.IngestJson(new PushSchema("cart", new Dictionary<string, string>()), Encoding.UTF8.GetBytes("""{"samples":[{"kpi":"request_rate","value":40}]}"""));
+
+        Assert.Equal((10, 30), (flooded.Accepted, flooded.Rejected));
+        Assert.Contains("'shop' holds its maximum of 10 KPIs", flooded.Problems[0].Message);
+        Assert.Equal((1, 0), (other.Accepted, other.Rejected));
+    }
 }

@@ -272,6 +272,8 @@ public abstract class DecisionApiTests(SeededService seeded)
             ("/api/v1/decisions?service=a&service=b", "service"),
             ("/api/v1/decisions.csv?limit=abc", "limit"),
             ("/api/v1/services/shop/series?resolution=7x", "resolution"),
+            ("/api/v1/services/shop/series?resolution=999999999h", "resolution"),
+            ("/api/v1/services/shop/series?resolution=99999999999999999999m", "resolution"),
             ($"/api/v1/services/shop/series?from={Day(30)}&resolution=1m", "resolution"),
             ("/api/v1/services/shop/series?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "from"),
             ("/api/v1/showback?grain=week", "grain"),
@@ -290,6 +292,13 @@ public abstract class DecisionApiTests(SeededService seeded)
         }
 
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/api/v1/services/nobody/series")).StatusCode);
+
+        // The service page clamps a range its zoom links could not represent (a 500 before).
+        foreach (var extreme in new[] { "to=9999-12-31T00:00:00Z", "from=0001-01-02T00:00:00Z&to=0001-01-03T00:00:00Z" })
+        {
+            var page = await Http.GetAsync("/services/checkout?" + extreme);
+            Assert.True(page.StatusCode == HttpStatusCode.OK, $"{extreme}: {(int)page.StatusCode}");
+        }
     }
 
     protected async Task OpenApi_DescribesTheApi()

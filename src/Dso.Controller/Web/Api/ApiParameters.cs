@@ -65,17 +65,18 @@ internal sealed class ApiParameters
             return null;
         }
 
-        TimeSpan? span = text.Length >= 2 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0
+        double? seconds = text.Length >= 2 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0
             ? text[^1] switch
             {
-                's' => TimeSpan.FromSeconds(n),
-                'm' => TimeSpan.FromMinutes(n),
-                'h' => TimeSpan.FromHours(n),
-                'd' => TimeSpan.FromDays(n),
+                's' => n,
+                'm' => n * 60,
+                'h' => n * 3600,
+                'd' => n * 86_400,
                 _ => null,
             }
             : null;
-        return span is { } s && s >= min && s <= max ? s
+        // Compared in seconds before any TimeSpan is made: '999999999h' is out of range, not an overflow.
+        return seconds is { } s && double.IsFinite(s) && s >= min.TotalSeconds && s <= max.TotalSeconds ? TimeSpan.FromSeconds(s)
             : Problem<TimeSpan>(name, $"must be 'auto' or a duration from {min} to {max} such as 1m, 15m, 1h or 1d (was '{text}')");
     }
 

@@ -15,6 +15,14 @@ internal static class ServicePage
 {
     private const int TableRows = 200;
 
+    /// <summary>The page's time range stays within these (any decision a service logs does).</summary>
+    private static readonly DateTimeOffset EarliestPageTime = new(1971, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly DateTimeOffset LatestPageTime = new(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static DateTimeOffset Clamp(DateTimeOffset value, DateTimeOffset min, DateTimeOffset max) =>
+        value < min ? min : value > max ? max : value;
+
     public static async Task<IResult> RenderAsync(string service, HttpRequest request, IDecisionStore store, LoopRegistry loops, ServiceClock clock, CancellationToken ct)
     {
         if (DecisionFilter.Parse(request, TableRows, out var parameters) is not { } query)
@@ -29,8 +37,9 @@ internal static class ServicePage
             return Results.NotFound();
         }
 
-        var to = query.To ?? (last is null ? clock.Time.GetUtcNow() : last.Decision.Timestamp.AddMinutes(1));
-        var from = query.From ?? to.AddDays(-7);
+        // Clamped to dates whose zoom and range links stay representable (year 1 or 9999 in a query overflowed them).
+        var to = Clamp(query.To ?? (last is null ? clock.Time.GetUtcNow() : last.Decision.Timestamp.AddMinutes(1)), EarliestPageTime.AddDays(1), LatestPageTime);
+        var from = Clamp(query.From ?? to.AddDays(-7), EarliestPageTime, to);
         if (to - from > SeriesResolution.MaxRange)
         {
             from = to - SeriesResolution.MaxRange;

@@ -28,9 +28,17 @@ public sealed class PushMetricSource(ISeriesStore store, IReadOnlyCollection<str
     /// <summary>What the store restored from its snapshot (and what arrived since) covers at most this far back at full use.</summary>
     public TimeSpan BackfillWindow { get; } = backfillWindow ?? DefaultBackfillWindow;
 
+    /// <summary>
+    /// Without declared KPIs, one that stopped arriving this long ago (ten <c>stale_after</c>, at least an hour) is no
+    /// longer part of the service's feed: a probe pushed once must not mark the source degraded for ever. The request
+    /// rate, which the loop scales on, is always read.
+    /// </summary>
+    public TimeSpan ForgetAfter => TimeSpan.FromTicks(Math.Max(TimeSpan.FromHours(1).Ticks, Math.Min(staleAfter.Ticks, TimeSpan.MaxValue.Ticks / 10) * 10));
+
     public Task<KpiReading> ReadAsync(string service, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var kpis = declaredKpis.Count > 0 ? declaredKpis : store.Kpis(service);
+        var kpis = declaredKpis.Count > 0 ? declaredKpis : store.Kpis(service).Where(k => k == KpiNames.RequestRate
+            || !store.TryGetLatest(service, k, out var last) || WallAge(now - last.Timestamp) <= ForgetAfter).ToList();
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         var problems = new List<string>();
         var newest = DateTimeOffset.MinValue;

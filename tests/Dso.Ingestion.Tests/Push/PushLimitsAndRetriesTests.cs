@@ -117,6 +117,34 @@ public sealed class PushLimitsAndRetriesTests
     }
 
     [Fact]
+    public async Task Read_AnUndeclaredKpiPushedOnce_StopsCountingAsStaleAfterTenStaleWindows()
+    {
+        var wall = new ManualClock(Now);
+        var timeline = PushTimeline.Identity(wall);
+        var ingestor = new PushIngestor(_store, new PushLimits(), timeline);
+        var source = new PushMetricSource(_store, [], TimeSpan.FromMinutes(2)) { Timeline = timeline };
+        ingestor.IngestJson(PushIngestorJsonTests.AnyKpi, """{"samples":[{"kpi":"debug_probe","value":1},{"kpi":"request_rate","value":400}]}"""u8);
+
+        KpiReading? soon = null;
+        for (var minute = 1; minute <= 61; minute++)
+        {
+            wall.Advance(TimeSpan.FromMinutes(1));
+            ingestor.IngestJson(PushIngestorJsonTests.AnyKpi, """{"samples":[{"kpi":"request_rate","value":400}]}"""u8);
+            if (minute == 5)
+            {
+                soon = await source.ReadAsync("shop", wall.GetUtcNow(), CancellationToken.None);
+            }
+        }
+
+        var later = await source.ReadAsync("shop", wall.GetUtcNow(), CancellationToken.None);
+
+        Assert.Equal(SourceHealth.Degraded, soon!.Health); // a KPI that stopped minutes ago is news
+        Assert.Contains("'debug_probe' is stale", soon.Problem);
+        Assert.Equal(SourceHealth.Healthy, later.Health); // an hour on, it is no longer part of the feed
+        Assert.Equal(400, later.Values[KpiNames.RequestRate]);
+    }
+
+    [Fact]
     public async Task Ingest_OnA60xServiceClock_WallTimestampsMapOntoServiceTimeAndStayFresh()
     {
         // The service clock was anchored an hour (wall) ago and has run 60 hours since.

@@ -71,7 +71,7 @@ internal static class ForecastCommand
         var rows = WalkForward(points, horizon, forecaster);
         WriteCsv(output.FullName, raw, rows);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"forecast: {points.Count} rows, horizon {horizonMinutes} min, {clock.Elapsed.TotalSeconds:F1} s ({forecaster.RetrainCount} trainings: {string.Join(' ', reasons.Select(r => $"{r.Key}={r.Value}"))}, {trainSeconds:F1} s); rolling MASE {forecaster.RollingMase:F3}, coverage {forecaster.IntervalCoverage:P1}"));
+            $"forecast: {points.Count} rows, horizon {horizonMinutes} min, {clock.Elapsed.TotalSeconds:F1} s ({(forecaster.RetrainCount == 0 ? "no training" : $"{forecaster.RetrainCount} trainings: {string.Join(' ', reasons.Select(r => $"{r.Key}={r.Value}"))}, {trainSeconds:F1} s")}); rolling MASE {(double.IsFinite(forecaster.RollingMase) ? forecaster.RollingMase.ToString("F3", CultureInfo.InvariantCulture) : "not yet (too few rows)")}, coverage {forecaster.IntervalCoverage:P1}"));
         return 0;
     }
 

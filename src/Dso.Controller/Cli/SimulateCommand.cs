@@ -35,7 +35,9 @@ internal static class SimulateCommand
         {
             scenario, policy, output, plot, log, rows, experiment, profile, sequential,
         };
-        command.SetAction((parse, ct) => parse.GetValue(experiment) is { } experimentFile
+        command.SetAction((parse, ct) => parse.GetValue(rows) is < 2
+            ? Task.FromResult(Fail($"--rows must be at least 2 (was {parse.GetValue(rows)}): a step is known from two rows"))
+            : parse.GetValue(experiment) is { } experimentFile
             ? RunExperimentAsync(parse.GetValue(scenario)!, parse.GetValue(policy), experimentFile, parse.GetValue(plot), parse.GetValue(rows), ct)
             : parse.GetValue(output) is { } outputFile
                 ? RunAsync(parse.GetValue(scenario)!, parse.GetValue(policy), outputFile, parse.GetValue(plot), parse.GetValue(log), parse.GetValue(rows), parse.GetValue(profile), parse.GetValue(sequential), ct)

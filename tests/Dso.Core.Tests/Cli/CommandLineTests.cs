@@ -72,6 +72,17 @@ public sealed class CommandLineTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public async Task Simulate_RowsBelowTwo_IsAnError(string rows)
+    {
+        var scenario = _dir.WriteScenario("s", _dir.WriteTrace("t.csv", TestTraces.Demand(60)));
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "simulate", "--scenario", scenario, "--rows", rows, "--output", Path.Combine(_dir.Root, "o.csv"));
+        Assert.Equal(1, code);
+        Assert.Contains($"--rows must be at least 2 (was {rows})", err);
+    }
+
     [Fact]
     public async Task Service_BadSetting_IsOneLineNotAStackTrace()
     {

@@ -33,15 +33,17 @@ internal static class ExperimentReport
 
         console.Write(variants);
         var comparisons = new Table().Title($"{result.Comparisons.FirstOrDefault()?.Metric.ToString() ?? "cost"}: variant - control (switchback estimate vs whole-trace truth)")
-            .AddColumn("variant").AddColumn(new TableColumn("switchback estimate").RightAligned()).AddColumn(new TableColumn("95 % interval").RightAligned())
+            .AddColumn("variant").AddColumn(new TableColumn("switchback estimate").RightAligned()).AddColumn(new TableColumn($"{(1 - result.Alpha) * 100:0.##} % interval").RightAligned())
             .AddColumn(new TableColumn("p (randomization)").RightAligned()).AddColumn(new TableColumn("Holm p").RightAligned())
             .AddColumn(new TableColumn("whole-trace difference").RightAligned()).AddColumn("truth inside").AddColumn(new TableColumn("blocks for 5 %").RightAligned());
         foreach (var c in result.Comparisons)
         {
             var truth = result.WholeTraceRelative(c.Variant);
+            // Without a complete block on both sides there is nothing to estimate: "-", not 0.00 % or NaN %.
+            var estimated = c.VariantBlocks > 0 && c.ControlBlocks > 0;
             comparisons.AddRow(
-                c.Variant,
-                Pct(c.RelativeDifference),
+                c.Variant + (estimated ? "" : " (no complete block yet)"),
+                estimated ? Pct(c.RelativeDifference) : "-",
                 $"[[{Pct(c.RelativeLow)}, {Pct(c.RelativeHigh)}]]",
                 F(c.PValue, "0.0000") + (c.ExactPValue ? " exact" : ""),
                 F(c.AdjustedPValue, "0.0000"),
@@ -67,7 +69,7 @@ internal static class ExperimentReport
     public static string Inside(Comparison c, double truth) =>
         c.RelativeLow is { } low && c.RelativeHigh is { } high ? (truth >= Math.Min(low, high) && truth <= Math.Max(low, high) ? "yes" : "NO") : "unbounded";
 
-    private static string Pct(double? value) => value is { } v ? (v * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) + " %" : "-";
+    private static string Pct(double? value) => value is { } v && double.IsFinite(v) ? (v * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) + " %" : "-";
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 

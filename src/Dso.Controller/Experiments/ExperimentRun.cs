@@ -183,6 +183,13 @@ internal sealed partial class ExperimentRun
                 throw new InvalidOperationException($"experiment '{Policy.Name}' is {_record.State}; only a running or ended experiment can be promoted");
             }
 
+            // Keeping the control is a decision too: repeating it would log it again, and promoting a variant after
+            // it would silently overrule it.
+            if (_record.State == ExperimentStates.Ended && _record.Winner is { } decided)
+            {
+                throw new InvalidOperationException($"experiment '{Policy.Name}' is decided: {_record.Note ?? $"control '{decided}' kept"}; start a new experiment to test again");
+            }
+
             var winner = variant ?? Recommend(now).Winner
                 ?? throw new InvalidOperationException($"experiment '{Policy.Name}' has no winner to promote yet ({Recommend(now).Reason}); name a variant to promote it anyway");
             if (!Policy.VariantNames.Contains(winner, StringComparer.Ordinal))

@@ -84,9 +84,9 @@ internal static class ExperimentReader
         }
 
         var length = duration ?? (start is not null && end is not null ? end - start : null);
-        if (length is { } span && minDuration > span)
+        if (length is { } span && span > TimeSpan.Zero && minDuration > span)
         {
-            r.Error(r.Raw("min_duration")!, "min_duration", $"is longer than the experiment ({CarryOver.Format(minDuration)} > {CarryOver.Format(span)})");
+            r.Error(r.Raw("min_duration") ?? r.Node, "min_duration", $"is longer than the experiment ({CarryOver.Format(minDuration)} > {CarryOver.Format(span)})");
         }
 
         if (design == ExperimentDesignKind.Switchback && targets.Count > 0 && variants.Count >= 2)
@@ -327,6 +327,14 @@ internal static class ExperimentReader
         {
             errors.Add(new PolicyError(file, (int)overrides.Start.Line, (int)overrides.Start.Column, label, "overrides.budget.monthly_usd",
                 $"raises the service's hard budget ({policy.Budget.MonthlyUsd} > {basePolicy.Budget.MonthlyUsd} USD)"));
+            return null;
+        }
+
+        // A soft budget only alerts: switching a hard one to soft raises it without limit.
+        if (basePolicy.Budget.Enforcement == BudgetEnforcement.Hard && policy.Budget.Enforcement != BudgetEnforcement.Hard)
+        {
+            errors.Add(new PolicyError(file, (int)overrides.Start.Line, (int)overrides.Start.Column, label, "overrides.budget.enforcement",
+                "makes the service's hard budget soft (a soft budget only alerts, so the variant could spend without limit)"));
             return null;
         }
 

@@ -64,6 +64,7 @@ public sealed class ExperimentSimulation(
         progress?.Report(1);
         return new ExperimentSimulationResult(scenario.Name, design, wholeTrace, switchback, blocks, comparisons, note)
         {
+            Alpha = experiment.Alpha,
             NoInterference = PotentialOutcomes.Compare(design, wholeTrace, experiment.PrimaryMetric, options),
             MeasuredTruth = PotentialOutcomes.MeasuredTruth(design, wholeTrace, experiment.PrimaryMetric),
         };

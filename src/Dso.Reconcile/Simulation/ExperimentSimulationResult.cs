@@ -17,6 +17,9 @@ public sealed record ExperimentSimulationResult(
     IReadOnlyList<Comparison> Comparisons,
     string? DesignNote)
 {
+    /// <summary>The experiment's significance level: its intervals cover 1 - alpha.</summary>
+    public double Alpha { get; init; } = 0.05;
+
     /// <summary>The same analysis on blocks filled from each assigned variant's whole-trace run (see <see cref="PotentialOutcomes"/>).</summary>
     public IReadOnlyList<Comparison> NoInterference { get; init; } = [];
 

@@ -107,6 +107,24 @@ public sealed class ExperimentPolicyTests
     }
 
     [Fact]
+    public void Parse_VariantMakingTheHardBudgetSoft_IsAnError()
+    {
+        var errors = Errors(Coverage.Replace("limits: {max_instances: 40}", "budget: {monthly_usd: 900, enforcement: soft}"));
+        Assert.Contains(errors, e => e.Contains("variant 'q90' of service 'shop': overrides.budget.enforcement: makes the service's hard budget soft"));
+    }
+
+    [Fact]
+    public void Parse_EndBeforeStart_IsALocatedErrorBesideTheOthers()
+    {
+        // A negative length once met min_duration's check, whose key is absent: a NullReferenceException hid every error.
+        var text = Coverage.Replace("min_duration: 1d\n    duration: 7d", "start: 2027-02-01T00:00:00Z\n    end: 2027-01-01T00:00:00Z\n    alpha: 7");
+        Assert.Contains("end: 2027-01-01", text);
+        var errors = Errors(text);
+        Assert.Contains(errors, e => e.Contains("experiment 'coverage': end: must be after start"));
+        Assert.Contains(errors, e => e.Contains("experiment 'coverage': alpha: must be"));
+    }
+
+    [Fact]
     public void Parse_VariantBreakingAPolicyRule_ReportsTheReadersError()
     {
         var errors = Errors(Coverage.Replace("limits: {max_instances: 40}", "limits: {max_instances: 1}"));

@@ -194,6 +194,31 @@ public sealed class ExperimentHostTests : IDisposable
     }
 
     [Fact]
+    public async Task KeepControl_IsADecision_RepeatingItOrPromotingAfterItIs409()
+    {
+        const string operatorKey = "operator-key-for-keep-control";
+        var policies = Path.Combine(_dir, "policies");
+        Directory.CreateDirectory(policies);
+        await File.WriteAllTextAsync(Path.Combine(policies, "coverage.yaml"), Experiment);
+        await using var host = await TestHost.StartAsync(Path.Combine(_dir, "data"), policies, null, [.. Settings,
+            $"--Access:Keys:ops:Sha256={Dso.Controller.Web.Access.AccessKeyStore.Hash(operatorKey)}", "--Access:Keys:ops:Role=operator"]);
+        using var client = new HttpClient { BaseAddress = host.Http.BaseAddress };
+        client.DefaultRequestHeaders.Add("Authorization", $"Bearer {operatorKey}");
+        host.Http.DefaultRequestHeaders.Add("X-Api-Key", operatorKey);
+        await Eventually.WaitAsync(() => GetAsync(host, "/api/v1/experiments/coverage"),
+            d => d.GetProperty("experiment").GetProperty("currentBlock").ValueKind == JsonValueKind.Number, TimeSpan.FromSeconds(20));
+
+        var kept = await client.PostAsync("/api/v1/experiments/coverage/promote?variant=q98", null);
+        var again = await client.PostAsync("/api/v1/experiments/coverage/promote?variant=q98", null);
+        var overruled = await client.PostAsync("/api/v1/experiments/coverage/promote?variant=q90", null);
+
+        Assert.True(kept.IsSuccessStatusCode, await kept.Content.ReadAsStringAsync());
+        Assert.Equal("ended", JsonDocument.Parse(await kept.Content.ReadAsStringAsync()).RootElement.GetProperty("state").GetString());
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.Conflict), (again.StatusCode, overruled.StatusCode));
+        Assert.Contains("is decided: control 'q98' kept", await overruled.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Api_BadParameterOrUnknownExperiment_IsNamed()
     {
         var policies = Path.Combine(_dir, "policies");

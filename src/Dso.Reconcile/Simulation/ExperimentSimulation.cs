@@ -34,7 +34,8 @@ public sealed class ExperimentSimulation(
         var service = experiment.Services[0];
         var points = TimeSeriesCsv.Read(scenario.TracePath);
         var templates = experiment.Variants.ToDictionary(v => v.Name, v => v.Policies[service], StringComparer.Ordinal);
-        var adjusted = templates.ToDictionary(kv => kv.Key, kv => SimulationRunner.PolicyFor(scenario, kv.Value, points), StringComparer.Ordinal);
+        var control = templates[experiment.VariantNames[0]];
+        var adjusted = templates.ToDictionary(kv => kv.Key, kv => WithVariantLimits(SimulationRunner.PolicyFor(scenario, kv.Value, points), kv.Value, control), StringComparer.Ordinal);
         var (design, note) = DesignFor(experiment, adjusted.Values.ToList(), points[0].Timestamp);
 
         var runs = experiment.Variants.Count + 1;
@@ -42,7 +43,10 @@ public sealed class ExperimentSimulation(
         var index = 0;
         foreach (var variant in experiment.VariantNames)
         {
-            var runner = new SimulationRunner(strategies, detectorFactory, forecasterFactory, virtualCloud);
+            var runner = new SimulationRunner(strategies, detectorFactory, forecasterFactory, virtualCloud)
+            {
+                Adjust = merged => WithVariantLimits(merged, templates[variant], control),
+            };
             wholeTrace[variant] = await runner.RunAsync(scenario, templates[variant], logFactory(), Scaled(progress, index++, runs), rowLimit, cancellationToken).ConfigureAwait(false);
         }
 
@@ -97,4 +101,24 @@ public sealed class ExperimentSimulation(
 
     private static IProgress<double>? Scaled(IProgress<double>? progress, int index, int runs) =>
         progress is null ? null : new Progress<double>(p => progress.Report((index + p) / runs));
+
+    /// <summary>
+    /// The scenario sets the service's instance limits; a variant that narrows them (its own <c>limits</c> override,
+    /// e.g. a lower <c>max_instances</c>) keeps that narrowing within the scenario's, instead of being silently replaced.
+    /// </summary>
+    private static ServicePolicy WithVariantLimits(ServicePolicy adjusted, ServicePolicy variant, ServicePolicy control)
+    {
+        var limits = adjusted.Limits;
+        if (variant.Limits.MaxInstances != control.Limits.MaxInstances)
+        {
+            limits = limits with { MaxInstances = Math.Max(1, Math.Min(limits.MaxInstances, variant.Limits.MaxInstances)) };
+        }
+
+        if (variant.Limits.MinInstances != control.Limits.MinInstances)
+        {
+            limits = limits with { MinInstances = Math.Min(limits.MaxInstances, Math.Max(limits.MinInstances, variant.Limits.MinInstances)) };
+        }
+
+        return adjusted with { Limits = limits };
+    }
 }

@@ -27,6 +27,9 @@ public sealed class SimulationRunner(
     /// <summary>Experiment arms for the run's loop (a switchback), built from the scenario's policy; null runs the policy alone.</summary>
     public Func<ServicePolicy, IVariantArms?>? Arms { get; init; }
 
+    /// <summary>Applied to the policy once the scenario is merged into it (an experiment variant's own narrower limits).</summary>
+    public Func<ServicePolicy, ServicePolicy>? Adjust { get; init; }
+
     /// <summary>Charged with the time of each stage of every tick, and of the simulator's own work, when set.</summary>
     public StageTimer? Stages { get; init; }
 
@@ -65,7 +68,8 @@ public sealed class SimulationRunner(
         var count = Math.Min(points.Count, rowLimit ?? int.MaxValue);
         var time = new VirtualTimeProvider(points[0].Timestamp);
         var factory = virtualCloud(time);
-        var policy = PolicyFor(scenario, template, points) with { Provider = factory.Name };
+        var merged = PolicyFor(scenario, template, points);
+        var policy = (Adjust?.Invoke(merged) ?? merged) with { Provider = factory.Name };
         var provider = factory.Create(policy.Binding());
         var meter = provider as ICloudMeter
             ?? throw new InvalidOperationException($"provider '{factory.Name}' cannot run simulations: it does not meter served capacity and spend");

@@ -55,6 +55,31 @@ public sealed class ExperimentSimulationTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_VariantNarrowingMaxInstances_KeepsItsLimitWithinTheScenarios()
+    {
+        // The scenario sets the limits; a variant's own lower max_instances was silently replaced by them.
+        const string capped = """
+            experiments:
+              - name: cap
+                service: shop
+                design: {block: 1h, washout: 15m, seed: 11}
+                variants:
+                  - name: free
+                  - name: capped
+                    overrides:
+                      limits: {max_instances: 3}
+            """;
+        var experiment = Assert.Single(Plugins.PolicyLoader().Parse([("<built-in default policy>", DefaultPolicy.Text()), ("cap.yaml", capped)]).Experiments);
+        var scenario = ScenarioLoader.Load(_traces.WriteScenario("c.yaml", _traces.WriteTrace("c.csv", TestTraces.Demand(360))));
+
+        var result = await new ExperimentSimulation(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud)
+            .RunAsync(scenario, experiment, () => new Dso.Testing.InMemoryDecisionLog());
+
+        Assert.True(result.WholeTrace["free"].Rows.Max(r => r.Chosen.Total) > 3);
+        Assert.All(result.WholeTrace["capped"].Rows.Skip(10), r => Assert.True(r.Chosen.Total <= 3, $"{r.Start}: {r.Chosen}"));
+    }
+
+    [Fact]
     public async Task Switchback_EveryVariantsPlannerLearnsFromEveryTick()
     {
         // Demand does not depend on the variant: a variant that learned only from its own blocks would see a time-warped

@@ -26,6 +26,11 @@ internal sealed partial class PolicyReloader(
 {
     private readonly HashSet<JobKey> _scheduled = [];
 
+    /// <summary>Each scheduled job's interval: an unchanged service keeps its job (and its tick's phase) across a reload.</summary>
+    private readonly Dictionary<JobKey, TimeSpan> _intervals = [];
+
+    private bool _loadedFromFiles;
+
     // The poll and POST /api/policies/reload may ask at once; one check at a time keeps LastError and the set in step.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _lastFingerprint;
@@ -87,8 +92,23 @@ internal sealed partial class PolicyReloader(
         PolicySet set;
         try
         {
+            // Files that vanish after a set was read from them (an rm, a checkout that empties the folder for a moment, a
+            // mistyped path) keep the last good set: swapping in the built-in default would drop every other service.
+            if (_loadedFromFiles && !PolicyAdmission.HasPolicyFiles(path))
+            {
+                throw new PolicyLoadException([new PolicyError(path, 0, 0, "policy", "", $"no policy file any more (deleted or moved?); version {loops.Current.Version} stays in force until policy files are back")]);
+            }
+
             set = admission.Load(path);
             loops.Apply(set);
+            if (PolicyAdmission.HasPolicyFiles(path))
+            {
+                _loadedFromFiles = true;
+            }
+            else
+            {
+                LogDefault(path);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -101,19 +121,22 @@ internal sealed partial class PolicyReloader(
 
         LastError = null;
         LogLoaded(set.Services.Count, set.Version);
+        // The loops run the set from here on: schedule them before the event, whose write may fail (a read-only or full
+        // disk) without leaving the applied services unscheduled and the service never deciding.
+        await ScheduleAsync(set, ct);
         await log.AppendEventAsync("*", clock.Time.GetUtcNow(), "policy_loaded", $"version {set.Version}: {string.Join(", ", set.Services.Select(s => s.Name))}" +
             string.Concat(loops.LastReloads.Select(kv => $"; {kv.Key} edited: {kv.Value}")), ct);
-        await ScheduleAsync(set, ct);
     }
 
     private async Task ScheduleAsync(PolicySet set, CancellationToken ct)
     {
         var scheduler = await schedulers.GetScheduler(ct);
         var wanted = set.Services.Select(s => new JobKey(s.Name, "reconcile")).ToHashSet();
-        foreach (var key in _scheduled.Where(k => !wanted.Contains(k)).ToArray())
+        foreach (var key in _scheduled.Where(k => !wanted.Contains(k) && !wanted.Contains(new JobKey(k.Name, "reconcile"))).ToArray())
         {
             await scheduler.DeleteJob(key, ct);
             _scheduled.Remove(key);
+            _intervals.Remove(key);
         }
 
         foreach (var service in set.Services)
@@ -121,11 +144,17 @@ internal sealed partial class PolicyReloader(
             var key = new JobKey(service.Name, "reconcile");
             var job = JobBuilder.Create<ReconcileJob>().WithIdentity(key).UsingJobData(ReconcileJob.ServiceKey, service.Name).StoreDurably().Build();
             var interval = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 100, (long)(service.Tick.Ticks / clock.Speed)));
+            if (_intervals.TryGetValue(key, out var running) && running == interval && await scheduler.GetJobDetail(key, ct) is not null)
+            {
+                continue; // unchanged tick: no extra tick now, and the retraining schedule runs on
+            }
+
             var trigger = TriggerBuilder.Create().WithIdentity(service.Name, "reconcile").ForJob(key).StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()).Build();
             await scheduler.DeleteJob(key, ct);
             await scheduler.ScheduleJob(job, trigger, cancellationToken: ct);
             _scheduled.Add(key);
+            _intervals[key] = interval;
 
             var retrainKey = new JobKey(service.Name, "retrain");
             var retrainEvery = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, (long)(options.Value.RetrainInterval.Ticks / clock.Speed)));
@@ -161,6 +190,9 @@ internal sealed partial class PolicyReloader(
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "policies loaded: {Count} service(s), version {Version}")]
     private partial void LogLoaded(int count, string version);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "no policy file in {Path}: running the built-in default policy")]
+    private partial void LogDefault(string path);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "policy reload failed; the policy in force stays")]
     private partial void LogReloadFailed(Exception ex);

@@ -57,6 +57,70 @@ public sealed class PolicyReloaderTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Load_EventWriteFails_TheAppliedServicesAreStillScheduled()
+    {
+        // A read-only decision log once left the set applied but no loop scheduled: up, and never deciding.
+        var (app, reloader, log, _) = await StartAsync(failEvents: true);
+        await using (app)
+        {
+            try
+            {
+                await WaitUntilAsync(() => reloader.Checks >= 1);
+                var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+                Assert.NotNull(await scheduler.GetJobDetail(new JobKey("shop", "reconcile")));
+                Assert.Null(reloader.LastError);
+            }
+            finally
+            {
+                await reloader.StopAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Files_Vanish_TheLastGoodSetStaysAndTheErrorSaysWhy()
+    {
+        var (app, reloader, _, policies) = await StartAsync(failEvents: false);
+        await using (app)
+        {
+            try
+            {
+                await WaitUntilAsync(() => reloader.Checks >= 1);
+                var loops = app.Services.GetRequiredService<LoopRegistry>();
+                var good = loops.Current.Version;
+
+                File.Delete(Path.Combine(policies, "shop.yaml"));
+                await WaitUntilAsync(() => reloader.Checks >= 2);
+
+                Assert.Equal(good, loops.Current.Version);
+                Assert.Contains("no policy file any more", reloader.LastError);
+                Assert.Contains($"version {good} stays in force", reloader.LastError);
+            }
+            finally
+            {
+                await reloader.StopAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<(Microsoft.AspNetCore.Builder.WebApplication App, PolicyReloader Reloader, FailingEventLog Log, string Policies)> StartAsync(bool failEvents)
+    {
+        var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(policies, "shop.yaml"), DefaultPolicy.Text());
+        var app = ServiceHost.Build([
+            $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", $"--Dso:PoliciesPath={policies}", "--Dso:Listen=http://127.0.0.1:0",
+            "--Dso:PolicyReloadInterval=00:00:00.1", $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}",
+        ]);
+        var services = app.Services;
+        var log = new FailingEventLog { Fail = failEvents };
+        var reloader = new PolicyReloader(
+            services.GetRequiredService<IOptions<DsoOptions>>(), services.GetRequiredService<PolicyAdmission>(), services.GetRequiredService<LoopRegistry>(),
+            services.GetRequiredService<Dso.Controller.Experiments.ExperimentHost>(), services.GetRequiredService<ISchedulerFactory>(), log, services.GetRequiredService<ServiceClock>(), NullLogger<PolicyReloader>.Instance);
+        await reloader.StartAsync(CancellationToken.None);
+        return (app, reloader, log, policies);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -39,4 +39,27 @@ internal static class ServiceArguments
 
     public static string Usage(IEnumerable<string> commands) =>
         $"commands: {string.Join(", ", commands)} (run `dso --help` or `dso COMMAND --help`); without a command dso runs the service and accepts only configuration overrides such as --Dso:ClockSpeed=1";
+
+    /// <summary>
+    /// The data directory these arguments and the environment give (for a startup failure's one-line reason): a
+    /// <c>--Dso:DataDirectory</c> override, else <c>DSO_Dso__DataDirectory</c>, else the shipped <c>data</c>.
+    /// </summary>
+    public static string DataDirectory(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            const string key = "--Dso:DataDirectory";
+            if (args[i].StartsWith(key + "=", StringComparison.Ordinal))
+            {
+                return Path.GetFullPath(args[i][(key.Length + 1)..]);
+            }
+
+            if (args[i] == key && i + 1 < args.Count)
+            {
+                return Path.GetFullPath(args[i + 1]);
+            }
+        }
+
+        return Path.GetFullPath(Environment.GetEnvironmentVariable("DSO_Dso__DataDirectory") ?? "data");
+    }
 }

@@ -55,6 +55,24 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Equal(manifest.Version, Assert.Single(registry.List()).Version);
     }
 
+    [Fact]
+    public void Register_AfterADamagedManifestOrActivePointer_SavesAndPromotesTheNextVersion()
+    {
+        // One damaged file once stopped every later save (the next number was read from the manifests) and every
+        // promotion (the pointer could not be read), so each restart fell back to the seasonal baseline.
+        var forecaster = TrainedForecaster();
+        var registry = new ModelRegistry(_root, "checkout-rps");
+        registry.Register(forecaster.CurrentModel!, promote: true);
+        File.WriteAllText(Path.Combine(registry.Directory, "v0001.json"), "garbage");
+        File.WriteAllText(Path.Combine(registry.Directory, "active.json"), """{"history":"x"}""");
+
+        var next = registry.Register(forecaster.CurrentModel!, promote: true);
+
+        Assert.Equal(2, next.Version);
+        Assert.Equal(2, registry.Active!.Version);
+        Assert.True(File.Exists(Path.Combine(registry.Directory, "active.json.damaged")));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

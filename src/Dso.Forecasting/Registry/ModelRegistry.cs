@@ -46,7 +46,8 @@ public sealed class ModelRegistry
     {
         ArgumentNullException.ThrowIfNull(model);
         System.IO.Directory.CreateDirectory(Directory);
-        var version = List().Select(m => m.Version).DefaultIfEmpty(0).Max() + 1;
+        // Numbered from the file names, not the manifests' contents: one damaged manifest must not stop every later save.
+        var version = ManifestVersions().DefaultIfEmpty(0).Max() + 1;
         var file = $"v{version:D4}.zip";
         var path = Path.Combine(Directory, file);
         using (var stream = File.Create(path))
@@ -91,7 +92,18 @@ public sealed class ModelRegistry
     {
         var manifest = Get(version);
         Load(version); // throws with the reason; active.json is only written after this succeeds
-        var state = ReadActive() ?? new ActiveState();
+        ActiveState state;
+        try
+        {
+            state = ReadActive() ?? new ActiveState();
+        }
+        catch (ModelRegistryException)
+        {
+            // A damaged pointer would refuse every promotion for ever: it is kept aside for a look, and the history restarts here.
+            File.Move(ActivePath, ActivePath + ".damaged", overwrite: true);
+            state = new ActiveState();
+        }
+
         state.History.Add(version);
         WriteAtomically(ActivePath, JsonSerializer.Serialize(state, Json));
         return manifest;
@@ -122,7 +134,7 @@ public sealed class ModelRegistry
     {
         var manifest = Get(version);
         var path = Path.Combine(Directory, manifest.File);
-        var keeps = ReadActive() is { History.Count: > 0 } s ? $"version {s.History[^1]} stays active" : "no version is active";
+        var keeps = ActiveOrNull() is { History.Count: > 0 } s ? $"version {s.History[^1]} stays active" : "no version is active";
         if (!File.Exists(path))
         {
             throw new ModelRegistryException($"{path}: model file missing; {keeps}");
@@ -162,6 +174,12 @@ public sealed class ModelRegistry
 
     private string ManifestPath(int version) => Path.Combine(Directory, $"v{version:D4}.json");
 
+    /// <summary>The versions whose manifest files exist (<c>v0007.json</c> is 7), whatever their contents.</summary>
+    private IEnumerable<int> ManifestVersions() =>
+        !System.IO.Directory.Exists(Directory) ? []
+        : System.IO.Directory.EnumerateFiles(Directory, "v*.json")
+            .Select(f => int.TryParse(Path.GetFileNameWithoutExtension(f).AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0);
+
     private static ModelManifest ReadManifest(string path)
     {
         try
@@ -171,6 +189,19 @@ public sealed class ModelRegistry
         catch (JsonException ex)
         {
             throw new ModelRegistryException($"{path}:{(ex.LineNumber ?? 0) + 1}: invalid manifest ({ex.Message})", ex);
+        }
+    }
+
+    /// <summary>The active pointer for a message: null when missing or damaged (the promotion that follows rewrites it).</summary>
+    private ActiveState? ActiveOrNull()
+    {
+        try
+        {
+            return ReadActive();
+        }
+        catch (ModelRegistryException)
+        {
+            return null;
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Dso.Controller.Hosting;
 
 /// <summary>
@@ -17,6 +19,10 @@ internal sealed class AcceleratedTimeProvider(TimeProvider real, DateTimeOffset 
         return anchorVirtual + TimeSpan.FromTicks((long)(elapsed.Ticks * speed));
     }
 
+    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly DateTimeOffset Latest = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>Loads or creates the anchor in <paramref name="dataDirectory"/>; speed 1 is the wall clock itself.</summary>
     public static TimeProvider Create(TimeProvider real, double speed, string dataDirectory)
     {
@@ -27,10 +33,22 @@ internal sealed class AcceleratedTimeProvider(TimeProvider real, DateTimeOffset 
 
         var path = Path.Combine(dataDirectory, "clock-anchor.txt");
         var now = real.GetUtcNow();
-        if (File.Exists(path) && File.ReadAllText(path).Split(' ') is [var r, var v] &&
-            DateTimeOffset.TryParse(r, out var anchorReal) && DateTimeOffset.TryParse(v, out var anchorVirtual) && anchorReal <= now)
+        if (File.Exists(path))
         {
-            return new AcceleratedTimeProvider(real, anchorReal, anchorVirtual, speed);
+            // A damaged anchor must not be replaced quietly: service time would jump (back to now, or to a far year),
+            // and decisions, spend and the budget period would follow it.
+            var text = File.ReadAllText(path).Trim();
+            if (text.Split(' ') is [var r, var v]
+                && DateTimeOffset.TryParse(r, CultureInfo.InvariantCulture, DateTimeStyles.None, out var anchorReal)
+                && DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.None, out var anchorVirtual)
+                && anchorReal >= Earliest && anchorReal <= now && anchorVirtual >= Earliest && anchorVirtual <= Latest
+                && (Latest - anchorVirtual).TotalSeconds / speed > (now - anchorReal).TotalSeconds + TimeSpan.FromDays(3650).TotalSeconds / speed)
+            {
+                return new AcceleratedTimeProvider(real, anchorReal, anchorVirtual, speed);
+            }
+
+            throw new InvalidDataException($"{path}: not a usable clock anchor ('{(text.Length > 80 ? text[..80] + "…" : text)}'; expected 'WALL SERVICE' times since 2000, " +
+                $"the wall one not in the future): service time would jump. Restore it, or delete it to restart service time from now (logged decisions and spend keep their times)");
         }
 
         Directory.CreateDirectory(dataDirectory);

@@ -28,6 +28,14 @@ internal static class DecisionStoreServiceCollectionExtensions
 
             var path = Path.GetFullPath(options.SqliteFile, dataDirectory);
             StorageLog.Using(logger, "SQLite", path);
+            // A lost log starts empty without complaint from SQLite: say so when the rest of the data directory says
+            // the service ran before (its spend, hence the hard budget, restarts from zero).
+            if ((!File.Exists(path) || new FileInfo(path).Length == 0)
+                && new[] { "simulated-cloud.json", "series.snapshot" }.Where(f => File.Exists(Path.Combine(dataDirectory, f))).ToList() is { Count: > 0 } evidence)
+            {
+                StorageLog.NewLogBesideOldState(logger, path, string.Join(", ", evidence));
+            }
+
             return new SqliteDecisionLog(new SqliteDecisionLogOptions(path));
         });
         services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<IDecisionStore>());

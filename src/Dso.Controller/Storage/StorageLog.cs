@@ -10,4 +10,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "retention pass failed; it runs again at the next interval")]
     public static partial void PurgeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "decision log {Path} is new (missing or empty) but the data directory holds earlier state ({Evidence}): earlier decisions and month-to-date spend are not in it, so a hard budget counts from zero; restore the file if it was lost")]
+    public static partial void NewLogBesideOldState(ILogger logger, string path, string evidence);
 }

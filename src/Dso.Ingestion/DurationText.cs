@@ -45,19 +45,4 @@ public static class DurationText
 
         return TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out value) && value >= TimeSpan.Zero;
     }
-
-    /// <summary>The shortest exact form in the largest unit: 3600 s is <c>1h</c>, 0.05 s is <c>50ms</c>.</summary>
-    public static string Format(TimeSpan value)
-    {
-        var ms = value.TotalMilliseconds;
-        foreach (var (unit, size) in new[] { ("d", 86_400_000.0), ("h", 3_600_000.0), ("m", 60_000.0), ("s", 1000.0) })
-        {
-            if (ms != 0 && ms % size == 0)
-            {
-                return (ms / size).ToString(CultureInfo.InvariantCulture) + unit;
-            }
-        }
-
-        return ms == 0 ? "0s" : ms.ToString(CultureInfo.InvariantCulture) + "ms";
-    }
 }

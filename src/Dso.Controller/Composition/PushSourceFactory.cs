@@ -27,7 +27,7 @@ internal sealed class PushSourceFactory(ISeriesStore store, PushTimeline timelin
         var backfill = PushMetricSource.DefaultBackfillWindow;
         if (options.TryGetValue("backfill", out var window) && !(DurationText.TryParse(window, out backfill) && backfill <= PrometheusSourceOptions.MaxBackfill))
         {
-            throw new InvalidOperationException($"service '{service}': metrics.options.backfill must be a duration of at most {DurationText.Format(PrometheusSourceOptions.MaxBackfill)} like 24h (was '{window}')");
+            throw new InvalidOperationException($"service '{service}': metrics.options.backfill must be a duration of at most {Dso.Abstractions.DurationFormat.Shortest(PrometheusSourceOptions.MaxBackfill)} like 24h (was '{window}')");
         }
 
         return new PushMetricSource(store, queries.Keys.ToArray(), staleAfter, backfill) { Timeline = timeline };

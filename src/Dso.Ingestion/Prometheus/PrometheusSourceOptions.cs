@@ -79,7 +79,7 @@ public sealed record PrometheusSourceOptions
             return value;
         }
 
-        errors.Add($"service '{service}': metrics.options.{key} must be a duration from {DurationText.Format(min)} to {DurationText.Format(max)} like 5s or 2m (was '{text}')");
+        errors.Add($"service '{service}': metrics.options.{key} must be a duration from {Dso.Abstractions.DurationFormat.Shortest(min)} to {Dso.Abstractions.DurationFormat.Shortest(max)} like 5s or 2m (was '{text}')");
         return fallback;
     }
 }

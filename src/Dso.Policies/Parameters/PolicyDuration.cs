@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dso.Policies.Loading;
 
 namespace Dso.Policies.Parameters;
@@ -9,17 +8,5 @@ public static class PolicyDuration
     public static bool TryParse(string text, out TimeSpan value) => MappingReader.TryParseDuration(text, out value);
 
     /// <summary>The shortest exact form in the largest unit: 3600 s is <c>1h</c>, 90 s is <c>90s</c>.</summary>
-    public static string Format(TimeSpan value)
-    {
-        var ms = value.TotalMilliseconds;
-        foreach (var (unit, size) in new[] { ("d", 86_400_000.0), ("h", 3_600_000.0), ("m", 60_000.0), ("s", 1000.0) })
-        {
-            if (ms != 0 && ms % size == 0)
-            {
-                return (ms / size).ToString(CultureInfo.InvariantCulture) + unit;
-            }
-        }
-
-        return ms == 0 ? "0s" : ms.ToString(CultureInfo.InvariantCulture) + "ms";
-    }
+    public static string Format(TimeSpan value) => Dso.Abstractions.DurationFormat.Shortest(value);
 }

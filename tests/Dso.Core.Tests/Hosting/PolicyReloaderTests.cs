@@ -17,21 +17,10 @@ public sealed class PolicyReloaderTests : IDisposable
     [Fact]
     public async Task Loop_ReportingARejectionThrows_KeepsPollingAndLaterEditsApply()
     {
-        var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;
+        var (app, reloader, log, policies) = await StartAsync(failEvents: false);
+        await using var _ = app;
         var file = Path.Combine(policies, "shop.yaml");
-        await File.WriteAllTextAsync(file, DefaultPolicy.Text());
-        await using var app = ServiceHost.Build([
-            $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", $"--Dso:PoliciesPath={policies}", "--Dso:Listen=http://127.0.0.1:0",
-            "--Dso:PolicyReloadInterval=00:00:00.1", $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}",
-        ]);
-        var services = app.Services;
-        var log = new FailingEventLog();
-        var reloader = new PolicyReloader(
-            services.GetRequiredService<IOptions<DsoOptions>>(), services.GetRequiredService<PolicyAdmission>(), services.GetRequiredService<LoopRegistry>(),
-            services.GetRequiredService<Dso.Controller.Experiments.ExperimentHost>(), services.GetRequiredService<ISchedulerFactory>(), log, services.GetRequiredService<ServiceClock>(), NullLogger<PolicyReloader>.Instance);
-        var loops = services.GetRequiredService<LoopRegistry>();
-
-        await reloader.StartAsync(CancellationToken.None);
+        var loops = app.Services.GetRequiredService<LoopRegistry>();
         try
         {
             await WaitUntilAsync(() => reloader.Checks >= 1);

@@ -94,14 +94,15 @@ internal sealed partial class PolicyReloader(
         {
             // Files that vanish after a set was read from them (an rm, a checkout that empties the folder for a moment, a
             // mistyped path) keep the last good set: swapping in the built-in default would drop every other service.
-            if (_loadedFromFiles && !PolicyAdmission.HasPolicyFiles(path))
+            var hasFiles = PolicyAdmission.HasPolicyFiles(path);
+            if (_loadedFromFiles && !hasFiles)
             {
                 throw new PolicyLoadException([new PolicyError(path, 0, 0, "policy", "", $"no policy file any more (deleted or moved?); version {loops.Current.Version} stays in force until policy files are back")]);
             }
 
             set = admission.Load(path);
             loops.Apply(set);
-            if (PolicyAdmission.HasPolicyFiles(path))
+            if (hasFiles)
             {
                 _loadedFromFiles = true;
             }

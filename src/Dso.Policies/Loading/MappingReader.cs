@@ -107,12 +107,6 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
         return (int)value.Value;
     }
 
-    /// <summary>
-    /// Most any amount of money a policy may state (USD a month, an hour, a GB-second): a billion. Far beyond a real
-    /// budget or price, and small enough that a month's worth of any of them stays within <see cref="decimal"/>.
-    /// </summary>
-    public const decimal MaxMoney = 1_000_000_000m;
-
     public decimal? Money(string key, bool required = false, bool positive = true)
     {
         var text = String(key, required);
@@ -134,17 +128,14 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
             return null;
         }
 
-        if (value > MaxMoney)
+        if (value > PolicyLimits.MaxMoney)
         {
-            Error(Raw(key)!, key, $"must be at most {MaxMoney.ToString(CultureInfo.InvariantCulture)} USD (was {text})");
+            Error(Raw(key)!, key, $"must be at most {PolicyLimits.MaxMoney.ToString(CultureInfo.InvariantCulture)} USD (was {text})");
             return null;
         }
 
         return value;
     }
-
-    /// <summary>Longest duration any policy field takes: a year. Longer is a typo, and would overflow dates downstream.</summary>
-    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(366);
 
     public TimeSpan? Duration(string key, bool required = false, TimeSpan? min = null, TimeSpan? max = null)
     {
@@ -166,7 +157,7 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
             return null;
         }
 
-        var upper = max ?? MaxDuration;
+        var upper = max ?? PolicyLimits.MaxDuration;
         if (value > upper)
         {
             Error(Raw(key)!, key, $"must be at most {Parameters.PolicyDuration.Format(upper)} (was '{text}')");

@@ -17,7 +17,7 @@ internal static class ServicePolicyReader
         var (provider, cloud) = ProviderReader.Read(r, vocabulary);
         var scaleGroup = r.String("scale_group") ?? name;
         var team = ReadTeam(r);
-        var tick = r.Duration("tick", min: TimeSpan.FromSeconds(1), max: MaxTick) ?? TimeSpan.FromMinutes(1);
+        var tick = r.Duration("tick", min: TimeSpan.FromSeconds(1), max: PolicyLimits.MaxTick) ?? TimeSpan.FromMinutes(1);
         var slo = ReadSlo(r);
         var types = CatalogReader.ReadTypes(r);
         var bootDelay = ReadBootDelay(r, tick);
@@ -356,18 +356,6 @@ internal static class ServicePolicyReader
         return result;
     }
 
-    /// <summary>Longest tick: a day. A service decided less often than that is not autoscaled.</summary>
-    internal static readonly TimeSpan MaxTick = TimeSpan.FromDays(1);
-
-    /// <summary>Longest boot delay: six hours (the planner weighs every tick of it, so a typo's year would not fit in memory).</summary>
-    internal static readonly TimeSpan MaxBootDelay = TimeSpan.FromHours(6);
-
-    /// <summary>Most ticks a boot may span: the planner plans one row per tick of it.</summary>
-    internal const int MaxBootTicks = 2880;
-
-    /// <summary>Longest service name: it names a directory, a URL segment, a metric label and a cloud group.</summary>
-    internal const int MaxNameLength = 100;
-
     /// <summary>
     /// The service name, which names its model directory, its push URL (<c>/api/v1/push/NAME</c>), its metric labels
     /// and, by default, its scale group: letters, digits, '.', '-' and '_', starting with a letter or digit.
@@ -380,10 +368,10 @@ internal static class ServicePolicyReader
             return "?";
         }
 
-        if (name.Length == 0 || name.Length > MaxNameLength || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+        if (name.Length == 0 || name.Length > PolicyLimits.MaxNameLength || !char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
         {
             var shown = name.Length > 40 ? name[..40] + "…" : name;
-            r.Error(r.Raw("name")!, "name", $"must be 1-{MaxNameLength} letters, digits, '.', '-' or '_', starting with a letter or digit (was '{shown}'): it names the service's model directory, push URL and metric labels");
+            r.Error(r.Raw("name")!, "name", $"must be 1-{PolicyLimits.MaxNameLength} letters, digits, '.', '-' or '_', starting with a letter or digit (was '{shown}'): it names the service's model directory, push URL and metric labels");
         }
 
         return name;
@@ -391,10 +379,10 @@ internal static class ServicePolicyReader
 
     private static TimeSpan ReadBootDelay(MappingReader r, TimeSpan tick)
     {
-        var bootDelay = r.Duration("boot_delay", max: MaxBootDelay) ?? TimeSpan.FromMinutes(4);
-        if (tick > TimeSpan.Zero && bootDelay / tick > MaxBootTicks)
+        var bootDelay = r.Duration("boot_delay", max: PolicyLimits.MaxBootDelay) ?? TimeSpan.FromMinutes(4);
+        if (tick > TimeSpan.Zero && bootDelay / tick > PolicyLimits.MaxBootTicks)
         {
-            r.Error(r.Raw("boot_delay")!, "boot_delay", $"spans {bootDelay / tick:0} ticks of {Parameters.PolicyDuration.Format(tick)}; at most {MaxBootTicks} (a longer tick, or a shorter boot delay)");
+            r.Error(r.Raw("boot_delay")!, "boot_delay", $"spans {bootDelay / tick:0} ticks of {Parameters.PolicyDuration.Format(tick)}; at most {PolicyLimits.MaxBootTicks} (a longer tick, or a shorter boot delay)");
         }
 
         return bootDelay;

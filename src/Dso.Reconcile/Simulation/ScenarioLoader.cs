@@ -83,7 +83,7 @@ public static class ScenarioLoader
             LatencyP95Ms = Number(sloNode, "latency_p95_ms", "slo: ", 0, 3_600_000, exclusiveMin: true),
             // The policy's own ceilings: a boot of more than six hours, or a billing minimum past a year, is a typo.
             BootDelay = TimeSpan.FromSeconds(Number(root, "boot_delay_seconds", "", 0, MaxBootDelaySeconds)),
-            BillingMinimum = TimeSpan.FromSeconds(Scalar(root, "billing_minimum_seconds", path) is null ? 60 : Number(root, "billing_minimum_seconds", "", 0, 366 * 86_400)),
+            BillingMinimum = TimeSpan.FromSeconds(Scalar(root, "billing_minimum_seconds", path) is null ? 60 : Number(root, "billing_minimum_seconds", "", 0, Dso.Policies.PolicyLimits.MaxDuration.TotalSeconds)),
             MinInstances = minInstances,
             MaxInstances = maxInstances,
             BudgetMonthlyUsd = (decimal)Number(root, "budget_monthly_usd", "", 0, MaxMoney, exclusiveMin: true),
@@ -96,11 +96,11 @@ public static class ScenarioLoader
     /// <summary>Most instances a scenario may name (min, max, initial): far past any fleet this controller runs.</summary>
     public const int MaxInstances = 1_000_000;
 
-    /// <summary>Longest boot delay, as a policy's <c>boot_delay</c> allows: six hours.</summary>
-    public const double MaxBootDelaySeconds = 6 * 3600;
+    /// <summary>Longest boot delay, as a policy's <c>boot_delay</c> allows.</summary>
+    private static readonly double MaxBootDelaySeconds = Dso.Policies.PolicyLimits.MaxBootDelay.TotalSeconds;
 
     /// <summary>Largest amount of money, as a policy allows (USD a month or an hour).</summary>
-    public const double MaxMoney = 1e9;
+    private static readonly double MaxMoney = (double)Dso.Policies.PolicyLimits.MaxMoney;
 
     private delegate double NumberReader(YamlMappingNode node, string key, string where, double min, double max, bool whole = false, bool exclusiveMin = false);
 

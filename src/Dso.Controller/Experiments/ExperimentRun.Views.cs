@@ -87,7 +87,7 @@ internal sealed partial class ExperimentRun
         Stopped = _record.StoppedVariants.Contains(variant.Name),
         Blocks = complete.Count,
         MeasuredMinutes = complete.Sum(b => b.MeasuredMinutes),
-        MeanPerBlock = ExperimentMetricNames.Names.ToDictionary(kv => kv.Value, kv => complete.Count == 0 ? 0 : complete.Average(b => b.Value(kv.Key))),
+        MeanPerBlock = ExperimentMetricNames.Names.ToDictionary(kv => kv.Value, kv => complete.Count == 0 ? null : Finite(complete.Average(b => b.Value(kv.Key)))),
         TotalCostUsd = complete.Sum(b => b.CostUsd),
         TotalRequestsServed = complete.Sum(b => b.RequestsServed),
         TotalUnservedRequests = complete.Sum(b => b.UnservedRequests),

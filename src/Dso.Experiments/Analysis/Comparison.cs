@@ -5,7 +5,8 @@ namespace Dso.Experiments.Analysis;
 /// <summary>
 /// One variant against control on one metric: the difference of block means (variant - control, so negative is
 /// cheaper), its interval, the randomization p-value and its Holm-adjusted value over all variants, and how many
-/// more blocks a 5 % difference would need. Interval sides are null while too few groups exist to bound them.
+/// more blocks a 5 % difference would need. Interval sides are null while too few groups exist to bound them; the
+/// means and the difference are NaN while a side has no complete block (nothing is estimated, which 0 would hide).
 /// </summary>
 public sealed record Comparison
 {

@@ -46,7 +46,8 @@ public static class SplitAnalysis
                 Pairs = 0,
                 VariantMean = vMean,
                 ControlMean = cMean,
-                Difference = v.Count > 0 && c.Count > 0 ? vMean - cMean : 0,
+                // NaN while an arm has no complete block (as its mean is): a 0 would read as "no difference".
+                Difference = vMean - cMean,
                 PValue = 1,
                 ExactPValue = true,
             };

@@ -58,7 +58,8 @@ public static class SwitchbackAnalysis
         };
         if (pairs.Count == 0)
         {
-            return comparison with { Difference = double.IsFinite(variantMean - controlMean) ? variantMean - controlMean : 0 };
+            // No pair to test; without a block on a side the difference stays NaN: a 0 would read as "no difference".
+            return comparison;
         }
 
         var test = new RandomizationTest(units, options, SplitMix64.Mix(design.Seed, (ulong)variant.GetHashCodeStable()));

@@ -91,6 +91,32 @@ public sealed class ExperimentHostTests : IDisposable
     }
 
     [Fact]
+    public void Detail_VariantWithoutACompleteBlock_HasNullEstimateInTheApiJson_AndThePageShowsADash()
+    {
+        using var h = new ExperimentHarness(_dir.Root, Experiment());
+        // 45 minutes: block 0 is complete, block 1 is not, so one of the two variants has no complete block.
+        h.Ticks(45, (_, _) => (100, 150, 1m));
+
+        var detail = h.Run.Detail(h.Clock.Now, null);
+        Assert.Equal(1, detail.Variants.Sum(v => v.Blocks));
+        var empty = detail.Variants.Single(v => v.Blocks == 0).Name;
+        var json = System.Text.Json.JsonSerializer.SerializeToElement(detail, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        var comparison = Assert.Single(json.GetProperty("comparisons").EnumerateArray());
+        foreach (var field in new[] { "difference", "low", "high", "relativeDifference", "relativeLow", "relativeHigh" })
+        {
+            Assert.True(comparison.GetProperty(field).ValueKind == System.Text.Json.JsonValueKind.Null, $"{field}: {comparison.GetProperty(field)} (no complete {empty} block)");
+        }
+
+        var means = json.GetProperty("variants").EnumerateArray().Single(v => v.GetProperty("name").GetString() == empty).GetProperty("meanPerBlock");
+        Assert.All(means.EnumerateObject(), m => Assert.Equal(System.Text.Json.JsonValueKind.Null, m.Value.ValueKind));
+
+        var page = (Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult)Dso.Controller.Web.Pages.ExperimentPage.Render(
+            "coverage", new Microsoft.AspNetCore.Http.DefaultHttpContext().Request, h.Host, new Dso.Controller.Hosting.ServiceClock(h.Clock, 1));
+        Assert.Contains("<td class=\"num\">—</td><td class=\"num interval\">[—, —]</td><td class=\"num\">— [—, —]</td>", page.ResponseContent);
+        Assert.Contains("id=\"estimate-none\"", page.ResponseContent);
+    }
+
+    [Fact]
     public void Commit_AfterRestart_ResumesTheSameRunWithItsBlocks_AndANewDesignStartsAfresh()
     {
         DateTimeOffset start;

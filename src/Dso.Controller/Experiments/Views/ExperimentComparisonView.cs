@@ -3,7 +3,8 @@ namespace Dso.Controller.Experiments.Views;
 /// <summary>
 /// A variant against control: difference of block means (variant − control; negative = lower = better for every
 /// metric), its 1 − alpha interval (null sides: too few blocks to bound), the same relative to control's mean, the
-/// randomization p-value and its Holm-adjusted value, and how many more blocks a 5 % difference would need.
+/// randomization p-value and its Holm-adjusted value, and how many more blocks a 5 % difference would need. Means,
+/// difference and interval are null (never 0) while the variant or control has no complete block: nothing is estimated yet.
 /// </summary>
 public sealed record ExperimentComparisonView
 {

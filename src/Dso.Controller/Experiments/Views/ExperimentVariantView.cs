@@ -19,8 +19,11 @@ public sealed record ExperimentVariantView
 
     public required double MeasuredMinutes { get; init; }
 
-    /// <summary>Means per complete block, by metric name (cost, cost_per1000_served, unserved_requests, slo_violation_minutes, scaling_actions).</summary>
-    public required IReadOnlyDictionary<string, double> MeanPerBlock { get; init; }
+    /// <summary>
+    /// Means per complete block, by metric name (cost, cost_per1000_served, unserved_requests, slo_violation_minutes,
+    /// scaling_actions); null before the variant's first complete block (a mean of nothing, not 0).
+    /// </summary>
+    public required IReadOnlyDictionary<string, double?> MeanPerBlock { get; init; }
 
     public required decimal TotalCostUsd { get; init; }
 

@@ -38,5 +38,6 @@ internal static class Plugins
     /// </summary>
     public static PolicyVocabulary Vocabulary => Providers.Extend(new PolicyVocabulary(Strategies.Names, Sources, []) { StrategyParameters = Strategies.Parameters, SourceOptions = PolicyVocabulary.BuiltInSourceOptions });
 
-    public static PolicyLoader PolicyLoader() => new(Vocabulary);
+    /// <summary>A loader of this build's vocabulary; <paramref name="time"/> places experiments that start when loaded (null: the wall clock).</summary>
+    public static PolicyLoader PolicyLoader(TimeProvider? time = null) => new(Vocabulary, time);
 }

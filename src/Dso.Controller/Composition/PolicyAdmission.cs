@@ -9,9 +9,11 @@ namespace Dso.Controller.Composition;
 /// The one gate a policy set passes before anything runs it: <c>dso validate</c>, <c>dso simulate</c> and the service's
 /// reloader all call it, so validate rejects exactly what the service would. Beyond the loader's file:line:column
 /// checks, it does what the service does when it applies a set (builds each service's planner, its metric source and
-/// its event calendar) and turns any failure there into a located error at the service's declaration.
+/// its event calendar) and turns any failure there into a located error at the service's declaration. The service
+/// passes its clock (<paramref name="time"/>), so an experiment that starts when loaded is judged against the others at
+/// service time; the CLI's null is the wall clock.
 /// </summary>
-internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> sourceFactories)
+internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> sourceFactories, TimeProvider? time = null)
 {
     private readonly Dictionary<string, IMetricSourceFactory> _sources = sourceFactories.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
@@ -20,13 +22,13 @@ internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> 
     /// built-in default runs; with files that declare no service (only experiments) they are read beside the built-in
     /// default, so an experiment dropped into an empty <c>policies/</c> runs on the default service.
     /// </summary>
-    public PolicySet Load(string path) => Admit(() => !HasPolicyFiles(path) ? DefaultPolicy.Load(Plugins.PolicyLoader())
-        : DeclaresServices(path) ? Plugins.PolicyLoader().Load(path)
-        : Plugins.PolicyLoader().Parse([(DefaultPolicy.Origin, DefaultPolicy.Text()), .. PolicyFiles(path).Select(f => (f, File.ReadAllText(f)))]), path);
+    public PolicySet Load(string path) => Admit(() => !HasPolicyFiles(path) ? DefaultPolicy.Load(Plugins.PolicyLoader(time))
+        : DeclaresServices(path) ? Plugins.PolicyLoader(time).Load(path)
+        : Plugins.PolicyLoader(time).Parse([(DefaultPolicy.Origin, DefaultPolicy.Text()), .. PolicyFiles(path).Select(f => (f, File.ReadAllText(f)))]), path);
 
     /// <summary>Admits policy texts named by their file paths.</summary>
     public PolicySet Parse(IReadOnlyList<(string File, string Text)> sources) =>
-        Admit(() => Plugins.PolicyLoader().Parse(sources), sources.FirstOrDefault().File ?? "policy");
+        Admit(() => Plugins.PolicyLoader(time).Parse(sources), sources.FirstOrDefault().File ?? "policy");
 
     /// <summary>Whether <paramref name="path"/> is a policy file or a directory holding one (event calendars do not count).</summary>
     public static bool HasPolicyFiles(string path) => PolicyFiles(path).Count > 0;

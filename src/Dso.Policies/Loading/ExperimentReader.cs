@@ -23,6 +23,7 @@ internal static class ExperimentReader
         IReadOnlyList<ServicePolicy> services,
         IReadOnlyDictionary<string, (string File, YamlMappingNode Node)> serviceNodes,
         PolicyVocabulary vocabulary,
+        DateTimeOffset now,
         List<PolicyError> errors)
     {
         var experiments = new List<(ExperimentPolicy Policy, string File, YamlNode At)>();
@@ -46,7 +47,7 @@ internal static class ExperimentReader
             }
         }
 
-        CheckConflicts(experiments, errors);
+        CheckConflicts(experiments, now, errors);
         return experiments.Select(e => e.Policy).ToList();
     }
 
@@ -361,8 +362,12 @@ internal static class ExperimentReader
         return CarryOver.Check(block, washout ?? minimum, minimum);
     }
 
-    /// <summary>One fleet cannot run two policies at once: two experiments on a service must not overlap in time.</summary>
-    private static void CheckConflicts(List<(ExperimentPolicy Policy, string File, YamlNode At)> experiments, List<PolicyError> errors)
+    /// <summary>
+    /// One fleet cannot run two policies at once: two experiments on a service must not overlap in time. An experiment
+    /// without a start starts when loaded, so it is checked as starting <paramref name="now"/>: beside one that lies
+    /// wholly in the past it is no conflict; beside one still running, open-ended or yet to come it is.
+    /// </summary>
+    private static void CheckConflicts(List<(ExperimentPolicy Policy, string File, YamlNode At)> experiments, DateTimeOffset now, List<PolicyError> errors)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < experiments.Count; i++)
@@ -377,7 +382,7 @@ internal static class ExperimentReader
             {
                 var b = experiments[j].Policy;
                 var shared = a.Services.Intersect(b.Services, StringComparer.Ordinal).ToList();
-                if (shared.Count > 0 && Overlap(a, b))
+                if (shared.Count > 0 && Overlap(a, b, now))
                 {
                     errors.Add(new PolicyError(fileA, (int)atA.Start.Line, (int)atA.Start.Column, $"experiment '{a.Name}'", "service",
                         $"service '{shared[0]}' is already in experiment '{b.Name}' ({b.Origin}) over an overlapping period; one fleet runs one experiment at a time"));
@@ -386,17 +391,18 @@ internal static class ExperimentReader
         }
     }
 
-    private static bool Overlap(ExperimentPolicy a, ExperimentPolicy b)
+    private static bool Overlap(ExperimentPolicy a, ExperimentPolicy b, DateTimeOffset now)
     {
-        var (aStart, aEnd) = Window(a);
-        var (bStart, bEnd) = Window(b);
+        var (aStart, aEnd) = Window(a, now);
+        var (bStart, bEnd) = Window(b, now);
         return aStart < bEnd && bStart < aEnd;
     }
 
-    private static (DateTimeOffset Start, DateTimeOffset End) Window(ExperimentPolicy e)
+    /// <summary>When the experiment runs: from its start (else from now, as it starts when loaded) to its end, start + duration, or open.</summary>
+    private static (DateTimeOffset Start, DateTimeOffset End) Window(ExperimentPolicy e, DateTimeOffset now)
     {
-        var start = e.Start ?? DateTimeOffset.MinValue;
-        var end = e.End ?? (e.Start is { } s && e.Duration is { } d ? s + d : DateTimeOffset.MaxValue);
+        var start = e.Start ?? now;
+        var end = e.End ?? (e.Duration is { } d && d < DateTimeOffset.MaxValue - start ? start + d : DateTimeOffset.MaxValue);
         return (start, end);
     }
 }

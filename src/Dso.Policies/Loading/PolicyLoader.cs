@@ -10,7 +10,12 @@ namespace Dso.Policies.Loading;
 /// Loads policy files (<c>*.yaml</c>/<c>*.yml</c>, except <c>*.events.yaml</c> calendars) into a <see cref="PolicySet"/>. All files are checked and
 /// every error is reported at once; a set with any error is rejected whole, so a half-valid edit never runs.
 /// </summary>
-public sealed class PolicyLoader(PolicyVocabulary vocabulary)
+/// <param name="vocabulary">The plug-in names this build accepts.</param>
+/// <param name="time">
+/// The clock an experiment without <c>start:</c> (it starts when loaded) is placed on when checked against the other
+/// experiments of its services: the service passes its own (accelerated) clock; null is the wall clock, as for <c>dso validate</c>.
+/// </param>
+public sealed class PolicyLoader(PolicyVocabulary vocabulary, TimeProvider? time = null)
 {
     public PolicyLoader()
         : this(PolicyVocabulary.Default)
@@ -99,7 +104,7 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary)
         }
 
         // Experiments are read after every service, since they may sit in another file than the services they test.
-        var experiments = ExperimentReader.ReadAll(experimentNodes, services, serviceNodes, vocabulary, errors);
+        var experiments = ExperimentReader.ReadAll(experimentNodes, services, serviceNodes, vocabulary, (time ?? TimeProvider.System).GetUtcNow(), errors);
         if (errors.Count > 0)
         {
             throw new PolicyLoadException(errors);

@@ -97,6 +97,33 @@ public sealed class ExperimentPolicyTests
         Assert.Contains(errors, e => e.Contains("experiment 'coverage-2': service: service 'shop' is already in experiment 'coverage'"));
     }
 
+    /// <summary>
+    /// 'coverage' has no start (it starts when loaded: 2026-12-01 on the loader's clock) and runs 7 days; a second
+    /// experiment on shop with this window conflicts only if it is not wholly in the past or wholly after it.
+    /// </summary>
+    [Theory]
+    [InlineData("start: 2026-10-01T00:00:00Z\n    end: 2026-10-15T00:00:00Z", false)]
+    [InlineData("start: 2026-10-01T00:00:00Z\n    duration: 14d", false)]
+    [InlineData("start: 2026-11-28T00:00:00Z\n    end: 2026-12-05T00:00:00Z", true)]
+    [InlineData("start: 2026-11-01T00:00:00Z", true)]
+    [InlineData("start: 2026-12-05T00:00:00Z\n    duration: 2d", true)]
+    [InlineData("start: 2026-12-20T00:00:00Z\n    duration: 2d", false)]
+    public void Parse_StartlessExperimentBesideADatedOne_ConflictsOnlyWhenTheyOverlapFromNow(string window, bool conflict)
+    {
+        var loader = new PolicyLoader(PolicyVocabulary.Default, new Experiments.ExperimentHarness.ManualClock(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero)));
+        var dated = Coverage.Replace("experiments:\n", "").Replace("name: coverage", "name: dated").Replace("    duration: 7d\n", $"    {window}\n");
+        var sources = new[] { ("policies/shop.yaml", Shop), ("policies/coverage.experiment.yaml", Coverage + "\n" + dated) };
+
+        if (!conflict)
+        {
+            Assert.Equal(["coverage", "dated"], loader.Parse(sources).Experiments.Select(e => e.Name));
+            return;
+        }
+
+        var error = Assert.Single(Assert.Throws<PolicyLoadException>(() => loader.Parse(sources)).Errors).ToString();
+        Assert.StartsWith("policies/coverage.experiment.yaml:17:5: experiment 'dated': service: service 'shop' is already in experiment 'coverage'", error);
+    }
+
     [Fact]
     public void Parse_VariantAboveTheHardBudget_IsAnError()
     {

@@ -33,7 +33,7 @@ public sealed partial class ServiceLoop
             Service = Policy.Name,
             Timestamp = now,
             PolicyVersion = PolicyVersion,
-            Variant = proposal.Arm?.Variant ?? "default",
+            Variant = VariantOf(proposal),
             Experiment = proposal.Arm?.Experiment,
             Block = proposal.Arm?.Block,
             Kpis = proposal.Kpis,

@@ -25,6 +25,7 @@ public sealed partial class ServiceLoop
             Service = Policy.Name,
             Timestamp = now,
             PolicyVersion = PolicyVersion,
+            Variant = VariantOf(null),
             Kpis = new Dictionary<string, double>(StringComparer.Ordinal),
             Before = before,
             Chosen = before,

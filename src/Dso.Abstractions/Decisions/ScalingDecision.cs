@@ -16,10 +16,17 @@ public sealed record ScalingDecision
 
     public required DateTimeOffset Timestamp { get; init; }
 
-    /// <summary>Content hash of the policy in force, so an analyst can tell which edit made a decision.</summary>
+    /// <summary>
+    /// Content hash of the policy files in force, so an analyst can tell which edit made a decision; with a promoted
+    /// experiment winner in force, followed by "+experiment:variant" per promotion.
+    /// </summary>
     public required string PolicyVersion { get; init; }
 
-    /// <summary>The policy variant that decided: "default" outside experiments, else the variant of the running block.</summary>
+    /// <summary>
+    /// The policy variant that decided: the variant of the running block in an experiment, a promoted winner's name
+    /// once the service runs it as its own policy (then without <see cref="Experiment"/> and <see cref="Block"/>, which
+    /// mark measured blocks only), else "default".
+    /// </summary>
     public string Variant { get; init; } = "default";
 
     /// <summary>The experiment this decision belongs to; omitted outside experiments.</summary>

@@ -34,8 +34,9 @@ internal sealed partial class ExperimentHost(
     public bool TakeReapplyRequest() => _reapply && !(_reapply = false);
 
     /// <summary>
-    /// The set as it should run: each promoted experiment's services with the winner's resolved policy. Reads only;
-    /// nothing changes until <see cref="Commit"/>, so a set the registry then refuses leaves the experiments as they were.
+    /// The set as it should run: each promoted experiment's services with the winner's resolved policy, labelled as such,
+    /// and a version that says so (<see cref="PromotedVersion"/>). Reads only; nothing changes until
+    /// <see cref="Commit"/>, so a set the registry then refuses leaves the experiments as they were.
     /// </summary>
     public PolicySet Overlay(PolicySet set)
     {
@@ -50,13 +51,28 @@ internal sealed partial class ExperimentHost(
             {
                 foreach (var (service, policy) in variant.Policies)
                 {
-                    replaced[service] = policy with { Origin = policy.Origin };
+                    replaced[service] = policy with { Promoted = new PromotedVariant(experiment.Name, winner) };
                 }
             }
         }
 
-        return replaced.Count == 0 ? set : set with { Services = set.Services.Select(s => replaced.GetValueOrDefault(s.Name) ?? s).ToList() };
+        if (replaced.Count == 0)
+        {
+            return set;
+        }
+
+        var services = set.Services.Select(s => replaced.GetValueOrDefault(s.Name) ?? s).ToList();
+        return set with { Services = services, Version = PromotedVersion(set.Version, services) };
     }
+
+    /// <summary>
+    /// The files' version with each promotion in force appended ("3f2a9c1b7e40+coverage:q90"): the files alone no
+    /// longer say which policy decided, and an analyst reading a decision's version must. Built from the files' version
+    /// and the promotions only, in name order, so a restart running the same promotion gives the same version.
+    /// </summary>
+    internal static string PromotedVersion(string filesVersion, IEnumerable<ServicePolicy> services) =>
+        string.Concat([filesVersion, .. services.Select(s => s.Promoted).OfType<PromotedVariant>().Distinct()
+            .OrderBy(p => p.Experiment, StringComparer.Ordinal).ThenBy(p => p.Variant, StringComparer.Ordinal).Select(p => $"+{p}")]);
 
     /// <summary>Takes the set now in force: keeps runs whose design is unchanged, starts or resumes the others, and sets every loop's arms.</summary>
     public void Commit(PolicySet set, IReadOnlyCollection<ServiceLoop> loops)

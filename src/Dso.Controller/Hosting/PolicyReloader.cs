@@ -121,11 +121,14 @@ internal sealed partial class PolicyReloader(
         }
 
         LastError = null;
-        LogLoaded(set.Services.Count, set.Version);
+        // What runs is the applied set: with a promoted winner laid over, its version (and this report) say so.
+        var applied = loops.Current;
+        LogLoaded(applied.Services.Count, applied.Version);
         // The loops run the set from here on: schedule them before the event, whose write may fail (a read-only or full
         // disk) without leaving the applied services unscheduled and the service never deciding.
-        await ScheduleAsync(set, ct);
-        await log.AppendEventAsync("*", clock.Time.GetUtcNow(), "policy_loaded", $"version {set.Version}: {string.Join(", ", set.Services.Select(s => s.Name))}" +
+        await ScheduleAsync(applied, ct);
+        await log.AppendEventAsync("*", clock.Time.GetUtcNow(), "policy_loaded", $"version {applied.Version}: {string.Join(", ", applied.Services.Select(s => s.Name))}" +
+            string.Concat(applied.Services.Where(s => s.Promoted is not null).Select(s => $"; {s.Name} runs variant '{s.Promoted!.Variant}' promoted by experiment '{s.Promoted.Experiment}'")) +
             string.Concat(loops.LastReloads.Select(kv => $"; {kv.Key} edited: {kv.Value}")), ct);
     }
 

@@ -59,6 +59,7 @@ internal static class Endpoints
             strategy = s.Strategy.Name,
             budgetMonthlyUsd = s.Budget.MonthlyUsd,
             enforcement = s.Budget.Enforcement.ToString().ToLowerInvariant(),
+            promoted = s.Promoted?.ToString(),
         }))).RequireAnalyst();
 
         // An operator action: look at the policy files now instead of at the next poll (e.g. right after a deploy).

@@ -64,6 +64,12 @@ public sealed record ServicePolicy
     /// <summary>Where the policy came from (file:line), for messages.</summary>
     public string Origin { get; init; } = "";
 
+    /// <summary>
+    /// Set when this is a promoted experiment winner's policy laid over the service; null for the policy as the files
+    /// declare it. A label, not a setting: a reload does not count it as an edit of the service.
+    /// </summary>
+    public PromotedVariant? Promoted { get; init; }
+
     /// <summary>What the provider plug-in needs to know about this service: its groups, settings and offerings.</summary>
     public ProviderBinding Binding() => new(Provider, ScaleGroup, Cloud.Groups, Cloud.Settings)
     {

@@ -75,7 +75,7 @@ internal static class DecisionPage
         sb.Append("<h2>What happened</h2><p id=\"outcome\">").Append(record.Outcome is { } o
             ? E($"{o.Status} at {Time(o.At)}: {o.Message} (fleet now {o.After}; {o.Launched} launched, {o.Terminated} terminated)")
             : "Not applied yet (pending).").Append("</p>");
-        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">decision {E(d.Id)} · strategy {E(d.Strategy)} · variant {E(d.Variant)}{(d.Experiment is { } experiment ? $" in experiment <a href=\"/experiments/{Uri.EscapeDataString(experiment)}\">{E(experiment)}</a>, block {d.Block}" : "")} · policy {E(d.PolicyVersion)} · <a href=\"/api/v1/decisions/{Uri.EscapeDataString(d.Id)}\">JSON</a></p>");
+        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">decision {E(d.Id)} · strategy {E(d.Strategy)} · variant {E(d.Variant)}{(d.Experiment is { } experiment ? $" in experiment <a href=\"/experiments/{Uri.EscapeDataString(experiment)}\">{E(experiment)}</a>, block {d.Block}" : d.Variant != "default" ? " (a promoted winner, outside the experiment's blocks)" : "")} · policy {E(d.PolicyVersion)} · <a href=\"/api/v1/decisions/{Uri.EscapeDataString(d.Id)}\">JSON</a></p>");
         return Html($"decision for {d.Service}", sb.ToString());
     }
 }

@@ -6,17 +6,21 @@ using Dso.DecisionLog.Queries;
 namespace Dso.DecisionLog;
 
 /// <summary>
-/// The spend ledger: one row per tick with what the billed fleet cost since the previous tick (decimal text, exact)
-/// and what the reactive counterfactual would have. The budget sums it from the month's start; showback groups the
-/// same rows by the UTC day each entry ends in, so both read one source and agree to the cent.
+/// The spend ledger: one row per tick with what the billed fleet cost since the previous tick (decimal text, exact),
+/// what the reactive counterfactual would have, and the scale target billed. The budget sums it from the month's start
+/// (after a rename, with the target's rows under the old name); showback groups the same rows, each under the name that
+/// wrote it, by the UTC day each entry ends in, so both read one source and agree to the cent.
 /// </summary>
 internal static partial class DecisionSql
 {
-    public const string InsertSpend = "INSERT INTO spend (service, from_ts, to_ts, usd, hourly_usd, reactive_usd) VALUES (@s, @from, @to, @usd, @hourly, @reactive)";
+    public const string InsertSpend = "INSERT INTO spend (service, target, from_ts, to_ts, usd, hourly_usd, reactive_usd) VALUES (@s, @target, @from, @to, @usd, @hourly, @reactive)";
+
+    private const string SpendColumns = "service, from_ts, to_ts, usd, hourly_usd, reactive_usd, target";
 
     public static void BindSpend(DbCommand cmd, SpendEntry entry)
     {
         Add(cmd, "s", entry.Service);
+        Add(cmd, "target", entry.Target);
         Add(cmd, "from", Format(entry.From));
         Add(cmd, "to", Format(entry.To));
         Add(cmd, "usd", entry.Usd.ToString(CultureInfo.InvariantCulture));
@@ -24,30 +28,45 @@ internal static partial class DecisionSql
         Add(cmd, "reactive", entry.ReactiveUsd?.ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The amounts are decimal text, summed here so the total is exact.</summary>
-    public static async Task<SpendTotal> SpendSinceAsync(DbCommand cmd, string service, DateTimeOffset since, CancellationToken ct)
+    /// <summary>
+    /// The service's entries and its target's entries under other names in the period, summed by
+    /// <see cref="SpendTotals.Sum"/> (the amounts are decimal text, summed there so the total is exact and an interval
+    /// two names recorded counts once). A month of one-minute ticks is ~45,000 rows per name, read once per loop start.
+    /// </summary>
+    public static async Task<SpendTotal> SpendSinceAsync(DbCommand cmd, string service, string? target, DateTimeOffset since, CancellationToken ct)
     {
-        cmd.CommandText = "SELECT usd FROM spend WHERE service = @s AND to_ts >= @since";
+        cmd.CommandText = target is null
+            ? $"SELECT {SpendColumns} FROM spend WHERE service = @s AND to_ts >= @since ORDER BY seq"
+            : $"SELECT {SpendColumns} FROM spend WHERE (service = @s OR target = @target) AND to_ts >= @since ORDER BY seq";
         Add(cmd, "s", service);
         Add(cmd, "since", Format(since));
-        var total = 0m;
+        if (target is not null)
+        {
+            Add(cmd, "target", target);
+        }
+
+        var entries = new List<SpendEntry>();
         await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                total += decimal.Parse(reader.GetString(0), CultureInfo.InvariantCulture);
+                entries.Add(ReadSpend(reader));
             }
         }
 
-        cmd.CommandText = "SELECT from_ts, to_ts, usd, hourly_usd, reactive_usd FROM spend WHERE service = @s ORDER BY seq DESC LIMIT 1";
+        cmd.CommandText = $"SELECT {SpendColumns} FROM spend WHERE service = @s ORDER BY seq DESC LIMIT 1";
         await using var row = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        SpendEntry? newest = await row.ReadAsync(ct).ConfigureAwait(false)
-            ? new SpendEntry(service, ParseTime(row.GetString(0)), ParseTime(row.GetString(1)),
-                decimal.Parse(row.GetString(2), CultureInfo.InvariantCulture), decimal.Parse(row.GetString(3), CultureInfo.InvariantCulture),
-                row.IsDBNull(4) ? null : decimal.Parse(row.GetString(4), CultureInfo.InvariantCulture))
-            : null;
-        return new SpendTotal(total, newest);
+        var newest = await row.ReadAsync(ct).ConfigureAwait(false) ? ReadSpend(row) : null;
+        return SpendTotals.Sum(service, newest, entries);
     }
+
+    private static SpendEntry ReadSpend(DbDataReader r) =>
+        new(r.GetString(0), ParseTime(r.GetString(1)), ParseTime(r.GetString(2)),
+            decimal.Parse(r.GetString(3), CultureInfo.InvariantCulture), decimal.Parse(r.GetString(4), CultureInfo.InvariantCulture),
+            r.IsDBNull(5) ? null : decimal.Parse(r.GetString(5), CultureInfo.InvariantCulture))
+        {
+            Target = r.IsDBNull(6) ? null : r.GetString(6),
+        };
 
     /// <summary>
     /// Spend per service and UTC day of each entry's end, for entries ending in [from, to). The sum runs in the

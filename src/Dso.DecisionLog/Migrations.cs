@@ -158,6 +158,14 @@ internal static class Migrations
         WHERE json_extract(payload, '$.experiment') IS NOT NULL;
         CREATE INDEX decisions_experiment_block ON decisions(experiment, block) WHERE experiment IS NOT NULL;
         """,
+
+        // 10: each spend entry names the scale target it billed (provider/scale group), so a service renamed in its policy
+        // finds the old name's month-to-date spend on the same group and its hard budget is not spent twice. Rows written
+        // before carry no target: they count for their own name only (which group they billed is not in the log).
+        """
+        ALTER TABLE spend ADD COLUMN target TEXT;
+        CREATE INDEX spend_target_to ON spend(target, to_ts);
+        """,
     ];
 
     public static int Latest => Steps.Length;

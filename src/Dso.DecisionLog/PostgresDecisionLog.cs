@@ -88,8 +88,8 @@ public sealed class PostgresDecisionLog : IDecisionStore, IExperimentStore, IDis
             return cmd.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
-    public Task<SpendTotal> SpendSinceAsync(string service, DateTimeOffset since, CancellationToken cancellationToken) =>
-        RunAsync($"reading the spend of {service}", (cmd, ct) => DecisionSql.SpendSinceAsync(cmd, service, since, ct), cancellationToken);
+    public Task<SpendTotal> SpendSinceAsync(string service, string? target, DateTimeOffset since, CancellationToken cancellationToken) =>
+        RunAsync($"reading the spend of {service}", (cmd, ct) => DecisionSql.SpendSinceAsync(cmd, service, target, since, ct), cancellationToken);
 
     public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken) =>
         RunAsync("reading recent decisions", (cmd, ct) => DecisionSql.RecentAsync(cmd, service, limit, ct), cancellationToken);

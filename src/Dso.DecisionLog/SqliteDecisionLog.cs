@@ -81,8 +81,8 @@ public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDispo
             return Task.FromResult(cmd);
         }, cancellationToken);
 
-    public Task<SpendTotal> SpendSinceAsync(string service, DateTimeOffset since, CancellationToken cancellationToken) =>
-        ReadAsync($"reading the spend of {service}", (cmd, ct) => DecisionSql.SpendSinceAsync(cmd, service, since, ct), cancellationToken);
+    public Task<SpendTotal> SpendSinceAsync(string service, string? target, DateTimeOffset since, CancellationToken cancellationToken) =>
+        ReadAsync($"reading the spend of {service}", (cmd, ct) => DecisionSql.SpendSinceAsync(cmd, service, target, since, ct), cancellationToken);
 
     public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken) =>
         ReadAsync("reading recent decisions", (cmd, ct) => DecisionSql.RecentAsync(cmd, service, limit, ct), cancellationToken);

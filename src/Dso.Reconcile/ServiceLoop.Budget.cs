@@ -10,10 +10,18 @@ namespace Dso.Reconcile;
 /// fleet (booting instances included) and the serverless routing, and written to the durable spend log, from
 /// which a restarted loop rebuilds it before its first decision; the time the service was down is billed at the
 /// rate of the fleet found running. Where the cloud can say what it billed (the simulated cloud), that is used.
+/// Spend belongs to the scale target billed, not only to the name: a service renamed in its policy (same provider and
+/// scale group), on a reload or across a restart, continues from the old name's month-to-date spend and its last entry.
 /// </summary>
 public sealed partial class ServiceLoop
 {
+    /// <summary>Event kind of a loop start whose month-to-date spend includes other service names' spend on its scale target.</summary>
+    public const string SpendCarriedOverEvent = "spend_carried_over";
+
     private readonly BudgetLedger _ledger = new();
+
+    /// <summary>What the start found carried over from other names, until a tick result reports it.</summary>
+    private string? _spendCarriedOver;
 
     /// <summary>The hourly cost of the last decision's reactive alternative: the counterfactual for the next interval.</summary>
     private decimal? _reactiveHourly;
@@ -28,10 +36,20 @@ public sealed partial class ServiceLoop
         }
 
         var (start, _, _) = Period(now);
-        var total = await spend.SpendSinceAsync(Policy.Name, start, cancellationToken).ConfigureAwait(false);
+        var total = await spend.SpendSinceAsync(Policy.Name, Policy.ScaleTarget, start, cancellationToken).ConfigureAwait(false);
         if (total.Last is { } last)
         {
             _ledger.Restore(last.To, total.Usd);
+        }
+
+        if (total.CarriedOver.Count > 0)
+        {
+            // A renamed service (or a group taken over from another one) is not a fresh budget: say so where an analyst
+            // looks (the events) and where an operator does (the host's log, from the tick result).
+            var names = string.Join(", ", total.CarriedOver.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"'{kv.Key}' {kv.Value:0.00} USD"));
+            _spendCarriedOver = $"month-to-date spend on scale target '{Policy.ScaleTarget}' includes spend recorded under other service names ({names}); " +
+                $"the budget of '{Policy.Name}' counts it ({total.Usd:0.00} USD in all)";
+            await _deps.Log.AppendEventAsync(Policy.Name, now, SpendCarriedOverEvent, _spendCarriedOver, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -44,7 +62,8 @@ public sealed partial class ServiceLoop
             // What a reactive autoscaler would have run over the same interval; without a reactive alternative (a held
             // tick, the reactive strategy itself, a restart) the counterfactual is what was actually billed.
             var reactive = _reactiveHourly is { } r ? r * (decimal)(now - accrued.From).TotalHours : accrued.Usd;
-            await spend.RecordSpendAsync(new SpendEntry(Policy.Name, accrued.From, now, accrued.Usd, hourly, reactive), cancellationToken).ConfigureAwait(false);
+            await spend.RecordSpendAsync(new SpendEntry(Policy.Name, accrued.From, now, accrued.Usd, hourly, reactive) { Target = Policy.ScaleTarget }, cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 

@@ -206,6 +206,12 @@ public sealed partial class ServiceLoop
     /// <summary>Hands the finished tick to the observer; an observer that throws makes it a failure at stage observe, not a lost tick.</summary>
     private TickResult Observe(DateTimeOffset now, TickResult result)
     {
+        if (_spendCarriedOver is { } carried)
+        {
+            result = result with { SpendCarriedOver = carried };
+            _spendCarriedOver = null;
+        }
+
         try
         {
             _deps.Observer.OnTick(result);

@@ -20,6 +20,12 @@ public sealed record TickResult(ScalingDecision Decision, DecisionOutcome? Outco
     /// </summary>
     public string? CloudError { get; init; }
 
+    /// <summary>
+    /// Set on the first tick of a loop whose month-to-date spend includes spend other service names recorded on its scale
+    /// target (a rename): what was carried over, for the host to warn about. Null otherwise.
+    /// </summary>
+    public string? SpendCarriedOver { get; init; }
+
     /// <summary>The provider took this tick's apply (or had nothing to do): a terminal cloud error is over.</summary>
     public bool CloudAnswered => Failure is null && CloudError is null
         && Outcome?.Status is Abstractions.Cloud.ApplyStatus.Applied or Abstractions.Cloud.ApplyStatus.Partial or Abstractions.Cloud.ApplyStatus.NoChange;

@@ -19,10 +19,11 @@ public sealed class InMemoryDecisionLog : IDecisionLog, ISpendLog
         return Task.CompletedTask;
     }
 
-    public Task<SpendTotal> SpendSinceAsync(string service, DateTimeOffset since, CancellationToken cancellationToken) =>
-        Task.FromResult(new SpendTotal(
-            Spend.Where(e => e.Service == service && e.To >= since).Sum(e => e.Usd),
-            Spend.LastOrDefault(e => e.Service == service)));
+    public Task<SpendTotal> SpendSinceAsync(string service, string? target, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult(SpendTotals.Sum(
+            service,
+            Spend.LastOrDefault(e => e.Service == service),
+            Spend.Where(e => (e.Service == service || (target is not null && e.Target == target)) && e.To >= since)));
 
     public Task AppendAsync(ScalingDecision decision, CancellationToken cancellationToken)
     {

@@ -14,6 +14,17 @@ public sealed record ProviderBinding(
     IReadOnlyDictionary<string, string> Groups,
     IReadOnlyDictionary<string, string> Settings)
 {
+    /// <summary>
+    /// The billed resource as the budget knows it: provider and scale group, not the service's name, so a service renamed
+    /// in its policy keeps its month-to-date spend (<see cref="Decisions.ISpendLog"/>). Settings (region, endpoint,
+    /// kubeconfig) and the offering map are left out on purpose: they change with edits that keep the same group, and
+    /// merging two groups' spend can only tighten a budget, never loosen it.
+    /// </summary>
+    public string Target => TargetOf(Provider, ScaleGroup);
+
+    /// <summary>See <see cref="Target"/>; provider names hold no '/', so the two parts cannot run into each other.</summary>
+    public static string TargetOf(string provider, string scaleGroup) => $"{provider}/{scaleGroup}";
+
     /// <summary>The service the binding belongs to, for messages and metrics.</summary>
     public string Service { get; init; } = ScaleGroup;
 

@@ -22,6 +22,11 @@ internal sealed partial class ReconcileJob(LoopRegistry loops, ILogger<Reconcile
         try
         {
             var result = await loop.TickAsync(cancellationToken);
+            if (result.SpendCarriedOver is { } carried)
+            {
+                LogSpendCarriedOver(service, carried);
+            }
+
             if (result.Failure is { } failure)
             {
                 LogTickFailedAt(failure.Exception, service, failure.Stage, failure.Message);
@@ -43,6 +48,9 @@ internal sealed partial class ReconcileJob(LoopRegistry loops, ILogger<Reconcile
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "service {Service}: tick failed at stage {Stage}: {Problem}; logged as a failed decision, the next tick starts afresh")]
     private partial void LogTickFailedAt(Exception ex, string service, string stage, string problem);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "service {Service}: {CarriedOver}")]
+    private partial void LogSpendCarriedOver(string service, string carriedOver);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "service {Service}: tick failed")]
     private partial void LogTickFailed(Exception ex, string service);

@@ -103,6 +103,8 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary, TimeProvider? time
             }
         }
 
+        ScaleGroupClaims.Check(services, serviceNodes, errors);
+
         // Experiments are read after every service, since they may sit in another file than the services they test.
         var experiments = ExperimentReader.ReadAll(experimentNodes, services, serviceNodes, vocabulary, (time ?? TimeProvider.System).GetUtcNow(), errors);
         if (errors.Count > 0)

@@ -17,6 +17,9 @@ public sealed record ServicePolicy
     /// <summary>The provider's name for the group of instances (ASG, scale set, deployment).</summary>
     public required string ScaleGroup { get; init; }
 
+    /// <summary>The billed resource the budget counts spend on across renames (<see cref="ProviderBinding.Target"/>).</summary>
+    public string ScaleTarget => ProviderBinding.TargetOf(Provider, ScaleGroup);
+
     /// <summary>Optional owner label: showback groups cost by it. Null when the policy names no team.</summary>
     public string? Team { get; init; }
 

@@ -106,6 +106,27 @@ public sealed class PolicyLoaderTests
     }
 
     [Fact]
+    public void Parse_TwoServicesOnOneScaleGroup_RejectsTheSecondAtItsScaleGroup()
+    {
+        // Renamed in a copy of the file instead of in place: both names would scale (and bill) checkout-web.
+        var copy = Valid.Replace("name: checkout", "name: storefront", StringComparison.Ordinal);
+        var ex = Assert.Throws<PolicyLoadException>(() => new PolicyLoader().Parse([("a.yaml", Valid), ("b.yaml", copy)]));
+        var error = Assert.Single(ex.Errors);
+        Assert.StartsWith(
+            "b.yaml:3:18: service 'storefront': scale_group: provider 'simulated' scale group 'checkout-web' is already scaled by service 'checkout' (declared at a.yaml:2:5)",
+            error.ToString());
+    }
+
+    [Fact]
+    public void Parse_SameScaleGroupNameOnAnotherProvider_IsAnotherGroup()
+    {
+        var other = Valid.Replace("name: checkout", "name: storefront", StringComparison.Ordinal)
+            .Replace("scale_group: checkout-web", "provider: kubernetes\n    scale_group: checkout-web", StringComparison.Ordinal);
+        var set = new PolicyLoader().Parse([("a.yaml", Valid), ("b.yaml", other)]);
+        Assert.Equal(["simulated/checkout-web", "kubernetes/checkout-web"], set.Services.Select(s => s.ScaleTarget).ToList());
+    }
+
+    [Fact]
     public void Parse_TabIndentation_PointsAtTheTab()
     {
         var error = Assert.Single(Errors(Valid.Replace("    tick: 30s", "\ttick: 30s")));

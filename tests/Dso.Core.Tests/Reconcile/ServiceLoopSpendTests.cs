@@ -69,7 +69,7 @@ public sealed class ServiceLoopSpendTests : IDisposable
             return Task.CompletedTask;
         }
 
-        public Task<SpendTotal> SpendSinceAsync(string service, DateTimeOffset since, CancellationToken cancellationToken) =>
+        public Task<SpendTotal> SpendSinceAsync(string service, string? target, DateTimeOffset since, CancellationToken cancellationToken) =>
             Task.FromResult(new SpendTotal(Entries.Where(e => e.To >= since).Sum(e => e.Usd), Entries.LastOrDefault()));
     }
 

@@ -171,7 +171,7 @@ public abstract class DecisionApiTests(SeededService seeded)
         var showback = (await GetAsync($"/api/v1/showback?grain=month&from={Iso(month)}&to={Iso(seeded.End.AddSeconds(1))}")).EnumerateArray().ToList();
         foreach (var service in SeededService.Services)
         {
-            var enforced = (await reference.SpendSinceAsync(service, month, default)).Usd;
+            var enforced = (await reference.SpendSinceAsync(service, null, month, default)).Usd;
             var row = Assert.Single(showback, r => r.GetProperty("service").GetString() == service);
             Assert.True(enforced > 0);
             Assert.Equal(enforced, row.GetProperty("spentUsd").GetDecimal(), 6);

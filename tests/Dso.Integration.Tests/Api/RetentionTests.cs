@@ -121,7 +121,7 @@ public sealed class RetentionTests : IDisposable
         }
 
         await store.RecordSpendAsync(new SpendEntry("b", End, End.AddHours(1), 5m, 5m), default);
-        var total = await store.SpendSinceAsync("a", End.AddHours(5), default);
+        var total = await store.SpendSinceAsync("a", null, End.AddHours(5), default);
         Assert.Equal(0.6m, total.Usd);
         Assert.Equal(End.AddHours(10), total.Last!.To);
     }

@@ -15,15 +15,27 @@ public sealed record ProviderBinding(
     IReadOnlyDictionary<string, string> Settings)
 {
     /// <summary>
-    /// The billed resource as the budget knows it: provider and scale group, not the service's name, so a service renamed
-    /// in its policy keeps its month-to-date spend (<see cref="Decisions.ISpendLog"/>). Settings (region, endpoint,
-    /// kubeconfig) and the offering map are left out on purpose: they change with edits that keep the same group, and
-    /// merging two groups' spend can only tighten a budget, never loosen it.
+    /// The billed resource as the budget knows it: provider, scale group and where the group lives (the settings in
+    /// <see cref="LocationKeys"/>: AWS region, Azure subscription and resource group, Kubernetes namespace and context),
+    /// not the service's name, so a service renamed in its policy keeps its month-to-date spend
+    /// (<see cref="Decisions.ISpendLog"/>), while <c>web</c> in two namespaces or regions stays two groups. Other settings
+    /// (endpoint, kubeconfig path, credentials' sources) and the offering map are left out: they change with edits
+    /// that keep the same group.
     /// </summary>
-    public string Target => TargetOf(Provider, ScaleGroup);
+    public string Target => TargetOf(Provider, ScaleGroup, Settings);
 
-    /// <summary>See <see cref="Target"/>; provider names hold no '/', so the two parts cannot run into each other.</summary>
-    public static string TargetOf(string provider, string scaleGroup) => $"{provider}/{scaleGroup}";
+    /// <summary>The settings that say where a group lives: the same group name elsewhere is another group.</summary>
+    public static readonly IReadOnlyList<string> LocationKeys = ["region", "subscription_id", "resource_group", "namespace", "context"];
+
+    /// <summary>
+    /// See <see cref="Target"/>: <c>provider/scale_group</c>, then <c>@key=value</c> for each location setting given
+    /// (in <see cref="LocationKeys"/> order); provider names hold no '/', so the parts cannot run into each other.
+    /// </summary>
+    public static string TargetOf(string provider, string scaleGroup, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var location = settings is null ? "" : string.Concat(LocationKeys.Where(k => settings.TryGetValue(k, out var v) && !string.IsNullOrEmpty(v)).Select(k => $"@{k}={settings[k]}"));
+        return $"{provider}/{scaleGroup}{location}";
+    }
 
     /// <summary>The service the binding belongs to, for messages and metrics.</summary>
     public string Service { get; init; } = ScaleGroup;

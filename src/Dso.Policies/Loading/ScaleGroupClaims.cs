@@ -30,8 +30,10 @@ internal static class ScaleGroupClaims
             var explicitGroup = Value(node, "scale_group");
             var at = explicitGroup ?? Value(node, "name") ?? node;
             var field = explicitGroup is null ? "name" : "scale_group";
+            // Where the group lives (namespace=shop), when the policy says: the same name elsewhere is another group.
+            var location = service.ScaleTarget[$"{service.Provider}/{service.ScaleGroup}".Length..].TrimStart('@').Replace("@", ", ", StringComparison.Ordinal);
             errors.Add(new PolicyError(file, (int)at.Start.Line, (int)at.Start.Column, $"service '{service.Name}'", field,
-                $"provider '{service.Provider}' scale group '{service.ScaleGroup}' is already scaled by service '{owner.Name}' (declared at {owner.Origin}); " +
+                $"provider '{service.Provider}' scale group '{service.ScaleGroup}'{(location.Length > 0 ? $" at {location}" : "")} is already scaled by service '{owner.Name}' (declared at {owner.Origin}); " +
                 "one scale group takes one service (two would undo each other's plans and split one bill between two budgets)"));
         }
     }

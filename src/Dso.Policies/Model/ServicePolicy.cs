@@ -18,7 +18,7 @@ public sealed record ServicePolicy
     public required string ScaleGroup { get; init; }
 
     /// <summary>The billed resource the budget counts spend on across renames (<see cref="ProviderBinding.Target"/>).</summary>
-    public string ScaleTarget => ProviderBinding.TargetOf(Provider, ScaleGroup);
+    public string ScaleTarget => ProviderBinding.TargetOf(Provider, ScaleGroup, Cloud.Settings);
 
     /// <summary>Optional owner label: showback groups cost by it. Null when the policy names no team.</summary>
     public string? Team { get; init; }

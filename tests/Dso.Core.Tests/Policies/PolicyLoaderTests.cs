@@ -127,6 +127,18 @@ public sealed class PolicyLoaderTests
     }
 
     [Fact]
+    public void Parse_SameScaleGroupInAnotherNamespace_IsAnotherGroup_ButTheSameNamespaceIsRejected()
+    {
+        static string In(string name, string ns) => Valid.Replace("name: checkout", $"name: {name}", StringComparison.Ordinal)
+            .Replace("scale_group: checkout-web", $"provider: {{name: kubernetes, settings: {{namespace: {ns}}}}}\n    scale_group: checkout-web", StringComparison.Ordinal);
+        var set = new PolicyLoader().Parse([("a.yaml", In("shop", "shop")), ("b.yaml", In("shop-staging", "staging"))]);
+        Assert.Equal(["kubernetes/checkout-web@namespace=shop", "kubernetes/checkout-web@namespace=staging"], set.Services.Select(s => s.ScaleTarget).ToList());
+
+        var error = Assert.Throws<PolicyLoadException>(() => new PolicyLoader().Parse([("a.yaml", In("shop", "shop")), ("b.yaml", In("shop-two", "shop"))]));
+        Assert.Contains(error.Errors, e => e.File == "b.yaml" && e.Problem.Contains("is already scaled by service 'shop'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_TabIndentation_PointsAtTheTab()
     {
         var error = Assert.Single(Errors(Valid.Replace("    tick: 30s", "\ttick: 30s")));

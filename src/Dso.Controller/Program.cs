@@ -30,7 +30,7 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync($"dso: configuration rejected: {string.Join("; ", ex.Failures)}");
         return 2;
     }
-    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Data.Common.DbException or Dso.Abstractions.Cloud.CloudProviderException)
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Data.Common.DbException or Dso.DecisionLog.DecisionLogException or Dso.Abstractions.Cloud.CloudProviderException)
     {
         // State the service cannot open (a damaged decisions.db, a data directory that is a file, an unreadable cloud
         // state file): one line naming it; DSO_STACK_TRACE=1 prints the whole exception for a bug report.

@@ -35,7 +35,7 @@ public sealed class PostgresDecisionLog : IDecisionStore, IExperimentStore, IDis
         catch (NpgsqlException ex)
         {
             _source.Dispose();
-            throw new InvalidOperationException($"decision log {_where}: migrating the schema failed: {ex.Message}", ex);
+            throw new DecisionLogException($"decision log {_where}: migrating the schema failed: {ex.Message}", ex);
         }
     }
 
@@ -154,7 +154,7 @@ public sealed class PostgresDecisionLog : IDecisionStore, IExperimentStore, IDis
         }
         catch (NpgsqlException ex)
         {
-            throw new InvalidOperationException($"decision log {_where}: removing rows older than the retention failed: {ex.Message}", ex);
+            throw new DecisionLogException($"decision log {_where}: removing rows older than the retention failed: {ex.Message}", ex);
         }
     }
 
@@ -190,7 +190,7 @@ public sealed class PostgresDecisionLog : IDecisionStore, IExperimentStore, IDis
         }
         catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new InvalidOperationException($"decision log {_where}: saving the blocks of experiment {blocks.FirstOrDefault()?.Experiment} failed: {ex.Message}", ex);
+            throw new DecisionLogException($"decision log {_where}: saving the blocks of experiment {blocks.FirstOrDefault()?.Experiment} failed: {ex.Message}", ex);
         }
     }
 
@@ -216,7 +216,7 @@ public sealed class PostgresDecisionLog : IDecisionStore, IExperimentStore, IDis
         }
         catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new InvalidOperationException($"decision log {_where}: {what} failed: {ex.Message}", ex);
+            throw new DecisionLogException($"decision log {_where}: {what} failed: {ex.Message}", ex);
         }
     }
 }

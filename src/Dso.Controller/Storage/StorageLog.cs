@@ -13,4 +13,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "decision log {Path} is new (missing or empty) but the data directory holds earlier state ({Evidence}): earlier decisions and month-to-date spend are not in it, so a hard budget counts from zero; restore the file if it was lost")]
     public static partial void NewLogBesideOldState(ILogger logger, string path, string evidence);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Information, Message = "decision log {Path} checked (PRAGMA quick_check) in {Milliseconds} ms: ok")]
+    public static partial void Checked(ILogger logger, string path, long milliseconds);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Warning, Message = "decision log {Path}: the integrity check did not finish within DecisionLog:StartupCheckTimeout ({Timeout}); starting unchecked (a damaged page would show up as failing queries: raise the timeout to check it all)")]
+    public static partial void CheckUnfinished(ILogger logger, string path, TimeSpan timeout);
 }

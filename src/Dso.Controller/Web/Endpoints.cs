@@ -14,6 +14,7 @@ internal static class Endpoints
 {
     public static void Map(WebApplication app)
     {
+        ErrorResponses.Use(app);
         app.UseAuthentication();
         app.UseAuthorization();
         LoginEndpoints.Map(app);

@@ -87,9 +87,10 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary, TimeProvider? time
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         var serviceNodes = new Dictionary<string, (string File, YamlMappingNode Node)>(StringComparer.Ordinal);
         var experimentNodes = new List<(string File, YamlSequenceNode List)>();
+        var aliases = new List<(string File, AliasUse Use)>();
         foreach (var (file, text) in sources)
         {
-            foreach (var service in ParseFileSafely(file, text, errors, serviceNodes, experimentNodes))
+            foreach (var service in ParseFileSafely(file, text, errors, serviceNodes, experimentNodes, aliases))
             {
                 if (seen.TryGetValue(service.Name, out var first))
                 {
@@ -109,7 +110,7 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary, TimeProvider? time
         var experiments = ExperimentReader.ReadAll(experimentNodes, services, serviceNodes, vocabulary, (time ?? TimeProvider.System).GetUtcNow(), errors);
         if (errors.Count > 0)
         {
-            throw new PolicyLoadException(errors);
+            throw new PolicyLoadException(NameAnchors(errors, aliases));
         }
 
         return new PolicySet(services, Hash(sources)) { Experiments = experiments };
@@ -124,11 +125,12 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary, TimeProvider? time
         string text,
         List<PolicyError> errors,
         Dictionary<string, (string File, YamlMappingNode Node)> serviceNodes,
-        List<(string File, YamlSequenceNode List)> experimentNodes)
+        List<(string File, YamlSequenceNode List)> experimentNodes,
+        List<(string File, AliasUse Use)> aliases)
     {
         try
         {
-            return ParseFile(file, text, errors, serviceNodes, experimentNodes).ToList();
+            return ParseFile(file, text, errors, serviceNodes, experimentNodes, aliases).ToList();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -142,7 +144,8 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary, TimeProvider? time
         string text,
         List<PolicyError> errors,
         Dictionary<string, (string File, YamlMappingNode Node)> serviceNodes,
-        List<(string File, YamlSequenceNode List)> experimentNodes)
+        List<(string File, YamlSequenceNode List)> experimentNodes,
+        List<(string File, AliasUse Use)> aliases)
     {
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -167,9 +170,11 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary, TimeProvider? time
         }
 
         var stream = new YamlStream();
+        var expander = new AliasExpander(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(expander);
+            aliases.AddRange(expander.Uses.Select(u => (file, u)));
         }
         catch (YamlException ex)
         {
@@ -230,6 +235,23 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary, TimeProvider? time
                 yield return service;
             }
         }
+    }
+
+    /// <summary>
+    /// An error inside an aliased value is already placed at the alias (see <see cref="AliasExpander"/>); it also names
+    /// the anchor, since that is where the value is written and where the fix may belong.
+    /// </summary>
+    private static List<PolicyError> NameAnchors(List<PolicyError> errors, List<(string File, AliasUse Use)> aliases)
+    {
+        if (aliases.Count == 0)
+        {
+            return errors;
+        }
+
+        var uses = aliases.ToDictionary(a => (a.File, (int)a.Use.At.Line, (int)a.Use.At.Column), a => a.Use);
+        return [.. errors.Select(e => uses.TryGetValue((e.File, e.Line, e.Column), out var use)
+            ? e with { Problem = $"{e.Problem} (the value of alias '*{use.Name}'; its anchor '&{use.Name}' is at line {use.Anchor.Line}, column {use.Anchor.Column})" }
+            : e)];
     }
 
     /// <summary>Event calendars may sit beside the policies they belong to: <c>*.events.yaml</c> is not a policy file.</summary>

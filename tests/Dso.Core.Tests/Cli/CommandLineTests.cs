@@ -48,6 +48,27 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_CalendarWithThreeBadRows_ListsEachAtItsLineAndColumnAndExits1()
+    {
+        var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(policies, "shop.yaml"), DefaultPolicy.Text().Replace("    tick: 1m\n", "    tick: 1m\n    events_file: shop.events.yaml\n", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(Path.Combine(policies, "shop.events.yaml"), """
+            events:
+              - {name: a, start: 2026-11-27T00:00:00Z, end: 2026-11-26T00:00:00Z, multiplier: 2}
+              - {name: b, start: tomorrow, end: 2026-12-26T00:00:00Z, multiplier: 2}
+              - {name: c, start: 2026-12-25T00:00:00Z, end: 2026-12-26T00:00:00Z, multiplier: -3}
+            """);
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate", policies);
+
+        Assert.Equal(1, code);
+        Assert.Contains("shop.events.yaml:2:49: service 'shop': events_file: event 'a': end 2026-11-26", err);
+        Assert.Contains("shop.events.yaml:3:22: service 'shop': events_file: event 'b': 'start' value 'tomorrow' is not a date and time", err);
+        Assert.Contains("shop.events.yaml:4:83: service 'shop': events_file: event 'c': multiplier '-3' must be a positive number", err);
+        Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
     public async Task Validate_MissingPath_Exits1()
     {
         var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate", Path.Combine(_dir.Root, "nope"));

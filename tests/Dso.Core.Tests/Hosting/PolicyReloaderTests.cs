@@ -93,6 +93,44 @@ public sealed class PolicyReloaderTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Calendar_EditedWithBadRows_TheLastGoodSetStaysAndTheErrorListsEveryRow()
+    {
+        var (app, reloader, _, policies) = await StartAsync(failEvents: false);
+        await using (app)
+        {
+            try
+            {
+                await WaitUntilAsync(() => reloader.Checks >= 1);
+                var loops = app.Services.GetRequiredService<LoopRegistry>();
+                var calendar = Path.Combine(policies, "shop.events.yaml");
+                await File.WriteAllTextAsync(calendar, "events:\n  - {name: sale, start: 2026-11-27T00:00:00Z, end: 2026-11-28T00:00:00Z, multiplier: 2}\n");
+                await File.WriteAllTextAsync(Path.Combine(policies, "shop.yaml"), DefaultPolicy.Text().Replace("    tick: 1m\n", "    tick: 1m\n    events_file: shop.events.yaml\n", StringComparison.Ordinal));
+                await WaitUntilAsync(() => reloader.Checks >= 2);
+                Assert.Null(reloader.LastError);
+                var good = loops.Current;
+
+                await File.WriteAllTextAsync(calendar, """
+                    events:
+                      - {name: a, start: 2026-11-27T00:00:00Z, end: 2026-11-26T00:00:00Z, multiplier: 2}
+                      - {name: b, start: tomorrow, end: 2026-12-26T00:00:00Z, multiplier: 2}
+                      - {name: c, start: 2026-12-25T00:00:00Z, end: 2026-12-26T00:00:00Z, multiplier: -3}
+                    """);
+                await WaitUntilAsync(() => reloader.Checks >= 3);
+
+                // The calendar is not part of the set's version: the set in force must be the very one accepted before.
+                Assert.Same(good, loops.Current);
+                Assert.Contains($"{calendar}:2:49: service 'shop': events_file: event 'a'", reloader.LastError);
+                Assert.Contains($"{calendar}:3:22: service 'shop': events_file: event 'b'", reloader.LastError);
+                Assert.Contains($"{calendar}:4:83: service 'shop': events_file: event 'c'", reloader.LastError);
+            }
+            finally
+            {
+                await reloader.StopAsync(CancellationToken.None);
+            }
+        }
+    }
+
     private async Task<(Microsoft.AspNetCore.Builder.WebApplication App, PolicyReloader Reloader, FailingEventLog Log, string Policies)> StartAsync(bool failEvents)
     {
         var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;

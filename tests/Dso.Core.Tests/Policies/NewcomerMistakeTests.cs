@@ -125,6 +125,42 @@ public sealed class NewcomerMistakeTests
         }
     }
 
+    [Fact]
+    public void AliasOfAValueOfTheWrongType_IsLocatedAtTheAlias_AndNamesTheAnchor()
+    {
+        // YamlDotNet resolves '*slo' to the anchored node itself: the error pointed at '&slo', a line that is right.
+        var text = Valid.Replace("slo: {latency_p95_ms: 200}", "slo: &slo {latency_p95_ms: 200}").Replace("boot_delay: 4m", "boot_delay: *slo");
+        var error = Assert.Single(Errors(text));
+        Assert.Equal(("boot_delay", Locate(text, "*slo")), (error.Field, (error.Line, error.Column)));
+        var anchor = Locate(text, "&slo");
+        Assert.Contains($"alias '*slo'; its anchor '&slo' is at line {anchor.Line}, column {anchor.Column}", error.Problem);
+    }
+
+    [Fact]
+    public void AliasUsedTwice_EachUseIsLocatedAtItself_AndAGoodUseStillParses()
+    {
+        var good = Valid.Replace("slo: {latency_p95_ms: 200}", "slo: &slo {latency_p95_ms: 200}")
+            + "\n  - name: cart\n    tick: 1m\n    slo: *slo\n    instance_types: [{name: c7g.large, vcpu: 2, memory_gib: 4, price_per_hour: 0.0725, capacity_rps: 110}]"
+            + "\n    budget: {monthly_usd: 500}\n    limits: {min_instances: 1, max_instances: 20}\n    metrics: {source: synthetic}\n";
+        Assert.All(Parse(good).Services, s => Assert.Equal(200, s.Slo.LatencyP95Ms));
+
+        var bad = good.Replace("    tick: 1m\n    slo: *slo", "    tick: *slo\n    slo: *slo").Replace("boot_delay: 4m", "boot_delay: *slo");
+        var errors = Errors(bad);
+        var lines = bad.Split('\n');
+        var uses = new[] { "boot_delay: *slo", "tick: *slo" }.Select(field => Array.FindIndex(lines, l => l.Contains(field, StringComparison.Ordinal)) + 1);
+        Assert.Equal(uses.Order(), errors.Select(e => e.Line).Order());
+        Assert.All(errors, e => Assert.Equal(lines[e.Line - 1].IndexOf("*slo", StringComparison.Ordinal) + 1, e.Column));
+    }
+
+    [Fact]
+    public void AliasesThatExpandToBillionsOfNodes_AreOneLocatedError_NotCopiedWithoutEnd()
+    {
+        var text = "services:\n  - name: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + string.Concat(Enumerable.Range(1, 9).Select(i =>
+            $"  - name: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n"));
+        var error = Assert.Single(Errors(text));
+        Assert.Contains("aliases expand to more than", error.Problem);
+    }
+
     [Theory]
     [InlineData("options: {seed: 7}", "options: {seed: seven}", "metrics.options.seed must be a whole number")]
     [InlineData("options: {seed: 7}", "options: {base_rps: -300}", "metrics.options.base_rps must be a number of requests per second above 0")]

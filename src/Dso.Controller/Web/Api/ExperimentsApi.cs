@@ -83,7 +83,8 @@ internal static class ExperimentsApi
         {
             host.Stop(run, $"operator '{http.User.Identity?.Name ?? "?"}'");
         }
-        catch (InvalidOperationException ex)
+        // A storage failure is no conflict: it reaches ErrorResponses' 503.
+        catch (InvalidOperationException ex) when (ex is not Dso.DecisionLog.DecisionLogException)
         {
             return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status409Conflict);
         }
@@ -114,7 +115,8 @@ internal static class ExperimentsApi
         {
             host.Promote(run, v, $"operator '{http.User.Identity?.Name ?? "?"}'");
         }
-        catch (InvalidOperationException ex)
+        // A storage failure is no conflict: it reaches ErrorResponses' 503.
+        catch (InvalidOperationException ex) when (ex is not Dso.DecisionLog.DecisionLogException)
         {
             return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status409Conflict);
         }

@@ -1,0 +1,56 @@
+using Dso.Controller.Composition;
+using Dso.Core.Tests.Reconcile;
+using Dso.DecisionLog;
+using Dso.Testing;
+
+namespace Dso.Core.Tests.Cli;
+
+/// <summary>
+/// A decisions.db with a damaged page stops the real <c>dso</c> at startup with one line naming the file and the way
+/// out; before, the service started and its budget API failed on every call.
+/// </summary>
+public sealed class DamagedDecisionLogTests : IDisposable
+{
+    private readonly TestTraces _dir = new();
+
+    [Fact]
+    public async Task Start_DamagedPageInTheMiddle_RefusesWithOneLineNamingTheFileAndWhatToDo()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_dir.Root, "data")).FullName;
+        var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(policies, "shop.yaml"), DefaultPolicy.Text());
+        var db = Path.Combine(data, "decisions.db");
+        using (var store = new SqliteDecisionLog(new SqliteDecisionLogOptions(db, BatchSize: 5000)))
+        {
+            // Two days of one-minute ticks: a few megabytes, so the middle of the file is table and index pages.
+            await DecisionLogSeeder.SeedAsync(store, ["shop"], new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(2), TimeSpan.FromMinutes(1));
+        }
+
+        DamagePages(db, fraction: 0.5);
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, TimeSpan.FromSeconds(60),
+            $"--Dso:DataDirectory={data}", $"--Dso:PoliciesPath={policies}", "--Dso:Listen=http://127.0.0.1:0", $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}");
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith($"dso: cannot run: DecisionLogException: decision log '{db}' is damaged (PRAGMA quick_check: ", line);
+        Assert.Contains($"restore {db} from a backup", line);
+        Assert.Contains("or move it aside", line);
+        Assert.EndsWith($"(data directory {data})", line);
+    }
+
+    /// <summary>Overwrites the start (the page header) of three pages around <paramref name="fraction"/> of the file.</summary>
+    internal static void DamagePages(string path, double fraction)
+    {
+        const int PageSize = 4096;
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        var middle = (long)(file.Length * fraction) / PageSize;
+        foreach (var page in new[] { middle - 7, middle, middle + 7 })
+        {
+            file.Position = page * PageSize;
+            file.Write(Enumerable.Repeat((byte)0xA5, 64).ToArray());
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+}

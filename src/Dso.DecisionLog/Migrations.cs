@@ -177,7 +177,7 @@ internal static class Migrations
         var version = Convert.ToInt32(read.ExecuteScalar());
         if (version > Steps.Length)
         {
-            throw new InvalidOperationException($"decision log schema version {version} is newer than this build understands ({Steps.Length})");
+            throw new DecisionLogException($"decision log schema version {version} is newer than this build understands ({Steps.Length}): a newer dso wrote it; run that version (or newer) on this log, or point this one at another data directory");
         }
 
         for (var i = version; i < Steps.Length; i++)

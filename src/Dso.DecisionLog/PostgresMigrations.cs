@@ -182,7 +182,7 @@ internal static class PostgresMigrations
             var version = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             if (version > Steps.Length)
             {
-                throw new InvalidOperationException($"decision log schema version {version} is newer than this build understands ({Steps.Length})");
+                throw new DecisionLogException($"decision log schema version {version} is newer than this build understands ({Steps.Length}): a newer dso wrote it; run that version (or newer) on this log, or point this one at another data directory");
             }
 
             if (version == Steps.Length)

@@ -39,6 +39,30 @@ public sealed class DamagedDecisionLogTests : IDisposable
         Assert.EndsWith($"(data directory {data})", line);
     }
 
+    [Fact]
+    public async Task Start_LogWrittenByANewerBuild_RefusesWithOneLineSayingSo()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_dir.Root, "data")).FullName;
+        var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(policies, "shop.yaml"), DefaultPolicy.Text());
+        var db = Path.Combine(data, "decisions.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"PRAGMA user_version = {Migrations.Latest + 5}";
+            command.ExecuteNonQuery();
+        }
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, TimeSpan.FromSeconds(60),
+            $"--Dso:DataDirectory={data}", $"--Dso:PoliciesPath={policies}", "--Dso:Listen=http://127.0.0.1:0", $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}");
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith($"dso: cannot run: DecisionLogException: decision log schema version {Migrations.Latest + 5} is newer than this build understands ({Migrations.Latest}): a newer dso wrote it", line);
+        Assert.EndsWith($"(data directory {data})", line);
+    }
+
     /// <summary>Overwrites the start (the page header) of three pages around <paramref name="fraction"/> of the file.</summary>
     internal static void DamagePages(string path, double fraction)
     {

@@ -177,7 +177,7 @@ internal sealed partial class AwsAutoScalingProvider(ProviderBinding binding, Au
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Auto Scaling group {Group}: desired capacity {From} -> {To} (decision {Decision})")]
+        [LoggerMessage(EventId = 4401, Level = LogLevel.Information, Message = "Auto Scaling group {Group}: desired capacity {From} -> {To} (decision {Decision})")]
         public static partial void SetDesired(ILogger logger, string group, int from, int to, string decision);
     }
 }

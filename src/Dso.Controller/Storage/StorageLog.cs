@@ -2,7 +2,7 @@ namespace Dso.Controller.Storage;
 
 internal static partial class StorageLog
 {
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "decision log on {Provider}: {Where}")]
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Information, Message = "decision log on {Provider}: {Where}")]
     public static partial void Using(ILogger logger, string provider, string where);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "retention removed {Decisions} decision(s), {Outcomes} outcome(s) before {DecisionsBefore:o} and {Events} event(s) before {EventsBefore:o}")]

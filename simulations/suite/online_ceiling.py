@@ -11,22 +11,16 @@ the shared scorer's simulator next to clairvoyant-budget (the best constant ceil
 If this online ceiling is within 1.1x of clairvoyant-budget's unserved, pacing from history is enough there, and what
 a policy loses beyond it is in the rows (forecast, headroom, idle capacity), not in the ceiling.
 """
-import bisect, glob, importlib.util, json, os, statistics, sys
+import bisect, glob, json, os, statistics, sys
 
-EVAL = os.environ.get("DSO_EVAL_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "eval"))
-
-
-def scorer():
-    spec = importlib.util.spec_from_file_location("autoscale_eval", os.path.join(EVAL, "autoscale_eval.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from score import load_scorer  # the shared scorer, from ../shared/eval or DSO_EVAL_DIR  # noqa: E402
 
 
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    ae = scorer()
+    ae = load_scorer()
     safety = float(sys.argv[2]) if len(sys.argv) > 2 else 0.01
     rows = []
     for d in sorted(glob.glob(os.path.join(sys.argv[1], "*", "refs.json"))):

@@ -10,22 +10,16 @@ less than alpha x the rule's capacity for that row. Prints cost (x reactive's) a
 then dominates reactive (D), leaves more than 1.25x its unserved (x) or is over budget (!), and the counts. An offline
 what-if on the decisions already made (the planner would react to the added capacity), not the product.
 """
-import importlib.util, json, math, os, sys, glob
+import glob, json, math, os, sys
 
-EVAL = os.environ.get("DSO_EVAL_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "eval"))
-
-
-def scorer():
-    spec = importlib.util.spec_from_file_location("autoscale_eval", os.path.join(EVAL, "autoscale_eval.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from score import load_scorer  # the shared scorer, from ../shared/eval or DSO_EVAL_DIR  # noqa: E402
 
 
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    ae = scorer()
+    ae = load_scorer()
     base = sys.argv[1]
     alphas = [float(a) for a in (sys.argv[2] if len(sys.argv) > 2 else "0.7,0.8,0.9").split(",")]
     rows = []

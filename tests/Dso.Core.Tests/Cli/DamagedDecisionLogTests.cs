@@ -16,10 +16,7 @@ public sealed class DamagedDecisionLogTests : IDisposable
     [Fact]
     public async Task Start_DamagedPageInTheMiddle_RefusesWithOneLineNamingTheFileAndWhatToDo()
     {
-        var data = Directory.CreateDirectory(Path.Combine(_dir.Root, "data")).FullName;
-        var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(policies, "shop.yaml"), DefaultPolicy.Text());
-        var db = Path.Combine(data, "decisions.db");
+        var (data, db) = await DataDirectoryAsync();
         using (var store = new SqliteDecisionLog(new SqliteDecisionLogOptions(db, BatchSize: 5000)))
         {
             // Two days of one-minute ticks: a few megabytes, so the middle of the file is table and index pages.
@@ -28,8 +25,7 @@ public sealed class DamagedDecisionLogTests : IDisposable
 
         DamagePages(db, fraction: 0.5);
 
-        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, TimeSpan.FromSeconds(60),
-            $"--Dso:DataDirectory={data}", $"--Dso:PoliciesPath={policies}", "--Dso:Listen=http://127.0.0.1:0", $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}");
+        var (code, _, err) = await RunDsoAsync(data);
 
         Assert.Equal(1, code);
         var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -42,10 +38,7 @@ public sealed class DamagedDecisionLogTests : IDisposable
     [Fact]
     public async Task Start_LogWrittenByANewerBuild_RefusesWithOneLineSayingSo()
     {
-        var data = Directory.CreateDirectory(Path.Combine(_dir.Root, "data")).FullName;
-        var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(policies, "shop.yaml"), DefaultPolicy.Text());
-        var db = Path.Combine(data, "decisions.db");
+        var (data, db) = await DataDirectoryAsync();
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
         {
             connection.Open();
@@ -54,14 +47,27 @@ public sealed class DamagedDecisionLogTests : IDisposable
             command.ExecuteNonQuery();
         }
 
-        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, TimeSpan.FromSeconds(60),
-            $"--Dso:DataDirectory={data}", $"--Dso:PoliciesPath={policies}", "--Dso:Listen=http://127.0.0.1:0", $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}");
+        var (code, _, err) = await RunDsoAsync(data);
 
         Assert.Equal(1, code);
         var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.StartsWith($"dso: cannot run: DecisionLogException: decision log schema version {Migrations.Latest + 5} is newer than this build understands ({Migrations.Latest}): a newer dso wrote it", line);
         Assert.EndsWith($"(data directory {data})", line);
     }
+
+    /// <summary>A data directory for decisions.db beside a policies directory holding the default policy.</summary>
+    private async Task<(string Data, string Db)> DataDirectoryAsync()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_dir.Root, "data")).FullName;
+        var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(policies, "shop.yaml"), DefaultPolicy.Text());
+        return (data, Path.Combine(data, "decisions.db"));
+    }
+
+    /// <summary>Runs the real dso on <paramref name="data"/> (loopback, any port) until it exits, 60 s at most.</summary>
+    private Task<(int Code, string Out, string Err)> RunDsoAsync(string data) =>
+        DsoProcess.RunAsync(_dir.Root, TimeSpan.FromSeconds(60), $"--Dso:DataDirectory={data}", $"--Dso:PoliciesPath={Path.Combine(_dir.Root, "policies")}",
+            "--Dso:Listen=http://127.0.0.1:0", $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}");
 
     /// <summary>Overwrites the start (the page header) of three pages around <paramref name="fraction"/> of the file.</summary>
     internal static void DamagePages(string path, double fraction)

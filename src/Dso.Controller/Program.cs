@@ -30,6 +30,12 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync($"dso: configuration rejected: {string.Join("; ", ex.Failures)}");
         return 2;
     }
+    catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+    {
+        // A setting of the wrong type (--Dso:ClockSpeed=fast): the binder names the key and the type, its inner exception the value.
+        await Console.Error.WriteLineAsync($"dso: configuration rejected: {ex.Message} ({ex.InnerException?.Message.ReplaceLineEndings(" ")})");
+        return 2;
+    }
     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Data.Common.DbException or Dso.DecisionLog.DecisionLogException or Dso.Abstractions.Cloud.CloudProviderException)
     {
         // State the service cannot open (a damaged decisions.db, a data directory that is a file, an unreadable cloud

@@ -104,6 +104,9 @@ internal static class ServiceHost
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
         await using var app = Build(args);
+        // Every ValidateOnStart option now, before the host starts: a bad setting then reaches Program as one line,
+        // instead of the host logging it with a stack trace first.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         DataDirectoryLock held;
         try
         {

@@ -115,6 +115,23 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("   at ", err);
     }
 
+    [Theory]
+    [InlineData("--Dso:ClockSpeed=banana", "Dso:ClockSpeed")]
+    [InlineData("--DecisionLog:StartupCheckTimeout=banana", "DecisionLog:StartupCheckTimeout")]
+    [InlineData("--DecisionLog:StartupCheckTimeout=-00:00:05", "StartupCheckTimeout")]
+    [InlineData("--Ingestion:MaxSeriesPerService=lots", "Ingestion:MaxSeriesPerService")]
+    public async Task Service_SettingOfTheWrongTypeOrValidatedAtStart_IsOneLineNotAStackTrace(string setting, string named)
+    {
+        var data = Path.Combine(_dir.Root, "data-" + Guid.NewGuid().ToString("N"));
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, setting, $"--Dso:DataDirectory={data}", "--Dso:Listen=http://127.0.0.1:0");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("dso: configuration rejected:", err.Trim());
+        Assert.Contains(named, err);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
     [Fact]
     public async Task Simulate_BadPolicy_ExitsNonZeroWithLocatedErrorNotAStackTrace()
     {

@@ -30,9 +30,9 @@ public sealed partial class ServiceLoop
             return dryRun;
         }
 
-        if (NeedsApproval(decision, state))
+        if (await NeedsApprovalAsync(decision, state, tick).ConfigureAwait(false) is { } approval)
         {
-            var waiting = await AwaitApprovalAsync(decision, state, tick).ConfigureAwait(false);
+            var waiting = await AwaitApprovalAsync(decision, state, approval, tick).ConfigureAwait(false);
             await _deps.Log.RecordOutcomeAsync(waiting, tick).ConfigureAwait(false);
             return waiting;
         }

@@ -1,3 +1,4 @@
+using Dso.Abstractions;
 using Dso.Abstractions.Approvals;
 using Dso.Abstractions.Catalog;
 using Dso.Abstractions.Cloud;
@@ -83,13 +84,18 @@ public sealed partial class ServiceLoop
         return proposal with { Plan = plan, Approval = new DecisionApproval(request.Id, request.DecidedBy ?? ApprovalDesk.System, request.DecidedAt ?? now) };
     }
 
-    /// <summary>Whether the decision must wait for an operator instead of being applied now.</summary>
-    private bool NeedsApproval(ScalingDecision decision, FleetState state)
+    /// <summary>
+    /// Why the decision must wait for an operator instead of being applied now (what is above the threshold), or null
+    /// when it applies at once. The thresholds hold for this change alone and for it together with the changes applied
+    /// without an operator within <see cref="ApprovalPolicy.Window"/>: small steps do not add up to a large change
+    /// nobody approved.
+    /// </summary>
+    private async Task<string?> NeedsApprovalAsync(ScalingDecision decision, FleetState state, CancellationToken cancellationToken)
     {
         if (Policy.Cloud.Mode != ApplyMode.Approve || decision.Approval is not null || decision.Held)
         {
             // A hold runs the policy's own fallback for when the loop is blind: waiting for a human would defeat it.
-            return false;
+            return null;
         }
 
         if (decision.GuardNotes is { Count: > 0 } && decision.ChosenHourlyCost <= HourlyOf(state.Fleet, state.ServerlessRps))
@@ -100,19 +106,80 @@ public sealed partial class ServiceLoop
             var keep = PlanGuard.Check(new ScalingPlan(state.Fleet, "keep", "keep", []) { ServerlessRps = state.ServerlessRps }, Policy, context);
             if (keep.Changed)
             {
-                return false;
+                return null;
             }
         }
 
+        var approval = Policy.Cloud.Approval;
         var (added, removed) = Moves(state.Fleet, decision.Chosen);
-        return Policy.Cloud.Approval.Requires(Math.Max(added, removed), decision.ChosenHourlyCost - HourlyOf(state.Fleet, state.ServerlessRps));
+        if (approval.Requires(Math.Max(added, removed), decision.ChosenHourlyCost - HourlyOf(state.Fleet, state.ServerlessRps)))
+        {
+            return $"above the approval threshold ({Threshold(approval)})";
+        }
+
+        if (await UnapprovedSinceAsync(decision.Timestamp, state, cancellationToken).ConfigureAwait(false) is not { } since)
+        {
+            return null;
+        }
+
+        var (totalAdded, totalRemoved) = Moves(since.Fleet, decision.Chosen);
+        var hourlyDelta = decision.ChosenHourlyCost - ServerlessHourly(decision.ServerlessRps) - HourlyOf(since.Fleet, 0);
+        return approval.Requires(Math.Max(totalAdded, totalRemoved), hourlyDelta)
+            ? FormattableString.Invariant(
+                $"above the approval threshold ({Threshold(approval)}) together with the changes applied without approval since {since.At:yyyy-MM-ddTHH:mm:ssZ} ({since.Fleet} then: +{totalAdded}/-{totalRemoved} instances, ${HourlyOf(since.Fleet, 0):0.####}/h -> ${decision.ChosenHourlyCost - ServerlessHourly(decision.ServerlessRps):0.####}/h in instances, within approval.window {DurationFormat.Shortest(approval.Window)})")
+            : null;
+    }
+
+    /// <summary>
+    /// Where the run of changes applied without an operator within the approval window began: walking the service's
+    /// decisions back from the fleet it has now, each applied change that neither carried an approval nor was a hold
+    /// and that ended where the next began; null when there is none. An approved change, a hold, a fleet changed outside
+    /// this service (the chain breaks) or the window's start ends the run. Read from the decision log, so a restarted
+    /// process or another replica counts the same steps.
+    /// </summary>
+    private async Task<(Fleet Fleet, DateTimeOffset At)?> UnapprovedSinceAsync(DateTimeOffset now, FleetState state, CancellationToken cancellationToken)
+    {
+        var window = Policy.Cloud.Approval.Window;
+        if (window <= TimeSpan.Zero || Desk is null)
+        {
+            return null;
+        }
+
+        var ticks = Policy.Tick > TimeSpan.Zero ? window / Policy.Tick : 1000;
+        var limit = (int)Math.Clamp(Math.Ceiling(ticks) + 2, 2, 1000);
+        var recent = await _deps.Log.RecentAsync(Policy.Name, limit, cancellationToken).ConfigureAwait(false);
+        (Fleet Fleet, DateTimeOffset At)? since = null;
+        var from = state.Fleet;
+        foreach (var record in recent)
+        {
+            var d = record.Decision;
+            if (now - d.Timestamp > window)
+            {
+                break;
+            }
+
+            if (record.Outcome is not { Status: ApplyStatus.Applied or ApplyStatus.Partial } outcome || !d.IsChange)
+            {
+                continue; // nothing changed at that tick (held, waiting, failed, dry-run)
+            }
+
+            if (d.Approval is not null || d.Held || !outcome.After.Equals(from))
+            {
+                break;
+            }
+
+            since = (d.Before, d.Timestamp);
+            from = d.Before;
+        }
+
+        return since is { } s && !s.Fleet.Equals(state.Fleet) ? s : null;
     }
 
     /// <summary>
     /// Queues the change (or finds it queued), and records the decision's outcome as awaiting approval; an
     /// identical change an operator rejected within the approval timeout is not asked for again.
     /// </summary>
-    private async Task<DecisionOutcome> AwaitApprovalAsync(ScalingDecision decision, FleetState state, CancellationToken cancellationToken)
+    private async Task<DecisionOutcome> AwaitApprovalAsync(ScalingDecision decision, FleetState state, string why, CancellationToken cancellationToken)
     {
         var now = _deps.Time.GetUtcNow();
         if (Desk is not { } desk)
@@ -164,7 +231,7 @@ public sealed partial class ServiceLoop
         };
         await desk.RequestAsync(request, cancellationToken).ConfigureAwait(false);
         return new DecisionOutcome(decision.Id, now, ApplyStatus.AwaitingApproval, state.Fleet, 0, 0,
-            $"awaiting approval {request.Id}: {state.Fleet} -> {decision.Chosen} ({ApprovalDesk.Size(request)}) is above the approval threshold ({Threshold(Policy.Cloud.Approval)}); expires {request.ExpiresAt:yyyy-MM-ddTHH:mm:ssZ}; nothing applied");
+            $"awaiting approval {request.Id}: {state.Fleet} -> {decision.Chosen} ({ApprovalDesk.Size(request)}) is {why}; expires {request.ExpiresAt:yyyy-MM-ddTHH:mm:ssZ}; nothing applied");
     }
 
     /// <summary>Closes the approval an applied decision carried out (a failed apply leaves it approved for the next tick).</summary>

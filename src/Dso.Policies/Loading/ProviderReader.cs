@@ -131,8 +131,9 @@ internal static class ProviderReader
         var instances = a.Integer("instances", min: 0);
         var usd = a.Money("usd_per_hour", positive: false);
         var timeout = a.Duration("timeout", min: TimeSpan.FromSeconds(1)) ?? ApprovalPolicy.DefaultTimeout;
+        var window = a.Duration("window", min: TimeSpan.Zero, max: TimeSpan.FromDays(7)) ?? ApprovalPolicy.DefaultWindow;
         a.RejectUnknownKeys();
-        return new ApprovalPolicy(instances, usd, timeout);
+        return new ApprovalPolicy(instances, usd, timeout) { Window = window };
     }
 
     private static Dictionary<string, string> ReadStrings(MappingReader p, string key)

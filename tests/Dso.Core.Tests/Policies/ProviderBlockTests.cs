@@ -24,7 +24,7 @@ public sealed class ProviderBlockTests
         provider:
               name: fake
               mode: approve
-              approval: {instances: 4, usd_per_hour: 1.5, timeout: 10m}
+              approval: {instances: 4, usd_per_hour: 1.5, timeout: 10m, window: 2h}
               settings: {region: eu-west-1}
               groups:
                 c7g.large: shop-large
@@ -55,7 +55,7 @@ public sealed class ProviderBlockTests
         var service = Assert.Single(Parse(FullBlock).Services);
         Assert.Equal("fake", service.Provider);
         Assert.Equal(ApplyMode.Approve, service.Cloud.Mode);
-        Assert.Equal(new ApprovalPolicy(4, 1.5m, TimeSpan.FromMinutes(10)), service.Cloud.Approval);
+        Assert.Equal(new ApprovalPolicy(4, 1.5m, TimeSpan.FromMinutes(10)) { Window = TimeSpan.FromHours(2) }, service.Cloud.Approval);
         Assert.Equal("eu-west-1", service.Cloud.Settings["region"]);
         var binding = service.Binding();
         Assert.Equal("shop-large-spot", binding.GroupOf("c7g.large/spot"));
@@ -102,6 +102,8 @@ public sealed class ProviderBlockTests
     [InlineData("mode: sometimes", "provider.mode: 'sometimes' is not one of: auto, dry_run, approve")]
     [InlineData("approval: {instances: -1}", "provider.approval.instances: must be at least 0")]
     [InlineData("approval: {timeout: soon}", "provider.approval.timeout")]
+    [InlineData("approval: {window: 30d}", "provider.approval.window: must be at most 7d")]
+    [InlineData("approval: {window: hourly}", "provider.approval.window: must be a duration")]
     [InlineData("region: eu-west-1", "provider.region: unknown key")]
     public void Parse_BadBlockField_NamesIt(string line, string expected)
     {

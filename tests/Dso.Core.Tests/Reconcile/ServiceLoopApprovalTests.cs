@@ -165,7 +165,44 @@ public sealed class ServiceLoopApprovalTests : IDisposable
         Assert.Equal(ApprovalStatus.Superseded, (await desk.Queue.FindApprovalAsync(first.Id, default))!.Status);
     }
 
-    private (ServiceLoop Loop, ApprovalDesk Desk) Build(ApprovalPolicy approval)
+    [Fact]
+    public async Task Tick_SmallStepsThatAddUpWithinTheWindow_WaitForAnOperator_AndAnApprovalStartsTheCountAfresh()
+    {
+        // One more instance a minute, each step under the threshold of 2: the third within the hour would make +3.
+        var (loop, desk) = Build(new ApprovalPolicy(2, null, TimeSpan.FromMinutes(30)) { Window = TimeSpan.FromHours(1) }, new OneMoreStrategy());
+        var start = await FleetAsync();
+        Assert.Equal(ApplyStatus.Applied, (await TickAsync(loop, 1)).Outcome!.Status);
+        Assert.Equal(ApplyStatus.Applied, (await TickAsync(loop, 2)).Outcome!.Status);
+        var third = await TickAsync(loop, 3);
+        Assert.Equal(ApplyStatus.AwaitingApproval, third.Outcome!.Status);
+        Assert.Contains($"is above the approval threshold (more than 2 instances) together with the changes applied without approval since {Start.AddMinutes(1):yyyy-MM-ddTHH:mm:ssZ} ({start} then: +3/-0 instances", third.Outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("within approval.window 1h)", third.Outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(start.Total + 2, (await FleetAsync()).Total);
+
+        var request = Assert.Single(await desk.Queue.ApprovalsAsync(new ApprovalQuery { Statuses = [ApprovalStatus.Pending] }, default));
+        await desk.ApproveAsync(request.Id, "ops", null, default);
+        Assert.Equal(ApplyStatus.Applied, (await TickAsync(loop, 4)).Outcome!.Status);
+        Assert.Equal(start.Total + 3, (await FleetAsync()).Total);
+        // Counted from the approved fleet: two more steps apply at once, the third waits again.
+        Assert.Equal(ApplyStatus.Applied, (await TickAsync(loop, 5)).Outcome!.Status);
+        Assert.Equal(ApplyStatus.Applied, (await TickAsync(loop, 6)).Outcome!.Status);
+        Assert.Equal(ApplyStatus.AwaitingApproval, (await TickAsync(loop, 7)).Outcome!.Status);
+
+        // Steps older than the window no longer count.
+        Assert.Equal(ApplyStatus.Applied, (await TickAsync(loop, 68)).Outcome!.Status);
+    }
+
+    [Fact]
+    public async Task Tick_SmallStepsWithWindowZero_AreJudgedOneByOne()
+    {
+        var (loop, _) = Build(new ApprovalPolicy(2, null, TimeSpan.FromMinutes(30)) { Window = TimeSpan.Zero }, new OneMoreStrategy());
+        for (var minute = 1; minute <= 5; minute++)
+        {
+            Assert.Equal(ApplyStatus.Applied, (await TickAsync(loop, minute)).Outcome!.Status);
+        }
+    }
+
+    private (ServiceLoop Loop, ApprovalDesk Desk) Build(ApprovalPolicy approval, IScalingStrategy? strategy = null)
     {
         _policy = DefaultPolicy.Load(Plugins.PolicyLoader()).Services[0] with { Cloud = new CloudPolicy { Mode = ApplyMode.Approve, Approval = approval } };
         _cloud = new SimulatedCloud(_time);
@@ -175,7 +212,7 @@ public sealed class ServiceLoopApprovalTests : IDisposable
             Source = _source,
             Cloud = _cloud,
             Log = _log,
-            Strategy = StrategyRegistry.CreateDefault().Get(_policy.Strategy.Name),
+            Strategy = strategy ?? StrategyRegistry.CreateDefault().Get(_policy.Strategy.Name),
             Time = _time,
         });
         return (loop, new ApprovalDesk(_log, _log, _time));
@@ -199,5 +236,21 @@ public sealed class ServiceLoopApprovalTests : IDisposable
 
         public Task<KpiReading> ReadAsync(string service, DateTimeOffset now, CancellationToken cancellationToken) =>
             Task.FromResult(new KpiReading(now.AddMinutes(-1), new Dictionary<string, double> { [KpiNames.RequestRate] = Rps }, SourceHealth.Healthy));
+    }
+
+    /// <summary>Asks for one more instance of the catalog's first type every tick, whatever the demand.</summary>
+    private sealed class OneMoreStrategy : IScalingStrategy
+    {
+        public string Name => "one-more";
+
+        public IReadOnlyList<Dso.Policies.Parameters.ParameterSpec> Parameters => [];
+
+        public IScalingPlanner CreatePlanner(ServicePolicy policy) => new Planner(policy.Catalog.Types[0].Name);
+
+        private sealed class Planner(string type) : IScalingPlanner
+        {
+            public ScalingPlan Plan(PlanningContext context) =>
+                new(context.Current.With(type, context.Current[type] + 1), "one-more", "one more instance", []);
+        }
     }
 }

@@ -27,7 +27,8 @@ public static class TimeSeriesCsv
 
     public static IReadOnlyList<TimeSeriesPoint> Read(TextReader reader, string source, string valueColumn = "value", bool allowUnordered = false)
     {
-        var header = reader.ReadLine() ?? throw new TimeSeriesCsvException($"{source}:1: file is empty (expected a 'timestamp,{valueColumn}' header)");
+        var lines = new LineReader(reader, source);
+        var header = lines.Next(1) ?? throw new TimeSeriesCsvException($"{source}:1: file is empty (expected a 'timestamp,{valueColumn}' header)");
         var columns = header.Split(',').Select(c => c.Trim().Trim('"')).ToArray();
         var tsIndex = Array.FindIndex(columns, c => c.Equals("timestamp", StringComparison.OrdinalIgnoreCase));
         var valueIndex = Array.FindIndex(columns, c => c.Equals(valueColumn, StringComparison.OrdinalIgnoreCase));
@@ -39,7 +40,7 @@ public static class TimeSeriesCsv
         var points = new List<TimeSeriesPoint>();
         var lineNumber = 1;
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = lines.Next(lineNumber + 1)) is not null)
         {
             lineNumber++;
             if (line.Length == 0)
@@ -106,11 +107,13 @@ public static class TimeSeriesCsv
     public static IReadOnlyList<string> ReadRawTimestamps(string path)
     {
         using var reader = OpenText(path);
-        var header = reader.ReadLine() ?? string.Empty;
+        var lines = new LineReader(reader, path);
+        var header = lines.Next(1) ?? string.Empty;
         var tsIndex = Array.FindIndex(header.Split(','), c => c.Trim().Trim('"').Equals("timestamp", StringComparison.OrdinalIgnoreCase));
         var raw = new List<string>();
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        var lineNumber = 1;
+        while ((line = lines.Next(++lineNumber)) is not null)
         {
             if (line.Length > 0)
             {
@@ -130,6 +133,78 @@ public static class TimeSeriesCsv
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new TimeSeriesCsvException($"{path}: cannot open ({ex.Message})");
+        }
+    }
+
+    /// <summary>The longest line a trace may have: a timestamp, a value and a few more columns fit many times over.</summary>
+    public const int MaxLineLength = 65_536;
+
+    /// <summary>
+    /// Lines as <see cref="TextReader.ReadLine"/> splits them (CR, LF or CRLF), refusing what is no CSV before it can
+    /// fill memory or never end: a line longer than <see cref="MaxLineLength"/> or a NUL character (a binary file, a
+    /// device such as /dev/zero).
+    /// </summary>
+    private sealed class LineReader(TextReader reader, string source)
+    {
+        private readonly char[] _buffer = new char[8192];
+        private readonly System.Text.StringBuilder _line = new();
+        private int _length;
+        private int _position;
+
+        public string? Next(int lineNumber)
+        {
+            _line.Clear();
+            while (true)
+            {
+                if (_position == _length)
+                {
+                    _length = reader.Read(_buffer, 0, _buffer.Length);
+                    _position = 0;
+                    if (_length == 0)
+                    {
+                        return _line.Length > 0 ? _line.ToString() : null;
+                    }
+                }
+
+                var start = _position;
+                while (_position < _length && _buffer[_position] is not ('\n' or '\r' or '\0'))
+                {
+                    _position++;
+                }
+
+                if (_line.Length + (_position - start) > MaxLineLength)
+                {
+                    throw new TimeSeriesCsvException($"{source}:{lineNumber}: line is longer than {MaxLineLength:N0} characters: not a timestamp,value CSV");
+                }
+
+                _line.Append(_buffer, start, _position - start);
+                if (_position == _length)
+                {
+                    continue;
+                }
+
+                var end = _buffer[_position++];
+                if (end == '\0')
+                {
+                    throw new TimeSeriesCsvException($"{source}:{lineNumber}: holds a NUL character: a binary file or device, not a timestamp,value CSV");
+                }
+
+                if (end == '\r')
+                {
+                    if (_position == _length)
+                    {
+                        _length = reader.Read(_buffer, 0, _buffer.Length);
+                        _position = 0;
+                    }
+
+                    if (_position < _length && _buffer[_position] == '\n')
+                    {
+                        _position++;
+                    }
+                }
+
+                return _line.ToString();
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ internal static class ForecastCommand
             catch (Exception ex) when (ex is TimeSeriesCsvException or EventCalendarException or ModelRegistryException or IOException or UnauthorizedAccessException or ArgumentException)
             {
                 Console.Error.WriteLine($"forecast: {ex.Message.ReplaceLineEndings(" ")}");
-                return 2;
+                return 1; // bad input exits 1, as detect, simulate and validate do
             }
         });
         return command;

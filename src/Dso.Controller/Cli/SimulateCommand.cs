@@ -1,3 +1,4 @@
+using Dso.Abstractions;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -144,8 +145,8 @@ internal static class SimulateCommand
             var admission = new PolicyAdmission(CheckingSourceFactories.Create());
             var policySource = policyFile is null
                 ? ("<built-in default policy>", DefaultPolicy.Text())
-                : (policyFile.FullName, File.ReadAllText(ExplicitPolicy(policyFile)));
-            var set = admission.Parse([policySource, (experimentFile.FullName, File.ReadAllText(experimentFile.FullName))]);
+                : (policyFile.FullName, TextFile.ReadAll(ExplicitPolicy(policyFile)));
+            var set = admission.Parse([policySource, (experimentFile.FullName, TextFile.ReadAll(experimentFile.FullName))]);
             var experiment = set.Experiments.FirstOrDefault() ?? throw new ScenarioException($"{experimentFile.FullName}: declares no experiment");
             var simulation = new ExperimentSimulation(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud);
             var logs = new List<SqliteDecisionLog>();

@@ -1,3 +1,4 @@
+using Dso.Abstractions;
 using Dso.Forecasting;
 using Dso.Ingestion;
 using Dso.Policies.Loading;
@@ -24,7 +25,7 @@ internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> 
     /// </summary>
     public PolicySet Load(string path) => Admit(() => !HasPolicyFiles(path) ? DefaultPolicy.Load(Plugins.PolicyLoader(time))
         : DeclaresServices(path) ? Plugins.PolicyLoader(time).Load(path)
-        : Plugins.PolicyLoader(time).Parse([(DefaultPolicy.Origin, DefaultPolicy.Text()), .. PolicyFiles(path).Select(f => (f, File.ReadAllText(f)))]), path);
+        : Plugins.PolicyLoader(time).Parse([(DefaultPolicy.Origin, DefaultPolicy.Text()), .. PolicyFiles(path).Select(f => (f, TextFile.ReadAll(f)))]), path);
 
     /// <summary>Admits policy texts named by their file paths.</summary>
     public PolicySet Parse(IReadOnlyList<(string File, string Text)> sources) =>
@@ -49,7 +50,7 @@ internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> 
     {
         try
         {
-            return File.ReadAllText(file);
+            return TextFile.ReadAll(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using Dso.Abstractions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -25,7 +26,7 @@ public static class EventCalendarLoader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = TextFile.ReadAll(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using Dso.Abstractions;
 using System.Security.Cryptography;
 using System.Text;
 using Dso.Policies.Model;
@@ -37,7 +38,7 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary, TimeProvider? time
         {
             try
             {
-                sources.Add((file, File.ReadAllText(file)));
+                sources.Add((file, TextFile.ReadAll(file)));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

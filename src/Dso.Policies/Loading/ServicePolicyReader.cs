@@ -1,3 +1,4 @@
+using Dso.Abstractions;
 using System.Globalization;
 using System.Security.Cryptography;
 using Dso.Abstractions.Catalog;
@@ -326,7 +327,7 @@ internal static class ServicePolicyReader
 
         try
         {
-            return (path, Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))));
+            return (path, Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(TextFile.ReadAll(path)))));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

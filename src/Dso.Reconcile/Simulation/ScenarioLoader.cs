@@ -1,3 +1,4 @@
+using Dso.Abstractions;
 using System.Globalization;
 using Dso.Abstractions.Catalog;
 using Dso.Policies.Model;
@@ -18,7 +19,7 @@ public static class ScenarioLoader
         try
         {
             var stream = new YamlStream();
-            using var reader = new StreamReader(path);
+            using var reader = new StringReader(TextFile.ReadAll(path));
             stream.Load(reader);
             root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
                 ?? throw new ScenarioException($"{path}: expected a mapping of scenario settings");

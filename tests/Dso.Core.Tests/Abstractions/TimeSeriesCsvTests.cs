@@ -1,3 +1,4 @@
+using Dso.Abstractions;
 using Dso.Abstractions.Catalog;
 using Dso.Abstractions.Series;
 
@@ -15,10 +16,49 @@ public sealed class TimeSeriesCsvTests
     [InlineData("timestamp,value\n2026-01-01 00:05:00,1\n2026-01-01 00:00:00,2\n", "t.csv:3: timestamp 2026-01-01 00:00:00 is not after the previous row's")]
     // A quoted number with a comma split at it read as its first part (1,234 as 1).
     [InlineData("timestamp,value\n2026-01-01 00:00:00,\"1,234\"\n", "t.csv:2: a quoted field holds a comma")]
+    // A binary file or a device (/dev/zero) is refused at its first NUL, not read into memory until it runs out.
+    [InlineData("\0\0\0\0", "t.csv:1: holds a NUL character")]
+    [InlineData("timestamp,value\r\n2026-01-01 00:00:00,1\r\n2026-01-01 00:01:00,\0", "t.csv:3: holds a NUL character")]
     public void Read_BadInput_NamesFileLineAndProblem(string text, string expected)
     {
         var ex = Assert.Throws<TimeSeriesCsvException>(() => TimeSeriesCsv.Read(new StringReader(text), "t.csv"));
         Assert.StartsWith(expected, ex.Message);
+    }
+
+    [Fact]
+    public void Read_EndlessLine_IsRefusedAtTheLengthLimit()
+    {
+        var ex = Assert.Throws<TimeSeriesCsvException>(() => TimeSeriesCsv.Read(new EndlessReader('9'), "t.csv"));
+        Assert.StartsWith($"t.csv:1: line is longer than {TimeSeriesCsv.MaxLineLength:N0} characters", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public void Read_AnyLineEnding_ReadsEveryRow(string end)
+    {
+        var text = $"timestamp,value{end}2026-01-01 00:00:00,1{end}{end}2026-01-01 00:01:00,2{end}2026-01-01 00:02:00,3";
+        var points = TimeSeriesCsv.Read(new StringReader(text), "t.csv");
+        Assert.Equal([1.0, 2.0, 3.0], points.Select(p => p.Value));
+    }
+
+    [Fact]
+    public void TextFile_DeviceOrBinary_IsAnIOExceptionNotARunawayRead()
+    {
+        var ex = Assert.Throws<InvalidTextFileException>(() => TextFile.ReadAll("/dev/zero"));
+        Assert.Contains("NUL character", ex.Message, StringComparison.Ordinal);
+        var big = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(big, new string('x', 5000));
+            Assert.Contains("longer than 4,096 characters", Assert.Throws<InvalidTextFileException>(() => TextFile.ReadAll(big, 4096)).Message, StringComparison.Ordinal);
+            Assert.Equal(5000, TextFile.ReadAll(big, 5000).Length);
+        }
+        finally
+        {
+            File.Delete(big);
+        }
     }
 
     [Fact]
@@ -51,4 +91,18 @@ public sealed class TimeSeriesCsvTests
     [InlineData("c7g.large=-1")]
     [InlineData("=3")]
     public void FleetParse_Malformed_Throws(string text) => Assert.Throws<FormatException>(() => Fleet.Parse(text));
+
+    /// <summary>A text that never ends, as a device or a FIFO would be.</summary>
+    private sealed class EndlessReader(char c) : TextReader
+    {
+        public override int Read(char[] buffer, int index, int count)
+        {
+            Array.Fill(buffer, c, index, count);
+            return count;
+        }
+
+        public override int Peek() => c;
+
+        public override int Read() => c;
+    }
 }

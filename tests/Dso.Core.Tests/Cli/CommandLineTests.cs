@@ -202,6 +202,34 @@ public sealed class CommandLineTests : IDisposable
         Assert.Matches(@"^detect: 500 points scored, \d+ flagged as anomalies \(highest score [\d.]+ at .+\); wrote .*scores\.csv$", line);
     }
 
+    /// <summary>
+    /// A device or a binary where a text file belongs is bad input like any other: one line naming it, exit 1, at
+    /// once (read whole, /dev/zero never ended for detect and ran the others out of memory with a stack trace).
+    /// </summary>
+    [Theory]
+    [InlineData("detect", "--input", "/dev/zero", "--output", "OUT", "detect: /dev/zero:1: holds a NUL character")]
+    [InlineData("forecast", "--input", "/dev/zero", "--output", "OUT", "forecast: /dev/zero:1: holds a NUL character")]
+    [InlineData("simulate", "--scenario", "/dev/zero", "--output", "OUT", "simulate: /dev/zero: cannot read (it holds a NUL character")]
+    [InlineData("validate", "/dev/zero", "", "", "", "/dev/zero:1:1: file: could not be read (it holds a NUL character")]
+    public async Task Command_DeviceForATextFile_IsOneLineAndExit1(string command, string a, string b, string c, string d, string expected)
+    {
+        if (!File.Exists("/dev/zero"))
+        {
+            return; // not a Unix machine: there is no such device to hand over
+        }
+
+        string[] args = [command, a, b, c, d.Replace("OUT", Path.Combine(_dir.Root, "out.csv"), StringComparison.Ordinal)];
+        if (command == "forecast")
+        {
+            args = [.. args, "--horizon-minutes", "5"];
+        }
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, [.. args.Where(x => x.Length > 0)]);
+        Assert.Equal(1, code);
+        Assert.StartsWith(expected, err.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ModelsList_WithoutModels_ErrorsInsteadOfAnEmptyTable()
     {

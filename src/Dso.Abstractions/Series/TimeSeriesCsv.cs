@@ -84,23 +84,30 @@ public static class TimeSeriesCsv
         return t == "\"" || t.StartsWith('"') != t.EndsWith('"');
     }
 
+    /// <summary>
+    /// Earliest and latest year a trace may hold: every trace here is from 1995 on, and the loop looks back weeks and
+    /// forecasts ahead from each row, arithmetic that a timestamp in year 1 or 9999 would take off the calendar.
+    /// </summary>
+    public const int MinYear = 1900;
+
+    /// <inheritdoc cref="MinYear"/>
+    public const int MaxYear = 2999;
+
     /// <summary>Parses the timestamp forms the traces use; naive timestamps are taken as UTC.</summary>
     public static DateTimeOffset ParseTimestamp(string text, string source, int lineNumber)
     {
         var trimmed = text.Trim().Trim('"');
-        if (DateTimeOffset.TryParseExact(trimmed, TimestampFormats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var exact))
+        if (!DateTimeOffset.TryParseExact(trimmed, TimestampFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed) &&
+            !DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out parsed))
         {
-            return exact;
+            throw new TimeSeriesCsvException($"{source}:{lineNumber}: timestamp '{text}' is not a date and time");
         }
 
-        if (DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var loose))
-        {
-            return loose;
-        }
-
-        throw new TimeSeriesCsvException($"{source}:{lineNumber}: timestamp '{text}' is not a date and time");
+        return parsed.Year is >= MinYear and <= MaxYear
+            ? parsed
+            : throw new TimeSeriesCsvException($"{source}:{lineNumber}: timestamp '{text}' is outside the years {MinYear}-{MaxYear} a trace may cover");
     }
 
     /// <summary>Reads the raw timestamp strings, so outputs can echo them exactly as the input wrote them.</summary>

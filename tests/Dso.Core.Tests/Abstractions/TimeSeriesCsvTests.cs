@@ -16,6 +16,9 @@ public sealed class TimeSeriesCsvTests
     [InlineData("timestamp,value\n2026-01-01 00:05:00,1\n2026-01-01 00:00:00,2\n", "t.csv:3: timestamp 2026-01-01 00:00:00 is not after the previous row's")]
     // A quoted number with a comma split at it read as its first part (1,234 as 1).
     [InlineData("timestamp,value\n2026-01-01 00:00:00,\"1,234\"\n", "t.csv:2: a quoted field holds a comma")]
+    // Year 1 or 9999: looking back or forecasting ahead would leave the calendar (un-representable DateTime).
+    [InlineData("timestamp,value\n0001-01-01 00:00:00,1\n", "t.csv:2: timestamp '0001-01-01 00:00:00' is outside the years 1900-2999")]
+    [InlineData("timestamp,value\n2026-01-01 00:00:00,1\n9999-12-31 23:59:00,1\n", "t.csv:3: timestamp '9999-12-31 23:59:00' is outside the years 1900-2999")]
     // A binary file or a device (/dev/zero) is refused at its first NUL, not read into memory until it runs out.
     [InlineData("\0\0\0\0", "t.csv:1: holds a NUL character")]
     [InlineData("timestamp,value\r\n2026-01-01 00:00:00,1\r\n2026-01-01 00:01:00,\0", "t.csv:3: holds a NUL character")]

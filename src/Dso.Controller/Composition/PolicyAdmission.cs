@@ -145,8 +145,21 @@ internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> 
     /// Runs what the service would run for this service and records any exception, of whatever type, as an error at
     /// the service's declaration: a check that throws must reject the set, never stop the caller.
     /// </summary>
-    private static void Check(ServicePolicy service, string field, Func<object> build, List<PolicyError> errors) =>
+    private static void Check(ServicePolicy service, string field, Func<object> build, List<PolicyError> errors)
+    {
+        var count = errors.Count;
         Check($"service '{service.Name}'", service.Origin, field, build, errors, $"service '{service.Name}': ");
+        if (field == "metrics" && errors.Count > count && MetricsKey().Match(errors[^1].Problem) is { Success: true } key &&
+            service.Metrics.Origins.TryGetValue(key.Groups[1].Value, out var origin))
+        {
+            // A source names the option it rejects: report it where the operator wrote that value.
+            var (file, line, column) = Locate(origin);
+            errors[^1] = errors[^1] with { File = file, Line = line, Column = column };
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"metrics\.((?:options|queries)\.[A-Za-z0-9_.-]+?)(?=[\s:'(]|$)")]
+    private static partial System.Text.RegularExpressions.Regex MetricsKey();
 
     private static void Check(string entity, string origin, string field, Func<object> build, List<PolicyError> errors, string? namePrefix = null)
     {

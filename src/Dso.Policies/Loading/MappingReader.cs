@@ -25,6 +25,13 @@ internal sealed partial class MappingReader(YamlMappingNode node, string file, s
         errors.Add(new PolicyError(atFile, (int)mark.Line, (int)mark.Column, entity, prefix + field, problem));
     }
 
+    /// <summary>Where a node was written, as <c>file:line:column</c> (the file a merged variant's node came from).</summary>
+    public string Where(YamlNode at)
+    {
+        var (atFile, mark) = locator?.Locate(at) ?? (file, at.Start);
+        return FormattableString.Invariant($"{atFile}:{mark.Line}:{mark.Column}");
+    }
+
     public MappingReader Child(YamlMappingNode child, string section) => new(child, file, entity, errors, prefix + section, locator);
 
     public YamlNode? Raw(string key, bool required = false)

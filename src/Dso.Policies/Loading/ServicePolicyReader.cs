@@ -214,7 +214,19 @@ internal static class ServicePolicyReader
         var fallback = m.Integer("fallback_instances", min: 0);
         var zeroHold = m.Duration("zero_traffic_hold", min: TimeSpan.Zero);
         m.RejectUnknownKeys();
-        return source is null ? null : new MetricsPolicy(source, options, queries, fallback, zeroHold);
+        var origins = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var section in new[] { "options", "queries" })
+        {
+            if (m.Node.Children.TryGetValue(new YamlScalarNode(section), out var sectionValue) && sectionValue is YamlMappingNode sectionNode)
+            {
+                foreach (var (key, value) in sectionNode.Children)
+                {
+                    origins[$"{section}.{(key as YamlScalarNode)?.Value}"] = m.Where(value);
+                }
+            }
+        }
+
+        return source is null ? null : new MetricsPolicy(source, options, queries, fallback, zeroHold) { Origins = origins };
     }
 
     private static StrategyPolicy? ReadStrategy(MappingReader r, PolicyVocabulary vocabulary)

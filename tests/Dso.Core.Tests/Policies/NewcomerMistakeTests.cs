@@ -162,13 +162,16 @@ public sealed class NewcomerMistakeTests
     }
 
     [Theory]
-    [InlineData("options: {seed: 7}", "options: {seed: seven}", "metrics.options.seed must be a whole number")]
-    [InlineData("options: {seed: 7}", "options: {base_rps: -300}", "metrics.options.base_rps must be a number of requests per second above 0")]
-    public void SourceOptionTheFactoryRefuses_IsRejectedByTheGate(string from, string to, string problem)
+    [InlineData("options: {seed: 7}", "options: {seed: seven}", "seven", "metrics.options.seed must be a whole number")]
+    [InlineData("options: {seed: 7}", "options: {base_rps: -300}", "-300", "metrics.options.base_rps must be a number of requests per second above 0")]
+    public void SourceOptionTheFactoryRefuses_IsRejectedByTheGateAtTheValue(string from, string to, string token, string problem)
     {
         var admission = new PolicyAdmission(CheckingSourceFactories.Create());
-        var error = Assert.Single(Assert.Throws<PolicyLoadException>(() => admission.Parse([(File, Valid.Replace(from, to))])).Errors);
+        var text = Valid.Replace(from, to);
+        var error = Assert.Single(Assert.Throws<PolicyLoadException>(() => admission.Parse([(File, text)])).Errors);
         Assert.Contains(problem, error.Problem);
+        // Where the operator wrote the value, not the service's "- name:" line.
+        Assert.Equal((File, Locate(text, token)), (error.File, (error.Line, error.Column)));
     }
 
     private static Dso.Policies.Model.PolicySet Parse(string text) => new PolicyLoader().Parse([(File, text)]);

@@ -33,34 +33,34 @@ public static class ScenarioLoader
             throw new ScenarioException($"{path}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML ({ex.Message})");
         }
 
-        string Text(string key) => Scalar(root, key, path) is { Length: > 0 } text ? text : throw new ScenarioException($"{path}: missing required key '{key}'");
+        string Text(string key) => Scalar(root, key, path) is { Length: > 0 } text ? text : throw new ScenarioException($"{path}{At(root, key)}: missing required key '{key}'");
         double Number(YamlMappingNode node, string key, string where, double min, double max, bool whole = false, bool exclusiveMin = false)
         {
-            var text = Scalar(node, key, path) ?? throw new ScenarioException($"{path}: {where}missing required key '{key}'");
+            var text = Scalar(node, key, path) ?? throw new ScenarioException($"{path}{At(node, key)}: {where}missing required key '{key}'");
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
             {
-                throw new ScenarioException($"{path}: {where}'{key}' must be a number (was '{text}')");
+                throw new ScenarioException($"{path}{At(node, key)}: {where}'{key}' must be a number (was '{text}')");
             }
 
             if (v < min || (exclusiveMin && v <= min) || v > max || (whole && v != Math.Floor(v)))
             {
                 var lower = exclusiveMin ? $"above {min.ToString(CultureInfo.InvariantCulture)}" : $"from {min.ToString(CultureInfo.InvariantCulture)}";
                 var range = exclusiveMin ? $"{lower} and at most {max.ToString(CultureInfo.InvariantCulture)}" : $"{lower} to {max.ToString(CultureInfo.InvariantCulture)}";
-                throw new ScenarioException($"{path}: {where}'{key}' must be {(whole ? "a whole number" : "a number")} {range} (was '{text}')");
+                throw new ScenarioException($"{path}{At(node, key)}: {where}'{key}' must be {(whole ? "a whole number" : "a number")} {range} (was '{text}')");
             }
 
             return v;
         }
 
         var sloNode = root.Children.TryGetValue(new YamlScalarNode("slo"), out var s) && s is YamlMappingNode sm
-            ? sm : throw new ScenarioException($"{path}: missing required key 'slo' (with latency_p95_ms)");
+            ? sm : throw new ScenarioException($"{path}{At(root, "slo")}: {(s is null ? "missing required key 'slo'" : "'slo' must be a mapping")} (with latency_p95_ms)");
         var types = ReadTypes(root, path, Number);
         var catalog = new InstanceCatalog(types);
         var minInstances = (int)Number(root, "min_instances", "", 0, MaxInstances, whole: true);
         var maxInstances = (int)Number(root, "max_instances", "", 1, MaxInstances, whole: true);
         if (minInstances > maxInstances)
         {
-            throw new ScenarioException($"{path}: 'min_instances' ({minInstances}) must not exceed 'max_instances' ({maxInstances})");
+            throw new ScenarioException($"{path}{At(root, "min_instances")}: 'min_instances' ({minInstances}) must not exceed 'max_instances' ({maxInstances})");
         }
 
         var initial = ReadInitialFleet(root, path, catalog, maxInstances);
@@ -68,13 +68,13 @@ public static class ScenarioLoader
         {
             null or "hard" => BudgetEnforcement.Hard,
             "soft" => BudgetEnforcement.Soft,
-            var other => throw new ScenarioException($"{path}: 'budget_enforcement' must be hard or soft (was '{other}')"),
+            var other => throw new ScenarioException($"{path}{At(root, "budget_enforcement")}: 'budget_enforcement' must be hard or soft (was '{other}')"),
         };
         var traceRelative = Text("trace");
         var tracePath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, traceRelative));
         if (Directory.Exists(tracePath))
         {
-            throw new ScenarioException($"{path}: 'trace' names a directory, not a CSV file ({tracePath})");
+            throw new ScenarioException($"{path}{At(root, "trace")}: 'trace' names a directory, not a CSV file ({tracePath})");
         }
 
         return new Scenario
@@ -109,7 +109,7 @@ public static class ScenarioLoader
     {
         if (!root.Children.TryGetValue(new YamlScalarNode("instance_types"), out var node) || node is not YamlSequenceNode list || list.Children.Count == 0)
         {
-            throw new ScenarioException($"{path}: missing required key 'instance_types' (a non-empty list)");
+            throw new ScenarioException($"{path}{At(root, "instance_types")}: missing required key 'instance_types' (a non-empty list)");
         }
 
         var types = new List<InstanceType>();
@@ -117,13 +117,13 @@ public static class ScenarioLoader
         {
             if (child is not YamlMappingNode item)
             {
-                throw new ScenarioException($"{path}:{child.Start.Line}: instance type: must be a mapping (name, vcpu, memory_gib, price_per_hour, capacity_rps)");
+                throw new ScenarioException($"{path}:{child.Start.Line}:{child.Start.Column}: instance type: must be a mapping (name, vcpu, memory_gib, price_per_hour, capacity_rps)");
             }
 
-            var name = Scalar(item, "name", path) is { Length: > 0 } n ? n.Trim() : throw new ScenarioException($"{path}:{item.Start.Line}: instance type: missing required key 'name'");
+            var name = Scalar(item, "name", path) is { Length: > 0 } n ? n.Trim() : throw new ScenarioException($"{path}:{item.Start.Line}:{item.Start.Column}: instance type: missing required key 'name'");
             if (types.Any(t => t.Name == name))
             {
-                throw new ScenarioException($"{path}:{item.Start.Line}: instance type '{name}': declared twice");
+                throw new ScenarioException($"{path}:{item.Start.Line}:{item.Start.Column}: instance type '{name}': declared twice");
             }
 
             var where = $"instance type '{name}': ";
@@ -149,27 +149,52 @@ public static class ScenarioLoader
         {
             YamlMappingNode map => Fleet.Of(map.Children.Select(kv => new KeyValuePair<string, int>(
                 (kv.Key as YamlScalarNode)?.Value ?? "?", Count((kv.Key as YamlScalarNode)?.Value, (kv.Value as YamlScalarNode)?.Value)))),
-            YamlScalarNode scalar => Fleet.Parse(scalar.Value),
-            _ => throw new ScenarioException($"{path}: 'initial_fleet' must be a mapping of type: count"),
+            YamlScalarNode scalar => ParseFleet(scalar.Value),
+            _ => throw new ScenarioException($"{path}{At(root, "initial_fleet")}: 'initial_fleet' must be a mapping of type: count"),
         };
         foreach (var type in fleet.Counts.Keys.Where(t => !catalog.Contains(t)))
         {
-            throw new ScenarioException($"{path}: initial_fleet: unknown instance type '{type}'");
+            throw new ScenarioException($"{path}{At(root, "initial_fleet")}: initial_fleet: unknown instance type '{type}'");
         }
 
         if (fleet.Total > maxInstances)
         {
-            throw new ScenarioException($"{path}: initial_fleet: {fleet.Total} instances, more than max_instances ({maxInstances})");
+            throw new ScenarioException($"{path}{At(root, "initial_fleet")}: initial_fleet: {fleet.Total} instances, more than max_instances ({maxInstances})");
         }
 
         return fleet;
 
+        Fleet ParseFleet(string? text)
+        {
+            try
+            {
+                return Fleet.Parse(text);
+            }
+            catch (FormatException ex)
+            {
+                throw new ScenarioException($"{path}{At(root, "initial_fleet")}: initial_fleet: {ex.Message} (write a mapping such as {{c7g.large: 4}}, or type=count items joined by ';')");
+            }
+        }
+
         int Count(string? type, string? text) =>
             int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count <= MaxInstances
                 ? count
-                : throw new ScenarioException($"{path}: initial_fleet: '{type}' must be a whole number of instances from 0 to {MaxInstances} (was '{text}')");
+                : throw new ScenarioException($"{path}{At(root, "initial_fleet")}: initial_fleet: '{type}' must be a whole number of instances from 0 to {MaxInstances} (was '{text}')");
     }
 
+    /// <summary>A key's scalar value, null when absent; a list or mapping where one value belongs is an error at it.</summary>
     private static string? Scalar(YamlMappingNode node, string key, string path) =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? (value as YamlScalarNode)?.Value : null;
+        !node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? null
+        : value is YamlScalarNode scalar ? scalar.Value
+        : throw new ScenarioException($"{path}{At(node, key)}: '{key}' must be a single value, not a {(value is YamlSequenceNode ? "list" : "mapping")}");
+
+    /// <summary>
+    /// ":line:column" of a key's value, or of the mapping it is missing from: every error names the place, as a
+    /// policy's do.
+    /// </summary>
+    private static string At(YamlMappingNode node, string key)
+    {
+        var mark = node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value.Start : node.Start;
+        return FormattableString.Invariant($":{mark.Line}:{mark.Column}");
+    }
 }

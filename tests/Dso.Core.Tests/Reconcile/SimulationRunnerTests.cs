@@ -68,7 +68,10 @@ public sealed class SimulationRunnerTests : IDisposable
     [InlineData("max_instances: 100", "max_instances: 100\nbudget_enforcement: bogus", "'budget_enforcement' must be hard or soft (was 'bogus')")]
     [InlineData("capacity_rps: 110", "capacity_rps: -110", "'capacity_rps' must be a number above 0")]
     [InlineData("price_per_hour: 0.0725", "price_per_hour: -0.0725", "'price_per_hour' must be a number above 0")]
-    public void Load_ValueOutOfRange_NamesTheKeyInsteadOfCrashingOrRunning(string from, string to, string expected)
+    [InlineData("min_instances: 2", "min_instances: [2]", "'min_instances' must be a single value, not a list")]
+    // Fleet.Parse's FormatException ended the command with a stack trace.
+    [InlineData("initial_fleet: {c7g.large: 4}", "initial_fleet: four-large", "initial_fleet: fleet item 'four-large' is not type=count")]
+    public void Load_ValueOutOfRange_NamesTheKeyAndItsPlaceInsteadOfCrashingOrRunning(string from, string to, string expected)
     {
         var path = _traces.WriteScenario("r.yaml", _traces.WriteTrace("r.csv", TestTraces.Demand(10)));
         var text = File.ReadAllText(path);
@@ -76,6 +79,12 @@ public sealed class SimulationRunnerTests : IDisposable
         File.WriteAllText(path, text.Replace(from, to));
         var ex = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(path));
         Assert.Contains(expected, ex.Message);
+        // At the value: its line, and the column where it starts.
+        var lines = text.Replace(from, to).Split('\n');
+        var valueLine = to.Split('\n')[^1];
+        var line = Array.FindIndex(lines, l => l.Contains(valueLine, StringComparison.Ordinal));
+        var column = lines[line].IndexOf(valueLine, StringComparison.Ordinal) + valueLine.IndexOf(": ", StringComparison.Ordinal) + 3;
+        Assert.StartsWith($"{path}:{line + 1}:{column}: ", ex.Message);
     }
 
     [Fact]

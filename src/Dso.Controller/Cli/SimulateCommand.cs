@@ -52,6 +52,10 @@ internal static class SimulateCommand
         {
             var stages = profile ? new StageTimer() : null;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            // Before the run, not after it: a path nobody can write is known now, not forty seconds from now.
+            CheckWritable("--output", output);
+            CheckWritable("--plot", plot);
+            CheckWritable("--decision-log", logFile);
             var scenario = ScenarioLoader.Load(scenarioFile.FullName);
             var admission = new PolicyAdmission(CheckingSourceFactories.Create());
             var policies = policyFile is null ? admission.Parse([("<built-in default policy>", DefaultPolicy.Text())]) : admission.Load(ExplicitPolicy(policyFile));
@@ -62,7 +66,7 @@ internal static class SimulateCommand
             }
 
             // Without --decision-log nobody reads the log after the run: keep only what the loop reads back (see ReadBackDecisionLog).
-            using var file = logFile is null ? null : new SqliteDecisionLog(new SqliteDecisionLogOptions(logFile.FullName, BatchSize: 2000));
+            using var file = logFile is null ? null : OpenLog(logFile);
             IDecisionLog log = file is null ? new ReadBackDecisionLog() : file;
             var runner = new SimulationRunner(Plugins.Strategies, Plugins.DetectorFactory, Plugins.ForecasterFactory, Plugins.VirtualCloud)
             {
@@ -104,11 +108,49 @@ internal static class SimulateCommand
             Console.Error.WriteLine($"simulate: {ex.Message.ReplaceLineEndings(" | ")}");
             return 1;
         }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or DecisionLogException)
+        {
+            // The decision log failed mid-run (a full disk, a file replaced under it).
+            Console.Error.WriteLine($"simulate: --decision-log {logFile?.FullName}: {ex.Message.ReplaceLineEndings(" | ")}");
+            return 1;
+        }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
             // The scenario's catalog, limits or budget merged into the policy can still be refused by the strategy.
             Console.Error.WriteLine($"simulate: the scenario and policy together cannot run: {ex.Message.ReplaceLineEndings(" | ")}");
             return 1;
+        }
+    }
+
+    /// <summary>An output path the run could not write: a directory, or in a directory that does not exist.</summary>
+    private static void CheckWritable(string option, FileInfo? file)
+    {
+        if (file is null)
+        {
+            return;
+        }
+
+        if (Directory.Exists(file.FullName))
+        {
+            throw new ScenarioException($"{option} {file.FullName}: is a directory, not a file");
+        }
+
+        if (file.DirectoryName is not { } directory || !Directory.Exists(directory))
+        {
+            throw new ScenarioException($"{option} {file.FullName}: the directory {file.DirectoryName} does not exist");
+        }
+    }
+
+    /// <summary>The SQLite decision log at <c>--decision-log</c>; a file SQLite cannot open or write is a one-line error naming it.</summary>
+    private static SqliteDecisionLog OpenLog(FileInfo logFile)
+    {
+        try
+        {
+            return new SqliteDecisionLog(new SqliteDecisionLogOptions(logFile.FullName, BatchSize: 2000));
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or DecisionLogException)
+        {
+            throw new ScenarioException($"--decision-log {logFile.FullName}: cannot be opened as a SQLite decision log ({ex.Message})");
         }
     }
 
@@ -141,6 +183,7 @@ internal static class SimulateCommand
     {
         try
         {
+            CheckWritable("--plot", plot);
             var scenario = ScenarioLoader.Load(scenarioFile.FullName);
             var admission = new PolicyAdmission(CheckingSourceFactories.Create());
             var policySource = policyFile is null

@@ -230,6 +230,36 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An output the run cannot write is refused before the run, in one line naming the option (an unwritable
+    /// --decision-log ended with SQLite's stack trace; a missing --output directory only after the whole simulation).
+    /// </summary>
+    [Theory]
+    [InlineData("--output", "NODIR/o.csv", "--output {0}: the directory")]
+    [InlineData("--output", "DIR", "--output {0}: is a directory, not a file")]
+    [InlineData("--decision-log", "DIR", "--decision-log {0}: is a directory, not a file")]
+    [InlineData("--decision-log", "/dev/zero", "--decision-log {0}: cannot be opened as a SQLite decision log")]
+    [InlineData("--plot", "NODIR/p.png", "--plot {0}: the directory")]
+    public async Task Simulate_UnwritableOutput_IsOneLineBeforeTheRun(string option, string target, string expected)
+    {
+        if (target.StartsWith("/dev/", StringComparison.Ordinal) && !File.Exists(target))
+        {
+            return; // not a Unix machine
+        }
+
+        var scenario = _dir.WriteScenario("s", _dir.WriteTrace("t.csv", TestTraces.Demand(60)));
+        var path = target.Replace("NODIR", Path.Combine(_dir.Root, "missing"), StringComparison.Ordinal).Replace("DIR", _dir.Root, StringComparison.Ordinal);
+        string[] args = option == "--output"
+            ? ["simulate", "--scenario", scenario, "--output", path]
+            : ["simulate", "--scenario", scenario, "--output", Path.Combine(_dir.Root, "o.csv"), option, path];
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, args);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("simulate: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, path), err.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ModelsList_WithoutModels_ErrorsInsteadOfAnEmptyTable()
     {

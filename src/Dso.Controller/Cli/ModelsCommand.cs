@@ -23,14 +23,14 @@ internal static class ModelsCommand
         var promote = new Command("promote", "Make a version active (after validating it)") { dir, target, version };
         promote.SetAction(parse => Run(() =>
         {
-            var m = new ModelRegistry(parse.GetValue(dir)!.FullName, parse.GetValue(target)!).Promote(parse.GetValue(version));
+            var m = Saved(parse.GetValue(dir)!, parse.GetValue(target)!).Promote(parse.GetValue(version));
             Console.WriteLine($"active: version {m.Version}");
         }));
 
         var rollback = new Command("rollback", "Return to the previously active version") { dir, target };
         rollback.SetAction(parse => Run(() =>
         {
-            var m = new ModelRegistry(parse.GetValue(dir)!.FullName, parse.GetValue(target)!).Rollback();
+            var m = Saved(parse.GetValue(dir)!, parse.GetValue(target)!).Rollback();
             Console.WriteLine($"active: version {m.Version}");
         }));
 
@@ -40,13 +40,8 @@ internal static class ModelsCommand
     /// <summary>One series, or every series folder of the registry; a series with no saved model is an error, not an empty table.</summary>
     private static void List(DirectoryInfo dir, string? series)
     {
-        var all = dir.Exists ? dir.EnumerateDirectories().Select(d => d.Name).Order(StringComparer.Ordinal).ToList() : [];
-        var chosen = series is null ? all : [series];
-        var registries = chosen.Select(name => new ModelRegistry(dir.FullName, name)).Where(r => series is null || r.List().Count > 0).ToList();
-        if (series is not null && registries.Count == 0)
-        {
-            throw new ArgumentException($"no saved models for series '{series}' in {dir.FullName} (series with models: {(all.Count == 0 ? "none" : string.Join(", ", all))})");
-        }
+        var all = SeriesIn(dir);
+        var registries = series is null ? all.Select(name => new ModelRegistry(dir.FullName, name)).ToList() : [Saved(dir, series)];
 
         if (registries.Sum(r => r.List().Count) == 0)
         {
@@ -63,6 +58,22 @@ internal static class ModelsCommand
                     $"{registry.Series,-16}  {m.Version,7}  {(m.Version == active ? "*" : ""),6}  {m.CreatedAt:yyyy-MM-dd HH:mm:ss}   {m.Model.TrainedTo:yyyy-MM-dd HH:mm:ss}   {m.Model.TrainingRows,5}  {m.Model.Reason,-8}  {m.Model.Metrics.GetValueOrDefault("rolling_mase_before", double.NaN):F3}"));
             }
         }
+    }
+
+    private static List<string> SeriesIn(DirectoryInfo dir) =>
+        dir.Exists ? dir.EnumerateDirectories().Select(d => d.Name).Order(StringComparer.Ordinal).ToList() : [];
+
+    /// <summary>The registry of a series that has saved models; a series without any is an error naming those that have.</summary>
+    private static ModelRegistry Saved(DirectoryInfo dir, string series)
+    {
+        var registry = new ModelRegistry(dir.FullName, series);
+        if (registry.List().Count > 0)
+        {
+            return registry;
+        }
+
+        var all = SeriesIn(dir);
+        throw new ArgumentException($"no saved models for series '{series}' in {dir.FullName} (series with models: {(all.Count == 0 ? "none" : string.Join(", ", all))})");
     }
 
     private static int Run(Action action)

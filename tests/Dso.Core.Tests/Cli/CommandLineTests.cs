@@ -271,6 +271,14 @@ public sealed class CommandLineTests : IDisposable
         var (unknown, _, unknownErr) = await DsoProcess.RunAsync(_dir.Root, Quick, "models", "list", "--dir", Path.Combine(_dir.Root, "models"), "--series", "shop");
         Assert.NotEqual(0, unknown);
         Assert.Contains("no saved models for series 'shop'", unknownErr);
+
+        // Promote and rollback say the same, not "v0003.json: no version 3" about a file that was never there.
+        var (promote, _, promoteErr) = await DsoProcess.RunAsync(_dir.Root, Quick, "models", "promote", "--dir", Path.Combine(_dir.Root, "models"), "--series", "shop", "--version", "3");
+        Assert.Equal(2, promote);
+        Assert.StartsWith("models: no saved models for series 'shop'", promoteErr.Trim(), StringComparison.Ordinal);
+        var (rollback, _, rollbackErr) = await DsoProcess.RunAsync(_dir.Root, Quick, "models", "rollback", "--dir", Path.Combine(_dir.Root, "models"), "--series", "shop");
+        Assert.Equal(2, rollback);
+        Assert.StartsWith("models: no saved models for series 'shop'", rollbackErr.Trim(), StringComparison.Ordinal);
     }
 
     public void Dispose() => _dir.Dispose();

@@ -111,11 +111,40 @@ public sealed class EventCalendarTests
 
         Assert.Equal(
             [
-                "cal.yaml:4:10: event 'early-end': end 2026-11-26T00:00:00.0000000+00:00 must be after start 2026-11-27T00:00:00.0000000+00:00",
+                "cal.yaml:4:10: event 'early-end': end '2026-11-26T00:00:00Z' must be after start '2026-11-27T00:00:00Z'",
                 "cal.yaml:11:12: event 'two-mistakes': 'start' value 'tomorrow' is not a date and time (use e.g. 2026-07-01T00:00:00Z)",
                 "cal.yaml:13:17: event 'two-mistakes': multiplier '-3' must be a positive number",
                 "cal.yaml:14:5: event 4: missing required key 'name'",
             ],
             ex.Message.Split(Environment.NewLine));
+    }
+
+    [Fact]
+    public void Parse_WrongValueThroughAnAlias_IsAtTheAliasNamingItsAnchor_AndAMissingAnchorIsLocated()
+    {
+        // YamlDotNet resolves '*m' to the anchored node itself: the second event's error was reported at line 5, twice
+        // the same place, and an alias naming no anchor at line 1, column 1.
+        const string yaml = """
+            events:
+              - name: one
+                start: 2026-11-27T00:00:00Z
+                end: 2026-11-28T00:00:00Z
+                multiplier: &m -2
+              - name: two
+                start: 2026-12-01T00:00:00Z
+                end: 2026-12-02T00:00:00Z
+                multiplier: *m
+            """;
+
+        var ex = Assert.Throws<EventCalendarException>(() => EventCalendarLoader.Parse(yaml, "cal.yaml"));
+        Assert.Equal(
+            [
+                "cal.yaml:5:17: event 'one': multiplier '-2' must be a positive number",
+                "cal.yaml:9:17: event 'two': multiplier '-2' must be a positive number (the value of alias '*m'; its anchor '&m' is at line 5, column 17)",
+            ],
+            ex.Message.Split(Environment.NewLine));
+
+        var missing = Assert.Throws<EventCalendarException>(() => EventCalendarLoader.Parse(yaml.Replace("&m -2", "2", StringComparison.Ordinal), "cal.yaml"));
+        Assert.Equal("cal.yaml:9:17: invalid YAML (alias '*m' names no anchor defined above it)", Assert.Single(missing.Errors).ToString());
     }
 }

@@ -47,17 +47,41 @@ public static class EventCalendarLoader
     private static List<PlannedEvent> Read(string yaml, string source, List<EventCalendarError> errors)
     {
         var stream = new YamlStream();
+        // Each alias gets a copy of its anchored value placed at the alias, as in a policy file: a wrong value reached
+        // through '*m' is reported where it is used, naming the anchor (YamlDotNet's own nodes are the anchor's).
+        var expander = new Dso.Policies.Loading.AliasExpander(new Parser(new StringReader(yaml)));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(expander);
         }
-        catch (YamlException ex)
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException)
         {
-            var reason = (ex.InnerException?.Message ?? ex.Message).Split(':').Last().Trim();
-            errors.Add(new EventCalendarError(source, (int)ex.Start.Line, (int)ex.Start.Column, $"invalid YAML ({reason})"));
+            var reason = (ex.InnerException?.Message ?? ex.Message).Split(": ").Last().Trim();
+            var (line, column) = ex is YamlException { Start.Line: > 0 } located ? ((int)located.Start.Line, (int)located.Start.Column) : (1, 1);
+            errors.Add(new EventCalendarError(source, line, column, $"invalid YAML ({reason})"));
             return [];
         }
 
+        var before = errors.Count;
+        try
+        {
+            return ReadEvents(stream, source, errors);
+        }
+        finally
+        {
+            for (var i = before; i < errors.Count; i++)
+            {
+                var e = errors[i];
+                if (expander.Uses.LastOrDefault(u => u.At.Line == e.Line && u.At.Column == e.Column) is { } use)
+                {
+                    errors[i] = e with { Problem = $"{e.Problem} (the value of alias '*{use.Name}'; its anchor '&{use.Name}' is at line {use.Anchor.Line}, column {use.Anchor.Column})" };
+                }
+            }
+        }
+    }
+
+    private static List<PlannedEvent> ReadEvents(YamlStream stream, string source, List<EventCalendarError> errors)
+    {
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {
             return [];

@@ -33,7 +33,7 @@ internal sealed class EventEntry(YamlNode node, int position, string source, Lis
         var kind = Scalar(map, "kind", required: false);
         if (start is { } from && end is { } to && to <= from)
         {
-            Error(map.Children[new YamlScalarNode("end")], $"end {to:O} must be after start {from:O}");
+            Error(map.Children[new YamlScalarNode("end")], $"end '{Scalar(map, "end", required: false)}' must be after start '{Scalar(map, "start", required: false)}'");
         }
 
         return errors.Count > before || name is null || start is null || end is null || multiplier is null

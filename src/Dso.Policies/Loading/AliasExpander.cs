@@ -39,7 +39,12 @@ internal sealed class AliasExpander(IParser inner) : IParser
                 return false;
             }
 
-            // An alias naming no anchor passes through: YamlSyntax reports it before this parser runs.
+            if (inner.Current is AnchorAlias missing && !_anchored.ContainsKey(missing.Value.Value))
+            {
+                // YamlDotNet's own error for it has no position (line 1, column 1).
+                throw new YamlException(missing.Start, missing.End, $"alias '*{missing.Value.Value}' names no anchor defined above it");
+            }
+
             if (inner.Current is AnchorAlias alias && _anchored.TryGetValue(alias.Value.Value, out var anchored))
             {
                 _copied += anchored.Events.Count;

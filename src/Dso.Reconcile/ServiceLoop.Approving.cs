@@ -227,7 +227,8 @@ public sealed partial class ServiceLoop
             InstancesAdded = added,
             InstancesRemoved = removed,
             Strategy = decision.Strategy,
-            Reason = decision.Reason,
+            // The operator reads why it waits beside why the planner wants it (a one-instance step can wait as part of a run).
+            Reason = $"{decision.Reason} [waits: {why}]",
         };
         await desk.RequestAsync(request, cancellationToken).ConfigureAwait(false);
         return new DecisionOutcome(decision.Id, now, ApplyStatus.AwaitingApproval, state.Fleet, 0, 0,

@@ -180,6 +180,8 @@ public sealed class ServiceLoopApprovalTests : IDisposable
         Assert.Equal(start.Total + 2, (await FleetAsync()).Total);
 
         var request = Assert.Single(await desk.Queue.ApprovalsAsync(new ApprovalQuery { Statuses = [ApprovalStatus.Pending] }, default));
+        // The operator's queue says why a one-instance step waits.
+        Assert.Contains("[waits: above the approval threshold (more than 2 instances) together with the changes applied without approval since", request.Reason, StringComparison.Ordinal);
         await desk.ApproveAsync(request.Id, "ops", null, default);
         Assert.Equal(ApplyStatus.Applied, (await TickAsync(loop, 4)).Outcome!.Status);
         Assert.Equal(start.Total + 3, (await FleetAsync()).Total);

@@ -1,10 +1,14 @@
 using System.CommandLine;
 using Dso.Controller.Composition;
+using Dso.Forecasting;
 using Dso.Policies.Loading;
 
 namespace Dso.Controller.Cli;
 
-/// <summary><c>dso validate [PATH]</c>: checks policy files without starting anything; lists every error.</summary>
+/// <summary>
+/// <c>dso validate [PATH]</c>: checks policy files without starting anything; lists every error. An event calendar
+/// (<c>*.events.yaml</c>) named on its own is checked as a calendar, not read as a policy missing its services.
+/// </summary>
 internal static class ValidateCommand
 {
     public static Command Create()
@@ -22,6 +26,13 @@ internal static class ValidateCommand
                     return 1;
                 }
 
+                if (File.Exists(target) && PolicyLoader.IsEventCalendar(target))
+                {
+                    var calendar = EventCalendarLoader.Load(target);
+                    Console.WriteLine($"ok: event calendar with {calendar.Events.Count} event(s) (services use it through events_file)");
+                    return 0;
+                }
+
                 var set = new PolicyAdmission(CheckingSourceFactories.Create()).Load(target);
                 var source = PolicyAdmission.HasPolicyFiles(target) ? "" : $" (no policy file in {target}: the service runs the built-in default policy)";
                 Console.WriteLine($"ok: {set.Services.Count} service(s), policy version {set.Version}{source}");
@@ -32,9 +43,10 @@ internal static class ValidateCommand
 
                 return 0;
             }
-            catch (PolicyLoadException ex)
+            catch (Exception ex) when (ex is PolicyLoadException or EventCalendarException)
             {
-                foreach (var error in ex.Errors)
+                IEnumerable<object> errors = ex is PolicyLoadException policy ? policy.Errors : ((EventCalendarException)ex).Errors;
+                foreach (var error in errors)
                 {
                     Console.Error.WriteLine(error);
                 }

@@ -62,7 +62,7 @@ public sealed class CommandLineTests : IDisposable
         var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate", policies);
 
         Assert.Equal(1, code);
-        Assert.Contains("shop.events.yaml:2:49: service 'shop': events_file: event 'a': end 2026-11-26", err);
+        Assert.Contains("shop.events.yaml:2:49: service 'shop': events_file: event 'a': end '2026-11-26T00:00:00Z' must be after start '2026-11-27T00:00:00Z'", err);
         Assert.Contains("shop.events.yaml:3:22: service 'shop': events_file: event 'b': 'start' value 'tomorrow' is not a date and time", err);
         Assert.Contains("shop.events.yaml:4:83: service 'shop': events_file: event 'c': multiplier '-3' must be a positive number", err);
         Assert.DoesNotContain("   at ", err);
@@ -258,6 +258,22 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(1, code);
         Assert.StartsWith("simulate: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, path), err.Trim(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+    }
+
+    /// <summary>A calendar named on its own was read as a policy: "services: is required", "events: unknown key".</summary>
+    [Fact]
+    public async Task Validate_AnEventCalendar_ChecksItAsACalendar()
+    {
+        var calendar = Path.Combine(_dir.Root, "shop.events.yaml");
+        await File.WriteAllTextAsync(calendar, "events:\n  - {name: sale, start: 2026-11-27T00:00:00Z, end: 2026-11-28T00:00:00Z, multiplier: 2.5}\n");
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate", calendar);
+        Assert.True(code == 0, err);
+        Assert.Contains("ok: event calendar with 1 event(s)", stdout, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(calendar, "events:\n  - {name: sale, start: 2026-11-27T00:00:00Z, end: 2026-11-28T00:00:00Z, multiplier: -1}\n");
+        (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate", calendar);
+        Assert.Equal(1, code);
+        Assert.Equal($"{calendar}:2:86: event 'sale': multiplier '-1' must be a positive number", err.Trim());
     }
 
     [Fact]

@@ -122,11 +122,12 @@ public sealed partial class ServiceLoop
             return null;
         }
 
+        // Instances only: the serverless share of a past fleet is not in the decision log's fleets.
         var (totalAdded, totalRemoved) = Moves(since.Fleet, decision.Chosen);
-        var hourlyDelta = decision.ChosenHourlyCost - ServerlessHourly(decision.ServerlessRps) - HourlyOf(since.Fleet, 0);
-        return approval.Requires(Math.Max(totalAdded, totalRemoved), hourlyDelta)
+        var (then, after) = (HourlyOf(since.Fleet, 0), decision.ChosenHourlyCost - ServerlessHourly(decision.ServerlessRps));
+        return approval.Requires(Math.Max(totalAdded, totalRemoved), after - then)
             ? FormattableString.Invariant(
-                $"above the approval threshold ({Threshold(approval)}) together with the changes applied without approval since {since.At:yyyy-MM-ddTHH:mm:ssZ} ({since.Fleet} then: +{totalAdded}/-{totalRemoved} instances, ${HourlyOf(since.Fleet, 0):0.####}/h -> ${decision.ChosenHourlyCost - ServerlessHourly(decision.ServerlessRps):0.####}/h in instances, within approval.window {DurationFormat.Shortest(approval.Window)})")
+                $"above the approval threshold ({Threshold(approval)}) together with the changes applied without approval since {since.At:yyyy-MM-ddTHH:mm:ssZ} ({since.Fleet} then: +{totalAdded}/-{totalRemoved} instances, ${then:0.####}/h -> ${after:0.####}/h in instances, within approval.window {DurationFormat.Shortest(approval.Window)})")
             : null;
     }
 

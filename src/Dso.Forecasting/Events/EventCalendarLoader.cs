@@ -74,7 +74,7 @@ public static class EventCalendarLoader
                 var e = errors[i];
                 if (expander.Uses.LastOrDefault(u => u.At.Line == e.Line && u.At.Column == e.Column) is { } use)
                 {
-                    errors[i] = e with { Problem = $"{e.Problem} (the value of alias '*{use.Name}'; its anchor '&{use.Name}' is at line {use.Anchor.Line}, column {use.Anchor.Column})" };
+                    errors[i] = e with { Problem = $"{e.Problem} {use.Note}" };
                 }
             }
         }

@@ -113,4 +113,8 @@ internal sealed class AliasExpander(IParser inner) : IParser
 }
 
 /// <summary>An alias <c>*Name</c> used at <paramref name="At"/>, whose anchor <c>&amp;Name</c> is at <paramref name="Anchor"/>.</summary>
-internal sealed record AliasUse(string Name, Mark At, Mark Anchor);
+internal sealed record AliasUse(string Name, Mark At, Mark Anchor)
+{
+    /// <summary>What an error found in the aliased value adds: where the value is written, where the fix may belong.</summary>
+    public string Note => $"(the value of alias '*{Name}'; its anchor '&{Name}' is at line {Anchor.Line}, column {Anchor.Column})";
+}

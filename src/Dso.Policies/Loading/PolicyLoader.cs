@@ -251,7 +251,7 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary, TimeProvider? time
 
         var uses = aliases.ToDictionary(a => (a.File, (int)a.Use.At.Line, (int)a.Use.At.Column), a => a.Use);
         return [.. errors.Select(e => uses.TryGetValue((e.File, e.Line, e.Column), out var use)
-            ? e with { Problem = $"{e.Problem} (the value of alias '*{use.Name}'; its anchor '&{use.Name}' is at line {use.Anchor.Line}, column {use.Anchor.Column})" }
+            ? e with { Problem = $"{e.Problem} {use.Note}" }
             : e)];
     }
 

@@ -53,19 +53,22 @@ internal sealed class BootTracker(TimeSpan bootDelay, TimeSpan billingMinimum)
         _lastTick = now;
     }
 
+    /// <summary>Offerings this tracker knows launches or counts of.</summary>
+    internal IEnumerable<string> Types => _launches.Keys.Union(_counts.Keys, StringComparer.Ordinal);
+
     /// <summary>
     /// A tracker for edited boot and billing times keeping the launch times of <paramref name="offerings"/> (the
     /// others, new or redefined, start unknown and are reconciled from the cloud's fleet on the next tick).
     /// </summary>
-    public BootTracker CarryTo(TimeSpan boot, TimeSpan billing, IReadOnlySet<string> offerings)
+    public BootTracker CarryTo(TimeSpan boot, TimeSpan billing, IReadOnlySet<string>? offerings)
     {
         var next = new BootTracker(boot, billing) { _lastTick = _lastTick };
-        foreach (var (type, list) in _launches.Where(kv => offerings.Contains(kv.Key)))
+        foreach (var (type, list) in _launches.Where(kv => offerings?.Contains(kv.Key) ?? true))
         {
             next._launches[type] = [.. list];
         }
 
-        foreach (var (type, count) in _counts.Where(kv => offerings.Contains(kv.Key)))
+        foreach (var (type, count) in _counts.Where(kv => offerings?.Contains(kv.Key) ?? true))
         {
             next._counts[type] = count;
         }
@@ -104,4 +107,54 @@ internal sealed class BootTracker(TimeSpan bootDelay, TimeSpan billingMinimum)
 
     /// <summary>When the latest launch of any type happened, if any is remembered.</summary>
     public DateTimeOffset? LastLaunch => _launches.Values.SelectMany(l => l).DefaultIfEmpty().Max() is var m && m != default ? m : null;
+
+    /// <summary>Writes launch times per offering, in the order this tracker holds them (sums over them keep their order).</summary>
+    internal void Save(State.StateWriter w)
+    {
+        w.Write(_lastTick);
+        w.Write(_launches.Count);
+        foreach (var (type, list) in _launches)
+        {
+            w.Write(type);
+            w.Write(list.Count);
+            foreach (var at in list)
+            {
+                w.Write(at);
+            }
+        }
+
+        w.Write(_counts.Count);
+        foreach (var (type, count) in _counts)
+        {
+            w.Write(type);
+            w.Write(count);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote (<see cref="CarryTo"/> then keeps the offerings still valid).</summary>
+    internal void Load(State.StateReader r)
+    {
+        _launches.Clear();
+        _counts.Clear();
+        _lastTick = r.TimeOrNull();
+        for (var n = r.Count(MaxOfferings); n > 0; n--)
+        {
+            var type = r.String();
+            var list = new List<DateTimeOffset>();
+            for (var k = r.Count(MaxTracked); k > 0; k--)
+            {
+                list.Add(r.Time());
+            }
+
+            _launches[type] = list;
+        }
+
+        for (var n = r.Count(MaxOfferings); n > 0; n--)
+        {
+            _counts[r.String()] = r.Int();
+        }
+    }
+
+    private const int MaxOfferings = 10_000;
+    private const int MaxTracked = 1_000_000;
 }

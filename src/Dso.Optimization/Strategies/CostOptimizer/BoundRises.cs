@@ -117,4 +117,20 @@ internal sealed class BoundRises(int capacity)
         Array.Copy(_sorted, at, _sorted, at + 1, n - at);
         _sorted[at] = value;
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        w.Write(_count);
+        w.Write(_previous);
+        w.Write(_ring);
+        w.Write(_sorted);
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        _count = r.Long();
+        _previous = r.Double();
+        r.Into(_ring);
+        r.Into(_sorted);
+    }
 }

@@ -170,4 +170,19 @@ internal sealed class BudgetCeiling
 
         return low;
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        w.Write(_solvedAt);
+        w.Write(_ceiling);
+        w.Write(LeftOut.Ticks);
+        w.Write(LeftOut.Value);
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        _solvedAt = r.Time();
+        _ceiling = r.Double();
+        LeftOut = (r.Long(), r.Double());
+    }
 }

@@ -215,4 +215,30 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         _lastCap = cap;
         return (cap, pace);
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        _ceiling.Save(w);
+        _spend.Save(w);
+        _paceSpend.Save(w);
+        _overhead.Save(w);
+        w.Write(_lastCeiling);
+        w.Write(_lastCap);
+        w.Write(_demandSum);
+        w.Write(_demandTicks);
+        w.Write(_topDemand);
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        _ceiling.Load(r);
+        _spend.Load(r);
+        _paceSpend.Load(r);
+        _overhead.Load(r);
+        _lastCeiling = r.Double();
+        _lastCap = r.DecimalOrNull();
+        _demandSum = r.Double();
+        _demandTicks = r.Long();
+        _topDemand = r.Double();
+    }
 }

@@ -10,7 +10,7 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// shadow. Each tick it builds the fleet program for the rows this decision is the last chance to serve, runs the
 /// steps in order and explains the choice against keeping the fleet and against reactive target tracking.
 /// </summary>
-internal sealed class CostOptimizerPlanner : IScalingPlanner
+internal sealed partial class CostOptimizerPlanner : IDurablePlanner
 {
     /// <summary>The steps, as data, in the order they get to decide.</summary>
     internal static readonly IReadOnlyList<IPlanStep> Steps =
@@ -22,12 +22,12 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     private readonly TimeSpan _tick;
     private readonly int _rows;
     private readonly double[] _launchFraction;
-    private readonly DemandOutlook _outlook;
-    private readonly BootTracker _boots;
-    private readonly BudgetPacer _pacer;
-    private readonly ReactiveShadow _reactive;
-    private readonly RunningTally _own = new();
-    private readonly CounterfactualCorrection _correction;
+    private DemandOutlook _outlook;
+    private BootTracker _boots;
+    private BudgetPacer _pacer;
+    private ReactiveShadow _reactive;
+    private RunningTally _own = new();
+    private CounterfactualCorrection _correction;
     private readonly int _stabilizationRows;
     private readonly int _scaleInWindowTicks;
     /// <summary>The swap dwell, at least the tick after a scale-in (an hourly service's next tick is past 5 minutes).</summary>
@@ -115,7 +115,7 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             : null;
         if (previous is not null && carry is not null)
         {
-            (_outlook, _boots, _reactive, _own, _correction) = CarryOver(previous, carry);
+            TakeOver(previous, carry);
         }
     }
 
@@ -123,8 +123,17 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
     /// Takes over what an edit leaves valid. The demand record needs the same tick, rows per decision and parameters
     /// (it is laid out by them); launch times are kept per offering; the counterfactual only as a whole.
     /// </summary>
-    private (DemandOutlook, BootTracker, ReactiveShadow, RunningTally, CounterfactualCorrection) CarryOver(CostOptimizerPlanner previous, PlannerCarryOver carry)
+    /// <param name="previous">The planner this one takes over from.</param>
+    /// <param name="carry">What of it the edit leaves valid.</param>
+    /// <param name="budget">Whether the budget pacing's record is kept too (a restart under the same policy; an edit rebuilds it).</param>
+    private void TakeOver(CostOptimizerPlanner previous, PlannerCarryOver carry, bool budget = false)
     {
+        if (budget)
+        {
+            _pacer = previous._pacer;
+            _budgetBoundAt = previous._budgetBoundAt;
+        }
+
         var outlook = _outlook;
         if (carry.Demand && previous._tick == _tick && previous._rows == _rows && previous._options == _options)
         {
@@ -145,15 +154,16 @@ internal sealed class CostOptimizerPlanner : IScalingPlanner
             (_degradedTicks, _degradedCount, _degradedSeen) = (previous._degradedTicks, previous._degradedCount, previous._degradedSeen);
         }
 
-        var boots = previous._boots.CarryTo(_policy.BootDelay, _policy.BillingMinimum, carry.Offerings);
+        _outlook = outlook;
+        _boots = previous._boots.CarryTo(_policy.BootDelay, _policy.BillingMinimum, carry.Offerings);
         if (carry.Counterfactual && outlook == previous._outlook)
         {
-            return (outlook, boots, previous._reactive, previous._own, previous._correction);
+            (_reactive, _own, _correction) = (previous._reactive, previous._own, previous._correction);
+            return;
         }
 
         // The self-correction level goes with the counterfactual it was set from: the kept outlook returns to the policy's coverage.
         outlook.Retarget(_options.CoverageQuantile, 1);
-        return (outlook, boots, _reactive, _own, _correction);
     }
 
     /// <summary>

@@ -438,4 +438,63 @@ internal sealed class CounterfactualCorrection
     }
 
     private readonly record struct Snapshot(DateTimeOffset At, double OwnUnserved, double OwnSpent, double RuleUnserved, double RuleSpent, double Demand);
+
+    internal void Save(State.StateWriter w)
+    {
+        Own.Save(w);
+        Rule.Save(w);
+        w.Write(Level);
+        w.Write(FollowUntil);
+        w.Write(_lastStep);
+        w.Write(_costLowered);
+        w.Write(_keptNoted);
+        Write(w, _atChange);
+        Write(w, _started);
+        w.Write(_snapshots.Count);
+        foreach (var s in _snapshots)
+        {
+            Write(w, s);
+        }
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        Own.Load(r);
+        Rule.Load(r);
+        Level = r.Int();
+        FollowUntil = r.Time();
+        _lastStep = r.Int();
+        _costLowered = r.Int();
+        _keptNoted = r.Bool();
+        _atChange = ReadOrNull(r);
+        _started = ReadOrNull(r);
+        _snapshots.Clear();
+        for (var n = r.Count(int.MaxValue); n > 0; n--)
+        {
+            _snapshots.Enqueue(Read(r));
+        }
+    }
+
+    private static void Write(State.StateWriter w, Snapshot? snapshot)
+    {
+        w.Write(snapshot.HasValue);
+        if (snapshot is { } s)
+        {
+            Write(w, s);
+        }
+    }
+
+    private static void Write(State.StateWriter w, Snapshot s)
+    {
+        w.Write(s.At);
+        w.Write(s.OwnUnserved);
+        w.Write(s.OwnSpent);
+        w.Write(s.RuleUnserved);
+        w.Write(s.RuleSpent);
+        w.Write(s.Demand);
+    }
+
+    private static Snapshot? ReadOrNull(State.StateReader r) => r.Bool() ? Read(r) : null;
+
+    private static Snapshot Read(State.StateReader r) => new(r.Time(), r.Double(), r.Double(), r.Double(), r.Double(), r.Double());
 }

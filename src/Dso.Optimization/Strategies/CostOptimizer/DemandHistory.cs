@@ -38,4 +38,17 @@ internal sealed class DemandHistory(int capacity)
 
         return peak;
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        w.Write(Count);
+        w.Write(_ring);
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        var count = r.Long();
+        r.Into(_ring);
+        Count = count >= 0 ? count : throw new State.PlannerStateException($"a history of {count} ticks");
+    }
 }

@@ -372,4 +372,50 @@ internal sealed class DemandOutlook
 
         return n == 0 ? 0 : sum / n;
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        w.Write(_headroom);
+        w.Write(_refitNow);
+        w.Write(_maxQuantile);
+        w.Write(_wasQuarantined);
+        w.Write(_peak);
+        _history.Save(w);
+        _needs.Save(w);
+        _calibrator.Save(w);
+        _bursts.Save(w);
+        _gap.Save(w);
+        w.Write(_pending.Length);
+        foreach (var p in _pending)
+        {
+            w.Write(p is not null);
+            if (p is not null)
+            {
+                w.Write(p);
+            }
+        }
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        _headroom = r.Double();
+        _refitNow = r.Bool();
+        _maxQuantile = r.Double();
+        _wasQuarantined = r.Bool();
+        _peak = r.Double();
+        _history.Load(r);
+        _needs.Load(r);
+        _calibrator.Load(r);
+        _bursts.Load(r);
+        _gap.Load(r);
+        if (r.Int() is var rows && rows != _pending.Length)
+        {
+            throw new State.PlannerStateException($"features pending for {rows - 1} rows where this planner plans {_pending.Length - 1}");
+        }
+
+        for (var i = 0; i < _pending.Length; i++)
+        {
+            _pending[i] = r.Bool() ? r.Doubles(FeatureNames.Length) : null;
+        }
+    }
 }

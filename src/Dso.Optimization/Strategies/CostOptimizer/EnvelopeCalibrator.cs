@@ -186,4 +186,43 @@ internal sealed class EnvelopeCalibrator
 
         return rows;
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        w.Write(_quantile);
+        w.Write(ActiveQuantile);
+        w.Write(MeanBound);
+        w.Write(SqrtCatchAll);
+        w.Write(CatchAll);
+        w.Write(Multipliers);
+        w.Write(_count);
+        w.Write(_next);
+        w.Write(_y);
+        foreach (var x in _x)
+        {
+            w.Write(x is not null);
+            if (x is not null)
+            {
+                w.Write(x);
+            }
+        }
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        _quantile = r.Double();
+        ActiveQuantile = r.Double();
+        MeanBound = r.Double();
+        SqrtCatchAll = r.Bool();
+        CatchAll = r.Int();
+        var multipliers = r.Doubles(_features);
+        Multipliers = multipliers.Length == _features ? multipliers : throw new State.PlannerStateException($"{multipliers.Length} multipliers where this planner fits {_features}");
+        _count = r.Count(_x.Length);
+        _next = r.Count(_x.Length - 1);
+        r.Into(_y);
+        for (var i = 0; i < _x.Length; i++)
+        {
+            _x[i] = r.Bool() ? r.Doubles(_features) : null!;
+        }
+    }
 }

@@ -85,4 +85,20 @@ internal sealed class FleetOverhead
         // service's first evening (nasa-aug-outage in the quick suite: 1.42 -> 1.66 % unserved unshrunk, 1.38 % with).
         return 1 + ((RawRatio - 1) * _hours / (_hours + PriorHours));
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        _ledger.Save(w);
+        w.Write(_billedUsd);
+        w.Write(_modeledUsd);
+        w.Write(_hours);
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        _ledger.Load(r);
+        _billedUsd = r.Double();
+        _modeledUsd = r.Double();
+        _hours = r.Double();
+    }
 }

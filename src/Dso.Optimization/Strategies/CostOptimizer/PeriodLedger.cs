@@ -34,4 +34,18 @@ internal sealed class PeriodLedger
         (_last, _spentAtLast) = (now, budget.SpentUsd);
         return (billed, hours);
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        w.Write(_last);
+        w.Write(_spentAtLast);
+        w.Write(Period);
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        _last = r.Time();
+        _spentAtLast = r.Decimal();
+        Period = r.Time();
+    }
 }

@@ -82,4 +82,40 @@ internal sealed class ReactiveShadow(ServicePolicy policy)
 
         _count = target;
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        Tally.Save(w);
+        w.Write(_count);
+        w.Write(_window.Count);
+        foreach (var (at, desired) in _window)
+        {
+            w.Write(at);
+            w.Write(desired);
+        }
+
+        w.Write(_launched.Count);
+        foreach (var (at, count) in _launched)
+        {
+            w.Write(at);
+            w.Write(count);
+        }
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        Tally.Load(r);
+        _count = r.Int();
+        _window.Clear();
+        for (var n = r.Count(int.MaxValue); n > 0; n--)
+        {
+            _window.Enqueue((r.Time(), r.Int()));
+        }
+
+        _launched.Clear();
+        for (var n = r.Count(int.MaxValue); n > 0; n--)
+        {
+            _launched.Add((r.Time(), r.Int()));
+        }
+    }
 }

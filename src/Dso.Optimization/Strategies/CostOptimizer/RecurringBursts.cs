@@ -266,4 +266,122 @@ internal sealed class RecurringBursts
             return (exactly + 0.5) / (atLeast + 1.0);
         }
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        w.Write(_tick);
+        w.Write(_recentCount);
+        w.Write(Base);
+        w.Write(_recent);
+        w.Write(_sorted);
+        w.Write(_bursts.Count);
+        foreach (var b in _bursts)
+        {
+            Write(w, b);
+        }
+
+        w.Write(_gaps.Count);
+        foreach (var g in _gaps)
+        {
+            w.Write(g);
+        }
+
+        // The open burst and the latest on the clock are bursts of the list (or were, before it dropped its oldest).
+        WriteRef(w, _open, null);
+        WriteRef(w, _lastOnClock, _open);
+        w.Write(_clock is not null);
+        if (_clock is { } c)
+        {
+            w.Write(c.Period);
+            w.Write(c.Phase);
+            w.Write(c.Concentration);
+            w.Write(c.Onsets);
+            w.Write(c.PeakRatio);
+            w.Write(c.Duration);
+            w.Write(c.Gaps.Length);
+            foreach (var g in c.Gaps)
+            {
+                w.Write(g);
+            }
+        }
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        _tick = r.Long();
+        _recentCount = r.Int();
+        Base = r.Double();
+        r.Into(_recent);
+        r.Into(_sorted);
+        _bursts.Clear();
+        for (var n = r.Count(MaxOnsets); n > 0; n--)
+        {
+            _bursts.Add(Read(r));
+        }
+
+        _gaps.Clear();
+        for (var n = r.Count(MaxOnsets); n > 0; n--)
+        {
+            _gaps.Add(r.Long());
+        }
+
+        _open = ReadRef(r, null);
+        _lastOnClock = ReadRef(r, _open);
+        _clock = null;
+        if (r.Bool())
+        {
+            var (period, phase, concentration, onsets, peakRatio, duration) = (r.Int(), r.Int(), r.Double(), r.Int(), r.Double(), r.Int());
+            var gaps = new long[r.Count(MaxOnsets)];
+            for (var i = 0; i < gaps.Length; i++)
+            {
+                gaps[i] = r.Long();
+            }
+
+            _clock = new Clock(period, phase, concentration, onsets, peakRatio, duration, gaps);
+        }
+    }
+
+    /// <summary>A reference to a burst: 0 none, 1 the same as <paramref name="same"/>, 2 an index in the list, 3 written out.</summary>
+    private void WriteRef(State.StateWriter w, Burst? burst, Burst? same)
+    {
+        if (burst is null)
+        {
+            w.Write(0);
+        }
+        else if (ReferenceEquals(burst, same))
+        {
+            w.Write(1);
+        }
+        else if (_bursts.IndexOf(burst) is var at and >= 0)
+        {
+            w.Write(2);
+            w.Write(at);
+        }
+        else
+        {
+            w.Write(3);
+            Write(w, burst);
+        }
+    }
+
+    private Burst? ReadRef(State.StateReader r, Burst? same) => r.Int() switch
+    {
+        0 => null,
+        1 => same,
+        2 => _bursts[r.Count(_bursts.Count - 1)],
+        3 => Read(r),
+        var kind => throw new State.PlannerStateException($"a burst reference of kind {kind}"),
+    };
+
+    private static void Write(State.StateWriter w, Burst b)
+    {
+        w.Write(b.Start);
+        w.Write(b.Base);
+        w.Write(b.Peak);
+        w.Write(b.End);
+        w.Write(b.OnClock);
+    }
+
+    private static Burst Read(State.StateReader r) =>
+        new(r.Long(), r.Double()) { Peak = r.Double(), End = r.Long(), OnClock = r.Bool() };
 }

@@ -47,4 +47,20 @@ internal sealed class RunningTally
     }
 
     public string Describe() => FormattableString.Invariant($"${SpentUsd:0.00}, {UnservedShare * 100:0.00}% unserved");
+
+    internal void Save(State.StateWriter w)
+    {
+        w.Write(_last);
+        w.Write(SpentUsd);
+        w.Write(Unserved);
+        w.Write(Demand);
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        _last = r.Time();
+        SpentUsd = r.Decimal();
+        Unserved = r.Double();
+        Demand = r.Double();
+    }
 }

@@ -66,4 +66,18 @@ internal sealed class SpendCalibration
 
         return Math.Clamp(_billedUsd / _modeledUsd, MinRatio, MaxRatio);
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        _ledger.Save(w);
+        w.Write(_billedUsd);
+        w.Write(_modeledUsd);
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        _ledger.Load(r);
+        _billedUsd = r.Double();
+        _modeledUsd = r.Double();
+    }
 }

@@ -68,4 +68,18 @@ internal sealed class TrafficGap
 
         _zeroRun = 0;
     }
+
+    internal void Save(State.StateWriter w)
+    {
+        w.Write(_zeroRun);
+        w.Write(_outage);
+        w.Write(_sinceGap);
+    }
+
+    internal void Load(State.StateReader r)
+    {
+        _zeroRun = r.Long();
+        _outage = r.Bool();
+        _sinceGap = r.Long();
+    }
 }

@@ -166,6 +166,16 @@ internal static class Migrations
         ALTER TABLE spend ADD COLUMN target TEXT;
         CREATE INDEX spend_target_to ON spend(target, to_ts);
         """,
+
+        // 11: what each service's planner learned (demand record, launch times, the counterfactual and self-correction
+        // level, budget pacing), one row per service replaced after every decision, so a restart or another replica continues from it.
+        """
+        CREATE TABLE planner_state (
+            service TEXT PRIMARY KEY,
+            saved_ts TEXT NOT NULL,
+            lineage TEXT NOT NULL,
+            state BLOB NOT NULL);
+        """,
     ];
 
     public static int Latest => Steps.Length;

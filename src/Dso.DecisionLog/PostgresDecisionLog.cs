@@ -88,6 +88,17 @@ public sealed class PostgresDecisionLog : IDecisionStore, IExperimentStore, IDis
             return cmd.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
+    public Task SavePlannerStateAsync(PlannerStateRecord record, CancellationToken cancellationToken) =>
+        RunAsync($"saving the planner state of {record.Service}", (cmd, ct) =>
+        {
+            cmd.CommandText = PlannerStateSql.Upsert;
+            PlannerStateSql.Bind(cmd, record);
+            return cmd.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    public Task<PlannerStateRecord?> LoadPlannerStateAsync(string service, CancellationToken cancellationToken) =>
+        RunAsync($"reading the planner state of {service}", (cmd, ct) => PlannerStateSql.ReadAsync(cmd, service, ct), cancellationToken);
+
     public Task<SpendTotal> SpendSinceAsync(string service, string? target, DateTimeOffset since, CancellationToken cancellationToken) =>
         RunAsync($"reading the spend of {service}", (cmd, ct) => DecisionSql.SpendSinceAsync(cmd, service, target, since, ct), cancellationToken);
 

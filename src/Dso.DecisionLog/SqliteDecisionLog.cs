@@ -81,6 +81,17 @@ public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDispo
             return Task.FromResult(cmd);
         }, cancellationToken);
 
+    public Task SavePlannerStateAsync(PlannerStateRecord record, CancellationToken cancellationToken) =>
+        WriteAsync($"saving the planner state of {record.Service}", _ =>
+        {
+            var cmd = Kept(PlannerStateSql.Upsert);
+            PlannerStateSql.Bind(cmd, record);
+            return Task.FromResult(cmd);
+        }, cancellationToken);
+
+    public Task<PlannerStateRecord?> LoadPlannerStateAsync(string service, CancellationToken cancellationToken) =>
+        ReadAsync($"reading the planner state of {service}", (cmd, ct) => PlannerStateSql.ReadAsync(cmd, service, ct), cancellationToken);
+
     public Task<SpendTotal> SpendSinceAsync(string service, string? target, DateTimeOffset since, CancellationToken cancellationToken) =>
         ReadAsync($"reading the spend of {service}", (cmd, ct) => DecisionSql.SpendSinceAsync(cmd, service, target, since, ct), cancellationToken);
 

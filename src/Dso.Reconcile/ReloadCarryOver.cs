@@ -27,13 +27,13 @@ public static class ReloadCarryOver
     /// <summary>What to keep when <paramref name="before"/> is replaced by <paramref name="after"/> (same service).</summary>
     public static ReloadPlan For(ServicePolicy before, ServicePolicy after)
     {
-        if (PolicyFingerprint.Of(before) == PolicyFingerprint.Of(after))
+        var edit = PlannerLineage.Of(before).Compare(PlannerLineage.Of(after));
+        if (edit.Same)
         {
             return new ReloadPlan(true, null, true, true, "unchanged: everything kept");
         }
 
         var tick = before.Tick != after.Tick;
-        var strategy = before.Strategy.Name != after.Strategy.Name || Key(before.Strategy.Parameters) != Key(after.Strategy.Parameters);
         var metrics = before.Metrics.Source != after.Metrics.Source || Key(before.Metrics.Options) != Key(after.Metrics.Options) ||
             Key(before.Metrics.Queries) != Key(after.Metrics.Queries);
         // The same path with other content is an edited calendar too.
@@ -41,24 +41,17 @@ public static class ReloadCarryOver
         var keepDetectors = !tick && !metrics;
         var keepForecaster = !tick && !metrics && !events;
         var series = (keepDetectors ? "" : "detectors reset, ") + (keepForecaster ? "" : "forecaster reset, ");
-        if (tick || strategy)
+        if (edit.ResetBy is { } by)
         {
-            return new ReloadPlan(false, null, keepDetectors, keepForecaster,
-                $"{series}planner reset ({(tick ? "tick" : "strategy")} changed)");
+            return new ReloadPlan(false, null, keepDetectors, keepForecaster, $"{series}planner reset ({by} changed)");
         }
 
-        var oldOfferings = before.Catalog.Offerings.ToDictionary(o => o.Name, StringComparer.Ordinal);
-        var kept = after.Catalog.Offerings.Where(o => oldOfferings.TryGetValue(o.Name, out var was) && was == o).Select(o => o.Name)
-            .ToHashSet(StringComparer.Ordinal);
-        var catalog = kept.Count != oldOfferings.Count || kept.Count != after.Catalog.Offerings.Count;
-        var sizing = catalog || before.Limits != after.Limits || before.BootDelay != after.BootDelay;
-        var carry = new PlannerCarryOver { Demand = true, Offerings = kept, Counterfactual = !sizing };
-        var reset = catalog ? $"launch times of {Math.Max(oldOfferings.Count, after.Catalog.Offerings.Count) - kept.Count} changed offering(s) and " : "";
-        return new ReloadPlan(false, carry, keepDetectors, keepForecaster,
-            $"{series}planner rebuilt keeping demand history and calibration" + (sizing ? $"; {reset}the reactive counterfactual reset" : "; counterfactual kept"));
+        var reset = edit.ChangedOfferings > 0 ? $"launch times of {edit.ChangedOfferings} changed offering(s) and " : "";
+        return new ReloadPlan(false, edit.Carry, keepDetectors, keepForecaster,
+            $"{series}planner rebuilt keeping demand history and calibration" + (edit.Sizing ? $"; {reset}the reactive counterfactual reset" : "; counterfactual kept"));
     }
 
     /// <summary>A map as comparable text, in key order (the YAML's order of keys is no edit).</summary>
-    private static string Key<T>(IReadOnlyDictionary<string, T> map) =>
+    internal static string Key<T>(IReadOnlyDictionary<string, T> map) =>
         string.Join("\n", map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 }

@@ -160,6 +160,7 @@ public sealed partial class ServiceLoop
             Stage = TickStage.Resume;
             _recovered = true;
             await BackfillAsync(now, token).ConfigureAwait(false);
+            await RestorePlannerAsync(now, token).ConfigureAwait(false);
             await LoadSpendAsync(now, token).ConfigureAwait(false);
             var resumed = await ResumeUnfinishedAsync(now, state, started, token).ConfigureAwait(false);
             if (resumed is not null)
@@ -189,6 +190,7 @@ public sealed partial class ServiceLoop
         await _deps.Log.AppendAsync(decision, token).ConfigureAwait(false);
         _tickDecision = decision;
         RememberReactiveRate(decision);
+        await SavePlannerAsync(now, token).ConfigureAwait(false);
         foreach (var anomaly in decision.Anomalies)
         {
             await _deps.Log.AppendEventAsync(Policy.Name, reading.Timestamp, "anomaly",

@@ -53,6 +53,12 @@ public sealed record ServiceLoopDependencies
     /// </summary>
     public Abstractions.Approvals.IApprovalQueue? Approvals { get; init; }
 
+    /// <summary>
+    /// Where the planner's learned state is kept between ticks, so a restarted service continues from it (README,
+    /// "Restarts"); null keeps it in memory only (a simulation, which never restarts).
+    /// </summary>
+    public IPlannerStateStore? PlannerStates { get; init; }
+
     public ILoopObserver Observer { get; init; } = NullLoopObserver.Instance;
 
     /// <summary>

@@ -95,6 +95,7 @@ internal sealed class LoopRegistry(
                 ForecasterFactory = forecasters[policy.Name],
                 Observer = observer,
                 TickDeadline = dso.Value.TickDeadline,
+                PlannerStates = log as IPlannerStateStore,
             });
         }
 

@@ -252,7 +252,7 @@ internal static partial class DecisionSql
         return rows;
     }
 
-    /// <summary>Three statements for one transaction: outcomes first (they reference decisions), then decisions, then events.</summary>
+    /// <summary>Statements for one transaction: outcomes first (they reference decisions), then decisions, events, approvals and planner states.</summary>
     public static async Task<RetentionResult> PurgeAsync(Func<DbCommand> command, DateTimeOffset decisionsBefore, DateTimeOffset eventsBefore, CancellationToken ct)
     {
         async Task<int> Run(string sql, string name, object value)
@@ -268,6 +268,9 @@ internal static partial class DecisionSql
         var decisions = await Run("DELETE FROM decisions WHERE ts_ms < @cut", "cut", cut).ConfigureAwait(false);
         var events = await Run("DELETE FROM events WHERE ts < @cut", "cut", Format(eventsBefore)).ConfigureAwait(false);
         await Run(ApprovalSql.Purge, "cut", cut).ConfigureAwait(false);
+        // A planner state is restored only within minutes of its save: one past the events' retention belongs to a
+        // service no longer running.
+        await Run("DELETE FROM planner_state WHERE saved_ts < @cut", "cut", Format(eventsBefore)).ConfigureAwait(false);
         return new RetentionResult(decisions, outcomes, events);
     }
 

@@ -131,6 +131,8 @@ public sealed class RetentionTests : IDisposable
         await DecisionLogSeeder.SeedAsync(store, ["a", "b"], End, TimeSpan.FromDays(4), TimeSpan.FromHours(1));
         await store.AppendEventAsync("a", End.AddDays(-3), "anomaly", "old", default);
         await store.AppendEventAsync("a", End.AddHours(-1), "anomaly", "new", default);
+        await store.SavePlannerStateAsync(new PlannerStateRecord("gone", End.AddDays(-3), "{}", [1]), default);
+        await store.SavePlannerStateAsync(new PlannerStateRecord("a", End.AddHours(-1), "{}", [2]), default);
         var result = await store.PurgeAsync(End.AddDays(-2), End.AddDays(-1), default);
         Assert.Equal(2 * 48, result.Decisions);
         Assert.Equal(2 * 48, result.Outcomes);
@@ -139,6 +141,9 @@ public sealed class RetentionTests : IDisposable
         Assert.Equal(2 * 48, left.Items.Count);
         Assert.All(left.Items, r => Assert.True(r.Decision.Timestamp >= End.AddDays(-2)));
         Assert.Equal("new", Assert.Single(await store.EventsAsync(null, null, null, null, 10, default)).Message);
+        // A planner state past the events' retention (a service no longer running) goes; a recent one stays.
+        Assert.Null(await store.LoadPlannerStateAsync("gone", default));
+        Assert.NotNull(await store.LoadPlannerStateAsync("a", default));
     }
 
     private const string OldSchema = """

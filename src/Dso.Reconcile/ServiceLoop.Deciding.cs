@@ -91,6 +91,7 @@ public sealed partial class ServiceLoop
         var arm = Arms?.ArmAt(now);
         var plan = (arm?.Planner ?? _planner).Plan(context);
         _plannerPlanned |= arm?.Planner is null;
+        _armsPlanned |= arm is not null;
         if (arm is not null)
         {
             Arms!.Observe(context, arm);

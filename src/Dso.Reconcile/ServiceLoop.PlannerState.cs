@@ -1,6 +1,8 @@
 using Dso.Abstractions.Decisions;
 using Dso.Optimization;
 using Dso.Optimization.State;
+using Dso.Policies.Model;
+using Dso.Reconcile.Experiments;
 
 namespace Dso.Reconcile;
 
@@ -22,15 +24,45 @@ public sealed partial class ServiceLoop
     /// <summary>Event kind of every restore, save failure and refusal.</summary>
     public const string PlannerStateEvent = "planner_state";
 
-    /// <summary>Whether the planner in use planned this tick (only then has its state changed).</summary>
+    /// <summary>Whether the loop's own planner planned this tick (only then has its state changed).</summary>
     private bool _plannerPlanned;
+
+    /// <summary>Whether an experiment's arm planned this tick (its variants' planners changed).</summary>
+    private bool _armsPlanned;
 
     /// <summary>Whether the latest save failed (the next failure is not reported again until one succeeds).</summary>
     private bool _stateSaveFailing;
 
-    private async Task RestorePlannerAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Whether the experiment variants' planners were restored (once per loop: the first arms it runs after a start).</summary>
+    private bool _armsRestored;
+
+    private Task RestorePlannerAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        RestoreOneAsync(Policy.Name, "", Policy, _planner, now, cancellationToken);
+
+    /// <summary>
+    /// The variants of the experiment the loop runs continue from their saved state too, each under its own key
+    /// (<c>service#experiment/variant</c>); only the first arms a loop runs after a start (a new run in the same
+    /// process starts its variants as it always did).
+    /// </summary>
+    private async Task RestoreArmsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (_deps.PlannerStates is not { } store || _planner is not IDurablePlanner planner)
+        if (_armsRestored || Arms is not { } arms || _deps.PlannerStates is null)
+        {
+            return;
+        }
+
+        _armsRestored = true;
+        foreach (var variant in arms.Planners())
+        {
+            await RestoreOneAsync(ArmKey(variant), $"variant {variant.Key}: ", variant.Policy, variant.Planner, now, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private string ArmKey(VariantPlanner variant) => $"{Policy.Name}#{variant.Key}";
+
+    private async Task RestoreOneAsync(string key, string prefix, ServicePolicy policy, IScalingPlanner planner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_deps.PlannerStates is not { } store || planner is not IDurablePlanner durable)
         {
             return;
         }
@@ -38,7 +70,7 @@ public sealed partial class ServiceLoop
         string message;
         try
         {
-            message = await RestoreAsync(store, planner, now, cancellationToken).ConfigureAwait(false) ?? "";
+            message = await RestoreAsync(store, key, policy, durable, now, cancellationToken).ConfigureAwait(false) ?? "";
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -47,21 +79,21 @@ public sealed partial class ServiceLoop
 
         if (message.Length > 0)
         {
-            await _deps.Log.AppendEventAsync(Policy.Name, now, PlannerStateEvent, message, cancellationToken).ConfigureAwait(false);
+            await _deps.Log.AppendEventAsync(Policy.Name, now, PlannerStateEvent, prefix + message, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <returns>What happened, for the log; null when nothing was saved (a new service).</returns>
-    private async Task<string?> RestoreAsync(IPlannerStateStore store, IDurablePlanner planner, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<string?> RestoreAsync(IPlannerStateStore store, string key, ServicePolicy policy, IDurablePlanner planner, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var saved = await store.LoadPlannerStateAsync(Policy.Name, cancellationToken).ConfigureAwait(false);
+        var saved = await store.LoadPlannerStateAsync(key, cancellationToken).ConfigureAwait(false);
         if (saved is null)
         {
             return null;
         }
 
         var age = now - saved.SavedAt;
-        var limit = Policy.Tick * 3 > MaxPlannerStateAge ? Policy.Tick * 3 : MaxPlannerStateAge;
+        var limit = policy.Tick * 3 > MaxPlannerStateAge ? policy.Tick * 3 : MaxPlannerStateAge;
         var when = $"saved {Describe(age)} ago";
         if (age > limit || age < TimeSpan.Zero)
         {
@@ -73,7 +105,7 @@ public sealed partial class ServiceLoop
             return $"learning afresh: the saved state's lineage is unreadable ({when})";
         }
 
-        var edit = lineage.Compare(PlannerLineage.Of(Policy));
+        var edit = lineage.Compare(PlannerLineage.Of(policy));
         if (edit.ResetBy is { } by)
         {
             return $"learning afresh: the saved state was learned under another {by} ({when})";
@@ -90,18 +122,36 @@ public sealed partial class ServiceLoop
         }
     }
 
-    /// <summary>Saves the planner's state after a tick it planned; a failure is reported once, not every tick.</summary>
+    /// <summary>
+    /// Saves the state of the planner that planned this tick: the loop's own, or the experiment variants' (the one in
+    /// force and those planning in its shadow). A failure is reported once, not every tick.
+    /// </summary>
     private async Task SavePlannerAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!_plannerPlanned || _deps.PlannerStates is not { } store || _planner is not IDurablePlanner planner)
+        if (_deps.PlannerStates is not { } store)
         {
             return;
         }
 
-        _plannerPlanned = false;
+        var planned = new List<(string Key, ServicePolicy Policy, IDurablePlanner Planner)>();
+        if (_plannerPlanned && _planner is IDurablePlanner own)
+        {
+            planned.Add((Policy.Name, Policy, own));
+        }
+
+        if (_armsPlanned && Arms is { } arms)
+        {
+            planned.AddRange(arms.Planners().Where(v => v.Planner is IDurablePlanner).Select(v => (ArmKey(v), v.Policy, (IDurablePlanner)v.Planner)));
+        }
+
+        (_plannerPlanned, _armsPlanned) = (false, false);
         try
         {
-            await store.SavePlannerStateAsync(new PlannerStateRecord(Policy.Name, now, PlannerLineage.Of(Policy).ToJson(), planner.SaveState()), cancellationToken).ConfigureAwait(false);
+            foreach (var (key, policy, planner) in planned)
+            {
+                await store.SavePlannerStateAsync(new PlannerStateRecord(key, now, PlannerLineage.Of(policy).ToJson(), planner.SaveState()), cancellationToken).ConfigureAwait(false);
+            }
+
             _stateSaveFailing = false;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -174,6 +174,7 @@ public sealed partial class ServiceLoop
         }
 
         await AccrueSpendAsync(now, state, token).ConfigureAwait(false);
+        await RestoreArmsAsync(now, token).ConfigureAwait(false);
         var budget = BudgetWindowAt(now);
         var reading = await ReadSafelyAsync(now, token).ConfigureAwait(false);
         var proposal = _zeroTraffic.Triage(reading, ZeroTrafficHold, out var demand) switch

@@ -10,6 +10,8 @@ internal sealed class GatedArms(ExperimentRun run, IVariantArms inner) : IVarian
 
     public VariantArm? ArmAt(DateTimeOffset now) => run.Active ? inner.ArmAt(now) : null;
 
+    public IReadOnlyList<VariantPlanner> Planners() => run.Active ? inner.Planners() : [];
+
     public void Observe(PlanningContext context, VariantArm active)
     {
         if (run.Active)

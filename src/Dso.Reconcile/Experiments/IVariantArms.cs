@@ -1,4 +1,5 @@
 using Dso.Optimization;
+using Dso.Policies.Model;
 
 namespace Dso.Reconcile.Experiments;
 
@@ -18,4 +19,14 @@ public interface IVariantArms
     /// two days back, a bound issued at a block's end is scored against demand hours later).
     /// </summary>
     void Observe(PlanningContext context, VariantArm active);
+
+    /// <summary>
+    /// Each variant's planner (created now if it was not yet) with the policy it runs, under a key naming the experiment
+    /// and variant: the loop saves their learned state after each tick and restores it after a restart, as its own.
+    /// </summary>
+    IReadOnlyList<VariantPlanner> Planners();
 }
+
+/// <summary>A variant's planner, for saving and restoring its state.</summary>
+/// <param name="Key">The experiment and variant (<c>coverage/q90</c>).</param>
+public sealed record VariantPlanner(string Key, ServicePolicy Policy, IScalingPlanner Planner);

@@ -45,6 +45,9 @@ public sealed class SplitArm(string experiment, SwitchbackDesign blocks, string 
         return new VariantArm(experiment, blocks.BlockAt(now), variant, policy, _planner.Value);
     }
 
+    /// <summary>The variant's planner (control's, once a guardrail stopped the variant, starts fresh by design and is not kept).</summary>
+    public IReadOnlyList<VariantPlanner> Planners() => [new VariantPlanner($"{experiment}/{variant}", policy, _planner.Value)];
+
     /// <summary>A split's service runs one variant at every tick: there is no other variant here to show it to.</summary>
     public void Observe(PlanningContext context, VariantArm active)
     {

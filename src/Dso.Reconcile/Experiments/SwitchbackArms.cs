@@ -70,6 +70,9 @@ public sealed class SwitchbackArms(string experiment, SwitchbackDesign design, I
         }
     }
 
+    public IReadOnlyList<VariantPlanner> Planners() =>
+        [.. design.Variants.Select(v => new VariantPlanner($"{experiment}/{v}", policies[v], PlannerOf(v)))];
+
     private IScalingPlanner PlannerOf(string variant)
     {
         lock (_planners)

@@ -6,6 +6,7 @@ using Dso.Controller.Composition;
 using Dso.DecisionLog;
 using Dso.Policies.Model;
 using Dso.Reconcile;
+using Dso.Reconcile.Experiments;
 using Dso.Reconcile.Simulation;
 using Microsoft.Data.Sqlite;
 
@@ -107,6 +108,29 @@ public sealed class ServiceLoopPlannerStateTests : IDisposable
     }
 
     [Fact]
+    public async Task Restart_InASwitchback_EachVariantContinuesWhereItLeftOff()
+    {
+        var reference = await RunAsync("ab-reference", Policy, restartAt: null, store: true, arms: Switchback);
+        var restarted = await RunAsync("ab-restarted", Policy, restartAt: Before, store: true, arms: Switchback);
+
+        var restores = restarted.Events.Where(e => e.Kind == ServiceLoop.PlannerStateEvent).Select(e => e.Message).ToList();
+        Assert.Contains(restores, m => m.StartsWith($"variant coverage/q98: restored demand record ({Before} ticks, envelope calibrated)", StringComparison.Ordinal));
+        Assert.Contains(restores, m => m.StartsWith($"variant coverage/q90: restored demand record ({Before} ticks, envelope calibrated)", StringComparison.Ordinal));
+        for (var i = Before; i < Before + After; i++)
+        {
+            Assert.Equal(reference.Decisions[i], restarted.Decisions[i]);
+        }
+    }
+
+    /// <summary>Two variants of the default policy in hourly blocks from the start (a 20-minute washout).</summary>
+    private SwitchbackArms Switchback(ServicePolicy policy)
+    {
+        var design = new Dso.Experiments.Design.SwitchbackDesign { Start = _start, BlockLength = TimeSpan.FromHours(1), Washout = TimeSpan.FromMinutes(20), Variants = ["q98", "q90"], Seed = 3 };
+        var q90 = policy with { Strategy = policy.Strategy with { Parameters = new Dictionary<string, double>(policy.Strategy.Parameters) { ["coverage_quantile"] = 0.9 } } };
+        return new SwitchbackArms("coverage", design, new Dictionary<string, ServicePolicy> { ["q98"] = policy, ["q90"] = q90 }, Plugins.Strategies);
+    }
+
+    [Fact]
     public async Task SaveFailure_IsReportedOnceAndNeverFailsATick()
     {
         var time = new VirtualTimeProvider(_start);
@@ -134,7 +158,7 @@ public sealed class ServiceLoopPlannerStateTests : IDisposable
     /// continue over the same files.
     /// </summary>
     private async Task<Run> RunAsync(string name, ServicePolicy policy, int? restartAt, bool store, Action<string>? whileDown = null, TimeSpan? downFor = null,
-        ServicePolicy? restartPolicy = null, int afterTicks = After)
+        ServicePolicy? restartPolicy = null, int afterTicks = After, Func<ServicePolicy, SwitchbackArms>? arms = null)
     {
         var time = new VirtualTimeProvider(_start);
         var logPath = Path.Combine(_dir.Root, name + ".db");
@@ -148,6 +172,7 @@ public sealed class ServiceLoopPlannerStateTests : IDisposable
             using (var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(logPath)))
             {
                 var loop = NewLoop(current, time, NewCloud(current, time, cloudPath), log, store ? log : null);
+                loop.Arms = arms?.Invoke(current);
                 for (var i = 0; i < ticks; i++)
                 {
                     now += current.Tick;

@@ -191,6 +191,20 @@ internal sealed class StateWriter(Stream stream) : IDisposable
         }
     }
 
+    /// <summary>Rows of feature values, any of them missing (null): its length, then each row's presence and values.</summary>
+    public void Write(IReadOnlyList<double[]?> rows)
+    {
+        _w.Write(rows.Count);
+        foreach (var row in rows)
+        {
+            _w.Write(row is not null);
+            if (row is not null)
+            {
+                Write(row);
+            }
+        }
+    }
+
     public void Write(ReadOnlySpan<bool> values)
     {
         _w.Write(values.Length);
@@ -267,6 +281,21 @@ internal sealed class StateReader(Stream stream) : IDisposable
         for (var i = 0; i < n; i++)
         {
             into[i] = _r.ReadBoolean();
+        }
+    }
+
+    /// <summary>Reads rows <see cref="StateWriter.Write(IReadOnlyList{double[]})"/> wrote into <paramref name="into"/>, which must have as many; each row at most <paramref name="width"/> values.</summary>
+    public void Into(double[]?[] into, int width)
+    {
+        var n = _r.ReadInt32();
+        if (n != into.Length)
+        {
+            throw new PlannerStateException($"{n} rows where this planner keeps {into.Length}");
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            into[i] = _r.ReadBoolean() ? Doubles(width) : null;
         }
     }
 

@@ -385,15 +385,7 @@ internal sealed class DemandOutlook
         _calibrator.Save(w);
         _bursts.Save(w);
         _gap.Save(w);
-        w.Write(_pending.Length);
-        foreach (var p in _pending)
-        {
-            w.Write(p is not null);
-            if (p is not null)
-            {
-                w.Write(p);
-            }
-        }
+        w.Write(_pending);
     }
 
     internal void Load(State.StateReader r)
@@ -408,14 +400,6 @@ internal sealed class DemandOutlook
         _calibrator.Load(r);
         _bursts.Load(r);
         _gap.Load(r);
-        if (r.Int() is var rows && rows != _pending.Length)
-        {
-            throw new State.PlannerStateException($"features pending for {rows - 1} rows where this planner plans {_pending.Length - 1}");
-        }
-
-        for (var i = 0; i < _pending.Length; i++)
-        {
-            _pending[i] = r.Bool() ? r.Doubles(FeatureNames.Length) : null;
-        }
+        r.Into(_pending, FeatureNames.Length);
     }
 }

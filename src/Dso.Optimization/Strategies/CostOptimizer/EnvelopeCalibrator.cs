@@ -198,14 +198,7 @@ internal sealed class EnvelopeCalibrator
         w.Write(_count);
         w.Write(_next);
         w.Write(_y);
-        foreach (var x in _x)
-        {
-            w.Write(x is not null);
-            if (x is not null)
-            {
-                w.Write(x);
-            }
-        }
+        w.Write(_x);
     }
 
     internal void Load(State.StateReader r)
@@ -220,9 +213,6 @@ internal sealed class EnvelopeCalibrator
         _count = r.Count(_x.Length);
         _next = r.Count(_x.Length - 1);
         r.Into(_y);
-        for (var i = 0; i < _x.Length; i++)
-        {
-            _x[i] = r.Bool() ? r.Doubles(_features) : null!;
-        }
+        r.Into(_x!, _features);
     }
 }

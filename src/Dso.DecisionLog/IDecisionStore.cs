@@ -8,7 +8,7 @@ namespace Dso.DecisionLog;
 /// The decision log as analysts read it: filtered and paged decisions, server-side downsampled series, costs by
 /// day, events, the approval queue, and retention. Implemented over SQLite (one file, one replica) and PostgreSQL (several replicas).
 /// </summary>
-public interface IDecisionStore : IDecisionLog, ISpendLog, IApprovalQueue, IPlannerStateStore
+public interface IDecisionStore : IDecisionLog, ISpendLog, IApprovalQueue, IPlannerStateStore, IIncidentStore
 {
     Task<DecisionPage> QueryAsync(DecisionQuery query, CancellationToken cancellationToken);
 

@@ -99,6 +99,25 @@ public sealed class PostgresDecisionLog : IDecisionStore, IExperimentStore, IDis
     public Task<PlannerStateRecord?> LoadPlannerStateAsync(string service, CancellationToken cancellationToken) =>
         RunAsync($"reading the planner state of {service}", (cmd, ct) => PlannerStateSql.ReadAsync(cmd, service, ct), cancellationToken);
 
+    public Task<IReadOnlyList<OpenIncident>> OpenIncidentsAsync(CancellationToken cancellationToken) =>
+        RunAsync("reading open alert incidents", (cmd, ct) => IncidentSql.ListAsync(cmd, ct), cancellationToken);
+
+    public Task OpenIncidentAsync(OpenIncident incident, CancellationToken cancellationToken) =>
+        RunAsync($"opening a {incident.Kind} incident for {incident.Service}", (cmd, ct) =>
+        {
+            cmd.CommandText = IncidentSql.Open;
+            IncidentSql.Bind(cmd, incident.Service, incident.Kind, incident.Subject, incident.Since);
+            return cmd.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
+    public Task CloseIncidentAsync(string service, string kind, string subject, CancellationToken cancellationToken) =>
+        RunAsync($"closing a {kind} incident for {service}", (cmd, ct) =>
+        {
+            cmd.CommandText = IncidentSql.Close;
+            IncidentSql.Bind(cmd, service, kind, subject);
+            return cmd.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+
     public Task<SpendTotal> SpendSinceAsync(string service, string? target, DateTimeOffset since, CancellationToken cancellationToken) =>
         RunAsync($"reading the spend of {service}", (cmd, ct) => DecisionSql.SpendSinceAsync(cmd, service, target, since, ct), cancellationToken);
 

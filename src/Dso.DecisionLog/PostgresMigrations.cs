@@ -176,6 +176,17 @@ internal static class PostgresMigrations
             lineage TEXT NOT NULL,
             state BYTEA NOT NULL);
         """,
+
+        // 12: the alert incidents that are open, so a restarted service neither pages again for one it announced nor
+        // leaves one open that ended while it was down.
+        """
+        CREATE TABLE alert_incidents (
+            service TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            since_ts TEXT NOT NULL,
+            PRIMARY KEY (service, kind, subject));
+        """,
     ];
 
     public static int Latest => Steps.Length;

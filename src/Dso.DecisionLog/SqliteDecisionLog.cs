@@ -92,6 +92,25 @@ public sealed class SqliteDecisionLog : IDecisionStore, IExperimentStore, IDispo
     public Task<PlannerStateRecord?> LoadPlannerStateAsync(string service, CancellationToken cancellationToken) =>
         ReadAsync($"reading the planner state of {service}", (cmd, ct) => PlannerStateSql.ReadAsync(cmd, service, ct), cancellationToken);
 
+    public Task<IReadOnlyList<OpenIncident>> OpenIncidentsAsync(CancellationToken cancellationToken) =>
+        ReadAsync("reading open alert incidents", (cmd, ct) => IncidentSql.ListAsync(cmd, ct), cancellationToken);
+
+    public Task OpenIncidentAsync(OpenIncident incident, CancellationToken cancellationToken) =>
+        WriteAsync($"opening a {incident.Kind} incident for {incident.Service}", _ =>
+        {
+            var cmd = Kept(IncidentSql.Open);
+            IncidentSql.Bind(cmd, incident.Service, incident.Kind, incident.Subject, incident.Since);
+            return Task.FromResult(cmd);
+        }, cancellationToken);
+
+    public Task CloseIncidentAsync(string service, string kind, string subject, CancellationToken cancellationToken) =>
+        WriteAsync($"closing a {kind} incident for {service}", _ =>
+        {
+            var cmd = Kept(IncidentSql.Close);
+            IncidentSql.Bind(cmd, service, kind, subject);
+            return Task.FromResult(cmd);
+        }, cancellationToken);
+
     public Task<SpendTotal> SpendSinceAsync(string service, string? target, DateTimeOffset since, CancellationToken cancellationToken) =>
         ReadAsync($"reading the spend of {service}", (cmd, ct) => DecisionSql.SpendSinceAsync(cmd, service, target, since, ct), cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Dso.Abstractions.Decisions;
 using Dso.Reconcile;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -11,7 +12,8 @@ namespace Dso.Controller.Alerts;
 /// scaling decision. An alert that is not delivered (queue full: the oldest is dropped; webhook rejected or
 /// unreachable) is counted in <c>dso_alerts_dropped_total{reason}</c>.
 /// </summary>
-internal sealed partial class WebhookAlertObserver(IOptions<AlertOptions> options, IHttpClientFactory http, ILogger<WebhookAlertObserver> logger)
+/// <param name="store">Where open incidents outlive a restart (the decision log's database); null keeps them in memory.</param>
+internal sealed partial class WebhookAlertObserver(IOptions<AlertOptions> options, IHttpClientFactory http, ILogger<WebhookAlertObserver> logger, IIncidentStore? store = null)
     : BackgroundService, ILoopObserver
 {
     /// <summary>Reason labels of <c>dso_alerts_dropped_total</c>.</summary>
@@ -26,7 +28,7 @@ internal sealed partial class WebhookAlertObserver(IOptions<AlertOptions> option
         new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest },
         _ => Dropped.WithLabels(QueueFull).Inc());
 
-    private readonly AlertIncidents _incidents = new();
+    private readonly AlertIncidents _incidents = new(store, problem => LogStoreFailed(logger, problem));
 
     public void OnTick(TickResult result)
     {
@@ -97,4 +99,7 @@ internal sealed partial class WebhookAlertObserver(IOptions<AlertOptions> option
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "alert webhook unreachable for a {Kind} alert for {Service}: {Problem}")]
     private partial void LogUnreachable(string kind, string service, string problem);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "open alert incidents not kept across restarts: {Problem}")]
+    private static partial void LogStoreFailed(ILogger logger, string problem);
 }

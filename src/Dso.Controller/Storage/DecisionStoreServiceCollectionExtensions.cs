@@ -41,6 +41,7 @@ internal static class DecisionStoreServiceCollectionExtensions
         });
         services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<IDecisionStore>());
         services.AddSingleton<IApprovalQueue>(sp => sp.GetRequiredService<IDecisionStore>());
+        services.AddSingleton<IIncidentStore>(sp => sp.GetRequiredService<IDecisionStore>());
         services.AddSingleton<RetentionJob>();
         services.AddHostedService<RetentionScheduler>();
         return services;

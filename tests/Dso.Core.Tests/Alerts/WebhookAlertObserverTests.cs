@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dso.Abstractions.Catalog;
 using Dso.Abstractions.Decisions;
 using Dso.Controller.Alerts;
+using Dso.DecisionLog;
 using Dso.Reconcile;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -99,6 +100,69 @@ public sealed class WebhookAlertObserverTests
         Assert.Contains("trimmed to the hard budget", start.Message);
         Assert.Empty(again);
         Assert.Equal(Alert.End, Assert.Single(ended).Phase);
+    }
+
+    [Fact]
+    public async Task Restart_WithTheStore_DoesNotPageAgainAndEndsWhatEndedWhileDown()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"dso-incidents-{Guid.NewGuid():N}.db");
+        try
+        {
+            var budget = new BudgetStatus(900, 500, 899, "hard", Constrained: true);
+            var anomaly = new AnomalyEvent("conversion_rate", 0.004, 0.97, "alert_only");
+            using (var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(path)))
+            {
+                var before = new AlertIncidents(log);
+                Assert.Equal(2, before.Observe(Tick(0, [anomaly], held: false).Decision with { Budget = budget }).Count);
+                Assert.Single(before.ObserveCloud("shop", T0, "shop@0", "terminal NotFound: no group 'web'", answered: false));
+            }
+
+            using (var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(path)))
+            {
+                // The restarted service: the budget still constrains (no new page), the anomaly ended while it was down.
+                var after = new AlertIncidents(log);
+                var alerts = after.Observe(Tick(30, [], held: false).Decision with { Budget = budget });
+                var ended = Assert.Single(alerts);
+                Assert.Equal((Alert.End, "anomaly", "conversion_rate"), (ended.Phase, ended.Kind, ended.Subject));
+                Assert.Equal("resolved: anomaly on conversion_rate since 2026-03-02 12:00 ended", ended.Message);
+                Assert.Empty(after.ObserveCloud("shop", T0.AddMinutes(30), "shop@30", "terminal NotFound: no group 'web'", answered: false));
+                Assert.Equal(Alert.End, Assert.Single(after.ObserveCloud("shop", T0.AddMinutes(31), "shop@31", null, answered: true)).Phase);
+            }
+
+            using (var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(path)))
+            {
+                // What is still open: the budget incident, since its first tick.
+                Assert.Equal([new OpenIncident("shop", "budget", "", T0)], await log.OpenIncidentsAsync(CancellationToken.None));
+            }
+        }
+        finally
+        {
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(path) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [Fact]
+    public void StoreFailure_KeepsTheIncidentInMemoryAndSaysSo()
+    {
+        var problems = new List<string>();
+        var incidents = new AlertIncidents(new BrokenStore(), problems.Add);
+
+        Assert.Single(incidents.Observe(Tick(0, [], held: true).Decision));
+        Assert.Empty(incidents.Observe(Tick(1, [], held: true).Decision));
+        Assert.Equal(Alert.End, Assert.Single(incidents.Observe(Tick(2, [], held: false).Decision)).Phase);
+        Assert.Equal(["reading the open incidents: disk I/O error", "opening the held incident of shop: disk I/O error", "closing the held incident of shop: disk I/O error"], problems);
+    }
+
+    private sealed class BrokenStore : IIncidentStore
+    {
+        public Task<IReadOnlyList<OpenIncident>> OpenIncidentsAsync(CancellationToken cancellationToken) => throw new IOException("disk I/O error");
+
+        public Task OpenIncidentAsync(OpenIncident incident, CancellationToken cancellationToken) => Task.FromException(new IOException("disk I/O error"));
+
+        public Task CloseIncidentAsync(string service, string kind, string subject, CancellationToken cancellationToken) => Task.FromException(new IOException("disk I/O error"));
     }
 
     [Fact]

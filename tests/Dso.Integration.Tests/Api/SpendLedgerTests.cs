@@ -57,7 +57,7 @@ public sealed class SpendLedgerTests : IDisposable
         await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             await connection.OpenAsync();
-            await WriteAsBuild9Async(connection, "DROP TABLE planner_state; PRAGMA user_version = 9;");
+            await WriteAsBuild9Async(connection, "DROP TABLE alert_incidents; DROP TABLE planner_state; PRAGMA user_version = 9;");
         }
 
         using var upgraded = new SqliteDecisionLog(new SqliteDecisionLogOptions(path));
@@ -76,7 +76,7 @@ public sealed class SpendLedgerTests : IDisposable
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
-            await WriteAsBuild9Async(connection, "DROP TABLE planner_state; DELETE FROM dso_schema; INSERT INTO dso_schema (version) VALUES (9);");
+            await WriteAsBuild9Async(connection, "DROP TABLE alert_incidents; DROP TABLE planner_state; DELETE FROM dso_schema; INSERT INTO dso_schema (version) VALUES (9);");
         }
 
         using var upgraded = new PostgresDecisionLog(new PostgresDecisionLogOptions(connectionString));

@@ -58,12 +58,13 @@ public sealed class DecisionExperimentColumnsTests : IDisposable
             await store.AppendAsync(Decision("warm", 0, null, null, "default"), default);
         }
 
-        // Take the log back to schema 8 (no planner state, no spend target, no experiment/block columns), then log decisions the way build 8 did.
+        // Take the log back to schema 8 (no open incidents, no planner state, no spend target, no experiment/block columns), then log decisions the way build 8 did.
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
             using var cmd = connection.CreateCommand();
             cmd.CommandText = """
+                DROP TABLE alert_incidents;
                 DROP TABLE planner_state;
                 DROP INDEX spend_target_to;
                 ALTER TABLE spend DROP COLUMN target;

@@ -191,7 +191,6 @@ public sealed partial class ServiceLoop
         await _deps.Log.AppendAsync(decision, token).ConfigureAwait(false);
         _tickDecision = decision;
         RememberReactiveRate(decision);
-        await SavePlannerAsync(now, token).ConfigureAwait(false);
         foreach (var anomaly in decision.Anomalies)
         {
             await _deps.Log.AppendEventAsync(Policy.Name, reading.Timestamp, "anomaly",
@@ -201,6 +200,9 @@ public sealed partial class ServiceLoop
         var latency = Stopwatch.GetElapsedTime(started);
         Stage = TickStage.Apply;
         var outcome = await ApplyAsync(decision, state, token, cancellationToken).ConfigureAwait(false);
+        // After the apply, on the host's token (not the tick's deadline, which an apply may have used up): saving the
+        // planner's state (a few ms) is not on the way from decision to cloud.
+        await SavePlannerAsync(now, cancellationToken).ConfigureAwait(false);
         var result = Result(now, decision, outcome, latency, budget) with { Source = reading };
         Stage = TickStage.Observe;
         return Observe(now, result);

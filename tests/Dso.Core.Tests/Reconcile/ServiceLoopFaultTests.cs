@@ -167,6 +167,41 @@ public sealed class ServiceLoopFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task Apply_CloudHangsPastTheTickDeadline_TheStateSaveAfterItDoesNotFailTheTick()
+    {
+        var time = new VirtualTimeProvider(_start);
+        var faulty = new FaultyCloud(NewCloud(Default, time, null)) { Next = FaultyCloud.Fault.Hang };
+        var states = new CancellableStateStore();
+        var loop = new ServiceLoop(Default, "test", Deps(Default, new StepSource(_ => 4000), faulty, new InMemoryDecisionLog(), time) with
+        {
+            TickDeadline = TimeSpan.FromMilliseconds(300),
+            PlannerStates = states,
+        });
+
+        time.Set(_start.AddMinutes(1));
+        var result = await loop.TickAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The apply used up the tick's deadline; the save after it runs on the host's token and the tick stands.
+        Assert.Equal(ApplyStatus.Failed, result.Outcome!.Status);
+        Assert.Null(result.Failure);
+        Assert.Equal(1, states.Saved);
+    }
+
+    /// <summary>A store that, like the databases, refuses a write whose token is cancelled.</summary>
+    private sealed class CancellableStateStore : IPlannerStateStore
+    {
+        public int Saved { get; private set; }
+
+        public async Task SavePlannerStateAsync(PlannerStateRecord record, CancellationToken cancellationToken)
+        {
+            await Task.Delay(1, cancellationToken);
+            Saved++;
+        }
+
+        public Task<PlannerStateRecord?> LoadPlannerStateAsync(string service, CancellationToken cancellationToken) => Task.FromResult<PlannerStateRecord?>(null);
+    }
+
+    [Fact]
     public async Task Apply_CapacityShort_IsPartialAndTheNextTickStartsFromTheActualFleet()
     {
         var time = new VirtualTimeProvider(_start);

@@ -10,6 +10,9 @@ public sealed class IngestionOptions
     public const string Section = "Ingestion";
     public const string SnapshotFileName = "series.snapshot";
 
+    /// <summary>The push journal beside the snapshot (<see cref="Dso.Ingestion.Store.SeriesJournal"/>).</summary>
+    public const string JournalFileName = "series.journal";
+
     /// <summary>Bearer token per push service (<c>Ingestion:PushTokens:{service}</c>). A service without one accepts no pushes.</summary>
     public Dictionary<string, string> PushTokens { get; set; } = new(StringComparer.Ordinal);
 

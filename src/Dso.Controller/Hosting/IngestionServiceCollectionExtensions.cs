@@ -17,6 +17,7 @@ internal static partial class IngestionServiceCollectionExtensions
     {
         services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new IngestionSnapshotPath(Path.Combine(dataDirectory, IngestionOptions.SnapshotFileName)));
+        services.AddSingleton(_ => new SeriesJournal(Path.Combine(dataDirectory, IngestionOptions.JournalFileName)));
         services.AddSingleton(sp =>
         {
             var store = new SeriesStore(sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Store());
@@ -32,16 +33,40 @@ internal static partial class IngestionServiceCollectionExtensions
                 LogRestoreFailed(logger, path, ex.Message);
             }
 
+            // Then what was pushed after that snapshot: acknowledged samples survive a crash between snapshots.
+            var journal = sp.GetRequiredService<SeriesJournal>();
+            try
+            {
+                var (samples, problem) = journal.Replay(store);
+                LogReplayed(logger, samples, journal.RotatedPath);
+                if (problem is not null)
+                {
+                    LogReplayProblem(logger, problem);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogReplayProblem(logger, ex.Message);
+            }
+
             return store;
         });
         services.AddSingleton<ISeriesStore>(sp => sp.GetRequiredService<SeriesStore>());
         services.AddSingleton(sp => sp.GetRequiredService<ServiceClock>().Time is AcceleratedTimeProvider accelerated
             ? accelerated.PushTimeline()
             : PushTimeline.Identity(sp.GetRequiredService<ServiceClock>().Time));
-        services.AddSingleton(sp => new PushIngestor(
-            sp.GetRequiredService<SeriesStore>(),
-            sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Limits(),
-            sp.GetRequiredService<PushTimeline>()));
+        services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PushIngestor));
+            return new PushIngestor(
+                sp.GetRequiredService<SeriesStore>(),
+                sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Limits(),
+                sp.GetRequiredService<PushTimeline>(),
+                sp.GetRequiredService<SeriesJournal>())
+            {
+                JournalFailed = problem => LogJournalFailed(logger, problem),
+            };
+        });
         services.AddSingleton<PushAuthenticator>();
         services.AddSingleton<PushSchemas>();
         services.AddSingleton<IMetricSourceFactory, PrometheusSourceFactory>();
@@ -55,4 +80,13 @@ internal static partial class IngestionServiceCollectionExtensions
 
     [LoggerMessage(EventId = 3204, Level = LogLevel.Error, Message = "series store: the snapshot {Path} could not be read ({Problem}); starting with no pushed history")]
     private static partial void LogRestoreFailed(ILogger logger, string path, string problem);
+
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "series store: replayed {Count} pushed sample(s) from the journal beside {Path}")]
+    private static partial void LogReplayed(ILogger logger, int count, string path);
+
+    [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "series store: the push journal could not be replayed whole: {Problem}")]
+    private static partial void LogReplayProblem(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 3207, Level = LogLevel.Warning, Message = "push journal: {Problem}")]
+    private static partial void LogJournalFailed(ILogger logger, string problem);
 }

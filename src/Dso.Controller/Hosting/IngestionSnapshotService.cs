@@ -5,10 +5,12 @@ namespace Dso.Controller.Hosting;
 
 /// <summary>
 /// Writes the series store to the data directory every <see cref="IngestionOptions.SnapshotInterval"/> and on
-/// shutdown, so a restart keeps pushed history. (Restoring happens when the store is created, before any loop reads it.)
+/// shutdown, so a restart keeps pushed history; the push journal covers what was pushed since the latest snapshot.
+/// (Restoring, and replaying the journal, happen when the store is created, before any loop reads it.)
 /// </summary>
 internal sealed partial class IngestionSnapshotService(
     SeriesStore store,
+    SeriesJournal journal,
     IngestionSnapshotPath path,
     IOptions<IngestionOptions> options,
     ILogger<IngestionSnapshotService> logger) : BackgroundService
@@ -45,7 +47,11 @@ internal sealed partial class IngestionSnapshotService(
 
         try
         {
+            // The journal first: what it held is in this snapshot; what is pushed while it is written goes to the new
+            // journal (and, replayed over the snapshot, is an exact resend where the snapshot has it too).
+            journal.Rotate();
             SeriesSnapshot.Save(store, path.Value);
+            journal.Committed();
             LogSaved(store.SeriesCount, path.Value);
         }
         catch (IOException ex)

@@ -14,13 +14,25 @@ public sealed class PushIngestor
 {
     private readonly SeriesStore _store;
     private readonly PushTimeline _timeline;
+    private readonly SeriesJournal? _journal;
 
-    public PushIngestor(SeriesStore store, PushLimits limits, PushTimeline timeline)
+    /// <param name="store">Where samples are kept.</param>
+    /// <param name="limits">What a batch and a sample may be.</param>
+    /// <param name="timeline">Wall-clock timestamps onto the service clock.</param>
+    /// <param name="journal">Where accepted samples are made durable before the answer; null keeps them in memory until the next snapshot.</param>
+    public PushIngestor(SeriesStore store, PushLimits limits, PushTimeline timeline, SeriesJournal? journal = null)
     {
         _store = store;
         Limits = limits;
         _timeline = timeline;
+        _journal = journal;
     }
+
+    /// <summary>
+    /// Told when the journal refuses a batch (a full or failing disk): the samples are stored and answered as accepted,
+    /// and are durable from the next snapshot on instead of at once.
+    /// </summary>
+    public Action<string>? JournalFailed { get; init; }
 
     /// <summary>Timestamps are read on <paramref name="time"/> itself (a clock at speed 1).</summary>
     public PushIngestor(SeriesStore store, PushLimits limits, TimeProvider time)
@@ -68,6 +80,7 @@ public sealed class PushIngestor
         var latestMs = nowMs + (long)Limits.MaxFutureSkew.TotalMilliseconds;
         var oldestMs = nowMs - (long)Limits.MaxAge.TotalMilliseconds;
         int accepted = 0, duplicates = 0, conflicts = 0;
+        var journaled = _journal is null ? null : new List<(string Kpi, long TimeMs, double Value)>();
         foreach (var sample in batch.Samples)
         {
             if (Check(sample, latestMs, oldestMs) is { } problem)
@@ -81,10 +94,13 @@ public sealed class PushIngestor
             {
                 case AppendStatus.Appended:
                     accepted++;
+                    journaled?.Add((sample.Kpi, serviceMs, sample.Value));
                     break;
                 case AppendStatus.Duplicate:
+                    // Journaled again: the resend of a batch whose journal write failed must become durable too.
                     accepted++;
                     duplicates++;
+                    journaled?.Add((sample.Kpi, serviceMs, sample.Value));
                     break;
                 case AppendStatus.Conflict:
                     conflicts++;
@@ -99,6 +115,18 @@ public sealed class PushIngestor
                         ? $"'{schema.Service}' holds its maximum of {_store.Options.MaxSeriesPerService} KPIs (Ingestion:MaxSeriesPerService); '{sample.Kpi}' is not kept"
                         : $"the store holds its maximum of {_store.Options.MaxSeries} series; '{sample.Kpi}' is not kept");
                     break;
+            }
+        }
+
+        if (journaled is { Count: > 0 })
+        {
+            try
+            {
+                _journal!.Append(schema.Service, journaled);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                JournalFailed?.Invoke($"{journaled.Count} sample(s) of '{schema.Service}' are kept in memory until the next snapshot: {ex.Message}");
             }
         }
 

@@ -18,6 +18,9 @@ public static class PlannerState
 
     private const int DigestBytes = 32;
 
+    /// <summary>Largest section read (a week of one-minute demand is under 100 KB; a damaged length must not allocate gigabytes).</summary>
+    private const int MaxSectionBytes = 256 << 20;
+
     /// <summary>Writes the sections, in order, under a header naming the strategy and its layout.</summary>
     internal static byte[] Write(string strategy, string layout, IReadOnlyList<(string Name, Action<StateWriter> Write)> sections)
     {
@@ -85,6 +88,11 @@ public static class PlannerState
             {
                 var name = r.ReadString();
                 var length = r.ReadInt32();
+                if (length < 0 || length > MaxSectionBytes)
+                {
+                    throw new PlannerStateException($"section '{name}' claims {length} bytes");
+                }
+
                 var body = r.ReadBytes(length);
                 if (body.Length != length)
                 {
@@ -130,8 +138,9 @@ internal sealed record SavedSections(string Strategy, string Layout, IReadOnlyDi
 
             return true;
         }
-        catch (Exception ex) when (ex is PlannerStateException or EndOfStreamException or IOException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever does not fit (a length, an index, a value out of range) leaves the section out, never the service.
             problem = $"'{name}': {ex.Message}";
             return false;
         }

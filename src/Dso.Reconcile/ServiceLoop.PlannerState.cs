@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dso.Abstractions.Decisions;
 using Dso.Optimization;
 using Dso.Optimization.State;
@@ -29,6 +30,9 @@ public sealed partial class ServiceLoop
 
     /// <summary>Whether an experiment's arm planned this tick (its variants' planners changed).</summary>
     private bool _armsPlanned;
+
+    /// <summary>When the state was last saved (<see cref="Stopwatch"/> timestamp; 0 before the first save).</summary>
+    private long _lastStateSave;
 
     /// <summary>Whether the latest save failed (the next failure is not reported again until one succeeds).</summary>
     private bool _stateSaveFailing;
@@ -128,8 +132,10 @@ public sealed partial class ServiceLoop
     /// </summary>
     private async Task SavePlannerAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (_deps.PlannerStates is not { } store)
+        if (_deps.PlannerStates is not { } store ||
+            (_lastStateSave != 0 && Stopwatch.GetElapsedTime(_lastStateSave) < _deps.PlannerStateInterval))
         {
+            // Not yet: what planned stays marked, and the next tick past the interval saves it.
             return;
         }
 
@@ -145,6 +151,11 @@ public sealed partial class ServiceLoop
         }
 
         (_plannerPlanned, _armsPlanned) = (false, false);
+        if (planned.Count > 0)
+        {
+            _lastStateSave = Stopwatch.GetTimestamp();
+        }
+
         try
         {
             foreach (var (key, policy, planner) in planned)

@@ -59,6 +59,9 @@ public sealed record ServiceLoopDependencies
     /// </summary>
     public IPlannerStateStore? PlannerStates { get; init; }
 
+    /// <summary>Least real time between two saves of the planner's state; zero saves after every tick that planned.</summary>
+    public TimeSpan PlannerStateInterval { get; init; }
+
     public ILoopObserver Observer { get; init; } = NullLoopObserver.Instance;
 
     /// <summary>

@@ -38,6 +38,13 @@ public sealed class DsoOptions
 
     public static readonly TimeSpan DefaultTickDeadline = TimeSpan.FromSeconds(45);
 
+    /// <summary>
+    /// Least real time between two saves of a service's planner state (README, "Restarts"): every tick of a one-minute
+    /// service, every tenth of a service ticking each second (or of the 60x demo clock). 0 saves every tick.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:15:00")]
+    public TimeSpan PlannerStateInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
     public TimeSpan PolicyReloadInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -96,6 +96,7 @@ internal sealed class LoopRegistry(
                 Observer = observer,
                 TickDeadline = dso.Value.TickDeadline,
                 PlannerStates = log as IPlannerStateStore,
+                PlannerStateInterval = dso.Value.PlannerStateInterval,
             });
         }
 

@@ -8,6 +8,7 @@ using Dso.Policies.Model;
 using Dso.Reconcile;
 using Dso.Reconcile.Experiments;
 using Dso.Reconcile.Simulation;
+using Dso.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Dso.Core.Tests.Reconcile;
@@ -148,6 +149,44 @@ public sealed class ServiceLoopPlannerStateTests : IDisposable
         var events = log.RecentEvents(100).Where(e => e.Kind == ServiceLoop.PlannerStateEvent).ToList();
         var failed = Assert.Single(events);
         Assert.Equal("saving the planner's state failed (a restart now would learn afresh): disk full", failed.Message);
+    }
+
+    [Fact]
+    public async Task Saves_AreAtMostOnePerInterval()
+    {
+        var time = new VirtualTimeProvider(_start);
+        var states = new CountingStore();
+        var loop = new ServiceLoop(Policy, "test", new ServiceLoopDependencies
+        {
+            Source = new Trace(_demand, _start),
+            Cloud = NewCloud(Policy, time, Path.Combine(_dir.Root, "interval.json")),
+            Log = new InMemoryDecisionLog(),
+            Strategy = Plugins.Strategies.Get(Policy.Strategy.Name),
+            Time = time,
+            PlannerStates = states,
+            PlannerStateInterval = TimeSpan.FromHours(1),
+        });
+        for (var i = 0; i < 5; i++)
+        {
+            time.Set(_start.AddMinutes(i + 1));
+            await loop.TickAsync(CancellationToken.None);
+        }
+
+        // The first tick's state, then nothing within the (real-time) hour.
+        Assert.Equal(1, states.Saves);
+    }
+
+    private sealed class CountingStore : IPlannerStateStore
+    {
+        public int Saves { get; private set; }
+
+        public Task SavePlannerStateAsync(PlannerStateRecord record, CancellationToken cancellationToken)
+        {
+            Saves++;
+            return Task.CompletedTask;
+        }
+
+        public Task<PlannerStateRecord?> LoadPlannerStateAsync(string service, CancellationToken cancellationToken) => Task.FromResult<PlannerStateRecord?>(null);
     }
 
     private sealed record Run(List<string> Decisions, List<(string Kind, string Message)> Events);

@@ -17,12 +17,15 @@ public sealed class PlannerStateRestartTests : IDisposable
 
     private string Log => Path.Combine(Data, "decisions.db");
 
+    /// <summary>Saved after every tick (the default, every 10 s of real time, is ten ticks of the 60x clock).</summary>
+    private static readonly string[] EveryTick = ["--Dso:PlannerStateInterval=00:00:00"];
+
     [Fact]
     public async Task Sigkill_ThenRestart_ContinuesFromTheSavedPlannerState()
     {
         var policies = Directory.CreateDirectory(Path.Combine(_dir, "policies")).FullName;
         long killedAfter;
-        using (var first = new DsoService(Data, policies, _dir, clockSpeed: 60))
+        using (var first = new DsoService(Data, policies, _dir, clockSpeed: 60, null, EveryTick))
         {
             await first.WaitReadyAsync(TimeSpan.FromSeconds(30));
             killedAfter = await Eventually.WaitAsync(() => Task.FromResult(Count("SELECT count(*) FROM decisions")), n => n >= 6, TimeSpan.FromSeconds(60));
@@ -31,7 +34,7 @@ public sealed class PlannerStateRestartTests : IDisposable
         }
 
         Assert.Equal(1, Count("SELECT count(*) FROM planner_state WHERE service = 'shop'"));
-        using var second = new DsoService(Data, policies, _dir, clockSpeed: 60);
+        using var second = new DsoService(Data, policies, _dir, clockSpeed: 60, null, EveryTick);
         await second.WaitReadyAsync(TimeSpan.FromSeconds(30));
         var message = await Eventually.WaitAsync(() => Task.FromResult(Restored()), m => m is not null, TimeSpan.FromSeconds(30));
 

@@ -54,6 +54,28 @@ public sealed class PushLimitsAndRetriesTests
     }
 
     [Fact]
+    public void Ingest_JournalTheDiskRefuses_StoresAndAcceptsAndSaysSo()
+    {
+        // A journal path that is a directory: every append fails as a full or read-only disk would.
+        var dir = Directory.CreateTempSubdirectory("dso-journal-refused-").FullName;
+        try
+        {
+            var problems = new List<string>();
+            var ingestor = new PushIngestor(_store, new PushLimits(), PushTimeline.Identity(new ManualClock(Now)), new SeriesJournal(dir)) { JournalFailed = problems.Add };
+
+            var result = ingestor.IngestJson(PushIngestorJsonTests.AnyKpi, Encoding.UTF8.GetBytes("""{"samples":[{"kpi":"request_rate","value":300}]}"""));
+
+            Assert.Equal(PushOutcome.Accepted, result.Outcome);
+            Assert.True(_store.TryGetLatest("shop", KpiNames.RequestRate, out _));
+            Assert.StartsWith("1 sample(s) of 'shop' are kept in memory until the next snapshot: ", Assert.Single(problems));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Ingest_KpiNameLongerThanAllowed_IsRefusedNotACrash()
     {
         // Found by the push fuzz test: a name of 65-256 bytes overflowed the parser's name buffer (an HTTP 500).

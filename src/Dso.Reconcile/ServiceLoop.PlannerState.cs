@@ -130,13 +130,14 @@ public sealed partial class ServiceLoop
     /// Saves the state of the planner that planned this tick: the loop's own, or the experiment variants' (the one in
     /// force and those planning in its shadow). A failure is reported once, not every tick.
     /// </summary>
-    private async Task SavePlannerAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>Why the save failed; null when it succeeded or was not due.</returns>
+    private async Task<string?> SavePlannerAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (_deps.PlannerStates is not { } store ||
             (_lastStateSave != 0 && Stopwatch.GetElapsedTime(_lastStateSave) < _deps.PlannerStateInterval))
         {
             // Not yet: what planned stays marked, and the next tick past the interval saves it.
-            return;
+            return null;
         }
 
         var planned = new List<(string Key, ServicePolicy Policy, IDurablePlanner Planner)>();
@@ -164,6 +165,7 @@ public sealed partial class ServiceLoop
             }
 
             _stateSaveFailing = false;
+            return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -179,6 +181,8 @@ public sealed partial class ServiceLoop
                     // The log is failing too: the tick's own failure handling reports that.
                 }
             }
+
+            return ex.Message;
         }
     }
 

@@ -202,8 +202,8 @@ public sealed partial class ServiceLoop
         var outcome = await ApplyAsync(decision, state, token, cancellationToken).ConfigureAwait(false);
         // After the apply, on the host's token (not the tick's deadline, which an apply may have used up): saving the
         // planner's state (a few ms) is not on the way from decision to cloud.
-        await SavePlannerAsync(now, cancellationToken).ConfigureAwait(false);
-        var result = Result(now, decision, outcome, latency, budget) with { Source = reading };
+        var saveFailed = await SavePlannerAsync(now, cancellationToken).ConfigureAwait(false);
+        var result = Result(now, decision, outcome, latency, budget) with { Source = reading, StateSaveFailed = saveFailed };
         Stage = TickStage.Observe;
         return Observe(now, result);
     }

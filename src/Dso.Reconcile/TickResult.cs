@@ -26,6 +26,9 @@ public sealed record TickResult(ScalingDecision Decision, DecisionOutcome? Outco
     /// </summary>
     public string? SpendCarriedOver { get; init; }
 
+    /// <summary>Why this tick's planner state could not be saved (a restart now would learn afresh); null when it was, or was not due.</summary>
+    public string? StateSaveFailed { get; init; }
+
     /// <summary>The provider took this tick's apply (or had nothing to do): a terminal cloud error is over.</summary>
     public bool CloudAnswered => Failure is null && CloudError is null
         && Outcome?.Status is Abstractions.Cloud.ApplyStatus.Applied or Abstractions.Cloud.ApplyStatus.Partial or Abstractions.Cloud.ApplyStatus.NoChange;

@@ -28,7 +28,11 @@ internal sealed partial class WebhookAlertObserver(IOptions<AlertOptions> option
         new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest },
         _ => Dropped.WithLabels(QueueFull).Inc());
 
-    private readonly AlertIncidents _incidents = new(store, problem => LogStoreFailed(logger, problem));
+    private readonly AlertIncidents _incidents = new(store, problem =>
+    {
+        Hosting.StateMetrics.WriteFailures.WithLabels(Hosting.StateMetrics.AlertIncidents).Inc();
+        LogStoreFailed(logger, problem);
+    });
 
     public void OnTick(TickResult result)
     {

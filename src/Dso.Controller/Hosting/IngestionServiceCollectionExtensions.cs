@@ -58,13 +58,24 @@ internal static partial class IngestionServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PushIngestor));
+            // A failing disk fails every batch: counted each time, logged at most once a minute.
+            var lastLogged = -60_000L;
             return new PushIngestor(
                 sp.GetRequiredService<SeriesStore>(),
                 sp.GetRequiredService<IOptions<IngestionOptions>>().Value.Limits(),
                 sp.GetRequiredService<PushTimeline>(),
                 sp.GetRequiredService<SeriesJournal>())
             {
-                JournalFailed = problem => LogJournalFailed(logger, problem),
+                JournalFailed = problem =>
+                {
+                    StateMetrics.WriteFailures.WithLabels(StateMetrics.PushJournal).Inc();
+                    var now = Environment.TickCount64;
+                    var last = Interlocked.Read(ref lastLogged);
+                    if (now - last >= 60_000 && Interlocked.CompareExchange(ref lastLogged, now, last) == last)
+                    {
+                        LogJournalFailed(logger, problem);
+                    }
+                },
             };
         });
         services.AddSingleton<PushAuthenticator>();

@@ -36,6 +36,11 @@ internal sealed class PrometheusLoopObserver : ILoopObserver
 
         var d = result.Decision;
         Ticks.WithLabels(d.Service).Inc();
+        if (result.StateSaveFailed is not null)
+        {
+            StateMetrics.WriteFailures.WithLabels(StateMetrics.PlannerState).Inc();
+        }
+
         if (d.IsChange)
         {
             Changes.WithLabels(d.Service).Inc();

@@ -138,14 +138,17 @@ public sealed class ServiceLoopPlannerStateTests : IDisposable
         var logPath = Path.Combine(_dir.Root, "failing.db");
         using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(logPath));
         var loop = NewLoop(Policy, time, NewCloud(Policy, time, Path.Combine(_dir.Root, "failing.json")), log, new FailingStore());
-        var decisions = new List<ScalingDecision>();
+        var results = new List<TickResult>();
         for (var i = 0; i < 5; i++)
         {
             time.Set(_start.AddMinutes(i + 1));
-            decisions.Add((await loop.TickAsync(CancellationToken.None)).Decision);
+            results.Add(await loop.TickAsync(CancellationToken.None));
         }
 
-        Assert.All(decisions, d => Assert.DoesNotContain("failed", d.Reason));
+        Assert.All(results, r => Assert.DoesNotContain("failed", r.Decision.Reason));
+        // Every failing tick says so to the host (dso_state_write_failures_total counts them); the log once.
+        Assert.All(results, r => Assert.Equal("disk full", r.StateSaveFailed));
+        Assert.All(results, r => Assert.Null(r.Failure));
         var events = log.RecentEvents(100).Where(e => e.Kind == ServiceLoop.PlannerStateEvent).ToList();
         var failed = Assert.Single(events);
         Assert.Equal("saving the planner's state failed (a restart now would learn afresh): disk full", failed.Message);

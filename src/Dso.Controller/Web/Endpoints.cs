@@ -23,6 +23,7 @@ internal static class Endpoints
         ApprovalsApi.Map(app);
         SeriesApi.Map(app);
         CostsApi.Map(app);
+        EventsApi.Map(app);
         ShowbackApi.Map(app);
         ExperimentsApi.Map(app);
         Pages.PageEndpoints.Map(app);

@@ -208,6 +208,7 @@ public abstract class DecisionApiTests(SeededService seeded)
             ($"/api/v1/showback?from={Day(10)}", "json"),
             ($"/api/v1/showback.csv?from={Day(10)}", "csv"),
             ("/api/v1/anomalies?service=checkout", "json"),
+            ("/api/v1/events?service=shop", "json"),
         ];
         foreach (var (url, format) in cases)
         {
@@ -254,6 +255,24 @@ public abstract class DecisionApiTests(SeededService seeded)
         Assert.Equal(HttpStatusCode.OK, (await operatorClient.SendAsync(op)).StatusCode);
     }
 
+    protected async Task Events_FilteredByServiceAndKind_NewestFirst()
+    {
+        // The service logs its policy load (service "*") when it starts; the seeded services' loops log what they do.
+        var loaded = (await GetAsync("/api/v1/events?kind=policy_loaded")).EnumerateArray().ToList();
+        var first = Assert.Single(loaded);
+        Assert.Equal("*", first.GetProperty("service").GetString());
+        Assert.StartsWith("version ", first.GetProperty("message").GetString());
+        Assert.True(first.GetProperty("at").GetDateTimeOffset() <= DateTimeOffset.UtcNow.AddMinutes(1));
+
+        var all = (await GetAsync("/api/v1/events?limit=1000")).EnumerateArray().ToList();
+        var sequences = all.Select(e => e.GetProperty("sequence").GetInt64()).ToList();
+        Assert.Equal(sequences.OrderByDescending(s => s), sequences);
+        Assert.Contains(all, e => e.GetProperty("kind").GetString() == "policy_loaded");
+        Assert.Empty((await GetAsync("/api/v1/events?service=nobody")).EnumerateArray());
+        Assert.Empty((await GetAsync($"/api/v1/events?kind=policy_loaded&to={Iso(seeded.Start)}")).EnumerateArray());
+        Assert.Single((await GetAsync("/api/v1/events?limit=1")).EnumerateArray());
+    }
+
     protected async Task BadParameters_Each400NamesTheParameter()
     {
         (string Url, string Parameter)[] cases =
@@ -280,6 +299,12 @@ public abstract class DecisionApiTests(SeededService seeded)
             ("/api/v1/showback?by=owner", "by"),
             ("/api/v1/savings?from=x", "from"),
             ("/api/v1/anomalies?limit=-1", "limit"),
+            ("/api/v1/events?limit=0", "limit"),
+            ("/api/v1/events?limit=1001", "limit"),
+            ("/api/v1/events?from=soon", "from"),
+            ($"/api/v1/events?from={Day(1)}&to={Day(2)}", "to"),
+            ("/api/v1/events?kind=a&kind=b", "kind"),
+            ("/api/v1/events?type=anomaly", "type"),
         ];
         foreach (var (url, parameter) in cases)
         {

@@ -45,6 +45,9 @@ public sealed class PostgresDecisionApiTests(SeededPostgresService seeded) : Dec
     public Task BadParameters_Each400NamesTheParameter_Postgres() => BadParameters_Each400NamesTheParameter();
 
     [PostgresFact]
+    public Task Events_FilteredByServiceAndKind_NewestFirst_Postgres() => Events_FilteredByServiceAndKind_NewestFirst();
+
+    [PostgresFact]
     public Task OpenApi_DescribesTheApi_Postgres() => OpenApi_DescribesTheApi();
 
     [PostgresFact]

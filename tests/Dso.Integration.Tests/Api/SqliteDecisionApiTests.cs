@@ -45,6 +45,9 @@ public sealed class SqliteDecisionApiTests(SeededSqliteService seeded) : Decisio
     public Task BadParameters_Each400NamesTheParameter_Sqlite() => BadParameters_Each400NamesTheParameter();
 
     [Fact]
+    public Task Events_FilteredByServiceAndKind_NewestFirst_Sqlite() => Events_FilteredByServiceAndKind_NewestFirst();
+
+    [Fact]
     public Task OpenApi_DescribesTheApi_Sqlite() => OpenApi_DescribesTheApi();
 
     [Fact]

@@ -45,6 +45,13 @@ public sealed class PlannerStateRestartTests : IDisposable
         Assert.InRange(ticks, killedAfter - 1, killedAfter + 5);
         Assert.Contains("the reactive counterfactual", message);
         Assert.Contains("budget pacing", message);
+
+        // An operator sees it on the service's page and in the events API, not only in the database.
+        using var http = new HttpClient { BaseAddress = second.Url };
+        var page = await http.GetStringAsync("services/shop");
+        Assert.Contains("<td>planner_state</td><td>restored demand record (", page);
+        var events = await http.GetStringAsync("api/v1/events?service=shop&kind=planner_state");
+        Assert.Contains("restored demand record (", events);
     }
 
     private long Count(string sql)

@@ -90,7 +90,7 @@ public sealed class PlantedSecretTests(ITestOutputHelper output) : IDisposable
             {
                 "", "healthz", "readyz", "metrics", "overview", "services/shop", "services/cart", "services/web", "showback",
                 "api/services", "api/decisions?limit=1000", "api/v1/decisions?limit=1000", "api/v1/decisions.csv", "api/v1/overview",
-                "api/v1/budget", "api/v1/savings", "api/v1/showback", "api/v1/showback.csv", "api/v1/anomalies", "openapi/v1.json",
+                "api/v1/budget", "api/v1/savings", "api/v1/showback", "api/v1/showback.csv", "api/v1/anomalies", "api/v1/events?limit=1000", "openapi/v1.json",
                 "api/v1/services/shop/series", "api/v1/services/cart/series", "api/v1/services/web/series",
             };
             paths.AddRange(ids.Select(id => $"api/v1/decisions/{Uri.EscapeDataString(id)}"));

@@ -9,11 +9,14 @@ namespace Dso.Controller.Web.Pages;
 
 /// <summary>
 /// <c>GET /services/{service}</c>: the chart over a range (default: the week up to the latest decision; zoom by the
-/// buttons, the range form or dragging across the chart) and the decisions in that range beneath it, filtered.
+/// buttons, the range form or dragging across the chart) and the decisions in that range beneath it, filtered; then the
+/// service's newest events.
 /// </summary>
 internal static class ServicePage
 {
     private const int TableRows = 200;
+
+    private const int EventRows = 20;
 
     /// <summary>The page's time range stays within these (any decision a service logs does).</summary>
     private static readonly DateTimeOffset EarliestPageTime = new(1971, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -69,6 +72,17 @@ internal static class ServicePage
         sb.Append(CultureInfo.InvariantCulture, $" <a id=\"export-csv\" href=\"{Url("/api/v1/decisions.csv", ("service", service), ("from", Iso(from)), ("to", Iso(to)), ("variant", query.Variant), ("strategy", query.Strategy), ("experiment", query.Experiment), ("block", query.Block?.ToString(CultureInfo.InvariantCulture)), ("changes", query.ChangesOnly ? "true" : null), ("held", query.Held?.ToString().ToLowerInvariant()), ("anomalies", query.Anomalies?.ToString().ToLowerInvariant()), ("outcome", request.Query["outcome"].FirstOrDefault()))}\" download>export CSV</a></form>");
         sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\" id=\"table-count\">{page.Items.Count}{(page.NextCursor is null ? "" : "+")} decisions, newest first</p>");
         sb.Append(DecisionTable.Render(page.Items, "decisions-table"));
+        // What the log says beside decisions: a planner state restored or refused after a restart, a backfill, a
+        // failed tick, spend carried over after a rename, approvals.
+        var events = await store.EventsAsync(service, null, null, null, EventRows, ct);
+        sb.Append(CultureInfo.InvariantCulture, $"<h2>Events</h2><p class=\"muted\" id=\"events-count\">the {events.Count} newest · <a href=\"{Url("/api/v1/events", ("service", service))}\">events JSON</a></p>");
+        sb.Append("<table id=\"events\"><thead><tr><th>time</th><th>kind</th><th>message</th></tr></thead><tbody>");
+        foreach (var e in events)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{Time(e.At)}</td><td>{E(e.Kind)}</td><td>{E(e.Message)}</td></tr>");
+        }
+
+        sb.Append("</tbody></table>");
         sb.Append(DragZoomScript);
         return Html(service, sb.ToString());
     }

@@ -90,8 +90,6 @@ public sealed partial class ServiceLoop
         Stage = TickStage.Plan;
         var arm = Arms?.ArmAt(now);
         var plan = (arm?.Planner ?? _planner).Plan(context);
-        _plannerPlanned |= arm?.Planner is null;
-        _armsPlanned |= arm is not null;
         if (arm is not null)
         {
             Arms!.Observe(context, arm);

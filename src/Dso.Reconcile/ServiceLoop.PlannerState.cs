@@ -9,7 +9,8 @@ namespace Dso.Reconcile;
 
 /// <summary>
 /// The planner's learned state outlives the process: saved to <see cref="ServiceLoopDependencies.PlannerStates"/> after
-/// every decision it planned, restored on the first tick after a start. A state saved under an edited policy keeps
+/// every tick (at most once per <see cref="ServiceLoopDependencies.PlannerStateInterval"/>), restored on the first tick
+/// after a start. A state saved under an edited policy keeps
 /// what a reload would (<see cref="PlannerLineage"/>); one that is too old, damaged or unreadable is left out, the
 /// planner learns afresh and an event says why. Saving never fails a tick: the decision is logged already.
 /// </summary>
@@ -24,12 +25,6 @@ public sealed partial class ServiceLoop
 
     /// <summary>Event kind of every restore, save failure and refusal.</summary>
     public const string PlannerStateEvent = "planner_state";
-
-    /// <summary>Whether the loop's own planner planned this tick (only then has its state changed).</summary>
-    private bool _plannerPlanned;
-
-    /// <summary>Whether an experiment's arm planned this tick (its variants' planners changed).</summary>
-    private bool _armsPlanned;
 
     /// <summary>When the state was last saved (<see cref="Stopwatch"/> timestamp; 0 before the first save).</summary>
     private long _lastStateSave;
@@ -127,8 +122,8 @@ public sealed partial class ServiceLoop
     }
 
     /// <summary>
-    /// Saves the state of the planner that planned this tick: the loop's own, or the experiment variants' (the one in
-    /// force and those planning in its shadow). A failure is reported once, not every tick.
+    /// Saves the state of the loop's own planner and of the experiment variants' it runs. A failure is reported once in
+    /// the log, and on every tick to the host.
     /// </summary>
     /// <returns>Why the save failed; null when it succeeded or was not due.</returns>
     private async Task<string?> SavePlannerAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -136,30 +131,31 @@ public sealed partial class ServiceLoop
         if (_deps.PlannerStates is not { } store ||
             (_lastStateSave != 0 && Stopwatch.GetElapsedTime(_lastStateSave) < _deps.PlannerStateInterval))
         {
-            // Not yet: what planned stays marked, and the next tick past the interval saves it.
+            // Not yet: the next tick past the interval saves it.
             return null;
         }
 
-        var planned = new List<(string Key, ServicePolicy Policy, IDurablePlanner Planner)>();
-        if (_plannerPlanned && _planner is IDurablePlanner own)
+        // Every tick, whether the planner ran or not (a hold, an experiment's variant in force): its state is then as
+        // current as an uninterrupted loop's, and only time the process was down counts against the age limit.
+        var saving = new List<(string Key, ServicePolicy Policy, IDurablePlanner Planner)>();
+        if (_planner is IDurablePlanner own)
         {
-            planned.Add((Policy.Name, Policy, own));
+            saving.Add((Policy.Name, Policy, own));
         }
 
-        if (_armsPlanned && Arms is { } arms)
+        if (Arms is { } arms)
         {
-            planned.AddRange(arms.Planners().Where(v => v.Planner is IDurablePlanner).Select(v => (ArmKey(v), v.Policy, (IDurablePlanner)v.Planner)));
+            saving.AddRange(arms.Planners().Where(v => v.Planner is IDurablePlanner).Select(v => (ArmKey(v), v.Policy, (IDurablePlanner)v.Planner)));
         }
 
-        (_plannerPlanned, _armsPlanned) = (false, false);
-        if (planned.Count > 0)
+        if (saving.Count > 0)
         {
             _lastStateSave = Stopwatch.GetTimestamp();
         }
 
         try
         {
-            foreach (var (key, policy, planner) in planned)
+            foreach (var (key, policy, planner) in saving)
             {
                 await store.SavePlannerStateAsync(new PlannerStateRecord(key, now, PlannerLineage.Of(policy).ToJson(), planner.SaveState()), cancellationToken).ConfigureAwait(false);
             }

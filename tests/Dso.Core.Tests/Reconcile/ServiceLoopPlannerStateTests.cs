@@ -48,6 +48,24 @@ public sealed class ServiceLoopPlannerStateTests : IDisposable
     }
 
     [Fact]
+    public async Task Restart_AfterAMetricsOutageLongerThanTheAgeLimit_StillContinues()
+    {
+        // The last 20 ticks before the restart held the fleet (the source was down): the planner did not run, but the
+        // loop did, so its state is as current as an uninterrupted loop's, not 20 minutes old.
+        bool Down(int i) => i is >= Before - 20 and < Before;
+        var reference = await RunAsync("outage-reference", Policy, restartAt: null, store: true, down: Down);
+        var restarted = await RunAsync("outage-restarted", Policy, restartAt: Before, store: true, down: Down);
+
+        var restore = Assert.Single(restarted.Events, e => e.Kind == ServiceLoop.PlannerStateEvent);
+        Assert.StartsWith($"restored demand record ({Before - 20} ticks, envelope calibrated)", restore.Message);
+        Assert.EndsWith("(saved 60 s ago)", restore.Message);
+        for (var i = Before; i < Before + After; i++)
+        {
+            Assert.Equal(reference.Decisions[i], restarted.Decisions[i]);
+        }
+    }
+
+    [Fact]
     public async Task Restart_WithoutTheStore_DecidesOtherwise()
     {
         // The counterpart: without the saved state the restarted planner learns afresh and decides differently.
@@ -200,7 +218,7 @@ public sealed class ServiceLoopPlannerStateTests : IDisposable
     /// continue over the same files.
     /// </summary>
     private async Task<Run> RunAsync(string name, ServicePolicy policy, int? restartAt, bool store, Action<string>? whileDown = null, TimeSpan? downFor = null,
-        ServicePolicy? restartPolicy = null, int afterTicks = After, Func<ServicePolicy, SwitchbackArms>? arms = null)
+        ServicePolicy? restartPolicy = null, int afterTicks = After, Func<ServicePolicy, SwitchbackArms>? arms = null, Func<int, bool>? down = null)
     {
         var time = new VirtualTimeProvider(_start);
         var logPath = Path.Combine(_dir.Root, name + ".db");
@@ -213,7 +231,7 @@ public sealed class ServiceLoopPlannerStateTests : IDisposable
         {
             using (var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(logPath)))
             {
-                var loop = NewLoop(current, time, NewCloud(current, time, cloudPath), log, store ? log : null);
+                var loop = NewLoop(current, time, NewCloud(current, time, cloudPath), log, store ? log : null, down);
                 loop.Arms = arms?.Invoke(current);
                 for (var i = 0; i < ticks; i++)
                 {
@@ -241,10 +259,10 @@ public sealed class ServiceLoopPlannerStateTests : IDisposable
         return cloud;
     }
 
-    private ServiceLoop NewLoop(ServicePolicy policy, TimeProvider time, ICloudProvider cloud, SqliteDecisionLog log, IPlannerStateStore? states) =>
+    private ServiceLoop NewLoop(ServicePolicy policy, TimeProvider time, ICloudProvider cloud, SqliteDecisionLog log, IPlannerStateStore? states, Func<int, bool>? down = null) =>
         new(policy, "test", new ServiceLoopDependencies
         {
-            Source = new Trace(_demand, _start),
+            Source = new Trace(_demand, _start, down),
             Cloud = cloud,
             Log = log,
             Strategy = Plugins.Strategies.Get(policy.Strategy.Name),
@@ -255,14 +273,16 @@ public sealed class ServiceLoopPlannerStateTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     /// <summary>Demand by minute since the start (the tick's reading is the minute before it).</summary>
-    private sealed class Trace(double[] demand, DateTimeOffset start) : IMetricSource
+    private sealed class Trace(double[] demand, DateTimeOffset start, Func<int, bool>? down = null) : IMetricSource
     {
         public string Name => "trace";
 
         public Task<KpiReading> ReadAsync(string service, DateTimeOffset now, CancellationToken cancellationToken)
         {
             var i = Math.Clamp((int)((now - start).TotalMinutes - 1), 0, demand.Length - 1);
-            return Task.FromResult(new KpiReading(now.AddMinutes(-1), new Dictionary<string, double> { [KpiNames.RequestRate] = demand[i] }, SourceHealth.Healthy));
+            return Task.FromResult(down?.Invoke(i) == true
+                ? KpiReading.Unavailable(now, "source down")
+                : new KpiReading(now.AddMinutes(-1), new Dictionary<string, double> { [KpiNames.RequestRate] = demand[i] }, SourceHealth.Healthy));
         }
     }
 

@@ -267,9 +267,16 @@ public abstract class DecisionApiTests(SeededService seeded)
         var all = (await GetAsync("/api/v1/events?limit=1000")).EnumerateArray().ToList();
         var sequences = all.Select(e => e.GetProperty("sequence").GetInt64()).ToList();
         Assert.Equal(sequences.OrderByDescending(s => s), sequences);
-        Assert.Contains(all, e => e.GetProperty("kind").GetString() == "policy_loaded");
+        Assert.True(all.Count >= 4, $"{all.Count} events");
+
+        var shop = (await GetAsync("/api/v1/events?service=shop")).EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["backfill", "planner_state"], shop.Take(2));
+        Assert.DoesNotContain(shop, k => k == "policy_loaded");
+        var restored = Assert.Single((await GetAsync("/api/v1/events?service=shop&kind=planner_state")).EnumerateArray());
+        Assert.StartsWith("restored demand record", restored.GetProperty("message").GetString());
+        Assert.Equal(2, (await GetAsync("/api/v1/events?kind=backfill")).EnumerateArray().Count());
+        Assert.Single((await GetAsync($"/api/v1/events?kind=backfill&from={Iso(seeded.End.AddHours(-2))}")).EnumerateArray());
         Assert.Empty((await GetAsync("/api/v1/events?service=nobody")).EnumerateArray());
-        Assert.Empty((await GetAsync($"/api/v1/events?kind=policy_loaded&to={Iso(seeded.Start)}")).EnumerateArray());
         Assert.Single((await GetAsync("/api/v1/events?limit=1")).EnumerateArray());
     }
 

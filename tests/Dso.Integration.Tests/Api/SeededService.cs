@@ -55,6 +55,7 @@ public abstract class SeededService : IAsyncLifetime
             using (var store = new PostgresDecisionLog(new PostgresDecisionLogOptions(connection)))
             {
                 await DecisionLogSeeder.SeedAsync(store, Services, End, Span, Tick);
+                await SeedEventsAsync(store);
             }
 
             settings.AddRange(["--DecisionLog:Provider=postgres", $"--DecisionLog:ConnectionString={connection}"]);
@@ -63,10 +64,19 @@ public abstract class SeededService : IAsyncLifetime
         {
             using var store = new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(data, "decisions.db"), BatchSize: 5000));
             await DecisionLogSeeder.SeedAsync(store, Services, End, Span, Tick);
+            await SeedEventsAsync(store);
         }
 
         _host = await TestHost.StartAsync(data, policies, null, [.. settings]);
         Host.Http.DefaultRequestHeaders.Add(AccessSchemes.ApiKeyHeader, AnalystKey);
+    }
+
+    /// <summary>Events of two kinds on two services, besides the policy load the service logs when it starts.</summary>
+    private async Task SeedEventsAsync(IDecisionStore store)
+    {
+        await store.AppendEventAsync("checkout", End.AddHours(-3), "backfill", "1440 past readings from 'prometheus'", default);
+        await store.AppendEventAsync("shop", End.AddHours(-2), "planner_state", "restored demand record (1440 ticks, envelope calibrated) (saved 60 s ago)", default);
+        await store.AppendEventAsync("shop", End.AddHours(-1), "backfill", "1440 past readings from 'prometheus'", default);
     }
 
     public async Task DisposeAsync()

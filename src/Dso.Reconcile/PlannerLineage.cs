@@ -36,6 +36,14 @@ public sealed record PlannerLineage
     /// <summary>The lineage as stored beside a saved state.</summary>
     public string ToJson() => JsonSerializer.Serialize(this);
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ServicePolicy, string> Stored = [];
+
+    /// <summary>
+    /// <see cref="ToJson"/> of <paramref name="policy"/>'s lineage, computed once per policy object (a save every tick
+    /// would otherwise serialize and hash the whole policy each time; a reload brings a new object).
+    /// </summary>
+    public static string JsonOf(ServicePolicy policy) => Stored.GetValue(policy, p => Of(p).ToJson());
+
     /// <summary>A stored lineage; null when it is not one (another format, damaged).</summary>
     public static PlannerLineage? FromJson(string json)
     {

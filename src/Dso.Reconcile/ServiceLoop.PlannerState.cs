@@ -157,7 +157,7 @@ public sealed partial class ServiceLoop
         {
             foreach (var (key, policy, planner) in saving)
             {
-                await store.SavePlannerStateAsync(new PlannerStateRecord(key, now, PlannerLineage.Of(policy).ToJson(), planner.SaveState()), cancellationToken).ConfigureAwait(false);
+                await store.SavePlannerStateAsync(new PlannerStateRecord(key, now, PlannerLineage.JsonOf(policy), planner.SaveState()), cancellationToken).ConfigureAwait(false);
             }
 
             _stateSaveFailing = false;

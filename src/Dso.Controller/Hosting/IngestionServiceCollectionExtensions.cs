@@ -38,7 +38,7 @@ internal static partial class IngestionServiceCollectionExtensions
             try
             {
                 var (samples, problem) = journal.Replay(store);
-                LogReplayed(logger, samples, journal.RotatedPath);
+                LogReplayed(logger, samples, journal.FilePath);
                 if (problem is not null)
                 {
                     LogReplayProblem(logger, problem);
@@ -92,7 +92,7 @@ internal static partial class IngestionServiceCollectionExtensions
     [LoggerMessage(EventId = 3204, Level = LogLevel.Error, Message = "series store: the snapshot {Path} could not be read ({Problem}); starting with no pushed history")]
     private static partial void LogRestoreFailed(ILogger logger, string path, string problem);
 
-    [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "series store: replayed {Count} pushed sample(s) from the journal beside {Path}")]
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "series store: replayed {Count} pushed sample(s) from the journal {Path}")]
     private static partial void LogReplayed(ILogger logger, int count, string path);
 
     [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "series store: the push journal could not be replayed whole: {Problem}")]

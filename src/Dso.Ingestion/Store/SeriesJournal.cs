@@ -29,6 +29,9 @@ public sealed class SeriesJournal : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
+    /// <summary>The journal file appends go to.</summary>
+    public string FilePath => _path;
+
     /// <summary>The part rotated out at the latest snapshot, kept until that snapshot is saved.</summary>
     public string RotatedPath => _path + ".1";
 

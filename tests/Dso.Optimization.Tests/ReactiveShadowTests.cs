@@ -31,6 +31,26 @@ public sealed class ReactiveShadowTests
     }
 
     [Fact]
+    public void Next_FirstTick_TakesOverTheFleetRunning_NotOneThatAlreadyFits()
+    {
+        var catalog = new InstanceCatalog([new InstanceType("small", 2, 4, 0.60m, 100), new InstanceType("large", 8, 16, 3.00m, 400)]);
+        var policy = PlannerHarness.Policy(catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 100 }, 100_000, TimeSpan.FromMinutes(4));
+        var shadow = new ReactiveShadow(policy);
+        // The service starts on one ready large (400 rps, four smalls' worth) and one large booting, against 700 rps
+        // from the first tick: the rule wants ten smalls and launches the four it lacks now; all serve from tick 4.
+        for (var i = 0; i < 8; i++)
+        {
+            shadow.Next(Start + TimeSpan.FromMinutes(i), 700, readyCapacity: 400, billedCapacity: 800);
+        }
+
+        // Minutes ending at ticks 1..3 ran on four ready smalls (400 rps) against 700: 300 rps short; at tick 4 the
+        // launches of tick 0 serve. (Given a fleet that fits, as before, the rule would have missed nothing.)
+        Assert.Equal(300 * 60 * 3, shadow.Tally.Unserved, 6);
+        // Billed: ten instances from the first tick (four ready, four booting taken over, two launched).
+        Assert.Equal(0.60m * 10 * 7 / 60, shadow.Tally.SpentUsd);
+    }
+
+    [Fact]
     public void Plan_ReactiveAlternative_StatesTheCounterfactualBesideTheOptimizersOwn()
     {
         var catalog = new InstanceCatalog([new InstanceType("small", 2, 4, 0.10m, 100), new InstanceType("large", 8, 16, 0.36m, 400)]);

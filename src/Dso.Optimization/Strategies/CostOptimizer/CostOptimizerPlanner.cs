@@ -217,7 +217,7 @@ internal sealed partial class CostOptimizerPlanner : IDurablePlanner
     public ScalingPlan Plan(PlanningContext context)
     {
         var (ruleBefore, ownBefore) = (_reactive.Tally.Totals, _own.Totals);
-        var reactive = _reactive.Next(context.Now, context.ObservedDemand);
+        var reactive = _reactive.Next(context.Now, context.ObservedDemand, _policy.Catalog.Capacity(context.Ready), _policy.Catalog.Capacity(context.Current));
         _own.Add(context.Now, _policy.Catalog.HourlyCost(context.Current), _policy.Catalog.Capacity(context.Ready), context.ObservedDemand);
         if (!context.Shadow)
         {

@@ -24,9 +24,21 @@ internal sealed class ReactiveShadow(ServicePolicy policy)
     /// <summary>What the reactive rule would have billed (from launch) and left unserved (launches serve after the boot delay) so far.</summary>
     public RunningTally Tally { get; } = new();
 
-    public Fleet Next(DateTimeOffset now, double demand)
+    /// <summary>
+    /// The rule's fleet for this tick. On the first tick the rule takes over the fleet actually running (its capacity
+    /// in the rule's type: <paramref name="readyCapacity"/> serving, the rest of <paramref name="billedCapacity"/>
+    /// booting since now), as the evaluator's reactive reference starts from the scenario's initial fleet: a rule
+    /// handed a fleet that already fits would leave nothing unserved while this policy boots the same step, and every
+    /// comparison of the first hours (self-correction's included) would count that against the policy.
+    /// </summary>
+    public Fleet Next(DateTimeOffset now, double demand, double readyCapacity = double.NaN, double billedCapacity = double.NaN)
     {
         demand = double.IsFinite(demand) ? Math.Max(0, demand) : 0;
+        if (_count < 0 && double.IsFinite(readyCapacity))
+        {
+            TakeOver(now, readyCapacity, double.IsFinite(billedCapacity) ? billedCapacity : readyCapacity);
+        }
+
         // The interval since the last tick ran on the fleet chosen then, its launches serving once booted.
         var ready = _launched.Where(l => l.At + policy.BootDelay <= now).Sum(l => l.Count);
         Tally.Add(now, Math.Max(_count, 0) * _type.PricePerHour, ready * _type.CapacityRps, demand);
@@ -44,6 +56,23 @@ internal sealed class ReactiveShadow(ServicePolicy policy)
         Resize(now, target);
         return Fleet.Of((_type.Name, target));
     }
+
+    private void TakeOver(DateTimeOffset now, double readyCapacity, double billedCapacity)
+    {
+        var ready = Instances(readyCapacity);
+        var booting = Math.Max(0, Instances(billedCapacity) - ready);
+        _launched.Add((DateTimeOffset.MinValue, ready));
+        if (booting > 0)
+        {
+            _launched.Add((now, booting));
+        }
+
+        _count = ready + booting;
+    }
+
+    /// <summary>Instances of the rule's type with at least this capacity (the fleet's, whatever its types).</summary>
+    private int Instances(double capacity) =>
+        capacity > 0 && double.IsFinite(capacity) ? (int)Math.Min(MaxShadowInstances, Math.Ceiling((capacity / _type.CapacityRps) - 1e-9)) : 0;
 
     private void Resize(DateTimeOffset now, int target)
     {

@@ -40,6 +40,12 @@ public sealed partial class ServiceLoop
         if (total.Last is { } last)
         {
             _ledger.Restore(last.To, total.Usd);
+            // The interval the service was down is counted against the reactive rule's rate of the last interval
+            // recorded, not against what was billed (that would report no saving or loss for it).
+            if (last.ReactiveUsd is { } reactive && last.To > last.From)
+            {
+                _reactiveHourly = reactive / (decimal)(last.To - last.From).TotalHours;
+            }
         }
 
         if (total.CarriedOver.Count > 0)
@@ -59,8 +65,9 @@ public sealed partial class ServiceLoop
         var entry = _ledger.Accrue(now, hourly);
         if (entry is { } accrued && SpendLog is { } spend)
         {
-            // What a reactive autoscaler would have run over the same interval; without a reactive alternative (a held
-            // tick, the reactive strategy itself, a restart) the counterfactual is what was actually billed.
+            // What a reactive autoscaler would have run over the same interval (after a restart, at the rate of the last
+            // interval recorded); without a reactive alternative (a held tick, the reactive strategy itself, a first
+            // start) the counterfactual is what was actually billed.
             var reactive = _reactiveHourly is { } r ? r * (decimal)(now - accrued.From).TotalHours : accrued.Usd;
             await spend.RecordSpendAsync(new SpendEntry(Policy.Name, accrued.From, now, accrued.Usd, hourly, reactive) { Target = Policy.ScaleTarget }, cancellationToken)
                 .ConfigureAwait(false);

@@ -57,6 +57,42 @@ public sealed class ServiceLoopSpendTests : IDisposable
         Assert.Contains(spend.Entries, e => e.ReactiveUsd != e.Usd);
     }
 
+    [Fact]
+    public async Task Restart_TheIntervalItWasDown_IsComparedAtTheLastRecordedReactiveRate()
+    {
+        var time = new VirtualTimeProvider(_start);
+        var cloud = new SimulatedCloud(time, Path.Combine(_dir.Root, "cloud.json"));
+        cloud.EnsureGroup(Policy.ScaleGroup, new SimulatedGroupSettings(Policy.Catalog, Policy.BootDelay, Policy.BillingMinimum, Policy.InitialFleet));
+        using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(_dir.Root, "d.db")));
+        var spend = new RecordingSpend();
+        ServiceLoop Loop() => new(Policy, "test", new ServiceLoopDependencies
+        {
+            Source = new RisingSource(time, _start),
+            Cloud = cloud,
+            Log = log,
+            Spend = spend,
+            Strategy = Plugins.Strategies.Get(Policy.Strategy.Name),
+            Time = time,
+        });
+
+        var first = Loop();
+        for (var i = 0; i < 6; i++)
+        {
+            await first.TickAsync(CancellationToken.None);
+            time.Set(time.GetUtcNow() + Policy.Tick);
+        }
+
+        var last = spend.Entries[^1];
+        Assert.NotEqual(last.Usd, last.ReactiveUsd);
+        var rate = last.ReactiveUsd!.Value / (decimal)(last.To - last.From).TotalHours;
+        // Down for three ticks, then a new process over the same ledger.
+        time.Set(time.GetUtcNow() + (Policy.Tick * 3));
+        await Loop().TickAsync(CancellationToken.None);
+        var down = spend.Entries[^1];
+        Assert.Equal(last.To, down.From);
+        Assert.Equal(rate * (decimal)(down.To - down.From).TotalHours, down.ReactiveUsd);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private sealed class RecordingSpend : ISpendLog

@@ -71,6 +71,9 @@ public sealed class SimulationRunnerTests : IDisposable
     [InlineData("min_instances: 2", "min_instances: [2]", "'min_instances' must be a single value, not a list")]
     // Fleet.Parse's FormatException ended the command with a stack trace.
     [InlineData("initial_fleet: {c7g.large: 4}", "initial_fleet: four-large", "initial_fleet: fleet item 'four-large' is not type=count")]
+    // A type name holding ',' or ';' was written into the fleet column as is: "c7g,2xlarge=3" split the output CSV's row.
+    [InlineData("{name: c7g.2xlarge,", "{name: \"c7g,2xlarge\",", "instance type: name must be 1-100 letters, digits")]
+    [InlineData("{name: c7g.2xlarge,", "{name: \"c7g;2xlarge\",", "fleets are written type=count;type=count")]
     public void Load_ValueOutOfRange_NamesTheKeyAndItsPlaceInsteadOfCrashingOrRunning(string from, string to, string expected)
     {
         var path = _traces.WriteScenario("r.yaml", _traces.WriteTrace("r.csv", TestTraces.Demand(10)));

@@ -1,3 +1,4 @@
+using Dso.Abstractions.Series;
 using Dso.Controller.Composition;
 using Dso.DecisionLog;
 using Dso.Reconcile.Simulation;
@@ -88,6 +89,17 @@ public sealed class SimulationRunnerTests : IDisposable
         var line = Array.FindIndex(lines, l => l.Contains(valueLine, StringComparison.Ordinal));
         var column = lines[line].IndexOf(valueLine, StringComparison.Ordinal) + valueLine.IndexOf(": ", StringComparison.Ordinal) + 3;
         Assert.StartsWith($"{path}:{line + 1}:{column}: ", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task RunAsync_TraceOfFewerThanTwoRows_IsAnErrorNamingTheTrace(int rows)
+    {
+        // The replay's constructor threw an ArgumentException ("... (Parameter 'points')") that named no file.
+        var trace = _traces.WriteTrace("short.csv", TestTraces.Demand(rows));
+        var ex = await Assert.ThrowsAsync<TimeSeriesCsvException>(() => RunAsync(_traces.WriteScenario("short.yaml", trace)));
+        Assert.EndsWith($"short.csv: a trace needs at least 2 rows (has {rows})", ex.Message);
     }
 
     [Fact]

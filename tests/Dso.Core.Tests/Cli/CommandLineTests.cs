@@ -123,6 +123,9 @@ public sealed class CommandLineTests : IDisposable
     // A webhook URL without a scheme bound as a relative Uri: the first alert's post threw and stopped the host.
     [InlineData("--Alerts:WebhookUrl=hooks.example.com/dso", "Alerts:WebhookUrl")]
     [InlineData("--Alerts:WebhookUrl=ftp://hooks.example.com/dso", "Alerts:WebhookUrl")]
+    // A range nothing fits was taken, and every pushed sample of the KPI refused with a 422.
+    [InlineData("--Ingestion:PlausibleRanges:request_rate:Max=-1", "Ingestion:PlausibleRanges:request_rate")]
+    [InlineData("--Ingestion:PlausibleRanges:latency_p95_ms:Max=NaN", "Ingestion:PlausibleRanges:latency_p95_ms")]
     public async Task Service_SettingOfTheWrongTypeOrValidatedAtStart_IsOneLineNotAStackTrace(string setting, string named)
     {
         var data = Path.Combine(_dir.Root, "data-" + Guid.NewGuid().ToString("N"));

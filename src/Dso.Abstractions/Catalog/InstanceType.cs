@@ -11,6 +11,19 @@ public sealed record InstanceType(string Name, int Vcpu, double MemoryGib, decim
     /// <summary>Suffix that marks a spot offering's name.</summary>
     public const string SpotSuffix = "/spot";
 
+    /// <summary>Longest name an operator may give a type (a policy's or a scenario's catalog).</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>
+    /// Why <paramref name="name"/> cannot name an instance type, or null when it can. Fleets travel as text,
+    /// <c>type=count;type=count</c> (the decision log the loop reads back, simulate's CSV, approvals), so a name
+    /// holding '=', ';', ',' or spaces would be read back as another fleet or split a CSV column.
+    /// </summary>
+    public static string? NameProblem(string name) =>
+        name.Length is > 0 and <= MaxNameLength && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
+            ? null
+            : $"must be 1-{MaxNameLength} letters, digits, '.', '-' or '_', starting with a letter or digit (was '{(name.Length > 40 ? name[..40] + "…" : name)}'): fleets are written type=count;type=count";
+
     /// <summary>The on-demand type a spot offering runs; null for on-demand types.</summary>
     public string? SpotOf { get; init; }
 

@@ -1,5 +1,4 @@
 using Dso.Abstractions.Metrics;
-using Dso.Abstractions.Series;
 using Dso.Ingestion;
 using Dso.Ingestion.Trace;
 
@@ -17,6 +16,6 @@ internal sealed class TraceSourceFactory : IMetricSourceFactory
             throw new InvalidOperationException($"service '{service}': metrics.options.path is required for the trace source");
         }
 
-        return new TraceMetricSource(TimeSeriesCsv.Read(path));
+        return TraceMetricSource.FromFile(path);
     }
 }

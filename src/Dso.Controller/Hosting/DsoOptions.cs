@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Dso.Controller.Hosting;
 
 /// <summary>The service's own settings (section <c>Dso</c> of appsettings.json).</summary>
-public sealed class DsoOptions
+public sealed class DsoOptions : IValidatableObject
 {
     public const string Section = "Dso";
     public const string DefaultDataDirectory = "data";
@@ -20,9 +20,11 @@ public sealed class DsoOptions
     [Required]
     public string PoliciesPath { get; set; } = DefaultPoliciesPath;
 
-    /// <summary>Listen URL. Loopback by default: exposing the API is a deliberate act.</summary>
+    /// <summary>
+    /// Listen URL (or several joined by ';', as Kestrel takes them). Loopback by default: exposing the API is a
+    /// deliberate act. Checked in <see cref="Validate"/>, since Kestrel refuses a bad one only once the host starts.
+    /// </summary>
     [Required]
-    [Url]
     public string Listen { get; set; } = DefaultListen;
 
     /// <summary>How much faster than real time the clock runs (60 = an hour a minute); 1 in production.</summary>
@@ -58,4 +60,39 @@ public sealed class DsoOptions
     /// <summary>Scheduled retraining interval, in service time; drift triggers retraining in between.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00")]
     public TimeSpan RetrainInterval { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// What Kestrel would refuse in <see cref="Listen"/> only after the service started (with a stack trace): another
+    /// scheme, a port outside 0-65535, a path. Parsed as Kestrel parses it, so <c>http://*:5080</c> stays valid.
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var url in (Listen ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string? problem;
+            try
+            {
+                var address = Microsoft.AspNetCore.Http.BindingAddress.Parse(url);
+                problem = address.Scheme is not ("http" or "https") ? "the scheme must be http or https"
+                    : !address.IsUnixPipe && (address.Port is < 0 or > 65_535 || UnparsedPort(address.Host)) ? "the port must be a number from 0 to 65535"
+                    : address.PathBase.Length > 0 ? "no path may follow the port (the service answers at the root)"
+                    : null;
+            }
+            catch (FormatException ex)
+            {
+                problem = $"not a URL ({ex.Message})";
+            }
+
+            if (problem is not null)
+            {
+                yield return new ValidationResult($"{Section}:Listen '{url}': {problem} (e.g. {DefaultListen})", [nameof(Listen)]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Kestrel reads <c>http://127.0.0.1:abc</c> as host "127.0.0.1:abc" on port 80, and a host that is not an IP
+    /// address as every interface: a colon left in a host that is not a bracketed IPv6 address is a port it could not read.
+    /// </summary>
+    private static bool UnparsedPort(string host) => host.Contains(':') && !host.StartsWith('[');
 }

@@ -5,7 +5,7 @@ using Dso.Ingestion.Store;
 namespace Dso.Controller.Hosting;
 
 /// <summary>Section <c>Ingestion</c>: push tokens, push limits, and the series store's bounds and snapshots.</summary>
-public sealed class IngestionOptions
+public sealed class IngestionOptions : IValidatableObject
 {
     public const string Section = "Ingestion";
     public const string SnapshotFileName = "series.snapshot";
@@ -58,6 +58,23 @@ public sealed class IngestionOptions
     };
 
     public SeriesStoreOptions Store() => new() { RawCapacity = RawCapacity, MaxSeries = MaxSeries, MaxSeriesPerService = MaxSeriesPerService };
+
+    /// <summary>
+    /// A range no value fits (a bound of NaN, or Min above Max once merged with the built-in bound) would refuse every
+    /// pushed sample of the KPI with a 422: refuse the setting at start instead, naming the KPI.
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (kpi, range) in MergedRanges().Where(kv => PlausibleRanges.ContainsKey(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (double.IsNaN(range.Min) || double.IsNaN(range.Max) || range.Min > range.Max)
+            {
+                yield return new ValidationResult(
+                    $"{Section}:PlausibleRanges:{kpi} must have Min at most Max, both numbers (was {range}; an omitted bound keeps the built-in one)",
+                    [nameof(PlausibleRanges)]);
+            }
+        }
+    }
 
     private Dictionary<string, PlausibleRange> MergedRanges()
     {

@@ -15,7 +15,7 @@ internal sealed class PushAuthenticator(IOptionsMonitor<IngestionOptions> option
 
     public bool IsAuthorized(string service, string? authorization)
     {
-        if (!options.CurrentValue.PushTokens.TryGetValue(service, out var expected) || string.IsNullOrEmpty(expected))
+        if (!options.CurrentValue.PushTokens.TryGetValue(service, out var expected) || string.IsNullOrWhiteSpace(expected))
         {
             // No token configured: the service takes no pushes. Same answer as a wrong token, so probing learns nothing.
             return false;
@@ -29,7 +29,8 @@ internal sealed class PushAuthenticator(IOptionsMonitor<IngestionOptions> option
         Span<byte> given = stackalloc byte[SHA256.HashSizeInBytes];
         Span<byte> wanted = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(authorization[Scheme.Length..].Trim()), given);
-        SHA256.HashData(Encoding.UTF8.GetBytes(expected), wanted);
+        // Trimmed like the header's: a token read from a secret file or `echo tok | base64` ends in a newline the exporter never sends.
+        SHA256.HashData(Encoding.UTF8.GetBytes(expected.Trim()), wanted);
         return CryptographicOperations.FixedTimeEquals(given, wanted);
     }
 }

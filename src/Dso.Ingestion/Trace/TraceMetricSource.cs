@@ -26,6 +26,18 @@ public sealed class TraceMetricSource : IMetricSource
         _lastStep = points[^1].Timestamp - points[^2].Timestamp;
     }
 
+    /// <summary>
+    /// Reads a trace file to replay. Fewer than two rows is an error naming the file, as the file's other errors do:
+    /// the last row's interval is only known from the step before it.
+    /// </summary>
+    public static TraceMetricSource FromFile(string path)
+    {
+        var points = TimeSeriesCsv.Read(path);
+        return points.Count >= 2
+            ? new TraceMetricSource(points)
+            : throw new TimeSeriesCsvException($"{path}: a trace needs at least 2 rows (has {points.Count})");
+    }
+
     public string Name => SourceName;
 
     public string Kpi { get; }

@@ -54,6 +54,10 @@ internal static class CatalogReader
                     ? $"'{typeName}' ends in '{InstanceType.SpotSuffix}', which names spot offerings (give spot_price_per_hour instead)"
                     : $"instance type '{typeName}' is listed twice");
             }
+            else if (typeName is not null && InstanceType.NameProblem(typeName) is { } problem)
+            {
+                t.Error(t.Raw("name")!, "name", problem);
+            }
             else if (typeName is not null && price is not null && capacity is not null)
             {
                 types.Add(new TypeEntry(new InstanceType(typeName, vcpu, memory, price.Value, capacity.Value), spotPrice, interruption ?? DefaultSpotInterruptionPerHour));

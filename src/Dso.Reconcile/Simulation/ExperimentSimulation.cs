@@ -1,11 +1,11 @@
 using Dso.Abstractions.Cloud;
 using Dso.Abstractions.Decisions;
-using Dso.Abstractions.Series;
 using Dso.Detection;
 using Dso.Experiments.Analysis;
 using Dso.Experiments.Design;
 using Dso.Experiments.Metrics;
 using Dso.Forecasting;
+using Dso.Ingestion.Trace;
 using Dso.Optimization;
 using Dso.Policies.Model;
 using Dso.Reconcile.Experiments;
@@ -32,7 +32,7 @@ public sealed class ExperimentSimulation(
         CancellationToken cancellationToken = default)
     {
         var service = experiment.Services[0];
-        var points = TimeSeriesCsv.Read(scenario.TracePath);
+        var points = TraceMetricSource.FromFile(scenario.TracePath).Points;
         var templates = experiment.Variants.ToDictionary(v => v.Name, v => v.Policies[service], StringComparer.Ordinal);
         var control = templates[experiment.VariantNames[0]];
         var adjusted = templates.ToDictionary(kv => kv.Key, kv => WithVariantLimits(SimulationRunner.PolicyFor(scenario, kv.Value, points), kv.Value, control), StringComparer.Ordinal);

@@ -121,6 +121,11 @@ public static class ScenarioLoader
             }
 
             var name = Scalar(item, "name", path) is { Length: > 0 } n ? n.Trim() : throw new ScenarioException($"{path}:{item.Start.Line}:{item.Start.Column}: instance type: missing required key 'name'");
+            if (InstanceType.NameProblem(name) is { } problem)
+            {
+                throw new ScenarioException($"{path}{At(item, "name")}: instance type: name {problem}");
+            }
+
             if (types.Any(t => t.Name == name))
             {
                 throw new ScenarioException($"{path}:{item.Start.Line}:{item.Start.Column}: instance type '{name}': declared twice");

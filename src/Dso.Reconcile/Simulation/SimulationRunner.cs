@@ -62,9 +62,9 @@ public sealed class SimulationRunner(
     {
         var stopwatch = Stopwatch.StartNew();
         Stages?.Enter(SetupStage);
-        var points = TimeSeriesCsv.Read(scenario.TracePath);
+        var source = TraceMetricSource.FromFile(scenario.TracePath);
+        var points = source.Points;
         var raw = TimeSeriesCsv.ReadRawTimestamps(scenario.TracePath);
-        var source = new TraceMetricSource(points);
         var count = Math.Min(points.Count, rowLimit ?? int.MaxValue);
         var time = new VirtualTimeProvider(points[0].Timestamp);
         var factory = virtualCloud(time);

@@ -120,6 +120,12 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--DecisionLog:StartupCheckTimeout=banana", "DecisionLog:StartupCheckTimeout")]
     [InlineData("--DecisionLog:StartupCheckTimeout=-00:00:05", "StartupCheckTimeout")]
     [InlineData("--Ingestion:MaxSeriesPerService=lots", "Ingestion:MaxSeriesPerService")]
+    // A webhook URL without a scheme bound as a relative Uri: the first alert's post threw and stopped the host.
+    [InlineData("--Alerts:WebhookUrl=hooks.example.com/dso", "Alerts:WebhookUrl")]
+    [InlineData("--Alerts:WebhookUrl=ftp://hooks.example.com/dso", "Alerts:WebhookUrl")]
+    // A range nothing fits was taken, and every pushed sample of the KPI refused with a 422.
+    [InlineData("--Ingestion:PlausibleRanges:request_rate:Max=-1", "Ingestion:PlausibleRanges:request_rate")]
+    [InlineData("--Ingestion:PlausibleRanges:latency_p95_ms:Max=NaN", "Ingestion:PlausibleRanges:latency_p95_ms")]
     public async Task Service_SettingOfTheWrongTypeOrValidatedAtStart_IsOneLineNotAStackTrace(string setting, string named)
     {
         var data = Path.Combine(_dir.Root, "data-" + Guid.NewGuid().ToString("N"));
@@ -128,6 +134,25 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(2, code);
         Assert.StartsWith("dso: configuration rejected:", err.Trim());
         Assert.Contains(named, err);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Theory]
+    // Each passed [Url] and then failed in Kestrel's start, after the host had logged it with a stack trace.
+    [InlineData("http://127.0.0.1:99999", "the port must be a number from 0 to 65535")]
+    // Worse: Kestrel took "127.0.0.1:abc" for a host name and listened on every interface, port 80.
+    [InlineData("http://127.0.0.1:abc", "the port must be a number from 0 to 65535")]
+    [InlineData("ftp://127.0.0.1:5080", "the scheme must be http or https")]
+    [InlineData("http://127.0.0.1:5080/dso", "no path may follow the port")]
+    public async Task Service_ListenUrlKestrelCannotBind_IsOneLineNotAStackTrace(string listen, string problem)
+    {
+        var data = Path.Combine(_dir.Root, "data-" + Guid.NewGuid().ToString("N"));
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, $"--Dso:DataDirectory={data}", $"--Dso:Listen={listen}");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("dso: configuration rejected:", err.Trim());
+        Assert.Contains($"Dso:Listen '{listen}': {problem}", err);
         Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("   at ", stdout + err);
     }

@@ -50,6 +50,10 @@ public sealed class NewcomerMistakeTests
     [InlineData("options: {seed: 7}", "options: {sed: 7}", "sed", "metrics.options.sed", "unknown option for source 'synthetic' (known: seed, base_rps")]
     [InlineData("options: {seed: 7}", "options: {seed: 7, password: hunter2}", "password", "metrics.options.password", "never from a policy file")]
     [InlineData("request_rate: alert_only", "request_rte: alert_only", "request_rte", "anomaly_actions.request_rte", "did you mean 'request_rate'?")]
+    // Fleets travel as type=count;type=count: the loop could not read its own last decision back and failed every tick.
+    [InlineData("{name: c7g.large,", "{name: \"c7g=large\",", "\"c7g=large\"", "instance_types[0].name", "fleets are written type=count;type=count")]
+    [InlineData("{name: c7g.large,", "{name: \"c7g;large\",", "\"c7g;large\"", "instance_types[0].name", "must be 1-100 letters, digits")]
+    [InlineData("{name: c7g.large,", "{name: \"\",", "\"\"", "instance_types[0].name", "must be 1-100 letters, digits")]
     [InlineData("slo: {latency_p95_ms: 200}", "slo: {latency_p95_ms: [200]}", "[200]", "slo.latency_p95_ms", "must be a single value, not a list")]
     public void Mistake_IsLocatedAtItsField(string from, string to, string token, string field, string problem)
     {

@@ -1,3 +1,4 @@
+using Dso.Abstractions.Series;
 using Dso.Controller.Composition;
 using Dso.DecisionLog;
 using Dso.Reconcile.Simulation;
@@ -71,6 +72,9 @@ public sealed class SimulationRunnerTests : IDisposable
     [InlineData("min_instances: 2", "min_instances: [2]", "'min_instances' must be a single value, not a list")]
     // Fleet.Parse's FormatException ended the command with a stack trace.
     [InlineData("initial_fleet: {c7g.large: 4}", "initial_fleet: four-large", "initial_fleet: fleet item 'four-large' is not type=count")]
+    // A type name holding ',' or ';' was written into the fleet column as is: "c7g,2xlarge=3" split the output CSV's row.
+    [InlineData("{name: c7g.2xlarge,", "{name: \"c7g,2xlarge\",", "instance type: name must be 1-100 letters, digits")]
+    [InlineData("{name: c7g.2xlarge,", "{name: \"c7g;2xlarge\",", "fleets are written type=count;type=count")]
     public void Load_ValueOutOfRange_NamesTheKeyAndItsPlaceInsteadOfCrashingOrRunning(string from, string to, string expected)
     {
         var path = _traces.WriteScenario("r.yaml", _traces.WriteTrace("r.csv", TestTraces.Demand(10)));
@@ -85,6 +89,17 @@ public sealed class SimulationRunnerTests : IDisposable
         var line = Array.FindIndex(lines, l => l.Contains(valueLine, StringComparison.Ordinal));
         var column = lines[line].IndexOf(valueLine, StringComparison.Ordinal) + valueLine.IndexOf(": ", StringComparison.Ordinal) + 3;
         Assert.StartsWith($"{path}:{line + 1}:{column}: ", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task RunAsync_TraceOfFewerThanTwoRows_IsAnErrorNamingTheTrace(int rows)
+    {
+        // The replay's constructor threw an ArgumentException ("... (Parameter 'points')") that named no file.
+        var trace = _traces.WriteTrace("short.csv", TestTraces.Demand(rows));
+        var ex = await Assert.ThrowsAsync<TimeSeriesCsvException>(() => RunAsync(_traces.WriteScenario("short.yaml", trace)));
+        Assert.EndsWith($"short.csv: a trace needs at least 2 rows (has {rows})", ex.Message);
     }
 
     [Fact]

@@ -17,6 +17,12 @@ internal static class ServicePolicyReader
         var name = ReadName(r);
         var (provider, cloud) = ProviderReader.Read(r, vocabulary);
         var scaleGroup = r.String("scale_group") ?? name;
+        if (r.Raw("scale_group") is { } groupNode && string.IsNullOrWhiteSpace(scaleGroup))
+        {
+            // Blank, the service would have no group to scale: every adapter's first call would fail on it.
+            r.Error(groupNode, "scale_group", "must name the group to scale (omit it to use the service's name)");
+        }
+
         var team = ReadTeam(r);
         var tick = r.Duration("tick", min: TimeSpan.FromSeconds(1), max: PolicyLimits.MaxTick) ?? TimeSpan.FromMinutes(1);
         var slo = ReadSlo(r);
@@ -28,7 +34,7 @@ internal static class ServicePolicyReader
         var spot = OfferingReader.ReadSpot(r, types, limits);
         var catalog = types is null ? null : CatalogReader.Build(types, spot);
         var serverless = OfferingReader.ReadServerless(r);
-        var initial = ReadInitialFleet(r, catalog);
+        var initial = ReadInitialFleet(r, catalog, limits.MaxInstances);
         var metrics = ReadMetrics(r, vocabulary);
         var strategy = ReadStrategy(r, vocabulary);
         var anomalyActions = ReadAnomalyActions(r, metrics);
@@ -152,7 +158,7 @@ internal static class ServicePolicyReader
         return limits;
     }
 
-    private static Fleet ReadInitialFleet(MappingReader r, InstanceCatalog? catalog)
+    private static Fleet ReadInitialFleet(MappingReader r, InstanceCatalog? catalog, int maxInstances)
     {
         var node = r.Mapping("initial_fleet");
         if (node is null)
@@ -178,7 +184,14 @@ internal static class ServicePolicyReader
             }
         }
 
-        return Fleet.Of(counts);
+        var fleet = Fleet.Of(counts);
+        if (fleet.Total > maxInstances)
+        {
+            // As dso simulate refuses a scenario's: the group would start above what the guard lets any plan hold.
+            r.Error(node, "initial_fleet", $"{fleet.Total} instances, more than limits.max_instances ({maxInstances})");
+        }
+
+        return fleet;
     }
 
     private static MetricsPolicy? ReadMetrics(MappingReader r, PolicyVocabulary vocabulary)

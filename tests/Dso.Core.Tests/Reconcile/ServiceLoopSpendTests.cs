@@ -20,20 +20,9 @@ public sealed class ServiceLoopSpendTests : IDisposable
     [Fact]
     public async Task Tick_AfterADecision_RecordsSpendWithThePreviousReactiveAlternativeAsCounterfactual()
     {
-        var time = new VirtualTimeProvider(_start);
-        var cloud = new SimulatedCloud(time, Path.Combine(_dir.Root, "cloud.json"));
-        cloud.EnsureGroup(Policy.ScaleGroup, new SimulatedGroupSettings(Policy.Catalog, Policy.BootDelay, Policy.BillingMinimum, Policy.InitialFleet));
-        using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(_dir.Root, "d.db")));
-        var spend = new RecordingSpend();
-        var loop = new ServiceLoop(Policy, "test", new ServiceLoopDependencies
-        {
-            Source = new RisingSource(time, _start),
-            Cloud = cloud,
-            Log = log,
-            Spend = spend,
-            Strategy = Plugins.Strategies.Get(Policy.Strategy.Name),
-            Time = time,
-        });
+        var (time, log, spend, newLoop) = Harness();
+        using var _ = log;
+        var loop = newLoop();
 
         for (var i = 0; i < 6; i++)
         {
@@ -60,20 +49,8 @@ public sealed class ServiceLoopSpendTests : IDisposable
     [Fact]
     public async Task Restart_TheIntervalItWasDown_IsComparedAtTheLastRecordedReactiveRate()
     {
-        var time = new VirtualTimeProvider(_start);
-        var cloud = new SimulatedCloud(time, Path.Combine(_dir.Root, "cloud.json"));
-        cloud.EnsureGroup(Policy.ScaleGroup, new SimulatedGroupSettings(Policy.Catalog, Policy.BootDelay, Policy.BillingMinimum, Policy.InitialFleet));
-        using var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(_dir.Root, "d.db")));
-        var spend = new RecordingSpend();
-        ServiceLoop Loop() => new(Policy, "test", new ServiceLoopDependencies
-        {
-            Source = new RisingSource(time, _start),
-            Cloud = cloud,
-            Log = log,
-            Spend = spend,
-            Strategy = Plugins.Strategies.Get(Policy.Strategy.Name),
-            Time = time,
-        });
+        var (time, log, spend, Loop) = Harness();
+        using var _ = log;
 
         var first = Loop();
         for (var i = 0; i < 6; i++)
@@ -91,6 +68,25 @@ public sealed class ServiceLoopSpendTests : IDisposable
         var down = spend.Entries[^1];
         Assert.Equal(last.To, down.From);
         Assert.Equal(rate * (decimal)(down.To - down.From).TotalHours, down.ReactiveUsd);
+    }
+
+    /// <summary>A simulated cloud, a SQLite decision log and a recorded spend ledger; each call of the factory is a new process's loop over them.</summary>
+    private (VirtualTimeProvider Time, SqliteDecisionLog Log, RecordingSpend Spend, Func<ServiceLoop> NewLoop) Harness()
+    {
+        var time = new VirtualTimeProvider(_start);
+        var cloud = new SimulatedCloud(time, Path.Combine(_dir.Root, "cloud.json"));
+        cloud.EnsureGroup(Policy.ScaleGroup, new SimulatedGroupSettings(Policy.Catalog, Policy.BootDelay, Policy.BillingMinimum, Policy.InitialFleet));
+        var log = new SqliteDecisionLog(new SqliteDecisionLogOptions(Path.Combine(_dir.Root, "d.db")));
+        var spend = new RecordingSpend();
+        return (time, log, spend, () => new ServiceLoop(Policy, "test", new ServiceLoopDependencies
+        {
+            Source = new RisingSource(time, _start),
+            Cloud = cloud,
+            Log = log,
+            Spend = spend,
+            Strategy = Plugins.Strategies.Get(Policy.Strategy.Name),
+            Time = time,
+        }));
     }
 
     public void Dispose() => _dir.Dispose();

@@ -34,7 +34,7 @@ internal static class ServicePolicyReader
         var spot = OfferingReader.ReadSpot(r, types, limits);
         var catalog = types is null ? null : CatalogReader.Build(types, spot);
         var serverless = OfferingReader.ReadServerless(r);
-        var initial = ReadInitialFleet(r, catalog, limits.MaxInstances);
+        var initial = ReadInitialFleet(r, catalog);
         var metrics = ReadMetrics(r, vocabulary);
         var strategy = ReadStrategy(r, vocabulary);
         var anomalyActions = ReadAnomalyActions(r, metrics);
@@ -158,7 +158,7 @@ internal static class ServicePolicyReader
         return limits;
     }
 
-    private static Fleet ReadInitialFleet(MappingReader r, InstanceCatalog? catalog, int maxInstances)
+    private static Fleet ReadInitialFleet(MappingReader r, InstanceCatalog? catalog)
     {
         var node = r.Mapping("initial_fleet");
         if (node is null)
@@ -184,14 +184,9 @@ internal static class ServicePolicyReader
             }
         }
 
-        var fleet = Fleet.Of(counts);
-        if (fleet.Total > maxInstances)
-        {
-            // As dso simulate refuses a scenario's: the group would start above what the guard lets any plan hold.
-            r.Error(node, "initial_fleet", $"{fleet.Total} instances, more than limits.max_instances ({maxInstances})");
-        }
-
-        return fleet;
+        // Not held to max_instances: the group's starting fleet is shared by an experiment's variants, one of which may
+        // narrow the limit below it (the guard trims it at the first tick).
+        return Fleet.Of(counts);
     }
 
     private static MetricsPolicy? ReadMetrics(MappingReader r, PolicyVocabulary vocabulary)

@@ -56,8 +56,6 @@ public sealed class NewcomerMistakeTests
     [InlineData("{name: c7g.large,", "{name: \"\",", "\"\"", "instance_types[0].name", "must be 1-100 letters, digits")]
     [InlineData("slo: {latency_p95_ms: 200}", "slo: {latency_p95_ms: [200]}", "[200]", "slo.latency_p95_ms", "must be a single value, not a list")]
     [InlineData("    tick: 1m", "    scale_group: \"\"\n    tick: 1m", "\"\"", "scale_group", "must name the group to scale")]
-    // dso simulate refused a scenario's initial fleet above max_instances, the service took the policy's.
-    [InlineData("limits: {min_instances: 1, max_instances: 20}", "limits: {min_instances: 1, max_instances: 20}\n    initial_fleet: {c7g.large: 400}", "{c7g.large: 400}", "initial_fleet", "400 instances, more than limits.max_instances (20)")]
     public void Mistake_IsLocatedAtItsField(string from, string to, string token, string field, string problem)
     {
         var text = Valid.Replace(from, to);

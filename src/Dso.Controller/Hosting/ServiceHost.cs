@@ -14,6 +14,7 @@ using Dso.DecisionLog.Experiments;
 using Dso.Ingestion;
 using Dso.Reconcile;
 using Dso.Reconcile.Providers;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -32,6 +33,8 @@ internal static class ServiceHost
         builder.Configuration.AddEnvironmentVariables("DSO_");
         builder.Configuration.AddCommandLine(args);
         builder.Services.AddOptions<DsoOptions>().Bind(builder.Configuration.GetSection(DsoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DsoOptions>>(
+            new ListenCertificateValidator(builder.Configuration, builder.Environment.ContentRootPath)));
         var dso = builder.Configuration.GetSection(DsoOptions.Section).Get<DsoOptions>() ?? new DsoOptions();
         var dataDirectory = Path.GetFullPath(dso.DataDirectory, builder.Environment.ContentRootPath);
         var policiesPath = Path.GetFullPath(dso.PoliciesPath, builder.Environment.ContentRootPath);

@@ -157,6 +157,25 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("   at ", stdout + err);
     }
 
+    [Theory]
+    // Kestrel failed only once the host started ("Hosting failed to start", a stack trace); the no-certificate case is
+    // ListenCertificateValidatorTests' (a machine with a development certificate would start with it).
+    [InlineData("missing.pfx", "Kestrel:Certificates:Default:Path 'missing.pfx': no such certificate file")]
+    [InlineData("garbage.pfx", "Kestrel:Certificates:Default:Path 'garbage.pfx' cannot be loaded as a PKCS#12 (.pfx) file without a password")]
+    public async Task Service_HttpsListenWithoutALoadableCertificate_IsOneLineNotAStackTrace(string certificate, string problem)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "garbage.pfx"), "not a certificate");
+        var data = Path.Combine(_dir.Root, "data-" + Guid.NewGuid().ToString("N"));
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, $"--Dso:DataDirectory={data}", "--Dso:Listen=https://127.0.0.1:0",
+            $"--Kestrel:Certificates:Default:Path={certificate}");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("dso: configuration rejected:", err.Trim());
+        Assert.Contains($"Dso:Listen 'https://127.0.0.1:0': {problem}", err);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
     [Fact]
     public async Task Simulate_BadPolicy_ExitsNonZeroWithLocatedErrorNotAStackTrace()
     {

@@ -61,7 +61,8 @@ internal static class ServiceHost
         // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
         // a circuit breaker of its own (one service's failing group does not trip another's).
         // SimulatedCloud:CapacityLimits caps what the simulated cloud can launch per type (insufficient-capacity drills).
-        var capacityLimits = builder.Configuration.GetSection("SimulatedCloud:CapacityLimits").Get<Dictionary<string, int>>() ?? [];
+        builder.Services.AddOptions<SimulatedCloudOptions>().Bind(builder.Configuration.GetSection(SimulatedCloudOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var capacityLimits = (builder.Configuration.GetSection(SimulatedCloudOptions.Section).Get<SimulatedCloudOptions>() ?? new SimulatedCloudOptions()).Limits();
         builder.Services.AddCloudProviders(time, new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")) { CapacityLimits = capacityLimits });
         builder.Services.AddSingleton(sp => new CloudProviderRegistry(
             sp.GetServices<ICloudProviderFactory>(),

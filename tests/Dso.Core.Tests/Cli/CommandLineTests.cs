@@ -126,6 +126,9 @@ public sealed class CommandLineTests : IDisposable
     // A range nothing fits was taken, and every pushed sample of the KPI refused with a 422.
     [InlineData("--Ingestion:PlausibleRanges:request_rate:Max=-1", "Ingestion:PlausibleRanges:request_rate")]
     [InlineData("--Ingestion:PlausibleRanges:latency_p95_ms:Max=NaN", "Ingestion:PlausibleRanges:latency_p95_ms")]
+    // Bound as numbers, -1 was taken (no launch ever fit) and 2.5 dropped without a word (the type left unlimited).
+    [InlineData("--SimulatedCloud:CapacityLimits:c7g.large=-1", "SimulatedCloud:CapacityLimits:c7g.large must be a whole number of instances, 0 or more (was '-1')")]
+    [InlineData("--SimulatedCloud:CapacityLimits:c7g.large=2.5", "SimulatedCloud:CapacityLimits:c7g.large must be a whole number of instances, 0 or more (was '2.5')")]
     public async Task Service_SettingOfTheWrongTypeOrValidatedAtStart_IsOneLineNotAStackTrace(string setting, string named)
     {
         var data = Path.Combine(_dir.Root, "data-" + Guid.NewGuid().ToString("N"));

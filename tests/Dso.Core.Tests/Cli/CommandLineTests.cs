@@ -129,6 +129,9 @@ public sealed class CommandLineTests : IDisposable
     // Bound as numbers, -1 was taken (no launch ever fit) and 2.5 dropped without a word (the type left unlimited).
     [InlineData("--SimulatedCloud:CapacityLimits:c7g.large=-1", "SimulatedCloud:CapacityLimits:c7g.large must be a whole number of instances, 0 or more (was '-1')")]
     [InlineData("--SimulatedCloud:CapacityLimits:c7g.large=2.5", "SimulatedCloud:CapacityLimits:c7g.large must be a whole number of instances, 0 or more (was '2.5')")]
+    // Taken, and every backoff cut to MaxDelay (the default 10 s): the exponential backoff never happened.
+    [InlineData("--Cloud:Resilience:BaseDelay=00:00:30", "Cloud:Resilience:BaseDelay (00:00:30) must be at most Cloud:Resilience:MaxDelay (00:00:10)")]
+    [InlineData("--Cloud:Resilience:BaseDelay=00:00:00", "Cloud:Resilience:BaseDelay must be above 0")]
     public async Task Service_SettingOfTheWrongTypeOrValidatedAtStart_IsOneLineNotAStackTrace(string setting, string named)
     {
         var data = Path.Combine(_dir.Root, "data-" + Guid.NewGuid().ToString("N"));

@@ -151,6 +151,12 @@ public static class TimeSeriesCsv
 
     private static StreamReader OpenText(string path)
     {
+        if (Directory.Exists(path))
+        {
+            // Opening a directory fails with "access denied", which sends the operator after permissions.
+            throw new TimeSeriesCsvException($"{path}: is a directory, not a timestamp,value CSV file");
+        }
+
         try
         {
             return new StreamReader(path);

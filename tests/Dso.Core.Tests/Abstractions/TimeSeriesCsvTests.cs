@@ -70,6 +70,21 @@ public sealed class TimeSeriesCsvTests
     }
 
     [Fact]
+    public void ReadAndTextFile_Directory_SayItIsADirectoryNotAccessDenied()
+    {
+        var directory = Directory.CreateTempSubdirectory("dso-dir-").FullName;
+        try
+        {
+            Assert.Equal($"{directory}: is a directory, not a timestamp,value CSV file", Assert.Throws<TimeSeriesCsvException>(() => TimeSeriesCsv.Read(directory)).Message);
+            Assert.Equal("it is a directory, not a file", Assert.Throws<InvalidTextFileException>(() => TextFile.ReadAll(directory)).Message);
+        }
+        finally
+        {
+            Directory.Delete(directory);
+        }
+    }
+
+    [Fact]
     public void Read_RepeatedHourAllowed_KeepsFileOrder()
     {
         var points = TimeSeriesCsv.Read(new StringReader("timestamp,value\n2026-01-01 02:55:00,1\n2026-01-01 02:00:00,2\n"), "t.csv", allowUnordered: true);

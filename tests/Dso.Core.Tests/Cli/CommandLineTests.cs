@@ -182,6 +182,30 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("   at ", stdout + err);
     }
 
+    [Theory]
+    // Each said "Access to the path ... is denied", which sends the operator after permissions.
+    [InlineData("simulate --scenario DIR --output OUT", "simulate: --scenario DIR: is a directory, not a scenario file")]
+    [InlineData("simulate --scenario SCENARIO --experiment DIR", "simulate: --experiment DIR: is a directory, not an experiment file")]
+    [InlineData("detect --input DIR --output OUT", "detect: --input DIR: is a directory, not a timestamp,value CSV file")]
+    [InlineData("detect --input TRACE --output DIR", "detect: --output DIR: is a directory, not a file")]
+    [InlineData("forecast --input DIR --horizon-minutes 5 --output OUT", "forecast: --input DIR: is a directory, not a timestamp,value CSV file")]
+    [InlineData("forecast --input TRACE --horizon-minutes 5 --output OUT --events DIR", "forecast: --events DIR: is a directory, not an event calendar file")]
+    public async Task Command_DirectoryWhereAFileBelongs_SaysSoNotAccessDenied(string command, string expected)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_dir.Root, "a-directory")).FullName;
+        var trace = _dir.WriteTrace("t.csv", TestTraces.Demand(60));
+        var scenario = _dir.WriteScenario("s", trace);
+        string Fill(string text) => text.Replace("DIR", directory, StringComparison.Ordinal)
+            .Replace("OUT", Path.Combine(_dir.Root, "o.csv"), StringComparison.Ordinal).Replace("SCENARIO", scenario, StringComparison.Ordinal).Replace("TRACE", trace, StringComparison.Ordinal);
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, Fill(command).Split(' '));
+
+        Assert.Equal(1, code);
+        Assert.Contains(Fill(expected), err);
+        Assert.DoesNotContain("denied", stdout + err, StringComparison.OrdinalIgnoreCase);
+        Assert.False(File.Exists(Path.Combine(_dir.Root, "o.csv")));
+    }
+
     [Fact]
     public async Task Simulate_BadPolicy_ExitsNonZeroWithLocatedErrorNotAStackTrace()
     {

@@ -14,10 +14,16 @@ public static class TextFile
 
     /// <summary>
     /// The file's text; throws <see cref="IOException"/> (as <see cref="File.ReadAllText(string)"/> does when the file
-    /// cannot be read) when it holds a NUL character or more than <paramref name="maxChars"/> characters.
+    /// cannot be read) when it is a directory, or holds a NUL character or more than <paramref name="maxChars"/> characters.
     /// </summary>
     public static string ReadAll(string path, int maxChars = MaxChars)
     {
+        if (Directory.Exists(path))
+        {
+            // Opening a directory fails with "access denied", which sends the operator after permissions.
+            throw new InvalidTextFileException("it is a directory, not a file");
+        }
+
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         var text = new StringBuilder();
         var buffer = new char[16384];

@@ -6,7 +6,7 @@ namespace Dso.Cloud.Resilience;
 /// How one cloud call is bounded and retried (configuration section <c>Cloud:Resilience</c>). The tick's own
 /// deadline (the caller's cancellation token) still bounds all attempts together: a retry never outlives the tick.
 /// </summary>
-public sealed class CloudResilienceOptions
+public sealed class CloudResilienceOptions : IValidatableObject
 {
     public const string Section = "Cloud:Resilience";
 
@@ -27,12 +27,15 @@ public sealed class CloudResilienceOptions
     [Range(0, 10)]
     public int MaxRetries { get; set; } = DefaultMaxRetries;
 
-    /// <summary>First backoff; it doubles per retry with jitter, unless the provider said Retry-After.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    /// <summary>
+    /// First backoff; it doubles per retry with jitter, unless the provider said Retry-After. Above 0: a zero backoff
+    /// would retry a throttled cloud at once, every retry.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00", ErrorMessage = Section + ":BaseDelay must be above 0 and at most {2}")]
     public TimeSpan BaseDelay { get; set; } = DefaultBaseDelay;
 
-    /// <summary>Longest single backoff, Retry-After included.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    /// <summary>Longest single backoff, Retry-After included; at least <see cref="BaseDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00", ErrorMessage = Section + ":MaxDelay must be above 0 and at most {2}")]
     public TimeSpan MaxDelay { get; set; } = DefaultMaxDelay;
 
     /// <summary>Share of transient failures within <see cref="BreakerSamplingDuration"/> that opens the circuit.</summary>
@@ -49,4 +52,18 @@ public sealed class CloudResilienceOptions
     /// <summary>How long an open circuit fails calls at once before letting one probe through.</summary>
     [Range(typeof(TimeSpan), "00:00:00.5", "01:00:00")]
     public TimeSpan BreakDuration { get; set; } = DefaultBreakDuration;
+
+    /// <summary>
+    /// A <see cref="BaseDelay"/> above <see cref="MaxDelay"/> was taken, and every backoff cut to the maximum: the
+    /// exponential backoff the operator set up silently never happened.
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BaseDelay > MaxDelay)
+        {
+            yield return new ValidationResult(
+                $"{Section}:BaseDelay ({BaseDelay}) must be at most {Section}:MaxDelay ({MaxDelay}): the backoff starts at the first and doubles up to the second",
+                [nameof(BaseDelay), nameof(MaxDelay)]);
+        }
+    }
 }

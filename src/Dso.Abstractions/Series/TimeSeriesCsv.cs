@@ -60,7 +60,7 @@ public static class TimeSeriesCsv
                 throw new TimeSeriesCsvException($"{source}:{lineNumber}: expected {columns.Length} fields, found {fields.Length}");
             }
 
-            var timestamp = ParseTimestamp(fields[tsIndex], source, lineNumber);
+            var timestamp = ParseTimestamp(fields[tsIndex], source, lineNumber, Column(fields, tsIndex));
             if (!double.TryParse(fields[valueIndex].Trim().Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
             {
                 throw new TimeSeriesCsvException($"{source}:{lineNumber}: value '{fields[valueIndex]}' is not a finite number");
@@ -93,21 +93,39 @@ public static class TimeSeriesCsv
     /// <inheritdoc cref="MinYear"/>
     public const int MaxYear = 2999;
 
-    /// <summary>Parses the timestamp forms the traces use; naive timestamps are taken as UTC.</summary>
-    public static DateTimeOffset ParseTimestamp(string text, string source, int lineNumber)
+    /// <summary>
+    /// Parses the timestamp forms the traces use; naive timestamps are taken as UTC. A date written day or month first
+    /// (<c>03/04/2026</c>) is refused as ambiguous (<see cref="DateOrder"/>). Errors name <paramref name="column"/> when given.
+    /// </summary>
+    public static DateTimeOffset ParseTimestamp(string text, string source, int lineNumber, int column = 0)
     {
+        var at = column > 0 ? $"{source}:{lineNumber}:{column}" : $"{source}:{lineNumber}";
         var trimmed = text.Trim().Trim('"');
+        if (DateOrder.Problem(trimmed) is { } ambiguous)
+        {
+            throw new TimeSeriesCsvException($"{at}: timestamp {ambiguous}");
+        }
+
         if (!DateTimeOffset.TryParseExact(trimmed, TimestampFormats, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed) &&
             !DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out parsed))
         {
-            throw new TimeSeriesCsvException($"{source}:{lineNumber}: timestamp '{text}' is not a date and time");
+            throw new TimeSeriesCsvException($"{at}: timestamp '{text}' is not a date and time ({DateOrder.Advice})");
         }
 
         return parsed.Year is >= MinYear and <= MaxYear
             ? parsed
-            : throw new TimeSeriesCsvException($"{source}:{lineNumber}: timestamp '{text}' is outside the years {MinYear}-{MaxYear} a trace may cover");
+            : throw new TimeSeriesCsvException($"{at}: timestamp '{text}' is outside the years {MinYear}-{MaxYear} a trace may cover");
+    }
+
+    /// <summary>The 1-based column where field <paramref name="index"/>'s text starts (past blanks and an opening quote).</summary>
+    private static int Column(string[] fields, int index)
+    {
+        var start = fields.Take(index).Sum(f => f.Length + 1);
+        var field = fields[index];
+        var skipped = field.Length - field.TrimStart().TrimStart('"').Length;
+        return start + skipped + 1;
     }
 
     /// <summary>Reads the raw timestamp strings, so outputs can echo them exactly as the input wrote them.</summary>
@@ -133,6 +151,12 @@ public static class TimeSeriesCsv
 
     private static StreamReader OpenText(string path)
     {
+        if (Directory.Exists(path))
+        {
+            // Opening a directory fails with "access denied", which sends the operator after permissions.
+            throw new TimeSeriesCsvException($"{path}: is a directory, not a timestamp,value CSV file");
+        }
+
         try
         {
             return new StreamReader(path);

@@ -20,6 +20,12 @@ internal static class DetectCommand
 
     private static int Run(FileInfo input, FileInfo output)
     {
+        if ((CliPaths.InputProblem("--input", input, "a timestamp,value CSV file") ?? CliPaths.OutputProblem("--output", output)) is { } problem)
+        {
+            Console.Error.WriteLine($"detect: {problem}");
+            return 1;
+        }
+
         try
         {
             var points = TimeSeriesCsv.Read(input.FullName, allowUnordered: true);

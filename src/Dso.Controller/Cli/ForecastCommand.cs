@@ -43,6 +43,13 @@ internal static class ForecastCommand
             throw new ArgumentException($"--horizon-minutes must be positive (was {horizonMinutes})");
         }
 
+        if ((CliPaths.InputProblem("--input", input, "a timestamp,value CSV file") ?? CliPaths.InputProblem("--events", eventsFile, "an event calendar file")
+                ?? CliPaths.OutputProblem("--output", output)
+                ?? (modelsDirectory is not null && File.Exists(modelsDirectory.FullName) ? $"--models {modelsDirectory.FullName}: is a file, not a model registry directory" : null)) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
+
         var clock = Stopwatch.StartNew();
         var points = TimeSeriesCsv.Read(input.FullName);
         var raw = TimeSeriesCsv.ReadRawTimestamps(input.FullName);

@@ -56,6 +56,7 @@ internal static class SimulateCommand
             CheckWritable("--output", output);
             CheckWritable("--plot", plot);
             CheckWritable("--decision-log", logFile);
+            CheckReadable("--scenario", scenarioFile, "a scenario file");
             var scenario = ScenarioLoader.Load(scenarioFile.FullName);
             var admission = new PolicyAdmission(CheckingSourceFactories.Create());
             var policies = policyFile is null ? admission.Parse([("<built-in default policy>", DefaultPolicy.Text())]) : admission.Load(ExplicitPolicy(policyFile));
@@ -125,19 +126,18 @@ internal static class SimulateCommand
     /// <summary>An output path the run could not write: a directory, or in a directory that does not exist.</summary>
     private static void CheckWritable(string option, FileInfo? file)
     {
-        if (file is null)
+        if (CliPaths.OutputProblem(option, file) is { } problem)
         {
-            return;
+            throw new ScenarioException(problem);
         }
+    }
 
-        if (Directory.Exists(file.FullName))
+    /// <summary>An input path that is a directory, named as such rather than left to fail with "access denied".</summary>
+    private static void CheckReadable(string option, FileInfo? file, string what)
+    {
+        if (CliPaths.InputProblem(option, file, what) is { } problem)
         {
-            throw new ScenarioException($"{option} {file.FullName}: is a directory, not a file");
-        }
-
-        if (file.DirectoryName is not { } directory || !Directory.Exists(directory))
-        {
-            throw new ScenarioException($"{option} {file.FullName}: the directory {file.DirectoryName} does not exist");
+            throw new ScenarioException(problem);
         }
     }
 
@@ -184,6 +184,8 @@ internal static class SimulateCommand
         try
         {
             CheckWritable("--plot", plot);
+            CheckReadable("--scenario", scenarioFile, "a scenario file");
+            CheckReadable("--experiment", experimentFile, "an experiment file");
             var scenario = ScenarioLoader.Load(scenarioFile.FullName);
             var admission = new PolicyAdmission(CheckingSourceFactories.Create());
             var policySource = policyFile is null

@@ -14,6 +14,7 @@ using Dso.DecisionLog.Experiments;
 using Dso.Ingestion;
 using Dso.Reconcile;
 using Dso.Reconcile.Providers;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -32,6 +33,8 @@ internal static class ServiceHost
         builder.Configuration.AddEnvironmentVariables("DSO_");
         builder.Configuration.AddCommandLine(args);
         builder.Services.AddOptions<DsoOptions>().Bind(builder.Configuration.GetSection(DsoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DsoOptions>>(
+            new ListenCertificateValidator(builder.Configuration, builder.Environment.ContentRootPath)));
         var dso = builder.Configuration.GetSection(DsoOptions.Section).Get<DsoOptions>() ?? new DsoOptions();
         var dataDirectory = Path.GetFullPath(dso.DataDirectory, builder.Environment.ContentRootPath);
         var policiesPath = Path.GetFullPath(dso.PoliciesPath, builder.Environment.ContentRootPath);
@@ -58,7 +61,8 @@ internal static class ServiceHost
         // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
         // a circuit breaker of its own (one service's failing group does not trip another's).
         // SimulatedCloud:CapacityLimits caps what the simulated cloud can launch per type (insufficient-capacity drills).
-        var capacityLimits = builder.Configuration.GetSection("SimulatedCloud:CapacityLimits").Get<Dictionary<string, int>>() ?? [];
+        builder.Services.AddOptions<SimulatedCloudOptions>().Bind(builder.Configuration.GetSection(SimulatedCloudOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var capacityLimits = (builder.Configuration.GetSection(SimulatedCloudOptions.Section).Get<SimulatedCloudOptions>() ?? new SimulatedCloudOptions()).Limits();
         builder.Services.AddCloudProviders(time, new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")) { CapacityLimits = capacityLimits });
         builder.Services.AddSingleton(sp => new CloudProviderRegistry(
             sp.GetServices<ICloudProviderFactory>(),

@@ -1,3 +1,4 @@
+using Dso.Abstractions;
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
@@ -67,6 +68,12 @@ internal sealed class EventEntry(YamlNode node, int position, string source, Lis
         var text = Scalar(map, key, required: true);
         if (text is null)
         {
+            return null;
+        }
+
+        if (DateOrder.Problem(text) is { } ambiguous)
+        {
+            Error(map.Children[new YamlScalarNode(key)], $"'{key}' value {ambiguous}");
             return null;
         }
 

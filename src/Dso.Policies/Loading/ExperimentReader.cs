@@ -1,3 +1,4 @@
+using Dso.Abstractions;
 using System.Globalization;
 using Dso.Experiments.Design;
 using Dso.Experiments.Guardrails;
@@ -185,6 +186,12 @@ internal static class ExperimentReader
         var text = r.String(key);
         if (text is null)
         {
+            return null;
+        }
+
+        if (DateOrder.Problem(text) is { } ambiguous)
+        {
+            r.Error(r.Raw(key)!, key, ambiguous);
             return null;
         }
 

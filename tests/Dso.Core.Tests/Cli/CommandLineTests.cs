@@ -126,6 +126,12 @@ public sealed class CommandLineTests : IDisposable
     // A range nothing fits was taken, and every pushed sample of the KPI refused with a 422.
     [InlineData("--Ingestion:PlausibleRanges:request_rate:Max=-1", "Ingestion:PlausibleRanges:request_rate")]
     [InlineData("--Ingestion:PlausibleRanges:latency_p95_ms:Max=NaN", "Ingestion:PlausibleRanges:latency_p95_ms")]
+    // Bound as numbers, -1 was taken (no launch ever fit) and 2.5 dropped without a word (the type left unlimited).
+    [InlineData("--SimulatedCloud:CapacityLimits:c7g.large=-1", "SimulatedCloud:CapacityLimits:c7g.large must be a whole number of instances, 0 or more (was '-1')")]
+    [InlineData("--SimulatedCloud:CapacityLimits:c7g.large=2.5", "SimulatedCloud:CapacityLimits:c7g.large must be a whole number of instances, 0 or more (was '2.5')")]
+    // Taken, and every backoff cut to MaxDelay (the default 10 s): the exponential backoff never happened.
+    [InlineData("--Cloud:Resilience:BaseDelay=00:00:30", "Cloud:Resilience:BaseDelay (00:00:30) must be at most Cloud:Resilience:MaxDelay (00:00:10)")]
+    [InlineData("--Cloud:Resilience:BaseDelay=00:00:00", "Cloud:Resilience:BaseDelay must be above 0")]
     public async Task Service_SettingOfTheWrongTypeOrValidatedAtStart_IsOneLineNotAStackTrace(string setting, string named)
     {
         var data = Path.Combine(_dir.Root, "data-" + Guid.NewGuid().ToString("N"));
@@ -155,6 +161,49 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains($"Dso:Listen '{listen}': {problem}", err);
         Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Theory]
+    // Kestrel failed only once the host started ("Hosting failed to start", a stack trace); the no-certificate case is
+    // ListenCertificateValidatorTests' (a machine with a development certificate would start with it).
+    [InlineData("missing.pfx", "Kestrel:Certificates:Default:Path 'missing.pfx': no such certificate file")]
+    [InlineData("garbage.pfx", "Kestrel:Certificates:Default:Path 'garbage.pfx' cannot be loaded as a PKCS#12 (.pfx) file without a password")]
+    public async Task Service_HttpsListenWithoutALoadableCertificate_IsOneLineNotAStackTrace(string certificate, string problem)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "garbage.pfx"), "not a certificate");
+        var data = Path.Combine(_dir.Root, "data-" + Guid.NewGuid().ToString("N"));
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, $"--Dso:DataDirectory={data}", "--Dso:Listen=https://127.0.0.1:0",
+            $"--Kestrel:Certificates:Default:Path={certificate}");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("dso: configuration rejected:", err.Trim());
+        Assert.Contains($"Dso:Listen 'https://127.0.0.1:0': {problem}", err);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Theory]
+    // Each said "Access to the path ... is denied", which sends the operator after permissions.
+    [InlineData("simulate --scenario DIR --output OUT", "simulate: --scenario DIR: is a directory, not a scenario file")]
+    [InlineData("simulate --scenario SCENARIO --experiment DIR", "simulate: --experiment DIR: is a directory, not an experiment file")]
+    [InlineData("detect --input DIR --output OUT", "detect: --input DIR: is a directory, not a timestamp,value CSV file")]
+    [InlineData("detect --input TRACE --output DIR", "detect: --output DIR: is a directory, not a file")]
+    [InlineData("forecast --input DIR --horizon-minutes 5 --output OUT", "forecast: --input DIR: is a directory, not a timestamp,value CSV file")]
+    [InlineData("forecast --input TRACE --horizon-minutes 5 --output OUT --events DIR", "forecast: --events DIR: is a directory, not an event calendar file")]
+    public async Task Command_DirectoryWhereAFileBelongs_SaysSoNotAccessDenied(string command, string expected)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_dir.Root, "a-directory")).FullName;
+        var trace = _dir.WriteTrace("t.csv", TestTraces.Demand(60));
+        var scenario = _dir.WriteScenario("s", trace);
+        string Fill(string text) => text.Replace("DIR", directory, StringComparison.Ordinal)
+            .Replace("OUT", Path.Combine(_dir.Root, "o.csv"), StringComparison.Ordinal).Replace("SCENARIO", scenario, StringComparison.Ordinal).Replace("TRACE", trace, StringComparison.Ordinal);
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, Fill(command).Split(' '));
+
+        Assert.Equal(1, code);
+        Assert.Contains(Fill(expected), err);
+        Assert.DoesNotContain("denied", stdout + err, StringComparison.OrdinalIgnoreCase);
+        Assert.False(File.Exists(Path.Combine(_dir.Root, "o.csv")));
     }
 
     [Fact]

@@ -152,6 +152,15 @@ public sealed class ExperimentPolicyTests
     }
 
     [Fact]
+    public void Parse_StartWrittenDayOrMonthFirst_IsALocatedErrorNotReadMonthFirst()
+    {
+        var errors = Errors(Coverage.Replace("min_duration: 1d\n    duration: 7d", "start: 03/04/2027\n    duration: 7d"));
+        Assert.Contains(errors, e => e.StartsWith("policies/coverage.experiment.yaml:5:12:", StringComparison.Ordinal)
+            && e.Contains("experiment 'coverage': start: '03/04/2027' writes the day and month first, which is ambiguous", StringComparison.Ordinal)
+            && e.Contains("write ISO 8601", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_VariantBreakingAPolicyRule_ReportsTheReadersError()
     {
         var errors = Errors(Coverage.Replace("limits: {max_instances: 40}", "limits: {max_instances: 1}"));

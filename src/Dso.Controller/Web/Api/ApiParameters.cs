@@ -1,3 +1,4 @@
+using Dso.Abstractions;
 using System.Globalization;
 
 namespace Dso.Controller.Web.Api;
@@ -36,6 +37,7 @@ internal sealed class ApiParameters
 
     public DateTimeOffset? Time(string name) =>
         Raw(name) is not { } text ? null
+        : DateOrder.Problem(text) is { } ambiguous ? Problem<DateTimeOffset>(name, $"must be an ISO-8601 time: {ambiguous}")
         : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at
         : Problem<DateTimeOffset>(name, $"must be an ISO-8601 time such as 2026-11-01T00:00:00Z (was '{text}')");
 

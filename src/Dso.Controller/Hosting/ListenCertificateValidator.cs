@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
+
+namespace Dso.Controller.Hosting;
+
+/// <summary>
+/// An <c>https://</c> <see cref="DsoOptions.Listen"/> needs the certificate Kestrel reads from the standard
+/// <c>Kestrel:Certificates:Default</c> settings (or the ASP.NET development certificate). Without one, or with one it
+/// cannot load, Kestrel failed only once the host started, with a stack trace; this checks it as Kestrel will load it.
+/// </summary>
+internal sealed class ListenCertificateValidator(IConfiguration configuration, string contentRoot, Func<bool>? developmentCertificate = null)
+    : IValidateOptions<DsoOptions>
+{
+    public const string Section = "Kestrel:Certificates:Default";
+
+    /// <summary>The extension Kestrel looks for in the user's store when no certificate is configured (<c>dotnet dev-certs https</c>).</summary>
+    private const string DevelopmentCertificateOid = "1.3.6.1.4.1.311.84.1.1";
+
+    private readonly Func<bool> _developmentCertificate = developmentCertificate ?? HasDevelopmentCertificate;
+
+    public ValidateOptionsResult Validate(string? name, DsoOptions options)
+    {
+        // Kestrel:Endpoints replaces the Listen URLs (and names its own certificates): Kestrel checks those itself.
+        var https = FirstHttpsUrl(options.Listen);
+        if (https is null || configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var problem = Problem();
+        return problem is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail($"{DsoOptions.Section}:Listen '{https}': {problem}");
+    }
+
+    private string? Problem()
+    {
+        var certificate = configuration.GetSection(Section);
+        var (path, keyPath, password, subject) = (certificate["Path"], certificate["KeyPath"], certificate["Password"], certificate["Subject"]);
+        if (!string.IsNullOrEmpty(path) && !string.IsNullOrEmpty(subject))
+        {
+            return $"{Section}:Path and {Section}:Subject are both set; set one (a certificate file or a certificate in the store)";
+        }
+
+        if (!string.IsNullOrEmpty(path))
+        {
+            return FileProblem(path, keyPath, password);
+        }
+
+        if (!string.IsNullOrEmpty(subject))
+        {
+            return StoreProblem(subject, certificate["Store"], certificate["Location"], certificate.GetValue<bool?>("AllowInvalid") ?? false);
+        }
+
+        return _developmentCertificate() ? null
+            : $"https needs a server certificate and none is configured: set {Section}:Path (a .pfx file, with {Section}:Password if it has one, " +
+              $"or a PEM certificate with {Section}:KeyPath) or {Section}:Subject (a certificate in the store), or listen on http://";
+    }
+
+    private string? FileProblem(string path, string? keyPath, string? password)
+    {
+        var full = Path.Combine(contentRoot, path);
+        if (Directory.Exists(full))
+        {
+            return $"{Section}:Path '{path}' is a directory, not a certificate file";
+        }
+
+        if (!File.Exists(full))
+        {
+            return $"{Section}:Path '{path}': no such certificate file{(Path.IsPathRooted(path) ? "" : $" (relative to {contentRoot})")}";
+        }
+
+        var keyFull = string.IsNullOrEmpty(keyPath) ? null : Path.Combine(contentRoot, keyPath);
+        if (keyFull is not null && !File.Exists(keyFull))
+        {
+            return $"{Section}:KeyPath '{keyPath}': no such key file{(Path.IsPathRooted(keyPath!) ? "" : $" (relative to {contentRoot})")}";
+        }
+
+        try
+        {
+            using var loaded = keyFull is null ? X509CertificateLoader.LoadPkcs12FromFile(full, password)
+                : password is null ? X509Certificate2.CreateFromPemFile(full, keyFull)
+                : X509Certificate2.CreateFromEncryptedPemFile(full, password, keyFull);
+            return loaded.HasPrivateKey ? null : $"{Section}:Path '{path}' holds no private key (a PEM certificate needs {Section}:KeyPath)";
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            var form = keyFull is null
+                ? $"a PKCS#12 (.pfx) file{(password is null ? " without a password" : $" with {Section}:Password")}; for a PEM certificate set {Section}:KeyPath"
+                : $"a PEM certificate with its PEM key at {Section}:KeyPath{(password is null ? "" : $", decrypted with {Section}:Password")}";
+            return $"{Section}:Path '{path}' cannot be loaded as {form} ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')})";
+        }
+    }
+
+    private static string? StoreProblem(string subject, string? store, string? location, bool allowInvalid)
+    {
+        if (!Enum.TryParse<StoreLocation>(string.IsNullOrEmpty(location) ? nameof(StoreLocation.CurrentUser) : location, ignoreCase: true, out var storeLocation)
+            || !Enum.IsDefined(storeLocation))
+        {
+            return $"{Section}:Location must be CurrentUser or LocalMachine (was '{location}')";
+        }
+
+        try
+        {
+            using var found = CertificateLoader.LoadFromStoreCert(subject, string.IsNullOrEmpty(store) ? nameof(StoreName.My) : store, storeLocation, allowInvalid);
+            return null;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or CryptographicException or ArgumentException)
+        {
+            return $"{Section}:Subject '{subject}': no usable server certificate in the {storeLocation}/{store ?? nameof(StoreName.My)} store ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')})";
+        }
+    }
+
+    /// <summary>The first https URL of <paramref name="listen"/>; null when none (malformed ones are <see cref="DsoOptions.Validate"/>'s).</summary>
+    private static string? FirstHttpsUrl(string? listen) =>
+        (listen ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(url => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>What Kestrel falls back to without a configured certificate: a current development certificate with its key.</summary>
+    private static bool HasDevelopmentCertificate()
+    {
+        try
+        {
+            using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+            store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+            var now = TimeProvider.System.GetLocalNow().DateTime;
+            var found = false;
+            foreach (var certificate in store.Certificates)
+            {
+                found |= certificate.Extensions.Any(e => e.Oid?.Value == DevelopmentCertificateOid)
+                    && certificate.NotBefore <= now && now <= certificate.NotAfter && certificate.HasPrivateKey;
+                certificate.Dispose();
+            }
+
+            return found;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+}

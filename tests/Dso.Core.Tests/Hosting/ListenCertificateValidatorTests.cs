@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Dso.Controller.Composition;
+using Dso.Controller.Hosting;
+using Dso.Core.Tests.Reconcile;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Dso.Core.Tests.Hosting;
+
+/// <summary>
+/// An https <c>Dso:Listen</c> without a certificate Kestrel can load crashed the host once it started, with a stack
+/// trace; the validator refuses it at start, naming <c>Dso:Listen</c> and the certificate setting.
+/// </summary>
+public sealed class ListenCertificateValidatorTests : IDisposable
+{
+    private const string Https = "https://127.0.0.1:0";
+    private readonly TestTraces _dir = new();
+
+    [Fact]
+    public void Validate_HttpsWithoutCertificate_NamesListenAndWhatToSet()
+    {
+        var result = Validate(Https, []);
+
+        Assert.True(result.Failed);
+        Assert.StartsWith($"Dso:Listen '{Https}': https needs a server certificate and none is configured: set Kestrel:Certificates:Default:Path", result.FailureMessage);
+        Assert.Contains("or listen on http://", result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_HttpsWithoutCertificateButADevelopmentCertificate_IsAccepted() =>
+        Assert.True(Validate(Https, [], developmentCertificate: true).Succeeded);
+
+    [Theory]
+    [InlineData("http://127.0.0.1:0")]
+    [InlineData("http://127.0.0.1:0;http://[::1]:0")]
+    public void Validate_HttpOnly_NeedsNoCertificate(string listen) => Assert.True(Validate(listen, []).Succeeded);
+
+    [Theory]
+    [InlineData("missing.pfx", null, null, "Kestrel:Certificates:Default:Path 'missing.pfx': no such certificate file")]
+    [InlineData("garbage.pfx", null, null, "Kestrel:Certificates:Default:Path 'garbage.pfx' cannot be loaded as a PKCS#12 (.pfx) file without a password")]
+    [InlineData("cert.pfx", "wrong", null, "Kestrel:Certificates:Default:Path 'cert.pfx' cannot be loaded as a PKCS#12 (.pfx) file with Kestrel:Certificates:Default:Password")]
+    [InlineData("cert.pem", null, null, "Kestrel:Certificates:Default:Path 'cert.pem' cannot be loaded as a PKCS#12 (.pfx) file without a password; for a PEM certificate set Kestrel:Certificates:Default:KeyPath")]
+    [InlineData("cert.pem", null, "missing.key", "Kestrel:Certificates:Default:KeyPath 'missing.key': no such key file")]
+    [InlineData(".", null, null, "Kestrel:Certificates:Default:Path '.' is a directory, not a certificate file")]
+    public void Validate_CertificateFileKestrelCannotLoad_NamesTheSetting(string path, string? password, string? keyPath, string expected)
+    {
+        WriteCertificates();
+        var settings = new Dictionary<string, string?> { ["Kestrel:Certificates:Default:Path"] = path, ["Kestrel:Certificates:Default:Password"] = password, ["Kestrel:Certificates:Default:KeyPath"] = keyPath };
+
+        var result = Validate(Https, settings);
+
+        Assert.True(result.Failed);
+        Assert.StartsWith($"Dso:Listen '{Https}': {expected}", result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("cert.pfx", "secret", null)]
+    [InlineData("cert.pem", null, "cert.key")]
+    public void Validate_LoadableCertificate_IsAccepted(string path, string? password, string? keyPath)
+    {
+        WriteCertificates();
+        var settings = new Dictionary<string, string?> { ["Kestrel:Certificates:Default:Path"] = path, ["Kestrel:Certificates:Default:Password"] = password, ["Kestrel:Certificates:Default:KeyPath"] = keyPath };
+
+        Assert.True(Validate(Https, settings).Succeeded, Validate(Https, settings).FailureMessage);
+    }
+
+    [Fact]
+    public async Task Service_HttpsWithAnAcceptedCertificate_StartsAndListensOnHttps()
+    {
+        WriteCertificates();
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "shop.yaml"), DefaultPolicy.Text());
+        await using var app = ServiceHost.Build([
+            $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", $"--Dso:PoliciesPath={Path.Combine(_dir.Root, "shop.yaml")}",
+            $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}", $"--Dso:Listen={Https}",
+            $"--Kestrel:Certificates:Default:Path={Path.Combine(_dir.Root, "cert.pfx")}", "--Kestrel:Certificates:Default:Password=secret",
+        ]);
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        await app.StartAsync();
+        try
+        {
+            Assert.StartsWith("https://", app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private ValidateOptionsResult Validate(string listen, Dictionary<string, string?> settings, bool developmentCertificate = false)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ListenCertificateValidator(configuration, _dir.Root, () => developmentCertificate).Validate(null, new DsoOptions { Listen = listen });
+    }
+
+    /// <summary>A self-signed server certificate as cert.pfx (password "secret") and as cert.pem with cert.key, and a garbage.pfx.</summary>
+    private void WriteCertificates()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        File.WriteAllBytes(Path.Combine(_dir.Root, "cert.pfx"), certificate.Export(X509ContentType.Pfx, "secret"));
+        File.WriteAllText(Path.Combine(_dir.Root, "cert.pem"), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(_dir.Root, "cert.key"), key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(Path.Combine(_dir.Root, "garbage.pfx"), "not a certificate");
+    }
+}

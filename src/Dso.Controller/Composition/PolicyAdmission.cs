@@ -149,17 +149,33 @@ internal sealed partial class PolicyAdmission(IEnumerable<IMetricSourceFactory> 
     {
         var count = errors.Count;
         Check($"service '{service.Name}'", service.Origin, field, build, errors, $"service '{service.Name}': ");
-        if (field == "metrics" && errors.Count > count && MetricsKey().Match(errors[^1].Problem) is { Success: true } key &&
-            service.Metrics.Origins.TryGetValue(key.Groups[1].Value, out var origin))
+        if (field == "metrics" && errors.Count > count && MetricsOrigin(service, errors[^1].Problem) is { } origin)
         {
-            // A source names the option it rejects: report it where the operator wrote that value.
+            // A source names the option it rejects: report it where the operator wrote that value (a section as a
+            // whole where it wrote the section; the source's name where the section is missing).
             var (file, line, column) = Locate(origin);
             errors[^1] = errors[^1] with { File = file, Line = line, Column = column };
         }
     }
 
+    private static string? MetricsOrigin(ServicePolicy service, string problem)
+    {
+        var origins = service.Metrics.Origins;
+        if (MetricsKey().Match(problem) is { Success: true } key && origins.TryGetValue(key.Groups[1].Value, out var value))
+        {
+            return value;
+        }
+
+        return MetricsSection().Match(problem) is { Success: true } section && origins.TryGetValue(section.Groups[1].Value, out var written)
+            ? written
+            : origins.GetValueOrDefault("source");
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(@"metrics\.((?:options|queries)\.[A-Za-z0-9_.-]+?)(?=[\s:'(]|$)")]
     private static partial System.Text.RegularExpressions.Regex MetricsKey();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"metrics\.(options|queries)\b")]
+    private static partial System.Text.RegularExpressions.Regex MetricsSection();
 
     private static void Check(string entity, string origin, string field, Func<object> build, List<PolicyError> errors, string? namePrefix = null)
     {

@@ -222,10 +222,22 @@ internal static class ServicePolicyReader
         var fallback = m.Integer("fallback_instances", min: 0);
         var zeroHold = m.Duration("zero_traffic_hold", min: TimeSpan.Zero);
         m.RejectUnknownKeys();
+        // Where each value was written, so that a source refusing one is reported there: the options' and queries'
+        // values, the source's name and the sections themselves (for a problem with a section as a whole).
         var origins = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (m.Raw("source") is { } sourceNode)
+        {
+            origins["source"] = m.Where(sourceNode);
+        }
+
         foreach (var section in new[] { "options", "queries" })
         {
-            if (m.Node.Children.TryGetValue(new YamlScalarNode(section), out var sectionValue) && sectionValue is YamlMappingNode sectionNode)
+            if (m.Node.Children.TryGetValue(new YamlScalarNode(section), out var sectionValue))
+            {
+                origins[section] = m.Where(sectionValue);
+            }
+
+            if (sectionValue is YamlMappingNode sectionNode)
             {
                 foreach (var (key, value) in sectionNode.Children)
                 {

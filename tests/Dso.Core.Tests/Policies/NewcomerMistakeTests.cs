@@ -179,6 +179,19 @@ public sealed class NewcomerMistakeTests
         Assert.Equal((File, Locate(text, token)), (error.File, (error.Line, error.Column)));
     }
 
+    [Theory]
+    [InlineData("source: synthetic\n      options: {seed: 7}", "source: prometheus", "prometheus", "metrics.queries must give a PromQL query per KPI")]
+    [InlineData("source: synthetic\n      options: {seed: 7}", "source: prometheus\n      queries: {latency_p95: lat}", "{latency_p95: lat}", "metrics.queries has no 'request_rate'")]
+    public void MetricsSectionTheFactoryRefusesAsAWhole_IsLocatedAtTheSectionOrTheSource(string from, string to, string token, string problem)
+    {
+        var admission = new PolicyAdmission(CheckingSourceFactories.Create());
+        var text = Valid.Replace(from, to);
+        Assert.NotEqual(Valid, text);
+        var error = Assert.Single(Assert.Throws<PolicyLoadException>(() => admission.Parse([(File, text)])).Errors);
+        Assert.Contains(problem, error.Problem);
+        Assert.Equal((File, Locate(text, token)), (error.File, (error.Line, error.Column)));
+    }
+
     private static Dso.Policies.Model.PolicySet Parse(string text) => new PolicyLoader().Parse([(File, text)]);
 
     private static IReadOnlyList<PolicyError> Errors(string text) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Dso.Controller.Cli;
 using Dso.Controller.Hosting;
+using Dso.Controller.Settings;
 
 var root = new RootCommand("DsoController: a cost-aware autoscaling control plane. Without a command, runs the service.");
 root.Subcommands.Add(SimulateCommand.Create());
@@ -24,10 +25,17 @@ root.SetAction(async (parse, ct) =>
     {
         return await ServiceHost.RunAsync(args, ct);
     }
-    catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+    catch (SettingsRejectedException ex)
     {
-        // A bad setting (appsettings.json, DSO_ environment variables, --Dso:... overrides) is a one-line reason, not a stack trace.
-        await Console.Error.WriteLineAsync($"dso: configuration rejected: {string.Join("; ", ex.Failures)}");
+        // A bad setting (appsettings.json, DSO_ environment variables, --Dso:... overrides) is a one-line reason, not a
+        // stack trace: every failure of every section (`dso validate` lists the same ones, each at its file:line:column).
+        await Console.Error.WriteLineAsync($"dso: configuration rejected: {ex.Message}");
+        return 2;
+    }
+    catch (InvalidDataException ex) when (SettingsFileError.Describe(ex, path => path) is { } located)
+    {
+        // A settings file that is not JSON the provider reads (a missing comma, a key given twice): where, not a stack trace.
+        await Console.Error.WriteLineAsync($"dso: configuration rejected: {located}");
         return 2;
     }
     catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))

@@ -15,7 +15,6 @@ internal static partial class IngestionServiceCollectionExtensions
 {
     public static IServiceCollection AddDsoIngestion(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
     {
-        services.AddOptions<IngestionOptions>().Bind(configuration.GetSection(IngestionOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new IngestionSnapshotPath(Path.Combine(dataDirectory, IngestionOptions.SnapshotFileName)));
         services.AddSingleton(_ => new SeriesJournal(Path.Combine(dataDirectory, IngestionOptions.JournalFileName)));
         services.AddSingleton(sp =>

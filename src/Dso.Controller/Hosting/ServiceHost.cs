@@ -6,6 +6,7 @@ using Dso.Controller.Alerts;
 using Dso.Controller.Composition;
 using Dso.Controller.Experiments;
 using Dso.Controller.Health;
+using Dso.Controller.Settings;
 using Dso.Controller.Storage;
 using Dso.Controller.Web;
 using Dso.Controller.Web.Access;
@@ -14,7 +15,7 @@ using Dso.DecisionLog.Experiments;
 using Dso.Ingestion;
 using Dso.Reconcile;
 using Dso.Reconcile.Providers;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -28,23 +29,12 @@ internal static class ServiceHost
 {
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = FindContentRoot() });
-        builder.Configuration.AddJsonFile(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json"), optional: true, reloadOnChange: false);
-        builder.Configuration.AddEnvironmentVariables("DSO_");
-        builder.Configuration.AddCommandLine(args);
-        builder.Services.AddOptions<DsoOptions>().Bind(builder.Configuration.GetSection(DsoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DsoOptions>>(
-            new ListenCertificateValidator(builder.Configuration, builder.Environment.ContentRootPath)));
+        var builder = CreateBuilder(args);
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddServiceSettings(builder.Configuration, contentRoot);
         var dso = builder.Configuration.GetSection(DsoOptions.Section).Get<DsoOptions>() ?? new DsoOptions();
-        var dataDirectory = Path.GetFullPath(dso.DataDirectory, builder.Environment.ContentRootPath);
-        var policiesPath = Path.GetFullPath(dso.PoliciesPath, builder.Environment.ContentRootPath);
-        var modelsDirectory = Path.GetFullPath(dso.ModelsDirectory, builder.Environment.ContentRootPath);
-        builder.Services.PostConfigure<DsoOptions>(o =>
-        {
-            o.DataDirectory = dataDirectory;
-            o.PoliciesPath = policiesPath;
-            o.ModelsDirectory = modelsDirectory;
-        });
+        ServiceSettings.ResolvePaths(dso, contentRoot);
+        var (dataDirectory, modelsDirectory) = (dso.DataDirectory, dso.ModelsDirectory);
         builder.WebHost.UseUrls(dso.Listen);
 
         var time = AcceleratedTimeProvider.Create(TimeProvider.System, dso.ClockSpeed, dataDirectory);
@@ -52,16 +42,10 @@ internal static class ServiceHost
         builder.Services.AddDecisionStore(builder.Configuration, dataDirectory);
         builder.Services.AddSingleton(sp => new Dso.Reconcile.Approvals.ApprovalDesk(
             sp.GetRequiredService<Dso.Abstractions.Approvals.IApprovalQueue>(), sp.GetRequiredService<IDecisionLog>(), time));
-        builder.Services.AddOptions<CloudResilienceOptions>().Bind(builder.Configuration.GetSection(CloudResilienceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<CloudRateLimitOptions>().Bind(builder.Configuration.GetSection(CloudRateLimitOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => o.Providers.All(p => p.Value.PermitsPerSecond is >= 0 and <= 10_000 && p.Value.Burst >= 1 && p.Value.QueueLimit >= 0),
-                "Cloud:RateLimits:Providers:{name}: PermitsPerSecond must be 0-10000 (0: no limit), Burst at least 1, QueueLimit at least 0")
-            .ValidateOnStart();
         builder.Services.AddSingleton(sp => new CloudRateLimiters(sp.GetRequiredService<IOptions<CloudRateLimitOptions>>().Value));
         // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
         // a circuit breaker of its own (one service's failing group does not trip another's).
         // SimulatedCloud:CapacityLimits caps what the simulated cloud can launch per type (insufficient-capacity drills).
-        builder.Services.AddOptions<SimulatedCloudOptions>().Bind(builder.Configuration.GetSection(SimulatedCloudOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         var capacityLimits = (builder.Configuration.GetSection(SimulatedCloudOptions.Section).Get<SimulatedCloudOptions>() ?? new SimulatedCloudOptions()).Limits();
         builder.Services.AddCloudProviders(time, new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")) { CapacityLimits = capacityLimits });
         builder.Services.AddSingleton(sp => new CloudProviderRegistry(
@@ -74,7 +58,6 @@ internal static class ServiceHost
         builder.Services.AddSingleton<IMetricSourceFactory>(sp => new SyntheticSourceFactory(service => sp.GetRequiredService<LoopRegistry>().MeterOf(service)));
         builder.Services.AddSingleton<IMetricSourceFactory, TraceSourceFactory>();
         builder.Services.AddDsoIngestion(builder.Configuration, dataDirectory);
-        builder.Services.AddOptions<AlertOptions>().Bind(builder.Configuration.GetSection(AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton<PrometheusLoopObserver>();
         builder.Services.AddSingleton<WebhookAlertObserver>();
@@ -108,9 +91,9 @@ internal static class ServiceHost
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
         await using var app = Build(args);
-        // Every ValidateOnStart option now, before the host starts: a bad setting then reaches Program as one line,
-        // instead of the host logging it with a stack trace first.
-        app.Services.GetService<IStartupValidator>()?.Validate();
+        // Every setting now, before the host starts, all sections at once (as `dso validate` checks them): a bad setting
+        // then reaches Program as one line, instead of the host logging it with a stack trace first.
+        SettingsCheck.ThrowIfAny(app.Services);
         DataDirectoryLock held;
         try
         {
@@ -130,8 +113,39 @@ internal static class ServiceHost
         return 0;
     }
 
+    /// <summary>
+    /// The host's builder and configuration: the framework's defaults (<c>appsettings.json</c> and
+    /// <c>appsettings.{Environment}.json</c> from the content root, environment variables, the arguments), then
+    /// <c>appsettings.json</c> again, <c>DSO_</c> environment variables and the arguments over them. <c>dso validate
+    /// --settings FILE</c> passes FILE, which then stands in for <c>appsettings.json</c> in both places, its
+    /// directory for the content root; nothing is started.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args, string? settingsFile = null)
+    {
+        var settings = settingsFile is null ? null : Path.GetFullPath(settingsFile);
+        var contentRoot = settings is null ? FindContentRoot() : Path.GetDirectoryName(settings)!;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
+        settings ??= Path.Combine(contentRoot, "appsettings.json");
+        if (Path.GetFileName(settings) != "appsettings.json")
+        {
+            var sources = ((IConfigurationBuilder)builder.Configuration).Sources;
+            var framework = sources.ToList().FindIndex(s => s is JsonConfigurationSource { Path: "appsettings.json" });
+            if (framework >= 0)
+            {
+                var replacement = new JsonConfigurationSource { Path = settings, Optional = true };
+                replacement.ResolveFileProvider();
+                sources[framework] = replacement;
+            }
+        }
+
+        builder.Configuration.AddJsonFile(settings, optional: true, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables("DSO_");
+        builder.Configuration.AddCommandLine(args);
+        return builder;
+    }
+
     /// <summary>The repository root when run from a clone (so policies/ and appsettings.json are found), else the working directory.</summary>
-    private static string FindContentRoot()
+    public static string FindContentRoot()
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {

@@ -10,11 +10,6 @@ internal static class DecisionStoreServiceCollectionExtensions
 {
     public static IServiceCollection AddDecisionStore(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
     {
-        services.AddOptions<DecisionLogOptions>().Bind(configuration.GetSection(DecisionLogOptions.Section))
-            .PostConfigure(o => o.ConnectionString ??= configuration.GetConnectionString("DecisionLog"))
-            .Validate(o => o.Provider != DecisionLogOptions.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
-                "DecisionLog:Provider is 'postgres' but no connection string is set (DecisionLog:ConnectionString, DSO_DecisionLog__ConnectionString or ConnectionStrings:DecisionLog)")
-            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IDecisionStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DecisionLogOptions>>().Value;

@@ -10,7 +10,11 @@ internal static class DsoProcess
 {
     public static string Executable => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "dso.exe" : "dso");
 
-    public static Process Start(string workingDirectory, StringBuilder stdout, StringBuilder stderr, params string[] args)
+    public static Process Start(string workingDirectory, StringBuilder stdout, StringBuilder stderr, params string[] args) =>
+        Start(workingDirectory, new Dictionary<string, string>(), stdout, stderr, args);
+
+    /// <summary>As <see cref="Start(string, StringBuilder, StringBuilder, string[])"/>, with these variables added to the environment.</summary>
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, StringBuilder stdout, StringBuilder stderr, params string[] args)
     {
         var start = new ProcessStartInfo(Executable)
         {
@@ -18,6 +22,11 @@ internal static class DsoProcess
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -32,10 +41,15 @@ internal static class DsoProcess
     }
 
     /// <summary>Runs to completion (at most <paramref name="timeout"/>) and returns the exit code and both streams.</summary>
-    public static async Task<(int Code, string Out, string Err)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
+    public static Task<(int Code, string Out, string Err)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        RunAsync(workingDirectory, new Dictionary<string, string>(), timeout, args);
+
+    /// <summary>As <see cref="RunAsync(string, TimeSpan, string[])"/>, with these variables added to the environment.</summary>
+    public static async Task<(int Code, string Out, string Err)> RunAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
         var (stdout, stderr) = (new StringBuilder(), new StringBuilder());
-        using var process = Start(workingDirectory, stdout, stderr, args);
+        using var process = Start(workingDirectory, environment, stdout, stderr, args);
         using var cts = new CancellationTokenSource(timeout);
         try
         {

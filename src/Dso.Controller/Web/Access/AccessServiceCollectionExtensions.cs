@@ -12,8 +12,6 @@ internal static class AccessServiceCollectionExtensions
 {
     public static IServiceCollection AddDsoAccess(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
     {
-        services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>());
         services.AddSingleton<AccessKeyStore>();
         services.AddSingleton<IAuthorizationHandler, AccessAuthorizationHandler>();
         services.AddHostedService<AccessStartupCheck>();

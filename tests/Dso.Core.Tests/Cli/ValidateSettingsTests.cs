@@ -1,0 +1,169 @@
+using Dso.Controller.Composition;
+using Dso.Core.Tests.Policies;
+using Dso.Core.Tests.Reconcile;
+
+namespace Dso.Core.Tests.Cli;
+
+/// <summary>
+/// <c>dso validate</c> checks the service's settings with the service's own validators: every setting the service
+/// would refuse at start is an error at its value's <c>file:line:column</c>, or named by its environment variable.
+/// </summary>
+public sealed class ValidateSettingsTests : IDisposable
+{
+    private static readonly TimeSpan Quick = TimeSpan.FromSeconds(60);
+    private readonly TestTraces _dir = new();
+
+    public ValidateSettingsTests()
+    {
+        // A good policy beside the settings: only the settings decide the outcome.
+        Directory.CreateDirectory(Path.Combine(_dir.Root, "policies"));
+        File.WriteAllText(Path.Combine(_dir.Root, "policies", "shop.yaml"), DefaultPolicy.Text());
+    }
+
+    private static string Shipped => File.ReadAllText(Path.Combine(PolicyMutator.RepositoryRoot(), "appsettings.json"));
+
+    [Theory]
+    // The comment before the value has a two-byte letter: the column counts characters, not bytes.
+    [InlineData("\"ClockSpeed\": 60", "\"ClockSpeed\": /* réglage */ 0", "0", "Dso:ClockSpeed", "The field ClockSpeed must be between 1 and 3600.")]
+    [InlineData("\"QueueCapacity\": 1000", "\"queuecapacity\": 0", "0", "Alerts:QueueCapacity", "The field QueueCapacity must be between 1 and 100000.")]
+    [InlineData("\"Alerts\": {", "\"Cloud\": { \"Resilience\": { \"BaseDelay\": \"00:00:30\", \"MaxDelay\": \"00:00:05\" } },\n  \"Alerts\": {", "\"00:00:30\"",
+        "Cloud:Resilience:BaseDelay", "(00:00:30) must be at most Cloud:Resilience:MaxDelay (00:00:05)")]
+    [InlineData("\"WebhookUrl\": null", "\"WebhookUrl\": \"hooks.example.com/dso\"", "\"hooks.example.com/dso\"", "Alerts:WebhookUrl", "must be an absolute http:// or https:// URL")]
+    [InlineData("\"DecisionPageSize\": 100", "\"DecisionPageSize\": \"lots\"", "\"lots\"", "Dso:DecisionPageSize", "'lots' cannot be read as Int32")]
+    public async Task Validate_BadSettingInAppsettings_IsLocatedAtItsValueAndExits1(string from, string to, string value, string key, string problem)
+    {
+        var text = Replace(Shipped, from, to);
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "appsettings.json"), text);
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"appsettings.json:{At(text, to, value)}: {key}: {problem}", err);
+        Assert.Contains("ok: 1 service(s)", stdout);
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Fact]
+    public async Task Validate_BadSettingsAndABadPolicy_ListsEveryErrorAtOnce()
+    {
+        var text = Replace(Replace(Shipped, "\"ClockSpeed\": 60", "\"ClockSpeed\": 0"), "\"WebhookUrl\": null", "\"WebhookUrl\": \"x/y\"");
+        var settings = Path.Combine(_dir.Root, "prod.json");
+        await File.WriteAllTextAsync(settings, text);
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "policies", "shop.yaml"),
+            DefaultPolicy.Text().Replace("coverage_quantile: 0.98", "coverage_quantile: 1.5", StringComparison.Ordinal));
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate", "--settings", settings);
+
+        Assert.Equal(1, code);
+        Assert.Matches(@"shop\.yaml:\d+:\d+: service 'shop': strategy\.parameters\.coverage_quantile: must be in", err);
+        Assert.Contains($"{settings}:{At(text, "\"ClockSpeed\": 0", "0")}: Dso:ClockSpeed: The field ClockSpeed must be between 1 and 3600.", err);
+        Assert.Contains($"{settings}:{At(text, "\"x/y\"", "\"x/y\"")}: Alerts:WebhookUrl: must be an absolute", err);
+    }
+
+    [Fact]
+    public async Task Validate_BrokenJson_IsLocatedWithTheParsersReason()
+    {
+        var text = Replace(Shipped, "\"ClockSpeed\": 60,", "\"ClockSpeed\": 60");
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "appsettings.json"), text);
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"appsettings.json:{At(text, "\"PolicyReloadInterval\"", "\"PolicyReloadInterval\"")}: not valid JSON: '\"' is invalid after a value", err);
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Fact]
+    public async Task Service_BrokenJson_IsOneLocatedLineNotAStackTrace()
+    {
+        var text = Replace(Shipped, "\"ClockSpeed\": 60,", "\"ClockSpeed\": 60");
+        var settings = Path.Combine(_dir.Root, "appsettings.json");
+        await File.WriteAllTextAsync(settings, text);
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", "--Dso:Listen=http://127.0.0.1:0");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"dso: configuration rejected: {settings}:{At(text, "\"PolicyReloadInterval\"", "\"PolicyReloadInterval\"")}: not valid JSON:", err.Trim());
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Fact]
+    public async Task Service_BadSettingsInTwoSections_AreOneLineNamingBoth()
+    {
+        // Two sections failing at once reached the host as an AggregateException, printed with its stack trace.
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "appsettings.json"), """{ "Dso": { "ClockSpeed": 0 }, "Alerts": { "WebhookUrl": "x/y" } }""");
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", "--Dso:Listen=http://127.0.0.1:0");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("dso: configuration rejected:", err.Trim());
+        Assert.Contains("ClockSpeed", err);
+        Assert.Contains("Alerts:WebhookUrl", err);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Fact]
+    public async Task Validate_RepositoryAppsettings_Passes()
+    {
+        var (code, stdout, err) = await DsoProcess.RunAsync(PolicyMutator.RepositoryRoot(), Quick, "validate");
+
+        Assert.True(code == 0, err);
+        Assert.Contains("ok: settings appsettings.json", stdout);
+    }
+
+    [Fact]
+    public async Task Validate_SettingFromTheEnvironment_IsNamedByItsVariable()
+    {
+        // The file's own value is good; the variable overrides it, in other letter case (keys are case-insensitive).
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "appsettings.json"), Shipped);
+        var environment = new Dictionary<string, string> { ["DSO_dso__clockspeed"] = "0" };
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, environment, Quick, "validate");
+
+        Assert.Equal(1, code);
+        Assert.Contains("environment DSO_dso__clockspeed: Dso:ClockSpeed: The field ClockSpeed must be between 1 and 3600.", err);
+        Assert.DoesNotContain("appsettings.json:", err);
+    }
+
+    [Theory]
+    [InlineData("missing.json", "missing.json: no such settings file")]
+    [InlineData("policies", "policies: is a directory, not a settings file")]
+    public async Task Validate_SettingsOptionNamingNoFile_IsAnErrorNamingIt(string given, string expected)
+    {
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate", "--settings", given);
+
+        Assert.Equal(1, code);
+        Assert.Contains(expected, err);
+    }
+
+    [Fact]
+    public async Task Validate_NoAppsettings_SaysTheDefaultsApplyAndPasses()
+    {
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate");
+
+        Assert.True(code == 0, err);
+        Assert.Contains("settings: no appsettings.json here; the built-in defaults apply", stdout);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string Replace(string text, string from, string to)
+    {
+        Assert.Contains(from, text);
+        return text.Replace(from, to, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// <c>line:column</c> (1-based, in characters, as an editor shows them) of <paramref name="value"/>'s last
+    /// occurrence in <paramref name="snippet"/>, which occurs once in <paramref name="text"/>.
+    /// </summary>
+    private static string At(string text, string snippet, string value)
+    {
+        Assert.Single(text.Split(snippet).Skip(1));
+        var index = text.IndexOf(snippet, StringComparison.Ordinal) + snippet.LastIndexOf(value, StringComparison.Ordinal);
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, index - 1)) + 1;
+        return $"{text[..index].Count(c => c == '\n') + 1}:{index - lineStart + 1}";
+    }
+}

@@ -99,12 +99,15 @@ public sealed class StrategyParameterTests
     }
 
     [Fact]
-    public void Admission_SourceTheServiceWouldRefuse_IsLocatedAtTheService()
+    public void Admission_SourceTheServiceWouldRefuse_IsLocatedAtTheSourceName()
     {
         var text = Policy("cost-optimizer", "        coverage_quantile: 0.98").Replace("metrics: {source: synthetic}", "metrics: {source: prometheus}");
         var admission = new PolicyAdmission(CheckingSourceFactories.Create());
         var error = Assert.Single(Assert.Throws<PolicyLoadException>(() => admission.Parse([(File, text)])).Errors);
-        Assert.Equal((File, 2, 5), (error.File, error.Line, error.Column));
+        // The source has no queries section to point at: the error is where the operator named the source.
+        var lines = text.Split('\n');
+        var line = Array.FindIndex(lines, l => l.Contains("source: prometheus", StringComparison.Ordinal));
+        Assert.Equal((File, line + 1, lines[line].IndexOf("prometheus", StringComparison.Ordinal) + 1), (error.File, error.Line, error.Column));
         Assert.StartsWith("metrics.queries", error.Problem);
         Assert.Contains("request_rate", error.Problem);
     }

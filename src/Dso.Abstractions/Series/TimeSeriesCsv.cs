@@ -99,11 +99,10 @@ public static class TimeSeriesCsv
     /// </summary>
     public static DateTimeOffset ParseTimestamp(string text, string source, int lineNumber, int column = 0)
     {
-        var at = column > 0 ? $"{source}:{lineNumber}:{column}" : $"{source}:{lineNumber}";
         var trimmed = text.Trim().Trim('"');
         if (DateOrder.Problem(trimmed) is { } ambiguous)
         {
-            throw new TimeSeriesCsvException($"{at}: timestamp {ambiguous}");
+            throw new TimeSeriesCsvException($"{At()}: timestamp {ambiguous}");
         }
 
         if (!DateTimeOffset.TryParseExact(trimmed, TimestampFormats, CultureInfo.InvariantCulture,
@@ -111,18 +110,26 @@ public static class TimeSeriesCsv
             !DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out parsed))
         {
-            throw new TimeSeriesCsvException($"{at}: timestamp '{text}' is not a date and time ({DateOrder.Advice})");
+            throw new TimeSeriesCsvException($"{At()}: timestamp '{text}' is not a date and time ({DateOrder.Advice})");
         }
 
         return parsed.Year is >= MinYear and <= MaxYear
             ? parsed
-            : throw new TimeSeriesCsvException($"{at}: timestamp '{text}' is outside the years {MinYear}-{MaxYear} a trace may cover");
+            : throw new TimeSeriesCsvException($"{At()}: timestamp '{text}' is outside the years {MinYear}-{MaxYear} a trace may cover");
+
+        // Formatted only for an error: this runs once per row of every trace.
+        string At() => column > 0 ? $"{source}:{lineNumber}:{column}" : $"{source}:{lineNumber}";
     }
 
     /// <summary>The 1-based column where field <paramref name="index"/>'s text starts (past blanks and an opening quote).</summary>
     private static int Column(string[] fields, int index)
     {
-        var start = fields.Take(index).Sum(f => f.Length + 1);
+        var start = 0;
+        for (var i = 0; i < index; i++)
+        {
+            start += fields[i].Length + 1;
+        }
+
         var field = fields[index];
         var skipped = field.Length - field.TrimStart().TrimStart('"').Length;
         return start + skipped + 1;

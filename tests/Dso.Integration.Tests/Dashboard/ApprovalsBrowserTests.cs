@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dso.Controller.Web.Access;
 using Dso.Integration.Tests.Api;
 using Dso.Integration.Tests.Infrastructure;
+using Microsoft.Playwright;
 
 namespace Dso.Integration.Tests.Dashboard;
 
@@ -15,6 +16,12 @@ public sealed class ApprovalsBrowserTests(SqliteApprovalService service) : IClas
 {
     private string Base => $"http://127.0.0.1:{service.Host.Port}";
 
+    /// <summary>
+    /// The answer is in the redirected page's HTML: wait for it to be parsed, not for every subresource's load event
+    /// (under a busy CI run that wait once outlasted the 120 s timeout after the redirect had arrived).
+    /// </summary>
+    private static readonly PageWaitForURLOptions AnswerShown = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
+
     [ChromiumFact]
     public async Task Operator_ApprovesAndRejectsFromThePage_TheQueueRecordsWhoAndTheNote()
     {
@@ -25,7 +32,7 @@ public sealed class ApprovalsBrowserTests(SqliteApprovalService service) : IClas
         Assert.Contains("m.large=2", await row.InnerTextAsync());
         await row.Locator("input[name=note]").FillAsync("fine for the sale");
         await row.Locator("button.approve").ClickAsync();
-        await page.WaitForURLAsync(u => u.Contains("message=", StringComparison.Ordinal));
+        await page.WaitForURLAsync(u => u.Contains("message=", StringComparison.Ordinal), AnswerShown);
         Assert.Contains("Approved legacy@seed-3", await page.Locator("#answer").InnerTextAsync());
         Assert.Equal(0, await page.Locator("tr[data-approval='legacy@seed-3']").CountAsync());
 
@@ -36,7 +43,7 @@ public sealed class ApprovalsBrowserTests(SqliteApprovalService service) : IClas
 
         await page.GotoAsync(Base + "/approvals?service=legacy");
         await page.Locator("tr[data-approval='legacy@seed-4'] button.reject").ClickAsync();
-        await page.WaitForURLAsync(u => u.Contains("message=", StringComparison.Ordinal));
+        await page.WaitForURLAsync(u => u.Contains("message=", StringComparison.Ordinal), AnswerShown);
         Assert.Contains("Rejected legacy@seed-4", await page.Locator("#answer").InnerTextAsync());
         Assert.Equal("rejected", (await GetAsync("/api/v1/approvals/legacy@seed-4")).GetProperty("status").GetString());
 

@@ -184,9 +184,18 @@ public abstract class DecisionApiTests(SeededService seeded)
         // The overview and the budget API read the same ledger over the same month (to now, with the live loops' entries).
         var now = DateTimeOffset.UtcNow;
         var thisMonth = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var current = (await GetAsync($"/api/v1/showback?grain=month&from={Iso(thisMonth)}")).EnumerateArray().ToList();
-        var budget = (await GetAsync("/api/v1/budget")).EnumerateArray().ToList();
-        var overview = (await GetAsync("/api/v1/overview")).EnumerateArray().ToList();
+        // The live loops keep ticking: the three are compared from reads no tick fell between (the showback read
+        // before and after them agrees), or a tick's spend lands in one and not the others (it did on a busy CI run).
+        List<JsonElement> current, budget, overview;
+        var attempts = 0;
+        do
+        {
+            current = (await GetAsync($"/api/v1/showback?grain=month&from={Iso(thisMonth)}")).EnumerateArray().ToList();
+            budget = (await GetAsync("/api/v1/budget")).EnumerateArray().ToList();
+            overview = (await GetAsync("/api/v1/overview")).EnumerateArray().ToList();
+        }
+        while (++attempts < 20 && Spent((await GetAsync($"/api/v1/showback?grain=month&from={Iso(thisMonth)}")).EnumerateArray()) != Spent(current));
+
         foreach (var service in SeededService.Services)
         {
             var spent = current.Single(r => r.GetProperty("service").GetString() == service).GetProperty("spentUsd").GetDecimal();
@@ -385,6 +394,10 @@ public abstract class DecisionApiTests(SeededService seeded)
     private static List<string> Ids(IEnumerable<JsonElement> items) => items.Select(i => i.GetProperty("decision").GetProperty("id").GetString()!).ToList();
 
     private async Task<List<JsonElement>> ItemsAsync(string url) => (await GetAsync(url)).GetProperty("items").EnumerateArray().ToList();
+
+    /// <summary>Each service's month spend in a showback answer, as one comparable string.</summary>
+    private static string Spent(IEnumerable<JsonElement> showback) =>
+        string.Join(";", showback.Select(r => $"{r.GetProperty("service").GetString()}={r.GetProperty("spentUsd").GetDecimal()}").Order(StringComparer.Ordinal));
 
     private async Task<JsonElement> GetAsync(string url)
     {

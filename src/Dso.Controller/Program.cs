@@ -28,7 +28,7 @@ root.SetAction(async (parse, ct) =>
     catch (SettingsRejectedException ex)
     {
         // A bad setting (appsettings.json, DSO_ environment variables, --Dso:... overrides) is a one-line reason, not a
-        // stack trace: every failure of every section (`dso validate` lists the same ones, each at its file:line:column).
+        // stack trace: every failure of every section, each at its file:line:column or variable, as `dso validate` lists them.
         await Console.Error.WriteLineAsync($"dso: configuration rejected: {ex.Message}");
         return 2;
     }
@@ -40,7 +40,8 @@ root.SetAction(async (parse, ct) =>
     }
     catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
     {
-        // A setting of the wrong type (--Dso:ClockSpeed=fast): the binder names the key and the type, its inner exception the value.
+        // A setting of the wrong type read outside the start-up check (which reports those located, with every other
+        // error): the binder names the key and the type, its inner exception the value.
         await Console.Error.WriteLineAsync($"dso: configuration rejected: {ex.Message} ({ex.InnerException?.Message.ReplaceLineEndings(" ")})");
         return 2;
     }

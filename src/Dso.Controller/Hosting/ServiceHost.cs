@@ -32,7 +32,8 @@ internal static class ServiceHost
         var builder = CreateBuilder(args);
         var contentRoot = builder.Environment.ContentRootPath;
         builder.Services.AddServiceSettings(builder.Configuration, contentRoot);
-        var dso = builder.Configuration.GetSection(DsoOptions.Section).Get<DsoOptions>() ?? new DsoOptions();
+        // Without its values of the wrong type, which the start-up check reports with every other error.
+        var dso = SettingsBinder.Get<DsoOptions>(builder.Configuration, DsoOptions.Section);
         ServiceSettings.ResolvePaths(dso, contentRoot);
         var (dataDirectory, modelsDirectory) = (dso.DataDirectory, dso.ModelsDirectory);
         builder.WebHost.UseUrls(dso.Listen);
@@ -46,7 +47,7 @@ internal static class ServiceHost
         // Every provider a policy names gets the same decorators: metrics per attempt, inside retries, timeout and
         // a circuit breaker of its own (one service's failing group does not trip another's).
         // SimulatedCloud:CapacityLimits caps what the simulated cloud can launch per type (insufficient-capacity drills).
-        var capacityLimits = (builder.Configuration.GetSection(SimulatedCloudOptions.Section).Get<SimulatedCloudOptions>() ?? new SimulatedCloudOptions()).Limits();
+        var capacityLimits = SettingsBinder.Get<SimulatedCloudOptions>(builder.Configuration, SimulatedCloudOptions.Section).Limits();
         builder.Services.AddCloudProviders(time, new SimulatedCloud(time, Path.Combine(dataDirectory, "simulated-cloud.json")) { CapacityLimits = capacityLimits });
         builder.Services.AddSingleton(sp => new CloudProviderRegistry(
             sp.GetServices<ICloudProviderFactory>(),
@@ -93,7 +94,7 @@ internal static class ServiceHost
         await using var app = Build(args);
         // Every setting now, before the host starts, all sections at once (as `dso validate` checks them): a bad setting
         // then reaches Program as one line, instead of the host logging it with a stack trace first.
-        SettingsCheck.ThrowIfAny(app.Services);
+        SettingsCheck.ThrowIfAny(app.Services, new SettingsSources((IConfigurationRoot)app.Configuration, path => path));
         DataDirectoryLock held;
         try
         {

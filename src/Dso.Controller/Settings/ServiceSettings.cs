@@ -49,12 +49,16 @@ internal static class ServiceSettings
 
     /// <summary>
     /// Binds <typeparamref name="T"/> to its section and lists the section for <see cref="SettingsCheck"/>, which
-    /// resolves each on its own (the host's start-up validator stops at the first value it cannot convert).
+    /// resolves each on its own. A value of the wrong type is left out of the binding and reported as one more
+    /// failure, so it hides neither the section's other errors nor another section's.
     /// </summary>
     private static OptionsBuilder<T> AddSection<T>(this IServiceCollection services, IConfiguration configuration, string section)
-        where T : class
+        where T : class, new()
     {
         services.AddSingleton(new SettingsSection(section, sp => _ = sp.GetRequiredService<IOptionsMonitor<T>>().Get(Options.DefaultName)));
-        return services.AddOptions<T>().Bind(configuration.GetSection(section));
+        // What Bind registers, with the tolerant binding: reloads of appsettings.json still reach IOptionsMonitor.
+        services.AddSingleton<IOptionsChangeTokenSource<T>>(new ConfigurationChangeTokenSource<T>(configuration.GetSection(section)));
+        services.AddSingleton<IValidateOptions<T>>(new UnconvertibleSettingsValidator<T>(configuration, section));
+        return services.AddOptions<T>().Configure(options => SettingsBinder.Bind(configuration, section, options));
     }
 }

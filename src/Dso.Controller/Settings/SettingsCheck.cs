@@ -21,7 +21,7 @@ internal static class SettingsCheck
             {
                 problems.AddRange(ex.Failures.Select(failure => SettingsProblem.FromFailure(section.Path, failure)));
             }
-            catch (InvalidOperationException ex) when (SettingsProblem.IsConversion(ex))
+            catch (InvalidOperationException ex) when (SettingsBinder.Conversion(ex) is not null)
             {
                 problems.Add(SettingsProblem.FromConversion(section.Path, ex));
             }
@@ -30,12 +30,12 @@ internal static class SettingsCheck
         return problems;
     }
 
-    /// <summary>The host's start-up check: every problem of every section in one exception.</summary>
-    public static void ThrowIfAny(IServiceProvider services)
+    /// <summary>The host's start-up check: every problem of every section in one exception, each located as <c>validate</c> locates it.</summary>
+    public static void ThrowIfAny(IServiceProvider services, SettingsSources sources)
     {
         if (Run(services) is { Count: > 0 } problems)
         {
-            throw new SettingsRejectedException(problems);
+            throw new SettingsRejectedException(problems, problems.Select(sources.Locate).ToList());
         }
     }
 }

@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace Dso.Controller.Settings;
 
 /// <summary>
-/// One setting the service would refuse at start: <see cref="Message"/> in the validator's own words (the service's
-/// one-line reason), <see cref="Keys"/> the configuration keys it concerns, most specific first, to locate it by.
+/// One setting the service would refuse at start: <see cref="Message"/> in the validator's own words, starting with
+/// the key (the service's reason at start), <see cref="Problem"/> the same without it (<c>dso validate</c> names the key
+/// beside the place), <see cref="Keys"/> the configuration keys it concerns, most specific first, to locate it by.
 /// </summary>
 internal sealed partial record SettingsProblem(IReadOnlyList<string> Keys, string Message, string Problem)
 {
@@ -15,7 +16,8 @@ internal sealed partial record SettingsProblem(IReadOnlyList<string> Keys, strin
     public static SettingsProblem FromFailure(string section, string failure)
     {
         var annotation = DataAnnotationFailure().Match(failure);
-        var problem = annotation.Success ? annotation.Groups["error"].Value : failure;
+        var words = annotation.Success ? annotation.Groups["error"].Value : failure;
+        var problem = words;
         var keys = new List<string>();
         if (LeadingKey(problem) is { } named && named.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
         {
@@ -30,25 +32,23 @@ internal sealed partial record SettingsProblem(IReadOnlyList<string> Keys, strin
         }
 
         keys.Add(section);
-        return new SettingsProblem(keys.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), failure, problem);
+        // Without the data-annotation wrapper ("DataAnnotation validation failed for 'DsoOptions' members: ..."), whose
+        // own words do not name the section: "The field ClockSpeed must be ..." becomes "Dso:ClockSpeed: The field ...".
+        var message = annotation.Success && ReferenceEquals(problem, words) ? $"{keys[0]}: {words}" : words;
+        return new SettingsProblem(keys.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), message, problem);
     }
 
-    /// <summary>A value the binder could not convert: its message names the value, the key and the type.</summary>
+    /// <summary>
+    /// A value the binder could not convert outside <see cref="SettingsBinder"/> (a validator reading another
+    /// section): its message names the value, the key and the type.
+    /// </summary>
     public static SettingsProblem FromConversion(string section, InvalidOperationException ex)
     {
         var message = $"{ex.Message} ({ex.InnerException?.Message.ReplaceLineEndings(" ")})";
-        if (Conversion().Match(ex.Message) is not { Success: true } match)
-        {
-            return new SettingsProblem([section], message, message);
-        }
-
-        var type = match.Groups["type"].Value;
-        var problem = $"'{match.Groups["value"].Value}' cannot be read as {type[(type.LastIndexOf('.') + 1)..]}";
-        return new SettingsProblem([match.Groups["key"].Value, section], message, problem);
+        return SettingsBinder.Conversion(ex) is { } conversion
+            ? new SettingsProblem([conversion.Key, section], message, conversion.Problem)
+            : new SettingsProblem([section], message, message);
     }
-
-    /// <summary>The binder's message for a value of the wrong type, as <see cref="FromConversion"/> takes it.</summary>
-    public static bool IsConversion(InvalidOperationException ex) => ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
 
     private static string? LeadingKey(string message)
     {
@@ -59,7 +59,4 @@ internal sealed partial record SettingsProblem(IReadOnlyList<string> Keys, strin
 
     [GeneratedRegex(@"^DataAnnotation validation failed for '[^']*' members: '(?<members>[^']*)' with the error: '(?<error>.*)'\.$", RegexOptions.Singleline)]
     private static partial Regex DataAnnotationFailure();
-
-    [GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'\.$", RegexOptions.Singleline)]
-    private static partial Regex Conversion();
 }

@@ -9,26 +9,35 @@ namespace Dso.Controller.Settings;
 /// Names where a setting comes from: the last configuration provider that holds its key (the one whose value the
 /// service binds), as a JSON file's <c>file:line:column</c>, an environment variable or the command line.
 /// </summary>
-internal sealed class SettingsSources(ConfigurationManager configuration, Func<string, string> display)
+internal sealed class SettingsSources(IConfigurationRoot configuration, Func<string, string> display)
 {
     private readonly Dictionary<string, JsonSettingsMap?> _maps = new(StringComparer.Ordinal);
 
     /// <summary><c>FILE:line:column: Key: problem</c>, or the variable or source instead of the file.</summary>
     public string Describe(SettingsProblem problem)
     {
-        var providers = ((IConfigurationRoot)configuration).Providers.ToList();
+        var (at, key) = Find(problem);
+        return $"{at}: {key}: {problem.Problem}";
+    }
+
+    /// <summary><c>FILE:line:column: message</c> in the validator's own words (which name the key), or the variable or source.</summary>
+    public string Locate(SettingsProblem problem) => $"{Find(problem).At}: {problem.Message}";
+
+    private (string At, string Key) Find(SettingsProblem problem)
+    {
+        var providers = configuration.Providers.ToList();
         foreach (var key in problem.Keys)
         {
             for (var i = providers.Count - 1; i >= 0; i--)
             {
                 if (providers[i].TryGet(key, out _) || providers[i].GetChildKeys([], key).Any())
                 {
-                    return $"{Source(providers[i], SourceAt(i), key)}: {key}: {problem.Problem}";
+                    return (Source(providers[i], SourceAt(i), key), key);
                 }
             }
         }
 
-        return $"built-in default: {problem.Keys[0]}: {problem.Problem}";
+        return ("built-in default", problem.Keys[0]);
     }
 
     private string Locate(string path, string key) =>
@@ -43,7 +52,7 @@ internal sealed class SettingsSources(ConfigurationManager configuration, Func<s
     };
 
     private IConfigurationSource? SourceAt(int index) =>
-        ((IConfigurationBuilder)configuration).Sources is var sources && sources.Count == ((IConfigurationRoot)configuration).Providers.Count()
+        configuration is IConfigurationBuilder { Sources: var sources } && sources.Count == configuration.Providers.Count()
             ? sources[index] : null;
 
     /// <summary>

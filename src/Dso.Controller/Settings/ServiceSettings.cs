@@ -22,10 +22,8 @@ internal static class ServiceSettings
             .PostConfigure(o => ResolvePaths(o, contentRoot));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DsoOptions>>(new ListenCertificateValidator(configuration, contentRoot)));
         services.AddSection<CloudResilienceOptions>(configuration, CloudResilienceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSection<CloudRateLimitOptions>(configuration, CloudRateLimitOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.Providers.All(p => p.Value.PermitsPerSecond is >= 0 and <= 10_000 && p.Value.Burst >= 1 && p.Value.QueueLimit >= 0),
-                "Cloud:RateLimits:Providers:{name}: PermitsPerSecond must be 0-10000 (0: no limit), Burst at least 1, QueueLimit at least 0")
-            .ValidateOnStart();
+        services.AddSection<CloudRateLimitOptions>(configuration, CloudRateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudRateLimitOptions>, CloudRateLimitOptionsValidator>());
         services.AddSection<SimulatedCloudOptions>(configuration, SimulatedCloudOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSection<IngestionOptions>(configuration, IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSection<AlertOptions>(configuration, AlertOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -30,6 +30,8 @@ public sealed class ValidateSettingsTests : IDisposable
         "Cloud:Resilience:BaseDelay", "(00:00:30) must be at most Cloud:Resilience:MaxDelay (00:00:05)")]
     [InlineData("\"WebhookUrl\": null", "\"WebhookUrl\": \"hooks.example.com/dso\"", "\"hooks.example.com/dso\"", "Alerts:WebhookUrl", "must be an absolute http:// or https:// URL")]
     [InlineData("\"DecisionPageSize\": 100", "\"DecisionPageSize\": \"lots\"", "\"lots\"", "Dso:DecisionPageSize", "'lots' cannot be read as Int32")]
+    [InlineData("\"Alerts\": {", "\"Cloud\": { \"RateLimits\": { \"Providers\": { \"aws\": { \"PermitsPerSecond\": 20000 } } } },\n  \"Alerts\": {", "20000",
+        "Cloud:RateLimits:Providers:aws:PermitsPerSecond", "must be 0-10000, 0 for no limit (was 20000)")]
     public async Task Validate_BadSettingInAppsettings_IsLocatedAtItsValueAndExits1(string from, string to, string value, string key, string problem)
     {
         var text = Replace(Shipped, from, to);
@@ -58,6 +60,24 @@ public sealed class ValidateSettingsTests : IDisposable
         Assert.Matches(@"shop\.yaml:\d+:\d+: service 'shop': strategy\.parameters\.coverage_quantile: must be in", err);
         Assert.Contains($"{settings}:{At(text, "\"ClockSpeed\": 0", "0")}: Dso:ClockSpeed: The field ClockSpeed must be between 1 and 3600.", err);
         Assert.Contains($"{settings}:{At(text, "\"x/y\"", "\"x/y\"")}: Alerts:WebhookUrl: must be an absolute", err);
+    }
+
+    [Fact]
+    public async Task Validate_BadRateLimitsOfTwoProviders_NamesEachProviderAndFieldAtItsValue()
+    {
+        // The check of the providers' own limits said "Cloud:RateLimits:Providers:{name}: ..." for all of them at once,
+        // placeholder and all, located at the section.
+        var text = Replace(Shipped, "\"Alerts\": {",
+            "\"Cloud\": { \"RateLimits\": { \"Providers\": {\n    \"aws\": { \"PermitsPerSecond\": -1 },\n    \"azure\": { \"Burst\": 0, \"QueueLimit\": -5 } } } },\n  \"Alerts\": {");
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "appsettings.json"), text);
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"appsettings.json:{At(text, "\"PermitsPerSecond\": -1", "-1")}: Cloud:RateLimits:Providers:aws:PermitsPerSecond: must be 0-10000, 0 for no limit (was -1)", err);
+        Assert.Contains($"appsettings.json:{At(text, "\"Burst\": 0", "0")}: Cloud:RateLimits:Providers:azure:Burst: must be 1-100000 (was 0)", err);
+        Assert.Contains($"appsettings.json:{At(text, "\"QueueLimit\": -5", "-5")}: Cloud:RateLimits:Providers:azure:QueueLimit: must be 0-100000 (was -5)", err);
+        Assert.DoesNotContain("{name}", err);
     }
 
     [Fact]
@@ -158,6 +178,19 @@ public sealed class ValidateSettingsTests : IDisposable
         Assert.Contains($"{settings}:{At(text, "\"x/y\"", "\"x/y\"")}: Alerts:WebhookUrl must be an absolute", err);
         Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Fact]
+    public async Task Service_BadRateLimit_NamesTheProviderAndFieldAtItsValue()
+    {
+        const string text = """{ "Cloud": { "RateLimits": { "Providers": { "aws": { "Burst": 0 } } } } }""";
+        var settings = Path.Combine(_dir.Root, "appsettings.json");
+        await File.WriteAllTextAsync(settings, text);
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, Quick, $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", "--Dso:Listen=http://127.0.0.1:0");
+
+        Assert.Equal(2, code);
+        Assert.Equal($"dso: configuration rejected: {settings}:{At(text, "\"Burst\": 0", "0")}: Cloud:RateLimits:Providers:aws:Burst must be 1-100000 (was 0)", err.Trim());
     }
 
     [Fact]

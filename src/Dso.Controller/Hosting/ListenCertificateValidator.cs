@@ -9,8 +9,9 @@ namespace Dso.Controller.Hosting;
 /// An <c>https://</c> <see cref="DsoOptions.Listen"/> needs the certificate Kestrel reads from the standard
 /// <c>Kestrel:Certificates:Default</c> settings (or the ASP.NET development certificate). Without one, or with one it
 /// cannot load, Kestrel failed only once the host started, with a stack trace; this checks it as Kestrel will load it.
+/// One Kestrel would load but no client accepts (expired, not yet valid) is refused too: it only fails every call.
 /// </summary>
-internal sealed class ListenCertificateValidator(IConfiguration configuration, string contentRoot, Func<bool>? developmentCertificate = null)
+internal sealed class ListenCertificateValidator(IConfiguration configuration, string contentRoot, Func<bool>? developmentCertificate = null, TimeProvider? time = null)
     : IValidateOptions<DsoOptions>
 {
     public const string Section = "Kestrel:Certificates:Default";
@@ -19,6 +20,9 @@ internal sealed class ListenCertificateValidator(IConfiguration configuration, s
     private const string DevelopmentCertificateOid = "1.3.6.1.4.1.311.84.1.1";
 
     private readonly Func<bool> _developmentCertificate = developmentCertificate ?? HasDevelopmentCertificate;
+
+    /// <summary>The wall clock, not the service's (possibly accelerated) one: clients judge the certificate by theirs.</summary>
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public ValidateOptionsResult Validate(string? name, DsoOptions options)
     {
@@ -81,7 +85,9 @@ internal sealed class ListenCertificateValidator(IConfiguration configuration, s
             using var loaded = keyFull is null ? X509CertificateLoader.LoadPkcs12FromFile(full, password)
                 : password is null ? X509Certificate2.CreateFromPemFile(full, keyFull)
                 : X509Certificate2.CreateFromEncryptedPemFile(full, password, keyFull);
-            return loaded.HasPrivateKey ? null : $"{Section}:Path '{path}' holds no private key (a PEM certificate needs {Section}:KeyPath)";
+            return !loaded.HasPrivateKey ? $"{Section}:Path '{path}' holds no private key (a PEM certificate needs {Section}:KeyPath)"
+                : ValidityProblem(loaded) is { } invalid ? $"{Section}:Path '{path}': {invalid}"
+                : null;
         }
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -92,7 +98,7 @@ internal sealed class ListenCertificateValidator(IConfiguration configuration, s
         }
     }
 
-    private static string? StoreProblem(string subject, string? store, string? location, bool allowInvalid)
+    private string? StoreProblem(string subject, string? store, string? location, bool allowInvalid)
     {
         if (!Enum.TryParse<StoreLocation>(string.IsNullOrEmpty(location) ? nameof(StoreLocation.CurrentUser) : location, ignoreCase: true, out var storeLocation)
             || !Enum.IsDefined(storeLocation))
@@ -102,14 +108,28 @@ internal sealed class ListenCertificateValidator(IConfiguration configuration, s
 
         try
         {
+            // The newest of the subject's certificates, with its private key (Kestrel's own choice); AllowInvalid lets an
+            // untrusted one through, which is what it is for, and also an expired one, which no client accepts.
             using var found = CertificateLoader.LoadFromStoreCert(subject, string.IsNullOrEmpty(store) ? nameof(StoreName.My) : store, storeLocation, allowInvalid);
-            return null;
+            return ValidityProblem(found) is { } invalid ? $"{Section}:Subject '{subject}': {invalid}" : null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or CryptographicException or ArgumentException)
         {
             return $"{Section}:Subject '{subject}': no usable server certificate in the {storeLocation}/{store ?? nameof(StoreName.My)} store ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')})";
         }
     }
+
+    /// <summary>Why clients would refuse <paramref name="certificate"/> by its dates, or null while it is valid.</summary>
+    private string? ValidityProblem(X509Certificate2 certificate)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var (notBefore, notAfter) = (certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime());
+        return now > notAfter ? $"the certificate expired at {Utc(notAfter)} (it is {Utc(now)}); renew it"
+            : now < notBefore ? $"the certificate is not valid before {Utc(notBefore)} (it is {Utc(now)})"
+            : null;
+    }
+
+    private static string Utc(DateTime at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The first https URL of <paramref name="listen"/>; null when none (malformed ones are <see cref="DsoOptions.Validate"/>'s).</summary>
     private static string? FirstHttpsUrl(string? listen) =>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Dso.Controller.Composition;
+using Dso.Core.Tests.Cli;
 using Dso.Controller.Hosting;
 using Dso.Core.Tests.Reconcile;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -58,6 +59,38 @@ public sealed class ListenCertificateValidatorTests : IDisposable
     }
 
     [Theory]
+    // Kestrel loads all three and serves them; clients refuse the first two, and the third has no key to serve with.
+    [InlineData("expired.pfx", "Kestrel:Certificates:Default:Path 'expired.pfx': the certificate expired at ")]
+    [InlineData("future.pfx", "Kestrel:Certificates:Default:Path 'future.pfx': the certificate is not valid before ")]
+    [InlineData("public.pfx", "Kestrel:Certificates:Default:Path 'public.pfx' holds no private key")]
+    public void Validate_CertificateFileNoClientAccepts_NamesTheSettingAndTheProblem(string path, string expected)
+    {
+        WriteCertificates();
+        var settings = new Dictionary<string, string?> { ["Kestrel:Certificates:Default:Path"] = path, ["Kestrel:Certificates:Default:Password"] = "secret" };
+
+        var result = Validate(Https, settings);
+
+        Assert.True(result.Failed);
+        Assert.StartsWith($"Dso:Listen '{Https}': {expected}", result.FailureMessage);
+    }
+
+    [Fact]
+    public async Task Validate_ExpiredCertificateInAppsettings_IsLocatedAtListen()
+    {
+        WriteCertificates();
+        Directory.CreateDirectory(Path.Combine(_dir.Root, "policies"));
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "policies", "shop.yaml"), DefaultPolicy.Text());
+        var text = $$"""{ "Dso": { "Listen": "{{Https}}" }, "Kestrel": { "Certificates": { "Default": { "Path": "expired.pfx", "Password": "secret" } } } }""";
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "appsettings.json"), text);
+
+        var (code, _, err) = await DsoProcess.RunAsync(_dir.Root, TimeSpan.FromSeconds(60), "validate");
+
+        Assert.Equal(1, code);
+        var column = text.IndexOf($"\"{Https}\"", StringComparison.Ordinal) + 1;
+        Assert.Contains($"appsettings.json:1:{column}: Dso:Listen: '{Https}': Kestrel:Certificates:Default:Path 'expired.pfx': the certificate expired at ", err);
+    }
+
+    [Theory]
     [InlineData("cert.pfx", "secret", null)]
     [InlineData("cert.pem", null, "cert.key")]
     public void Validate_LoadableCertificate_IsAccepted(string path, string? password, string? keyPath)
@@ -99,13 +132,22 @@ public sealed class ListenCertificateValidatorTests : IDisposable
         return new ListenCertificateValidator(configuration, _dir.Root, () => developmentCertificate).Validate(null, new DsoOptions { Listen = listen });
     }
 
-    /// <summary>A self-signed server certificate as cert.pfx (password "secret") and as cert.pem with cert.key, and a garbage.pfx.</summary>
+    /// <summary>
+    /// A self-signed server certificate as cert.pfx (password "secret") and as cert.pem with cert.key, and a garbage.pfx;
+    /// as .pfx files with that password also one that expired yesterday, one valid from next week and one without its key.
+    /// </summary>
     private void WriteCertificates()
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var expired = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(-1));
+        using var future = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(7), DateTimeOffset.UtcNow.AddDays(60));
+        using var publicOnly = X509CertificateLoader.LoadCertificate(certificate.RawData);
         File.WriteAllBytes(Path.Combine(_dir.Root, "cert.pfx"), certificate.Export(X509ContentType.Pfx, "secret"));
+        File.WriteAllBytes(Path.Combine(_dir.Root, "expired.pfx"), expired.Export(X509ContentType.Pfx, "secret"));
+        File.WriteAllBytes(Path.Combine(_dir.Root, "future.pfx"), future.Export(X509ContentType.Pfx, "secret"));
+        File.WriteAllBytes(Path.Combine(_dir.Root, "public.pfx"), publicOnly.Export(X509ContentType.Pfx, "secret"));
         File.WriteAllText(Path.Combine(_dir.Root, "cert.pem"), certificate.ExportCertificatePem());
         File.WriteAllText(Path.Combine(_dir.Root, "cert.key"), key.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(Path.Combine(_dir.Root, "garbage.pfx"), "not a certificate");

@@ -84,6 +84,20 @@ public sealed class EventCalendarTests
         }
     }
 
+    [Theory]
+    // Read month first, 03/04/2026 was March 4 without a word: a 3 April campaign forecast a month early.
+    [InlineData("start: 03/04/2026\n    end: 2026-04-05T00:00:00Z", "cal.yaml:3:12: event 'sale': 'start' value '03/04/2026' writes the day and month first")]
+    [InlineData("start: 2026-04-03T00:00:00Z\n    end: 05-04-2026 10:00", "cal.yaml:4:10: event 'sale': 'end' value '05-04-2026 10:00' writes the day and month first")]
+    [InlineData("start: \"03.04.2026\"\n    end: 2026-04-05T00:00:00Z", "cal.yaml:3:12: event 'sale': 'start' value '03.04.2026' writes the day and month first, which is ambiguous (03/04/2026 is 3 April or March 4); write ISO 8601")]
+    public void Parse_DateWrittenDayOrMonthFirst_IsRefusedAtItsValue(string dates, string expected)
+    {
+        var yaml = $"events:\n  - name: sale\n    {dates}\n    multiplier: 2\n";
+
+        var ex = Assert.Throws<EventCalendarException>(() => EventCalendarLoader.Parse(yaml, "cal.yaml"));
+
+        Assert.StartsWith(expected, Assert.Single(ex.Errors).ToString());
+    }
+
     [Fact]
     public void Parse_ThreeBadRows_ReportsEveryOneAtItsLineAndColumn()
     {

@@ -45,6 +45,25 @@ public sealed class DecisionApiTests : IAsyncLifetime
         Assert.Contains($"(was '{limit}')", body.GetProperty("error").GetString());
     }
 
+    [Theory]
+    // Read month first, from=03/04/2026 queried from March 4 for an operator who meant 3 April.
+    [InlineData("/api/v1/decisions?from=03/04/2026", "from", "03/04/2026")]
+    [InlineData("/api/v1/decisions?from=2026-01-01T00:00:00Z&to=03-04-2026", "to", "03-04-2026")]
+    [InlineData("/api/v1/events?from=03.04.2026%2010:00", "from", "03.04.2026 10:00")]
+    [InlineData("/api/v1/showback?to=13/04/2026", "to", "13/04/2026")]
+    public async Task Api_DateWrittenDayOrMonthFirst_400NamingTheParameterAndAskingForIso(string url, string parameter, string value)
+    {
+        var response = await _http.GetAsync(url);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{url}: {(int)response.StatusCode} {text}");
+        var body = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(parameter, body.GetProperty("parameter").GetString());
+        Assert.StartsWith($"parameter '{parameter}': must be an ISO-8601 time: '{value}' writes the day and month first, which is ambiguous",
+            body.GetProperty("error").GetString());
+        Assert.Contains("write ISO 8601, yyyy-MM-ddTHH:mm:ssZ", body.GetProperty("error").GetString());
+    }
+
     [Fact]
     public async Task Decisions_GoodLimit_ReturnsAtMostThatMany()
     {

@@ -11,7 +11,8 @@ namespace Dso.Controller.Hosting;
 /// cannot load, Kestrel failed only once the host started, with a stack trace; this checks it as Kestrel will load it.
 /// One Kestrel would load but no client accepts (expired, not yet valid) is refused too: it only fails every call.
 /// </summary>
-internal sealed class ListenCertificateValidator(IConfiguration configuration, string contentRoot, Func<bool>? developmentCertificate = null, TimeProvider? time = null)
+internal sealed class ListenCertificateValidator(
+    IConfiguration configuration, string contentRoot, Func<(DateTime NotBefore, DateTime NotAfter)?>? developmentCertificate = null, TimeProvider? time = null)
     : IValidateOptions<DsoOptions>
 {
     public const string Section = "Kestrel:Certificates:Default";
@@ -19,7 +20,8 @@ internal sealed class ListenCertificateValidator(IConfiguration configuration, s
     /// <summary>The extension Kestrel looks for in the user's store when no certificate is configured (<c>dotnet dev-certs https</c>).</summary>
     private const string DevelopmentCertificateOid = "1.3.6.1.4.1.311.84.1.1";
 
-    private readonly Func<bool> _developmentCertificate = developmentCertificate ?? HasDevelopmentCertificate;
+    /// <summary>The validity (UTC) of the development certificate Kestrel would fall back to, or null when there is none.</summary>
+    private readonly Func<(DateTime NotBefore, DateTime NotAfter)?> _developmentCertificate = developmentCertificate ?? FindDevelopmentCertificate;
 
     /// <summary>The wall clock, not the service's (possibly accelerated) one: clients judge the certificate by theirs.</summary>
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -41,6 +43,14 @@ internal sealed class ListenCertificateValidator(IConfiguration configuration, s
     {
         var certificate = configuration.GetSection(Section);
         var (path, keyPath, password, subject) = (certificate["Path"], certificate["KeyPath"], certificate["Password"], certificate["Subject"]);
+        var allowInvalidText = certificate["AllowInvalid"];
+        var allowInvalid = false;
+        if (!string.IsNullOrEmpty(allowInvalidText) && !bool.TryParse(allowInvalidText, out allowInvalid))
+        {
+            // Kestrel binds the whole section, so a bad value stops it whichever certificate is configured.
+            return $"{Section}:AllowInvalid must be true or false (was '{allowInvalidText}')";
+        }
+
         if (!string.IsNullOrEmpty(path) && !string.IsNullOrEmpty(subject))
         {
             return $"{Section}:Path and {Section}:Subject are both set; set one (a certificate file or a certificate in the store)";
@@ -53,12 +63,22 @@ internal sealed class ListenCertificateValidator(IConfiguration configuration, s
 
         if (!string.IsNullOrEmpty(subject))
         {
-            return StoreProblem(subject, certificate["Store"], certificate["Location"], certificate.GetValue<bool?>("AllowInvalid") ?? false);
+            return StoreProblem(subject, certificate["Store"], certificate["Location"], allowInvalid);
         }
 
-        return _developmentCertificate() ? null
-            : $"https needs a server certificate and none is configured: set {Section}:Path (a .pfx file, with {Section}:Password if it has one, " +
-              $"or a PEM certificate with {Section}:KeyPath) or {Section}:Subject (a certificate in the store), or listen on http://";
+        var set = $"set {Section}:Path (a .pfx file, with {Section}:Password if it has one, " +
+                  $"or a PEM certificate with {Section}:KeyPath) or {Section}:Subject (a certificate in the store), or listen on http://";
+        if (_developmentCertificate() is not { } development)
+        {
+            return $"https needs a server certificate and none is configured: {set}";
+        }
+
+        // Kestrel falls back to the development certificate even when it is out of date; every client then refuses it.
+        return Dates(development.NotBefore, development.NotAfter) is { } invalid
+            ? $"https needs a server certificate: none is configured and the development certificate Kestrel would use instead is refused by clients " +
+              $"({invalid.Replace("the certificate is ", "", StringComparison.Ordinal).Replace("the certificate ", "", StringComparison.Ordinal)}): make a new one with 'dotnet dev-certs https --clean' then " +
+              $"'dotnet dev-certs https', or {set}"
+            : null;
     }
 
     private string? FileProblem(string path, string? keyPath, string? password)
@@ -120,11 +140,16 @@ internal sealed class ListenCertificateValidator(IConfiguration configuration, s
     }
 
     /// <summary>Why clients would refuse <paramref name="certificate"/> by its dates, or null while it is valid.</summary>
-    private string? ValidityProblem(X509Certificate2 certificate)
+    private string? ValidityProblem(X509Certificate2 certificate) =>
+        Dates(certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime()) is { } invalid
+            ? invalid + (certificate.NotAfter.ToUniversalTime() < _time.GetUtcNow().UtcDateTime ? "; renew it" : "")
+            : null;
+
+    /// <summary>Why clients would refuse a certificate valid from <paramref name="notBefore"/> to <paramref name="notAfter"/> (UTC), or null.</summary>
+    private string? Dates(DateTime notBefore, DateTime notAfter)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        var (notBefore, notAfter) = (certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime());
-        return now > notAfter ? $"the certificate expired at {Utc(notAfter)} (it is {Utc(now)}); renew it"
+        return now > notAfter ? $"the certificate expired at {Utc(notAfter)} (it is {Utc(now)})"
             : now < notBefore ? $"the certificate is not valid before {Utc(notBefore)} (it is {Utc(now)})"
             : null;
     }
@@ -136,27 +161,39 @@ internal sealed class ListenCertificateValidator(IConfiguration configuration, s
         (listen ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault(url => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>What Kestrel falls back to without a configured certificate: a current development certificate with its key.</summary>
-    private static bool HasDevelopmentCertificate()
+    /// <summary>
+    /// The development certificate Kestrel falls back to without a configured one (<c>dotnet dev-certs https</c>, with its
+    /// key, in the user's store): a currently valid one if any, else the one that expires last (UTC); null when none.
+    /// </summary>
+    private static (DateTime NotBefore, DateTime NotAfter)? FindDevelopmentCertificate()
     {
         try
         {
             using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
             store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
-            var now = TimeProvider.System.GetLocalNow().DateTime;
-            var found = false;
+            var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+            (DateTime NotBefore, DateTime NotAfter)? best = null;
             foreach (var certificate in store.Certificates)
             {
-                found |= certificate.Extensions.Any(e => e.Oid?.Value == DevelopmentCertificateOid)
-                    && certificate.NotBefore <= now && now <= certificate.NotAfter && certificate.HasPrivateKey;
+                if (certificate.Extensions.Any(e => e.Oid?.Value == DevelopmentCertificateOid) && certificate.HasPrivateKey)
+                {
+                    var validity = (NotBefore: certificate.NotBefore.ToUniversalTime(), NotAfter: certificate.NotAfter.ToUniversalTime());
+                    var current = validity.NotBefore <= now && now <= validity.NotAfter;
+                    var bestCurrent = best is { } b && b.NotBefore <= now && now <= b.NotAfter;
+                    if (best is null || (current && !bestCurrent) || (current == bestCurrent && validity.NotAfter > best.Value.NotAfter))
+                    {
+                        best = validity;
+                    }
+                }
+
                 certificate.Dispose();
             }
 
-            return found;
+            return best;
         }
         catch (CryptographicException)
         {
-            return false;
+            return null;
         }
     }
 }

@@ -33,7 +33,38 @@ public sealed class ListenCertificateValidatorTests : IDisposable
 
     [Fact]
     public void Validate_HttpsWithoutCertificateButADevelopmentCertificate_IsAccepted() =>
-        Assert.True(Validate(Https, [], developmentCertificate: true).Succeeded);
+        Assert.True(Validate(Https, [], developmentCertificate: (DateTime.UtcNow.AddDays(-1), DateTime.UtcNow.AddDays(300))).Succeeded);
+
+    [Theory]
+    // Kestrel falls back to an out-of-date development certificate as readily as to a current one: clients refuse it.
+    [InlineData(-300, -2, "expired at ")]
+    [InlineData(2, 300, "not valid before ")]
+    public void Validate_HttpsWithOnlyAnOutOfDateDevelopmentCertificate_SaysSoAndHowToRenewIt(int fromDays, int toDays, string expected)
+    {
+        var result = Validate(Https, [], developmentCertificate: (DateTime.UtcNow.AddDays(fromDays), DateTime.UtcNow.AddDays(toDays)));
+
+        Assert.True(result.Failed);
+        Assert.StartsWith($"Dso:Listen '{Https}': https needs a server certificate: none is configured and the development certificate Kestrel would use instead is refused by clients ({expected}", result.FailureMessage);
+        Assert.Contains("make a new one with 'dotnet dev-certs https --clean' then 'dotnet dev-certs https', or set Kestrel:Certificates:Default:Path", result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("cert.pfx", null)]
+    [InlineData(null, "CN=localhost")]
+    public void Validate_AllowInvalidNotABoolean_NamesTheSettingAndItsValue(string? path, string? subject)
+    {
+        WriteCertificates();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Kestrel:Certificates:Default:Path"] = path, ["Kestrel:Certificates:Default:Password"] = path is null ? null : "secret",
+            ["Kestrel:Certificates:Default:Subject"] = subject, ["Kestrel:Certificates:Default:AllowInvalid"] = "yes",
+        };
+
+        var result = Validate(Https, settings);
+
+        Assert.True(result.Failed);
+        Assert.Equal($"Dso:Listen '{Https}': Kestrel:Certificates:Default:AllowInvalid must be true or false (was 'yes')", result.FailureMessage);
+    }
 
     [Theory]
     [InlineData("http://127.0.0.1:0")]
@@ -126,7 +157,7 @@ public sealed class ListenCertificateValidatorTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private ValidateOptionsResult Validate(string listen, Dictionary<string, string?> settings, bool developmentCertificate = false)
+    private ValidateOptionsResult Validate(string listen, Dictionary<string, string?> settings, (DateTime NotBefore, DateTime NotAfter)? developmentCertificate = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ListenCertificateValidator(configuration, _dir.Root, () => developmentCertificate).Validate(null, new DsoOptions { Listen = listen });

@@ -76,7 +76,7 @@ internal sealed class ListenCertificateValidator(
         // Kestrel falls back to the development certificate even when it is out of date; every client then refuses it.
         return Dates(development.NotBefore, development.NotAfter) is { } invalid
             ? $"https needs a server certificate: none is configured and the development certificate Kestrel would use instead is refused by clients " +
-              $"({invalid.Replace("the certificate is ", "", StringComparison.Ordinal).Replace("the certificate ", "", StringComparison.Ordinal)}): make a new one with 'dotnet dev-certs https --clean' then " +
+              $"({invalid}): make a new one with 'dotnet dev-certs https --clean' then " +
               $"'dotnet dev-certs https', or {set}"
             : null;
     }
@@ -142,15 +142,18 @@ internal sealed class ListenCertificateValidator(
     /// <summary>Why clients would refuse <paramref name="certificate"/> by its dates, or null while it is valid.</summary>
     private string? ValidityProblem(X509Certificate2 certificate) =>
         Dates(certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime()) is { } invalid
-            ? invalid + (certificate.NotAfter.ToUniversalTime() < _time.GetUtcNow().UtcDateTime ? "; renew it" : "")
+            ? $"the certificate {(invalid.StartsWith("expired", StringComparison.Ordinal) ? $"{invalid}; renew it" : $"is {invalid}")}"
             : null;
 
-    /// <summary>Why clients would refuse a certificate valid from <paramref name="notBefore"/> to <paramref name="notAfter"/> (UTC), or null.</summary>
+    /// <summary>
+    /// Why clients would refuse a certificate valid from <paramref name="notBefore"/> to <paramref name="notAfter"/> (UTC),
+    /// as "expired at ..." or "not valid before ...", or null.
+    /// </summary>
     private string? Dates(DateTime notBefore, DateTime notAfter)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        return now > notAfter ? $"the certificate expired at {Utc(notAfter)} (it is {Utc(now)})"
-            : now < notBefore ? $"the certificate is not valid before {Utc(notBefore)} (it is {Utc(now)})"
+        return now > notAfter ? $"expired at {Utc(notAfter)} (it is {Utc(now)})"
+            : now < notBefore ? $"not valid before {Utc(notBefore)} (it is {Utc(now)})"
             : null;
     }
 

@@ -10,7 +10,7 @@ scored by autoscale_eval.py (through score.py, which skips only its slow oracle 
 clairvoyant and clairvoyant-budget references. Everything generated
 goes under simulations/out/suite (git-ignored); nothing is copied into the repository.
 
-Usage: run_suite.py [--quick] [--jobs 2] [--no-build] [--dso EXE] [--policy FILE] [--only SUBSTRING ...] [--out DIR] [--report-only] [--refs-only]
+Usage: run_suite.py [--quick] [--holdout] [--jobs 2] [--no-build] [--dso EXE] [--policy FILE] [--only SUBSTRING ...] [--out DIR] [--report-only] [--refs-only]
 
 --quick is the core subset: one scenario per trace window (17, every kind of traffic and every catalog), the
 1-minute windows halved to 4 days. The reference scores are cached per scenario (refs.json), so a second run of the
@@ -45,6 +45,17 @@ WINDOWS = {
     "nab-nyc-taxi": ("city demand", "nab/data/realKnownCause/nyc_taxi.csv", 1800, False, 0, 60, 600),
     "nab-occupancy-6005": ("road traffic", "nab/data/realTraffic/occupancy_6005.csv", 300, False, 0, None, 300),
     "nab-occupancy-t4013": ("road traffic", "nab/data/realTraffic/occupancy_t4013.csv", 300, False, 0, None, 400),
+}
+# Held-out windows (--holdout): series no default was ever judged on, to see whether what the suite shows carries over.
+# An ELB's request count, two tweet-volume streams, an ASG's CPU, an RDS's CPU and an EC2 instance's network-in
+# (single-tick spikes on two fixed minutes of every hour, and one 1,000x spike), all 5-minute NAB series.
+HOLDOUT_WINDOWS = {
+    "elb-requests": ("held-out ELB", "nab/data/realAWSCloudwatch/elb_request_count_8c0756.csv", 300, False, 0, None, 300),
+    "tweets-amzn": ("held-out tweets", "nab/data/realTweets/Twitter_volume_AMZN.csv", 300, False, 0, 20, 300),
+    "tweets-goog": ("held-out tweets", "nab/data/realTweets/Twitter_volume_GOOG.csv", 300, False, 20, None, 500),
+    "grok-asg": ("held-out CPU", "nab/data/realAWSCloudwatch/grok_asg_anomaly.csv", 300, False, 0, None, 400),
+    "rds-cpu": ("held-out CPU", "nab/data/realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv", 300, False, 0, None, 300),
+    "ec2-net": ("held-out network", "nab/data/realAWSCloudwatch/ec2_network_in_257a54.csv", 300, False, 0, None, 300),
 }
 SCENARIOS_PER_WINDOW = 4
 
@@ -288,6 +299,7 @@ def report(results):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="one scenario per trace window, 1-minute windows halved")
+    ap.add_argument("--holdout", action="store_true", help="the held-out windows instead (24 scenarios of series no default was tuned on; output in --out + '-holdout')")
     ap.add_argument("--jobs", type=int, default=2, help="scenarios simulated at once (the machine has 2 cores)")
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--dso", help="a built dso executable to run instead of this checkout's (to compare two builds on the same scenarios)")
@@ -300,7 +312,10 @@ def main():
     a = ap.parse_args()
     if not os.path.isfile(SCORER):
         sys.exit(f"scorer {SCORER} not found (set DSO_EVAL_DIR)")
-    out = os.path.abspath(a.out + ("-quick" if a.quick else ""))
+    if a.holdout:
+        WINDOWS.clear()
+        WINDOWS.update(HOLDOUT_WINDOWS)
+    out = os.path.abspath(a.out + ("-quick" if a.quick else "") + ("-holdout" if a.holdout else ""))
     specs = plan(a.quick, a.only)
     if a.report_only:
         results = [json.load(open(os.path.join(out, s["name"], "result.json"))) for s in specs if os.path.isfile(os.path.join(out, s["name"], "result.json"))]

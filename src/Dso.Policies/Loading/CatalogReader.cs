@@ -15,8 +15,15 @@ internal static class CatalogReader
     /// <summary>An on-demand type with its spot price and interruption rate, when it has one.</summary>
     public sealed record TypeEntry(InstanceType Type, decimal? SpotPricePerHour, double SpotInterruptionPerHour);
 
-    public static List<TypeEntry>? ReadTypes(MappingReader r)
+    /// <param name="r">The service's mapping.</param>
+    /// <param name="declared">
+    /// Every name an entry gives, also of entries rejected for another field: the checks that refer to a type by name
+    /// (initial_fleet, spot.types, provider.groups) judge against these, so one bad price is reported once, at the
+    /// price, and not again as an "unknown instance type" wherever the type is named.
+    /// </param>
+    public static List<TypeEntry>? ReadTypes(MappingReader r, out HashSet<string> declared)
     {
+        declared = new HashSet<string>(StringComparer.Ordinal);
         var list = r.Sequence("instance_types", required: true);
         if (list is null)
         {
@@ -36,6 +43,11 @@ internal static class CatalogReader
 
             var t = r.Child(map, $"instance_types[{index - 1}].");
             var typeName = t.String("name", required: true);
+            if (typeName is not null)
+            {
+                declared.Add(typeName);
+            }
+
             var vcpu = t.Integer("vcpu", min: 1, max: 100_000) ?? 1;
             var memory = t.Number("memory_gib", min: 0, max: 1_000_000) ?? 0;
             var price = t.Money("price_per_hour", required: true);

@@ -10,7 +10,7 @@ internal static class OfferingReader
     /// <summary>The spot policy and the on-demand types whose spot offering it allows.</summary>
     public sealed record SpotTerms(SpotPolicy Policy, IReadOnlySet<string> Types);
 
-    public static SpotTerms? ReadSpot(MappingReader r, IReadOnlyList<CatalogReader.TypeEntry>? types, LimitsPolicy limits)
+    public static SpotTerms? ReadSpot(MappingReader r, IReadOnlyList<CatalogReader.TypeEntry>? types, LimitsPolicy limits, IReadOnlySet<string> declared)
     {
         var node = r.Mapping("spot");
         if (node is null)
@@ -42,7 +42,11 @@ internal static class OfferingReader
                 }
                 else if (types is not null && types.All(e => e.Type.Name != name))
                 {
-                    s.Error(item, field, $"unknown instance type '{name}' (known: {string.Join(", ", types.Select(e => e.Type.Name))})");
+                    // A name instance_types declares in an entry it rejects is reported there, once.
+                    if (!declared.Contains(name))
+                    {
+                        s.Error(item, field, $"unknown instance type '{name}' (known: {string.Join(", ", types.Select(e => e.Type.Name))})");
+                    }
                 }
                 else if (types is not null && !priced.Contains(name))
                 {
@@ -54,8 +58,9 @@ internal static class OfferingReader
                 }
             }
         }
-        else if (types is not null && priced.Count == 0)
+        else if (types is not null && priced.Count == 0 && declared.All(name => types.Any(e => e.Type.Name == name)))
         {
+            // (Not while an entry is rejected: it may be the one with the spot price, and its own error says what to fix.)
             r.Error(node, "spot", "no instance type has a spot_price_per_hour, so nothing can run on spot");
         }
 

@@ -90,6 +90,20 @@ public sealed class PolicyLoaderTests
     }
 
     [Fact]
+    public void Parse_RejectedInstanceType_IsReportedOnceAtItsOwnEntry_NotAgainWhereItIsNamed()
+    {
+        // c7g.large's capacity is wrong; initial_fleet names it. One mistake, one error, at the mistake: not also
+        // "initial_fleet: unknown instance type 'c7g.large'", which would send the operator to the wrong line.
+        var error = Assert.Single(Errors(Valid.Replace("capacity_rps: 110", "capacity_rps: 0")));
+        Assert.StartsWith("policies/shop.yaml:8:89: service 'checkout': instance_types[0].capacity_rps: must be greater than 0", error.ToString());
+
+        // A name no entry declares is still unknown.
+        var unknown = Errors(Valid.Replace("capacity_rps: 110", "capacity_rps: 0").Replace("initial_fleet: {c7g.large: 3}", "initial_fleet: {c7g.large: 3, m5.large: 1}"));
+        Assert.Equal(2, unknown.Count);
+        Assert.Contains(unknown, e => e.Problem.StartsWith("unknown instance type 'm5.large'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_SeveralMistakes_ReportsThemAllAtOnce()
     {
         var text = Valid.Replace("monthly_usd: 500", "monthly_usd: -1").Replace("latency_p95_ms: 200", "latency_p95_ms: 0").Replace("max_instances: 20", "max_instances: many");

@@ -84,6 +84,16 @@ public sealed class ProviderBlockTests
     }
 
     [Fact]
+    public void Parse_GroupForATypeWhoseEntryIsRejected_IsNotAlsoAnUnknownOffering()
+    {
+        var provider = FullBlock;
+        var text = Service.Replace("PROVIDER", provider).Replace("price_per_hour: 0.0725,", "price_per_hour: cheap,", StringComparison.Ordinal);
+        var ex = Assert.Throws<PolicyLoadException>(() => new PolicyLoader(Registry.Extend(PolicyVocabulary.Default)).Parse([("policies/shop.yaml", text)]));
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("instance_types[0].price_per_hour", error.Field);
+    }
+
+    [Fact]
     public void Parse_SettingThePluginRejects_IsPlacedAtThatSetting()
     {
         var errors = Errors(FullBlock.Replace("settings: {region: eu-west-1}", "settings: {region: eu-west-1, secret_key: x}"));

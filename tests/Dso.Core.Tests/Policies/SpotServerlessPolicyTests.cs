@@ -103,6 +103,14 @@ public sealed class SpotServerlessPolicyTests
     }
 
     [Fact]
+    public void Parse_SpotTypeWhoseEntryIsRejected_IsReportedOnlyAtTheEntry()
+    {
+        var text = Valid.Replace("price_per_hour: 0.145,", "price_per_hour: 0.145 USD,").Replace("      on_demand_min: 2", "      on_demand_min: 2\n      types: [c7g.xlarge]");
+        var error = Assert.Single(Errors(text));
+        Assert.Equal("instance_types[1].price_per_hour", error.Field);
+    }
+
+    [Fact]
     public void Parse_SpotWithoutAnySpotPrice_IsRejected()
     {
         var text = Valid.Replace(", spot_price_per_hour: 0.03, spot_interruption_per_hour: 0.08}", "}").Replace(", spot_price_per_hour: 0.06}", "}");

@@ -248,6 +248,9 @@ def verdict(r):
     note = "dominates" if dominates else ("dearer" if this["cost_usd"] > rx["cost_usd"] else "") + (" more unserved" if u > ru else "")
     if worst:
         note += f" ({u / ru:.2f}x reactive's unserved)" if ru > 0 else " (reactive serves all)"
+    if not dominates and not rx.get("within_budget", True):
+        # "Roomy" is the clairvoyant's verdict: the rule's standing headroom can cost more than the budget allows.
+        note += f" (reactive itself spends {rx.get('budget_used_pct', float('nan')):.0f} % of the budget)"
     return binds, dominates, note.strip()
 
 
@@ -275,6 +278,10 @@ def report(results):
         ratio = statistics.median(r["this"]["cost_usd"] / max(r["reactive"]["cost_usd"], 1e-9) for r in free)
         print(f"budget does not bind: dominates reactive on {dom} of {len(free)} ({100 * dom / len(free):.0f} %, target 90 %); "
               f"more than 1.25x reactive's unserved on {len(worst)} (target 0); median cost {ratio:.2f}x reactive")
+        missed = [r for r in free if not verdict(r)[1]]
+        rule_over = sum(1 for r in missed if not r["reactive"].get("within_budget", True))
+        if rule_over:
+            print(f"  the reactive rule itself over budget on {rule_over} of the {len(missed)} that do not dominate")
     if bound:
         ratios = [r["this"]["unserved_request_pct"] / r["clairvoyant-budget"]["unserved_request_pct"] for r in bound if r["clairvoyant-budget"]["unserved_request_pct"] > 0]
         med = f", median {statistics.median(ratios):.2f}x, worst {max(ratios):.2f}x" if ratios else ""

@@ -16,14 +16,14 @@ internal static class CatalogReader
     public sealed record TypeEntry(InstanceType Type, decimal? SpotPricePerHour, double SpotInterruptionPerHour);
 
     /// <param name="r">The service's mapping.</param>
-    /// <param name="declared">
-    /// Every name an entry gives, also of entries rejected for another field: the checks that refer to a type by name
-    /// (initial_fleet, spot.types, provider.groups) judge against these, so one bad price is reported once, at the
+    /// <param name="rejected">
+    /// The names of entries rejected for another field (a name no valid entry has): the checks that refer to a type by
+    /// name (initial_fleet, spot.types, provider.groups) pass over these, so one bad price is reported once, at the
     /// price, and not again as an "unknown instance type" wherever the type is named.
     /// </param>
-    public static List<TypeEntry>? ReadTypes(MappingReader r, out HashSet<string> declared)
+    public static List<TypeEntry>? ReadTypes(MappingReader r, out HashSet<string> rejected)
     {
-        declared = new HashSet<string>(StringComparer.Ordinal);
+        rejected = new HashSet<string>(StringComparer.Ordinal);
         var list = r.Sequence("instance_types", required: true);
         if (list is null)
         {
@@ -45,7 +45,7 @@ internal static class CatalogReader
             var typeName = t.String("name", required: true);
             if (typeName is not null)
             {
-                declared.Add(typeName);
+                rejected.Add(typeName);
             }
 
             var vcpu = t.Integer("vcpu", min: 1, max: 100_000) ?? 1;
@@ -81,6 +81,7 @@ internal static class CatalogReader
             r.Error(list, "instance_types", "must list at least one instance type");
         }
 
+        rejected.ExceptWith(types.Select(e => e.Type.Name));
         return types.Count > 0 ? types : null;
     }
 

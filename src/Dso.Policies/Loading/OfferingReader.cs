@@ -10,7 +10,7 @@ internal static class OfferingReader
     /// <summary>The spot policy and the on-demand types whose spot offering it allows.</summary>
     public sealed record SpotTerms(SpotPolicy Policy, IReadOnlySet<string> Types);
 
-    public static SpotTerms? ReadSpot(MappingReader r, IReadOnlyList<CatalogReader.TypeEntry>? types, LimitsPolicy limits, IReadOnlySet<string> declared)
+    public static SpotTerms? ReadSpot(MappingReader r, IReadOnlyList<CatalogReader.TypeEntry>? types, LimitsPolicy limits, IReadOnlySet<string> rejected)
     {
         var node = r.Mapping("spot");
         if (node is null)
@@ -43,7 +43,7 @@ internal static class OfferingReader
                 else if (types is not null && types.All(e => e.Type.Name != name))
                 {
                     // A name instance_types declares in an entry it rejects is reported there, once.
-                    if (!declared.Contains(name))
+                    if (!rejected.Contains(name))
                     {
                         s.Error(item, field, $"unknown instance type '{name}' (known: {string.Join(", ", types.Select(e => e.Type.Name))})");
                     }
@@ -58,7 +58,7 @@ internal static class OfferingReader
                 }
             }
         }
-        else if (types is not null && priced.Count == 0 && declared.All(name => types.Any(e => e.Type.Name == name)))
+        else if (types is not null && priced.Count == 0 && rejected.Count == 0)
         {
             // (Not while an entry is rejected: it may be the one with the spot price, and its own error says what to fix.)
             r.Error(node, "spot", "no instance type has a spot_price_per_hour, so nothing can run on spot");

@@ -59,7 +59,7 @@ internal static class ProviderReader
     /// Checks the groups against the catalog (every offering mapped when any is, no unknown offering) and asks the
     /// provider plug-in about the rest. Runs after the catalog is read.
     /// </summary>
-    public static void Validate(MappingReader r, ProviderBinding binding, InstanceCatalog catalog, PolicyVocabulary vocabulary, IReadOnlySet<string> declared)
+    public static void Validate(MappingReader r, ProviderBinding binding, InstanceCatalog catalog, PolicyVocabulary vocabulary, IReadOnlySet<string> rejected)
     {
         var node = r.Node.Children.TryGetValue(new YamlScalarNode("provider"), out var raw) ? raw : null;
         var block = node as YamlMappingNode;
@@ -70,7 +70,7 @@ internal static class ProviderReader
             {
                 var offering = (key as YamlScalarNode)?.Value ?? "?";
                 var typeOf = offering.EndsWith(InstanceType.SpotSuffix, StringComparison.Ordinal) ? offering[..^InstanceType.SpotSuffix.Length] : offering;
-                if (!catalog.Contains(offering) && declared.Contains(typeOf) && !catalog.Contains(typeOf))
+                if (rejected.Contains(typeOf))
                 {
                     continue; // its entry in instance_types is rejected, and says why
                 }

@@ -26,15 +26,15 @@ internal static class ServicePolicyReader
         var team = ReadTeam(r);
         var tick = r.Duration("tick", min: TimeSpan.FromSeconds(1), max: PolicyLimits.MaxTick) ?? TimeSpan.FromMinutes(1);
         var slo = ReadSlo(r);
-        var types = CatalogReader.ReadTypes(r, out var declared);
+        var types = CatalogReader.ReadTypes(r, out var rejected);
         var bootDelay = ReadBootDelay(r, tick);
         var billingMinimum = r.Duration("billing_minimum") ?? TimeSpan.FromSeconds(60);
         var budget = ReadBudget(r);
         var limits = ReadLimits(r);
-        var spot = OfferingReader.ReadSpot(r, types, limits, declared);
+        var spot = OfferingReader.ReadSpot(r, types, limits, rejected);
         var catalog = types is null ? null : CatalogReader.Build(types, spot);
         var serverless = OfferingReader.ReadServerless(r);
-        var initial = ReadInitialFleet(r, catalog, declared);
+        var initial = ReadInitialFleet(r, catalog, rejected);
         var metrics = ReadMetrics(r, vocabulary);
         var strategy = ReadStrategy(r, vocabulary);
         var anomalyActions = ReadAnomalyActions(r, metrics);
@@ -52,7 +52,7 @@ internal static class ServicePolicyReader
                 InitialFleet = initial,
                 Serverless = serverless,
             };
-            ProviderReader.Validate(r, binding, catalog, vocabulary, declared);
+            ProviderReader.Validate(r, binding, catalog, vocabulary, rejected);
         }
 
         if (ErrorCount(r) > errorsBefore || slo is null || catalog is null || budget is null || metrics is null || strategy is null)
@@ -160,8 +160,8 @@ internal static class ServicePolicyReader
 
     /// <param name="r">The service's mapping.</param>
     /// <param name="catalog">The valid instance types (null when none is).</param>
-    /// <param name="declared">Every type name instance_types gives, valid or not (a rejected type is reported at its own entry).</param>
-    private static Fleet ReadInitialFleet(MappingReader r, InstanceCatalog? catalog, IReadOnlySet<string> declared)
+    /// <param name="rejected">Names of instance_types entries that were rejected (each is reported at its own entry).</param>
+    private static Fleet ReadInitialFleet(MappingReader r, InstanceCatalog? catalog, IReadOnlySet<string> rejected)
     {
         var node = r.Mapping("initial_fleet");
         if (node is null)
@@ -173,7 +173,7 @@ internal static class ServicePolicyReader
         foreach (var (key, value) in node.Children)
         {
             var type = (key as YamlScalarNode)?.Value ?? "";
-            if (catalog is not null && !catalog.Contains(type) && declared.Contains(type))
+            if (catalog is not null && rejected.Contains(type))
             {
                 continue; // its entry in instance_types is rejected, and says why
             }

@@ -64,7 +64,10 @@ public sealed class EventCalendarTests
     [InlineData("events:\n  - name: x\n    start: 2026-01-01T00:00:00Z\n    end: 2026-01-02T00:00:00Z\n    multiplier: -1\n", "cal.yaml:5:", "multiplier")]
     [InlineData("events:\n  - name: x\n    start: yesterday\n    end: 2026-01-02T00:00:00Z\n    multiplier: 2\n", "cal.yaml:3:", "start")]
     [InlineData("events:\n  - name: x\n    end: 2026-01-02T00:00:00Z\n    multiplier: 2\n", "cal.yaml:2:", "'start'")]
-    [InlineData("events: [\n", "cal.yaml:", "invalid YAML")]
+    [InlineData("events: [\n", "cal.yaml:1:9:", "not valid YAML: this '[' is never closed")]
+    // An unclosed '[' followed by more keys: YamlDotNet threw without a position, and the error read
+    // "cal.yaml:1:1: invalid YAML (Operation is not valid due to the current state of the object.)".
+    [InlineData("events:\n  - name: [x\n    start: 2026-01-01T00:00:00Z\n    end: 2026-01-02T00:00:00Z\n", "cal.yaml:2:11:", "not valid YAML: this '[' is never closed")]
     [InlineData("holidays: []\n", "cal.yaml:1:", "'events'")]
     public void Load_InvalidCalendar_ErrorNamesFileLineAndKey(string yaml, string location, string key)
     {
@@ -159,6 +162,6 @@ public sealed class EventCalendarTests
             ex.Message.Split(Environment.NewLine));
 
         var missing = Assert.Throws<EventCalendarException>(() => EventCalendarLoader.Parse(yaml.Replace("&m -2", "2", StringComparison.Ordinal), "cal.yaml"));
-        Assert.Equal("cal.yaml:9:17: invalid YAML (alias '*m' names no anchor defined above it)", Assert.Single(missing.Errors).ToString());
+        Assert.Equal("cal.yaml:9:17: not valid YAML: alias '*m' names no anchor defined above it", Assert.Single(missing.Errors).ToString());
     }
 }

@@ -46,6 +46,14 @@ public static class EventCalendarLoader
 
     private static List<PlannedEvent> Read(string yaml, string source, List<EventCalendarError> errors)
     {
+        // YamlDotNet reports some breaks (an unclosed '[' followed by more keys) without a position: checked first, as
+        // policy files are, so the error points at the bracket left open.
+        if (Dso.Policies.Loading.YamlSyntax.Check(yaml) is { } syntax)
+        {
+            errors.Add(new EventCalendarError(source, syntax.Line, syntax.Column, syntax.Problem));
+            return [];
+        }
+
         var stream = new YamlStream();
         // Each alias gets a copy of its anchored value placed at the alias, as in a policy file: a wrong value reached
         // through '*m' is reported where it is used, naming the anchor (YamlDotNet's own nodes are the anchor's).

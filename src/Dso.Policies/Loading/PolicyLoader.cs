@@ -164,9 +164,9 @@ public sealed class PolicyLoader(PolicyVocabulary vocabulary, TimeProvider? time
             yield break;
         }
 
-        if (YamlSyntax.Check(file, text) is { } syntax)
+        if (YamlSyntax.Check(text) is { } syntax)
         {
-            errors.Add(syntax);
+            errors.Add(new PolicyError(file, syntax.Line, syntax.Column, "file", "", syntax.Problem));
             yield break;
         }
 

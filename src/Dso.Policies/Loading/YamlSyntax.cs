@@ -7,10 +7,15 @@ namespace Dso.Policies.Loading;
 /// Finds where YAML syntax breaks before the document is built. YamlDotNet reports some breaks (an unclosed
 /// <c>[</c> or <c>{</c> followed by more keys) as an <see cref="InvalidOperationException"/> with no position, so the
 /// events are read one by one: the error points at the flow collection left open, or else where parsing stopped.
+/// Policy files, event calendars and scenario files are checked with it before they are loaded (the same internal
+/// source is compiled into Dso.Forecasting and Dso.Reconcile, as <see cref="AliasExpander"/> is).
 /// </summary>
 internal static class YamlSyntax
 {
-    public static PolicyError? Check(string file, string text)
+    /// <summary>Where the YAML breaks (1-based) and why, the problem starting "not valid YAML".</summary>
+    internal sealed record Error(int Line, int Column, string Problem);
+
+    public static Error? Check(string text)
     {
         var parser = new Parser(new StringReader(text));
         var open = new Stack<ParsingEvent>();
@@ -23,7 +28,7 @@ internal static class YamlSyntax
                 var current = parser.Current!;
                 if (current is AnchorAlias alias && !anchors.Contains(alias.Value.Value))
                 {
-                    return new PolicyError(file, (int)alias.Start.Line, (int)alias.Start.Column, "file", "", $"not valid YAML: alias '*{alias.Value.Value}' names no anchor defined above it");
+                    return new Error((int)alias.Start.Line, (int)alias.Start.Column, $"not valid YAML: alias '*{alias.Value.Value}' names no anchor defined above it");
                 }
 
                 if (current is NodeEvent { Anchor.IsEmpty: false } node)
@@ -53,15 +58,15 @@ internal static class YamlSyntax
             var reason = (ex.InnerException?.Message ?? ex.Message).Split(':').Last().Trim();
             var unclosed = Unclosed(open);
             return unclosed is not null
-                ? new PolicyError(file, (int)unclosed.Start.Line, (int)unclosed.Start.Column, "file", "", $"not valid YAML: this '{Bracket(unclosed)}' is never closed ({reason} at line {ex.Start.Line})")
-                : new PolicyError(file, (int)ex.Start.Line, (int)ex.Start.Column, "file", "", $"not valid YAML ({reason})");
+                ? new Error((int)unclosed.Start.Line, (int)unclosed.Start.Column, $"not valid YAML: this '{Bracket(unclosed)}' is never closed ({reason} at line {ex.Start.Line})")
+                : new Error((int)ex.Start.Line, (int)ex.Start.Column, $"not valid YAML ({reason})");
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
             var unclosed = Unclosed(open);
             return unclosed is not null
-                ? new PolicyError(file, (int)unclosed.Start.Line, (int)unclosed.Start.Column, "file", "", $"not valid YAML: this '{Bracket(unclosed)}' is never closed")
-                : new PolicyError(file, (int)Math.Max(1, last.Line), (int)Math.Max(1, last.Column), "file", "", "not valid YAML: the structure breaks after this point");
+                ? new Error((int)unclosed.Start.Line, (int)unclosed.Start.Column, $"not valid YAML: this '{Bracket(unclosed)}' is never closed")
+                : new Error((int)Math.Max(1, last.Line), (int)Math.Max(1, last.Column), "not valid YAML: the structure breaks after this point");
         }
     }
 

@@ -18,11 +18,20 @@ public static class ScenarioLoader
         YamlMappingNode root;
         try
         {
+            var text = TextFile.ReadAll(path);
+            // YamlDotNet reports some breaks (an unclosed '[' followed by more keys) without a position: checked first,
+            // as a policy file is.
+            if (Dso.Policies.Loading.YamlSyntax.Check(text) is { } syntax)
+            {
+                throw new ScenarioException($"{path}:{syntax.Line}:{syntax.Column}: {syntax.Problem}");
+            }
+
             var stream = new YamlStream();
-            using var reader = new StringReader(TextFile.ReadAll(path));
+            using var reader = new StringReader(text);
             stream.Load(reader);
-            root = stream.Documents.FirstOrDefault()?.RootNode as YamlMappingNode
-                ?? throw new ScenarioException($"{path}: expected a mapping of scenario settings");
+            var document = stream.Documents.FirstOrDefault()?.RootNode;
+            root = document as YamlMappingNode
+                ?? throw new ScenarioException(FormattableString.Invariant($"{path}:{document?.Start.Line ?? 1}:{document?.Start.Column ?? 1}: expected a mapping of scenario settings (name, trace, slo, instance_types, ...)"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

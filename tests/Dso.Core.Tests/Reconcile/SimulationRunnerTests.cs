@@ -92,6 +92,39 @@ public sealed class SimulationRunnerTests : IDisposable
     }
 
     [Theory]
+    // An unclosed '[' followed by more keys: YamlDotNet threw an InvalidOperationException without a position, and
+    // dso simulate printed "Operation is not valid due to the current state of the object" naming no file or line.
+    [InlineData("name: y", "name: [1, 2", "[")]
+    [InlineData("{name: c7g.2xlarge,", "{name: [c7g.2xlarge,", "[")]
+    [InlineData("slo: {latency_p95_ms: 250}", "slo: {latency_p95_ms: 250", "{")]
+    public void Load_BrokenYamlSyntax_IsLocatedAtTheBracketLeftOpen(string from, string to, string bracket)
+    {
+        var path = _traces.WriteScenario("y.yaml", _traces.WriteTrace("y.csv", TestTraces.Demand(10)));
+        var text = File.ReadAllText(path);
+        Assert.Contains(from, text);
+        File.WriteAllText(path, text.Replace(from, to));
+        var ex = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(path));
+        // The bracket left open: the last one of its kind in the replaced text.
+        var lines = text.Replace(from, to).Split('\n');
+        var line = Array.FindIndex(lines, l => l.Contains(to, StringComparison.Ordinal));
+        var column = lines[line].IndexOf(to, StringComparison.Ordinal) + to.LastIndexOf(bracket, StringComparison.Ordinal) + 1;
+        Assert.StartsWith($"{path}:{line + 1}:{column}: not valid YAML: this '{bracket}' is never closed", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("", 1, 1)]
+    [InlineData("# only a comment\n", 1, 1)]
+    [InlineData("- name: p\n- trace: p.csv\n", 1, 1)]
+    [InlineData("\n\njust a line\n", 3, 1)]
+    public void Load_DocumentThatIsNotAMapping_IsLocated(string text, int line, int column)
+    {
+        var path = _traces.WriteScenario("n.yaml", _traces.WriteTrace("n.csv", TestTraces.Demand(10)));
+        File.WriteAllText(path, text);
+        var ex = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(path));
+        Assert.StartsWith($"{path}:{line}:{column}: expected a mapping of scenario settings", ex.Message);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     public async Task RunAsync_TraceOfFewerThanTwoRows_IsAnErrorNamingTheTrace(int rows)

@@ -86,6 +86,12 @@ public static class ScenarioLoader
             throw new ScenarioException($"{path}{At(root, "trace")}: 'trace' names a directory, not a CSV file ({tracePath})");
         }
 
+        if (!File.Exists(tracePath))
+        {
+            // Relative to the scenario file, not the working directory: say where it was looked for.
+            throw new ScenarioException($"{path}{At(root, "trace")}: 'trace': no such file '{traceRelative}' (looked for {tracePath})");
+        }
+
         return new Scenario
         {
             Name = Scalar(root, "name", path) ?? Path.GetFileNameWithoutExtension(path),

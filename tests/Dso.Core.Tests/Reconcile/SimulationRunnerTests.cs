@@ -111,6 +111,17 @@ public sealed class SimulationRunnerTests : IDisposable
         Assert.StartsWith($"{path}:{line + 1}:{column}: not valid YAML: this '{bracket}' is never closed", ex.Message);
     }
 
+    [Fact]
+    public void Load_TraceThatDoesNotExist_IsLocatedAtTheKey()
+    {
+        // It was found only when the trace was read, as "<dir>/gone.csv: cannot open (Could not find file ...)",
+        // without the scenario's file, line or key.
+        var path = _traces.WriteScenario("t.yaml", _traces.WriteTrace("t.csv", TestTraces.Demand(10)));
+        File.WriteAllText(path, File.ReadAllText(path).Replace("trace: t.csv", "trace: gone.csv"));
+        var ex = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(path));
+        Assert.StartsWith($"{path}:2:8: 'trace': no such file 'gone.csv' (looked for {Path.Combine(Path.GetDirectoryName(path)!, "gone.csv")})", ex.Message);
+    }
+
     [Theory]
     [InlineData("", 1, 1)]
     [InlineData("# only a comment\n", 1, 1)]

@@ -30,16 +30,29 @@ internal sealed class ListenCertificateValidator(
     {
         // Kestrel:Endpoints replaces the Listen URLs (and names its own certificates): Kestrel checks those itself.
         var https = FirstHttpsUrl(options.Listen);
-        if (https is null || configuration.GetSection("Kestrel:Endpoints").Exists())
+        if (configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             return ValidateOptionsResult.Success;
         }
 
-        var problem = Problem();
+        if (https is null)
+        {
+            // Kestrel loads a configured default certificate at start whatever the URLs: one it cannot load (a missing
+            // file, a wrong password) stopped an http-only service as "cannot run: FileNotFoundException". Only what
+            // stops the load is checked here; a certificate nothing serves with may lack a key or be out of date.
+            var configured = configuration.GetSection(Section);
+            var loaded = string.IsNullOrEmpty(configured["Path"]) && string.IsNullOrEmpty(configured["Subject"])
+                ? null : Problem(serving: false);
+            return loaded is null ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail($"{loaded} (Kestrel loads the default certificate at start even though {DsoOptions.Section}:Listen '{options.Listen}' is not https)");
+        }
+
+        var problem = Problem(serving: true);
         return problem is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail($"{DsoOptions.Section}:Listen '{https}': {problem}");
     }
 
-    private string? Problem()
+    /// <param name="serving">Whether an https URL serves with it (else only what stops Kestrel from loading it counts).</param>
+    private string? Problem(bool serving)
     {
         var certificate = configuration.GetSection(Section);
         var (path, keyPath, password, subject) = (certificate["Path"], certificate["KeyPath"], certificate["Password"], certificate["Subject"]);
@@ -58,12 +71,12 @@ internal sealed class ListenCertificateValidator(
 
         if (!string.IsNullOrEmpty(path))
         {
-            return FileProblem(path, keyPath, password);
+            return FileProblem(path, keyPath, password, serving);
         }
 
         if (!string.IsNullOrEmpty(subject))
         {
-            return StoreProblem(subject, certificate["Store"], certificate["Location"], allowInvalid);
+            return StoreProblem(subject, certificate["Store"], certificate["Location"], allowInvalid, serving);
         }
 
         var set = $"set {Section}:Path (a .pfx file, with {Section}:Password if it has one, " +
@@ -81,7 +94,7 @@ internal sealed class ListenCertificateValidator(
             : null;
     }
 
-    private string? FileProblem(string path, string? keyPath, string? password)
+    private string? FileProblem(string path, string? keyPath, string? password, bool serving)
     {
         var full = Path.Combine(contentRoot, path);
         if (Directory.Exists(full))
@@ -105,7 +118,8 @@ internal sealed class ListenCertificateValidator(
             using var loaded = keyFull is null ? X509CertificateLoader.LoadPkcs12FromFile(full, password)
                 : password is null ? X509Certificate2.CreateFromPemFile(full, keyFull)
                 : X509Certificate2.CreateFromEncryptedPemFile(full, password, keyFull);
-            return !loaded.HasPrivateKey ? $"{Section}:Path '{path}' holds no private key (a PEM certificate needs {Section}:KeyPath)"
+            return !serving ? null
+                : !loaded.HasPrivateKey ? $"{Section}:Path '{path}' holds no private key (a PEM certificate needs {Section}:KeyPath)"
                 : ValidityProblem(loaded) is { } invalid ? $"{Section}:Path '{path}': {invalid}"
                 : null;
         }
@@ -118,7 +132,7 @@ internal sealed class ListenCertificateValidator(
         }
     }
 
-    private string? StoreProblem(string subject, string? store, string? location, bool allowInvalid)
+    private string? StoreProblem(string subject, string? store, string? location, bool allowInvalid, bool serving)
     {
         if (!Enum.TryParse<StoreLocation>(string.IsNullOrEmpty(location) ? nameof(StoreLocation.CurrentUser) : location, ignoreCase: true, out var storeLocation)
             || !Enum.IsDefined(storeLocation))
@@ -131,7 +145,7 @@ internal sealed class ListenCertificateValidator(
             // The newest of the subject's certificates, with its private key (Kestrel's own choice); AllowInvalid lets an
             // untrusted one through, which is what it is for, and also an expired one, which no client accepts.
             using var found = CertificateLoader.LoadFromStoreCert(subject, string.IsNullOrEmpty(store) ? nameof(StoreName.My) : store, storeLocation, allowInvalid);
-            return ValidityProblem(found) is { } invalid ? $"{Section}:Subject '{subject}': {invalid}" : null;
+            return serving && ValidityProblem(found) is { } invalid ? $"{Section}:Subject '{subject}': {invalid}" : null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or CryptographicException or ArgumentException)
         {

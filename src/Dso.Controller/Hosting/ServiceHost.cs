@@ -80,6 +80,8 @@ internal static class ServiceHost
         builder.Services.AddQuartz();
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
+        // The framework reads the log levels while the host is built; a bad one would stop it there with a stack trace.
+        LoggingSettings.ThrowIfAny(builder.Configuration);
         var app = builder.Build();
         Endpoints.Map(app);
         return app;

@@ -34,6 +34,7 @@ internal static class ServiceSettings
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSection<AccessOptions>(configuration, AccessOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>());
+        services.AddSingleton(new SettingsSection(LoggingSettings.Section, _ => LoggingSettings.Validate(configuration)));
         return services;
     }
 

@@ -19,7 +19,9 @@ internal sealed partial record SettingsProblem(IReadOnlyList<string> Keys, strin
         var words = annotation.Success ? annotation.Groups["error"].Value : failure;
         var problem = words;
         var keys = new List<string>();
-        if (LeadingKey(problem) is { } named && named.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
+        // A key of another section is named too when a validator checks it on this one's behalf (Dso:Listen's
+        // certificate is Kestrel:Certificates:Default's); one no source sets is skipped when the problem is located.
+        if (LeadingKey(problem) is { } named && (named.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase) || ConfigurationKey().IsMatch(named)))
         {
             keys.Add(named);
             problem = problem[named.Length..].TrimStart(':', ' ');
@@ -56,6 +58,9 @@ internal sealed partial record SettingsProblem(IReadOnlyList<string> Keys, strin
         var token = (end < 0 ? message : message[..end]).TrimEnd(':');
         return token.Contains(':') && !token.Contains('{') ? token : null;
     }
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]*(:[A-Za-z0-9_.\-]+)+$")]
+    private static partial Regex ConfigurationKey();
 
     [GeneratedRegex(@"^DataAnnotation validation failed for '[^']*' members: '(?<members>[^']*)' with the error: '(?<error>.*)'\.$", RegexOptions.Singleline)]
     private static partial Regex DataAnnotationFailure();

@@ -194,6 +194,50 @@ public sealed class ValidateSettingsTests : IDisposable
     }
 
     [Fact]
+    public async Task LogLevelTheFrameworkCannotRead_IsRefusedByValidateAndAtStartAtItsValue()
+    {
+        // The framework read it while the host was built: "Unhandled exception: System.InvalidOperationException:
+        // Configuration value 'Verbose' is not supported." with a stack trace, after dso validate had said ok.
+        Directory.CreateDirectory(Path.Combine(_dir.Root, "policies"));
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "policies", "shop.yaml"), DefaultPolicy.Text());
+        const string text = """{ "Logging": { "LogLevel": { "Default": "Verbose", "Microsoft": "warning" }, "Console": { "LogLevel": { "Quartz": "2", "Dso": "Loud" } } } }""";
+        var settings = Path.Combine(_dir.Root, "appsettings.json");
+        await File.WriteAllTextAsync(settings, text);
+
+        var (validateCode, _, validateErr) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate");
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", "--Dso:Listen=http://127.0.0.1:0");
+
+        Assert.Equal(1, validateCode);
+        Assert.Contains($"appsettings.json:{At(text, "\"Verbose\"", "\"Verbose\"")}: Logging:LogLevel:Default: must be a log level: Trace, Debug, Information, Warning, Error, Critical, None (was 'Verbose')", validateErr);
+        Assert.Contains($"appsettings.json:{At(text, "\"Loud\"", "\"Loud\"")}: Logging:Console:LogLevel:Dso: must be a log level", validateErr);
+        // A name in any case and a number are levels, as the framework reads them.
+        Assert.DoesNotContain("Microsoft", validateErr);
+        Assert.DoesNotContain("Quartz", validateErr);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"dso: configuration rejected: {settings}:{At(text, "\"Verbose\"", "\"Verbose\"")}: Logging:LogLevel:Default must be a log level", err.Trim());
+        Assert.Contains("Logging:Console:LogLevel:Dso must be a log level", err);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Fact]
+    public async Task DefaultCertificateKestrelCannotLoad_StopsAnHttpOnlyServiceAsALocatedLine()
+    {
+        // Kestrel loads Kestrel:Certificates:Default at start even when every URL is http: a missing file ended the
+        // service as "dso: cannot run: FileNotFoundException: ...", a store subject it cannot find with a stack trace.
+        const string text = """{ "Kestrel": { "Certificates": { "Default": { "Path": "missing.pfx" } } } }""";
+        var settings = Path.Combine(_dir.Root, "appsettings.json");
+        await File.WriteAllTextAsync(settings, text);
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", "--Dso:Listen=http://127.0.0.1:0");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"dso: configuration rejected: {settings}:{At(text, "\"missing.pfx\"", "\"missing.pfx\"")}: Kestrel:Certificates:Default:Path 'missing.pfx': no such certificate file", err.Trim());
+        Assert.Contains("even though Dso:Listen 'http://127.0.0.1:0' is not https", err);
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Fact]
     public async Task Validate_RepositoryAppsettings_Passes()
     {
         var (code, stdout, err) = await DsoProcess.RunAsync(PolicyMutator.RepositoryRoot(), Quick, "validate");

@@ -72,6 +72,37 @@ public sealed class ListenCertificateValidatorTests : IDisposable
     public void Validate_HttpOnly_NeedsNoCertificate(string listen) => Assert.True(Validate(listen, []).Succeeded);
 
     [Theory]
+    // Kestrel loads the default certificate at start whatever the URLs; these stopped an http-only service.
+    [InlineData("missing.pfx", null, null, "Kestrel:Certificates:Default:Path 'missing.pfx': no such certificate file")]
+    [InlineData("garbage.pfx", null, null, "Kestrel:Certificates:Default:Path 'garbage.pfx' cannot be loaded as a PKCS#12 (.pfx) file")]
+    [InlineData("cert.pfx", "wrong", null, "Kestrel:Certificates:Default:Path 'cert.pfx' cannot be loaded as a PKCS#12 (.pfx) file with Kestrel:Certificates:Default:Password")]
+    [InlineData(null, null, "CN=no-such-certificate", "Kestrel:Certificates:Default:Subject 'CN=no-such-certificate': no usable server certificate")]
+    public void Validate_HttpOnlyWithADefaultCertificateKestrelCannotLoad_NamesTheCertificateSetting(string? path, string? password, string? subject, string expected)
+    {
+        WriteCertificates();
+        var settings = new Dictionary<string, string?> { ["Kestrel:Certificates:Default:Path"] = path, ["Kestrel:Certificates:Default:Password"] = password, ["Kestrel:Certificates:Default:Subject"] = subject };
+
+        var result = Validate("http://127.0.0.1:0", settings);
+
+        Assert.True(result.Failed);
+        Assert.StartsWith(expected, result.FailureMessage);
+        Assert.EndsWith("(Kestrel loads the default certificate at start even though Dso:Listen 'http://127.0.0.1:0' is not https)", result.FailureMessage);
+    }
+
+    [Theory]
+    // Loaded but served with by no URL: not a reason to refuse an http-only service (Kestrel starts with them).
+    [InlineData("expired.pfx")]
+    [InlineData("public.pfx")]
+    [InlineData("cert.pfx")]
+    public void Validate_HttpOnlyWithALoadableCertificateNothingServesWith_IsAccepted(string path)
+    {
+        WriteCertificates();
+        var settings = new Dictionary<string, string?> { ["Kestrel:Certificates:Default:Path"] = path, ["Kestrel:Certificates:Default:Password"] = "secret" };
+
+        Assert.True(Validate("http://127.0.0.1:0", settings).Succeeded, Validate("http://127.0.0.1:0", settings).FailureMessage);
+    }
+
+    [Theory]
     [InlineData("missing.pfx", null, null, "Kestrel:Certificates:Default:Path 'missing.pfx': no such certificate file")]
     [InlineData("garbage.pfx", null, null, "Kestrel:Certificates:Default:Path 'garbage.pfx' cannot be loaded as a PKCS#12 (.pfx) file without a password")]
     [InlineData("cert.pfx", "wrong", null, "Kestrel:Certificates:Default:Path 'cert.pfx' cannot be loaded as a PKCS#12 (.pfx) file with Kestrel:Certificates:Default:Password")]

@@ -15,7 +15,7 @@ internal static class PushEndpoints
 {
     public const string Route = "/api/v1/push/{service}";
 
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost(Route, HandleAsync);
+    public static void Map(IEndpointRouteBuilder app) => app.MapPost(Route, HandleAsync).WithMetadata(Access.OwnBearerTokens.Instance);
 
     private static async Task<IResult> HandleAsync(
         string service, HttpContext context, PushAuthenticator auth, PushSchemas schemas, PushIngestor ingestor, ILoggerFactory loggers, CancellationToken ct)

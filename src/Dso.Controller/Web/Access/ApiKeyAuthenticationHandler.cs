@@ -34,6 +34,11 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<OwnBearerTokens>() is not null)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
         var presented = Request.Headers.TryGetValue(AccessSchemes.ApiKeyHeader, out var header) ? header.ToString()
             : Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) ? auth[Bearer.Length..].Trim()
             : null;

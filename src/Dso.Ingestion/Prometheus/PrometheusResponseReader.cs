@@ -10,13 +10,16 @@ namespace Dso.Ingestion.Prometheus;
 /// </summary>
 internal static class PrometheusResponseReader
 {
+    /// <summary>Unix seconds of the last time <see cref="DateTimeOffset"/> holds (9999-12-31).</summary>
+    private static readonly double MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     public static IReadOnlyList<PrometheusSeries> Read(string json, string query)
     {
         try
         {
             return ReadEnvelope(json, query);
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException or ArgumentException)
         {
             // Usually the URL points at something that is not Prometheus (a proxy's HTML page, another API).
             var start = json.Length > 60 ? json[..60] + "..." : json;
@@ -42,6 +45,7 @@ internal static class PrometheusResponseReader
             "scalar" => [new PrometheusSeries("", [Point(result)])],
             "vector" => result.EnumerateArray().Select(s => new PrometheusSeries(Labels(s), [Point(s.GetProperty("value"))])).ToArray(),
             "matrix" => result.EnumerateArray().Select(s => new PrometheusSeries(Labels(s), s.GetProperty("values").EnumerateArray().Select(Point).ToArray())).ToArray(),
+            null => throw new FormatException("no resultType"),
             var other => throw new PrometheusQueryException($"query '{query}' returned a {other}, not a number; KPI queries must yield one value", isTransient: false),
         };
     }
@@ -49,6 +53,12 @@ internal static class PrometheusResponseReader
     private static (long, double) Point(JsonElement pair)
     {
         var seconds = pair[0].GetDouble();
+        if (!(Math.Abs(seconds) <= MaxUnixSeconds))
+        {
+            // Out of range for a time at all: cast to milliseconds it became a time no reading can have.
+            throw new FormatException($"timestamp {seconds.ToString(CultureInfo.InvariantCulture)} is not a time");
+        }
+
         var text = pair[1].GetString();
         var value = text switch
         {

@@ -127,6 +127,45 @@ public sealed class PrometheusMetricSourceTests
         Assert.Equal(2, handler.Calls);
     }
 
+    [Theory]
+    // Answers an exporter or a proxy in front of Prometheus can give. A null value escaped the reader as an
+    // ArgumentNullException (the tick failed instead of reading the source as down), and a timestamp past the
+    // calendar became a time no reading can have.
+    [InlineData("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1772452800,null]}]}}""")]
+    [InlineData("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1e300,"5"]}]}}""")]
+    [InlineData("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[-1e300,"5"]}]}}""")]
+    [InlineData("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1772452800]}]}}""")]
+    [InlineData("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":"5"}]}}""")]
+    [InlineData("""{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":1},"value":[1772452800,"5"]}]}}""")]
+    [InlineData("""{"status":"success","data":{"resultType":"vector","result":{}}}""")]
+    [InlineData("""{"status":"success","data":{"resultType":null,"result":[]}}""")]
+    [InlineData("""{"status":"success","data":null}""")]
+    [InlineData("""{"status":1}""")]
+    [InlineData("""[]""")]
+    [InlineData("""null""")]
+    [InlineData("")]
+    public async Task ReadAsync_MalformedAnswer_IsADownReadingNamingIt(string body)
+    {
+        var (source, _) = Create((_, _) => StubHttpHandler.Json(body));
+
+        var reading = await source.ReadAsync("shop", Now, CancellationToken.None);
+
+        Assert.Equal(SourceHealth.Down, reading.Health);
+        Assert.Empty(reading.Values);
+        Assert.Contains("not a Prometheus API response", reading.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BackfillAsync_TimestampPastTheCalendar_FailsAsAMalformedAnswer()
+    {
+        var (source, _) = Create((_, _) => StubHttpHandler.Json(
+            """{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1772452800,"5"],[1e300,"6"]]}]}}"""));
+
+        var ex = await Assert.ThrowsAsync<PrometheusQueryException>(() => source.BackfillAsync("shop", Now.AddHours(-1), Now, TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        Assert.Contains("not a Prometheus API response", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ReadAsync_NoQueryHasData_Down()
     {

@@ -69,24 +69,30 @@ public sealed class DsoOptions : IValidatableObject
     {
         foreach (var url in (Listen ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            string? problem;
-            try
-            {
-                var address = Microsoft.AspNetCore.Http.BindingAddress.Parse(url);
-                problem = address.Scheme is not ("http" or "https") ? "the scheme must be http or https"
-                    : !address.IsUnixPipe && (address.Port is < 0 or > 65_535 || UnparsedPort(address.Host)) ? "the port must be a number from 0 to 65535"
-                    : address.PathBase.Length > 0 ? "no path may follow the port (the service answers at the root)"
-                    : null;
-            }
-            catch (FormatException ex)
-            {
-                problem = $"not a URL ({ex.Message})";
-            }
-
-            if (problem is not null)
+            if (UrlProblem(url) is { } problem)
             {
                 yield return new ValidationResult($"{Section}:Listen '{url}': {problem} (e.g. {DefaultListen})", [nameof(Listen)]);
             }
+        }
+    }
+
+    /// <summary>
+    /// Why Kestrel would refuse <paramref name="url"/> once the host starts (another scheme, a port outside 0-65535, a
+    /// path, not a URL), or null: parsed as Kestrel parses it. For <see cref="Listen"/> and <c>Kestrel:Endpoints:*:Url</c>.
+    /// </summary>
+    public static string? UrlProblem(string url)
+    {
+        try
+        {
+            var address = Microsoft.AspNetCore.Http.BindingAddress.Parse(url);
+            return address.Scheme is not ("http" or "https") ? "the scheme must be http or https"
+                : !address.IsUnixPipe && (address.Port is < 0 or > 65_535 || UnparsedPort(address.Host)) ? "the port must be a number from 0 to 65535"
+                : address.PathBase.Length > 0 ? "no path may follow the port (the service answers at the root)"
+                : null;
+        }
+        catch (FormatException ex)
+        {
+            return $"not a URL ({ex.Message})";
         }
     }
 

@@ -10,12 +10,17 @@ namespace Dso.Controller.Hosting;
 /// <c>Kestrel:Certificates:Default</c> settings (or the ASP.NET development certificate). Without one, or with one it
 /// cannot load, Kestrel failed only once the host started, with a stack trace; this checks it as Kestrel will load it.
 /// One Kestrel would load but no client accepts (expired, not yet valid) is refused too: it only fails every call.
+/// When <c>Kestrel:Endpoints</c> is set it replaces the Listen URLs, and each endpoint is checked the same way (its URL,
+/// its own certificate or the default one, no https-only settings on an http endpoint).
 /// </summary>
 internal sealed class ListenCertificateValidator(
     IConfiguration configuration, string contentRoot, Func<(DateTime NotBefore, DateTime NotAfter)?>? developmentCertificate = null, TimeProvider? time = null)
     : IValidateOptions<DsoOptions>
 {
     public const string Section = "Kestrel:Certificates:Default";
+
+    /// <summary>Kestrel's own endpoints: when set, they replace <see cref="DsoOptions.Listen"/>.</summary>
+    public const string EndpointsSection = "Kestrel:Endpoints";
 
     /// <summary>The extension Kestrel looks for in the user's store when no certificate is configured (<c>dotnet dev-certs https</c>).</summary>
     private const string DevelopmentCertificateOid = "1.3.6.1.4.1.311.84.1.1";
@@ -28,22 +33,24 @@ internal sealed class ListenCertificateValidator(
 
     public ValidateOptionsResult Validate(string? name, DsoOptions options)
     {
-        // Kestrel:Endpoints replaces the Listen URLs (and names its own certificates): Kestrel checks those itself.
         var https = FirstHttpsUrl(options.Listen);
-        if (configuration.GetSection("Kestrel:Endpoints").Exists())
+        var endpoints = configuration.GetSection(EndpointsSection);
+        if (endpoints.Exists())
         {
-            return ValidateOptionsResult.Success;
+            // Kestrel:Endpoints replaces the Listen URLs: each endpoint is checked as Kestrel reads it at start, where
+            // a bad one stopped the service with a stack trace ("Invalid url", a port out of range, no certificate).
+            var problems = endpoints.GetChildren().SelectMany(EndpointProblems).ToList();
+            if (!endpoints.GetChildren().Any(e => IsHttps(e["Url"]) && !OwnCertificate(e)) && DefaultLoadProblem() is { } unused)
+            {
+                problems.Add($"{unused} (Kestrel loads the default certificate at start even though no endpoint of {EndpointsSection} serves with it)");
+            }
+
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
         }
 
         if (https is null)
         {
-            // Kestrel loads a configured default certificate at start whatever the URLs: one it cannot load (a missing
-            // file, a wrong password) stopped an http-only service as "cannot run: FileNotFoundException". Only what
-            // stops the load is checked here; a certificate nothing serves with may lack a key or be out of date.
-            var configured = configuration.GetSection(Section);
-            var loaded = string.IsNullOrEmpty(configured["Path"]) && string.IsNullOrEmpty(configured["Subject"])
-                ? null : Problem(serving: false);
-            return loaded is null ? ValidateOptionsResult.Success
+            return DefaultLoadProblem() is not { } loaded ? ValidateOptionsResult.Success
                 : ValidateOptionsResult.Fail($"{loaded} (Kestrel loads the default certificate at start even though {DsoOptions.Section}:Listen '{options.Listen}' is not https)");
         }
 
@@ -51,36 +58,95 @@ internal sealed class ListenCertificateValidator(
         return problem is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail($"{DsoOptions.Section}:Listen '{https}': {problem}");
     }
 
-    /// <param name="serving">Whether an https URL serves with it (else only what stops Kestrel from loading it counts).</param>
-    private string? Problem(bool serving)
+    /// <summary>
+    /// Kestrel loads a configured default certificate at start whatever the URLs: one it cannot load (a missing file, a
+    /// wrong password) stopped an http-only service as "cannot run: FileNotFoundException". Only what stops the load
+    /// is checked here; a certificate nothing serves with may lack a key or be out of date. Null when none is configured.
+    /// </summary>
+    private string? DefaultLoadProblem()
     {
-        var certificate = configuration.GetSection(Section);
+        var configured = configuration.GetSection(Section);
+        return string.IsNullOrEmpty(configured["Path"]) && string.IsNullOrEmpty(configured["Subject"]) ? null : Problem(serving: false);
+    }
+
+    /// <summary>What Kestrel would refuse in one endpoint of <c>Kestrel:Endpoints</c> at start, each message starting with its key.</summary>
+    private IEnumerable<string> EndpointProblems(IConfigurationSection endpoint)
+    {
+        var key = $"{EndpointsSection}:{endpoint.Key}";
+        var url = endpoint["Url"];
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            yield return $"{key} has no Url: Kestrel refuses an endpoint without one at start (set {key}:Url, e.g. {DsoOptions.DefaultListen})";
+            yield break;
+        }
+
+        if (DsoOptions.UrlProblem(url) is { } malformed)
+        {
+            yield return $"{key}:Url '{url}': {malformed} (e.g. {DsoOptions.DefaultListen})";
+            yield break;
+        }
+
+        if (IsHttps(url))
+        {
+            if (Problem(serving: true, OwnCertificate(endpoint) ? $"{key}:Certificate" : Section) is { } certificate)
+            {
+                yield return $"{key}:Url '{url}': {certificate}";
+            }
+
+            yield break;
+        }
+
+        // Kestrel refuses https-only settings on an http endpoint ("The non-HTTPS endpoint ... includes HTTPS-only configuration").
+        var httpsOnly = new[]
+        {
+            OwnCertificate(endpoint) ? "Certificate" : null,
+            endpoint.GetSection("SslProtocols").Exists() ? "SslProtocols" : null,
+            Enum.TryParse<ClientCertificateMode>(endpoint["ClientCertificateMode"], ignoreCase: true, out _) ? "ClientCertificateMode" : null,
+            endpoint.GetSection("Sni").Exists() ? "Sni" : null,
+        };
+        foreach (var setting in httpsOnly.OfType<string>())
+        {
+            yield return $"{key}:{setting} is https-only and {key}:Url '{url}' is http: Kestrel refuses it at start (serve https, or remove it)";
+        }
+    }
+
+    /// <summary>Whether an endpoint names its own certificate (a file or a store subject) rather than the default one.</summary>
+    private static bool OwnCertificate(IConfigurationSection endpoint) =>
+        !string.IsNullOrEmpty(endpoint["Certificate:Path"]) || !string.IsNullOrEmpty(endpoint["Certificate:Subject"]);
+
+    private static bool IsHttps(string? url) => url?.TrimStart().StartsWith("https://", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <param name="serving">Whether an https URL serves with it (else only what stops Kestrel from loading it counts).</param>
+    /// <param name="section">The certificate's settings: the default one, or an endpoint's own <c>Certificate</c>.</param>
+    private string? Problem(bool serving, string section = Section)
+    {
+        var certificate = configuration.GetSection(section);
         var (path, keyPath, password, subject) = (certificate["Path"], certificate["KeyPath"], certificate["Password"], certificate["Subject"]);
         var allowInvalidText = certificate["AllowInvalid"];
         var allowInvalid = false;
         if (!string.IsNullOrEmpty(allowInvalidText) && !bool.TryParse(allowInvalidText, out allowInvalid))
         {
             // Kestrel binds the whole section, so a bad value stops it whichever certificate is configured.
-            return $"{Section}:AllowInvalid must be true or false (was '{allowInvalidText}')";
+            return $"{section}:AllowInvalid must be true or false (was '{allowInvalidText}')";
         }
 
         if (!string.IsNullOrEmpty(path) && !string.IsNullOrEmpty(subject))
         {
-            return $"{Section}:Path and {Section}:Subject are both set; set one (a certificate file or a certificate in the store)";
+            return $"{section}:Path and {section}:Subject are both set; set one (a certificate file or a certificate in the store)";
         }
 
         if (!string.IsNullOrEmpty(path))
         {
-            return FileProblem(path, keyPath, password, serving);
+            return FileProblem(path, keyPath, password, serving, section);
         }
 
         if (!string.IsNullOrEmpty(subject))
         {
-            return StoreProblem(subject, certificate["Store"], certificate["Location"], allowInvalid, serving);
+            return StoreProblem(subject, certificate["Store"], certificate["Location"], allowInvalid, serving, section);
         }
 
-        var set = $"set {Section}:Path (a .pfx file, with {Section}:Password if it has one, " +
-                  $"or a PEM certificate with {Section}:KeyPath) or {Section}:Subject (a certificate in the store), or listen on http://";
+        var set = $"set {section}:Path (a .pfx file, with {section}:Password if it has one, " +
+                  $"or a PEM certificate with {section}:KeyPath) or {section}:Subject (a certificate in the store), or listen on http://";
         if (_developmentCertificate() is not { } development)
         {
             return $"https needs a server certificate and none is configured: {set}";
@@ -94,23 +160,23 @@ internal sealed class ListenCertificateValidator(
             : null;
     }
 
-    private string? FileProblem(string path, string? keyPath, string? password, bool serving)
+    private string? FileProblem(string path, string? keyPath, string? password, bool serving, string section)
     {
         var full = Path.Combine(contentRoot, path);
         if (Directory.Exists(full))
         {
-            return $"{Section}:Path '{path}' is a directory, not a certificate file";
+            return $"{section}:Path '{path}' is a directory, not a certificate file";
         }
 
         if (!File.Exists(full))
         {
-            return $"{Section}:Path '{path}': no such certificate file{(Path.IsPathRooted(path) ? "" : $" (relative to {contentRoot})")}";
+            return $"{section}:Path '{path}': no such certificate file{(Path.IsPathRooted(path) ? "" : $" (relative to {contentRoot})")}";
         }
 
         var keyFull = string.IsNullOrEmpty(keyPath) ? null : Path.Combine(contentRoot, keyPath);
         if (keyFull is not null && !File.Exists(keyFull))
         {
-            return $"{Section}:KeyPath '{keyPath}': no such key file{(Path.IsPathRooted(keyPath!) ? "" : $" (relative to {contentRoot})")}";
+            return $"{section}:KeyPath '{keyPath}': no such key file{(Path.IsPathRooted(keyPath!) ? "" : $" (relative to {contentRoot})")}";
         }
 
         try
@@ -119,25 +185,25 @@ internal sealed class ListenCertificateValidator(
                 : password is null ? X509Certificate2.CreateFromPemFile(full, keyFull)
                 : X509Certificate2.CreateFromEncryptedPemFile(full, password, keyFull);
             return !serving ? null
-                : !loaded.HasPrivateKey ? $"{Section}:Path '{path}' holds no private key (a PEM certificate needs {Section}:KeyPath)"
-                : ValidityProblem(loaded) is { } invalid ? $"{Section}:Path '{path}': {invalid}"
+                : !loaded.HasPrivateKey ? $"{section}:Path '{path}' holds no private key (a PEM certificate needs {section}:KeyPath)"
+                : ValidityProblem(loaded) is { } invalid ? $"{section}:Path '{path}': {invalid}"
                 : null;
         }
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             var form = keyFull is null
-                ? $"a PKCS#12 (.pfx) file{(password is null ? " without a password" : $" with {Section}:Password")}; for a PEM certificate set {Section}:KeyPath"
-                : $"a PEM certificate with its PEM key at {Section}:KeyPath{(password is null ? "" : $", decrypted with {Section}:Password")}";
-            return $"{Section}:Path '{path}' cannot be loaded as {form} ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')})";
+                ? $"a PKCS#12 (.pfx) file{(password is null ? " without a password" : $" with {section}:Password")}; for a PEM certificate set {section}:KeyPath"
+                : $"a PEM certificate with its PEM key at {section}:KeyPath{(password is null ? "" : $", decrypted with {section}:Password")}";
+            return $"{section}:Path '{path}' cannot be loaded as {form} ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')})";
         }
     }
 
-    private string? StoreProblem(string subject, string? store, string? location, bool allowInvalid, bool serving)
+    private string? StoreProblem(string subject, string? store, string? location, bool allowInvalid, bool serving, string section)
     {
         if (!Enum.TryParse<StoreLocation>(string.IsNullOrEmpty(location) ? nameof(StoreLocation.CurrentUser) : location, ignoreCase: true, out var storeLocation)
             || !Enum.IsDefined(storeLocation))
         {
-            return $"{Section}:Location must be CurrentUser or LocalMachine (was '{location}')";
+            return $"{section}:Location must be CurrentUser or LocalMachine (was '{location}')";
         }
 
         try
@@ -145,11 +211,11 @@ internal sealed class ListenCertificateValidator(
             // The newest of the subject's certificates, with its private key (Kestrel's own choice); AllowInvalid lets an
             // untrusted one through, which is what it is for, and also an expired one, which no client accepts.
             using var found = CertificateLoader.LoadFromStoreCert(subject, string.IsNullOrEmpty(store) ? nameof(StoreName.My) : store, storeLocation, allowInvalid);
-            return serving && ValidityProblem(found) is { } invalid ? $"{Section}:Subject '{subject}': {invalid}" : null;
+            return serving && ValidityProblem(found) is { } invalid ? $"{section}:Subject '{subject}': {invalid}" : null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or CryptographicException or ArgumentException)
         {
-            return $"{Section}:Subject '{subject}': no usable server certificate in the {storeLocation}/{store ?? nameof(StoreName.My)} store ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')})";
+            return $"{section}:Subject '{subject}': no usable server certificate in the {storeLocation}/{store ?? nameof(StoreName.My)} store ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')})";
         }
     }
 
@@ -176,7 +242,7 @@ internal sealed class ListenCertificateValidator(
     /// <summary>The first https URL of <paramref name="listen"/>; null when none (malformed ones are <see cref="DsoOptions.Validate"/>'s).</summary>
     private static string? FirstHttpsUrl(string? listen) =>
         (listen ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .FirstOrDefault(url => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+            .FirstOrDefault(IsHttps);
 
     /// <summary>
     /// The development certificate Kestrel falls back to without a configured one (<c>dotnet dev-certs https</c>, with its

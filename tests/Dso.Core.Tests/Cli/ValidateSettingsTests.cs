@@ -221,6 +221,53 @@ public sealed class ValidateSettingsTests : IDisposable
     }
 
     [Fact]
+    public async Task ConsoleLoggerSettingsTheFrameworkCannotRead_AreRefusedByValidateAndAtStartAtTheirValues()
+    {
+        // The console logger binds these while the host is built: a wrong type stopped the service as "configuration
+        // rejected: Failed to convert configuration value 'Nope' at 'LogToStandardErrorThreshold'..." (no place), a value
+        // its setter refuses with "Unhandled exception: System.ArgumentOutOfRangeException" and a stack trace; dso
+        // validate said ok to all of them. An unknown formatter name fell back to the simple one without a word.
+        Directory.CreateDirectory(Path.Combine(_dir.Root, "policies"));
+        await File.WriteAllTextAsync(Path.Combine(_dir.Root, "policies", "shop.yaml"), DefaultPolicy.Text());
+        const string text = """{ "Logging": { "Console": { "FormatterName": "jsn", "MaxQueueLength": 0, "LogToStandardErrorThreshold": "Nope", "IncludeScopes": "true", "FormatterOptions": { "SingleLine": "maybe", "TimestampFormat": "HH:mm:ss ", "JsonWriterOptions": { "MaxDepth": -1 } } } } }""";
+        var settings = Path.Combine(_dir.Root, "appsettings.json");
+        await File.WriteAllTextAsync(settings, text);
+
+        var (validateCode, _, validateErr) = await DsoProcess.RunAsync(_dir.Root, Quick, "validate");
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", "--Dso:Listen=http://127.0.0.1:0");
+
+        Assert.Equal(1, validateCode);
+        Assert.Contains($"appsettings.json:{At(text, "0, \"LogTo", "0")}: Logging:Console:MaxQueueLength: is out of range (was '0'): value must be larger than zero", validateErr);
+        Assert.Contains($"appsettings.json:{At(text, "\"Nope\"", "\"Nope\"")}: Logging:Console:LogToStandardErrorThreshold: must be one of Trace, Debug, Information, Warning, Error, Critical, None (was 'Nope')", validateErr);
+        Assert.Contains($"appsettings.json:{At(text, "\"maybe\"", "\"maybe\"")}: Logging:Console:FormatterOptions:SingleLine: must be true or false (was 'maybe')", validateErr);
+        Assert.Contains($"appsettings.json:{At(text, "-1", "-1")}: Logging:Console:FormatterOptions:JsonWriterOptions:MaxDepth: is out of range (was '-1'): Max depth must be positive", validateErr);
+        Assert.Contains($"appsettings.json:{At(text, "\"jsn\"", "\"jsn\"")}: Logging:Console:FormatterName: must name a console formatter: simple, json, systemd (was 'jsn')", validateErr);
+        Assert.DoesNotContain("IncludeScopes", validateErr);
+        Assert.DoesNotContain("TimestampFormat", validateErr);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"dso: configuration rejected: {settings}:", err.Trim());
+        Assert.Contains("Logging:Console:MaxQueueLength is out of range (was '0')", err);
+        Assert.Contains("Logging:Console:FormatterOptions:JsonWriterOptions:MaxDepth is out of range (was '-1')", err);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Fact]
+    public async Task KestrelEndpointKestrelWouldRefuse_StopsTheServiceAsALocatedLine()
+    {
+        // Kestrel:Endpoints replaces Dso:Listen; "Invalid url: 'nonsense'" stopped the service with a stack trace, exit 1.
+        const string text = """{ "Kestrel": { "Endpoints": { "Web": { "Url": "nonsense" } } } }""";
+        var settings = Path.Combine(_dir.Root, "appsettings.json");
+        await File.WriteAllTextAsync(settings, text);
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", "--Dso:Listen=http://127.0.0.1:0");
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"dso: configuration rejected: {settings}:{At(text, "\"nonsense\"", "\"nonsense\"")}: Kestrel:Endpoints:Web:Url 'nonsense': not a URL", err.Trim());
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Fact]
     public async Task DefaultCertificateKestrelCannotLoad_StopsAnHttpOnlyServiceAsALocatedLine()
     {
         // Kestrel loads Kestrel:Certificates:Default at start even when every URL is http: a missing file ended the

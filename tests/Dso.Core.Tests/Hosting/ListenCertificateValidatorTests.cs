@@ -186,6 +186,65 @@ public sealed class ListenCertificateValidatorTests : IDisposable
         }
     }
 
+    [Theory]
+    // Each stopped the service at start with a stack trace ("Invalid url", ArgumentOutOfRangeException 'port', "Unrecognized
+    // scheme", "A path base can only be configured using IApplicationBuilder.UsePathBase()", "missing the required 'Url'").
+    [InlineData("nonsense", "Kestrel:Endpoints:Web:Url 'nonsense': not a URL")]
+    [InlineData("http://127.0.0.1:99999", "Kestrel:Endpoints:Web:Url 'http://127.0.0.1:99999': the port must be a number from 0 to 65535")]
+    [InlineData("ftp://127.0.0.1:21", "Kestrel:Endpoints:Web:Url 'ftp://127.0.0.1:21': the scheme must be http or https")]
+    [InlineData("http://127.0.0.1:5080/dso", "Kestrel:Endpoints:Web:Url 'http://127.0.0.1:5080/dso': no path may follow the port")]
+    [InlineData(null, "Kestrel:Endpoints:Web has no Url: Kestrel refuses an endpoint without one at start (set Kestrel:Endpoints:Web:Url")]
+    public void Validate_KestrelEndpointKestrelWouldRefuse_NamesTheEndpointsUrl(string? url, string expected)
+    {
+        var settings = new Dictionary<string, string?> { ["Kestrel:Endpoints:Web:Url"] = url, ["Kestrel:Endpoints:Web:Protocols"] = "Http1" };
+
+        var result = Validate("http://127.0.0.1:0", settings);
+
+        Assert.True(result.Failed);
+        Assert.StartsWith(expected, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_HttpsKestrelEndpoint_NeedsACertificateAndUsesItsOwn()
+    {
+        WriteCertificates();
+        var without = new Dictionary<string, string?> { ["Kestrel:Endpoints:Web:Url"] = Https };
+        var own = new Dictionary<string, string?>(without) { ["Kestrel:Endpoints:Web:Certificate:Path"] = "expired.pfx", ["Kestrel:Endpoints:Web:Certificate:Password"] = "secret" };
+        var good = new Dictionary<string, string?>(without) { ["Kestrel:Endpoints:Web:Certificate:Path"] = "cert.pfx", ["Kestrel:Endpoints:Web:Certificate:Password"] = "secret" };
+
+        Assert.StartsWith($"Kestrel:Endpoints:Web:Url '{Https}': https needs a server certificate and none is configured", Validate("http://127.0.0.1:0", without).FailureMessage);
+        Assert.StartsWith($"Kestrel:Endpoints:Web:Url '{Https}': Kestrel:Endpoints:Web:Certificate:Path 'expired.pfx': the certificate expired at ", Validate("http://127.0.0.1:0", own).FailureMessage);
+        Assert.True(Validate("http://127.0.0.1:0", good).Succeeded, Validate("http://127.0.0.1:0", good).FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_HttpsOnlySettingsOnAnHttpKestrelEndpoint_AreRefusedEachByItsKey()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Web:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:Web:SslProtocols:0"] = "Tls12",
+            ["Kestrel:Endpoints:Web:ClientCertificateMode"] = "RequireCertificate",
+            ["Kestrel:Endpoints:Api:Url"] = "http://127.0.0.1:0",
+        };
+
+        var result = Validate("http://127.0.0.1:0", settings);
+
+        Assert.Equal(
+            ["Kestrel:Endpoints:Web:SslProtocols is https-only and Kestrel:Endpoints:Web:Url 'http://127.0.0.1:0' is http: Kestrel refuses it at start (serve https, or remove it)",
+             "Kestrel:Endpoints:Web:ClientCertificateMode is https-only and Kestrel:Endpoints:Web:Url 'http://127.0.0.1:0' is http: Kestrel refuses it at start (serve https, or remove it)"],
+            result.Failures);
+    }
+
+    [Fact]
+    public void Validate_GoodKestrelEndpoints_ReplaceListenAndAreAccepted()
+    {
+        // Kestrel:Endpoints replaces Dso:Listen, so an https Listen without a certificate does not matter then.
+        var settings = new Dictionary<string, string?> { ["Kestrel:Endpoints:Web:Url"] = "http://127.0.0.1:0", ["Kestrel:Endpoints:Web:Protocols"] = "Http1AndHttp2" };
+
+        Assert.True(Validate(Https, settings).Succeeded, Validate(Https, settings).FailureMessage);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private ValidateOptionsResult Validate(string listen, Dictionary<string, string?> settings, (DateTime NotBefore, DateTime NotAfter)? developmentCertificate = null)

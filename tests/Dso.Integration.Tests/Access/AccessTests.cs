@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Dso.Controller.Web.Access;
 using Dso.Integration.Tests.Infrastructure;
 
@@ -157,6 +158,24 @@ public sealed partial class AccessTests : IAsyncLifetime
     [InlineData("http://127.0.0.1:5080;http://0.0.0.0:5081", false)]
     public void IsLoopback_ListenUrl_Classified(string listen, bool loopback) =>
         Assert.Equal(loopback, AccessStartupCheck.IsLoopback(listen));
+
+    [Fact]
+    public void Listening_KestrelEndpoints_ReplaceDsoListenInTheStartupWarning()
+    {
+        // Kestrel:Endpoints replaces Dso:Listen: the warning for a service exposed without keys judged the loopback
+        // Dso:Listen while Kestrel listened on 0.0.0.0, and said nothing.
+        var dso = new Dso.Controller.Hosting.DsoOptions { Listen = "http://127.0.0.1:5080" };
+        var endpoints = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Web:Url"] = "http://0.0.0.0:8080",
+            ["Kestrel:Endpoints:Local:Url"] = "http://127.0.0.1:8081",
+        }).Build();
+        var none = new ConfigurationBuilder().Build();
+
+        Assert.Equal("http://127.0.0.1:8081;http://0.0.0.0:8080", AccessStartupCheck.Listening(dso, endpoints));
+        Assert.False(AccessStartupCheck.IsLoopback(AccessStartupCheck.Listening(dso, endpoints)));
+        Assert.Equal("http://127.0.0.1:5080", AccessStartupCheck.Listening(dso, none));
+    }
 
     private static string[] KeySettings() =>
     [

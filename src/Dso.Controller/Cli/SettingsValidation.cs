@@ -53,6 +53,13 @@ internal static class SettingsValidation
             Console.Error.WriteLine(located);
             return 1;
         }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // A host setting of the wrong type the builder itself reads (DOTNET_hostBuilder__reloadConfigOnChange=x): the
+            // service refuses it in one line, and validate printed an unhandled exception.
+            Console.Error.WriteLine($"{ex.Message} ({ex.InnerException?.Message.ReplaceLineEndings(" ")})");
+            return 1;
+        }
 
         using var services = new ServiceCollection().AddServiceSettings(builder.Configuration, builder.Environment.ContentRootPath).BuildServiceProvider();
         var problems = SettingsCheck.Run(services);

@@ -294,6 +294,19 @@ public sealed class ValidateSettingsTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_HostSettingTheBuilderCannotConvert_IsOneLineNotAnUnhandledException()
+    {
+        // Read by WebApplication.CreateBuilder itself: the service refused it in one line, validate crashed with a stack trace.
+        var environment = new Dictionary<string, string> { ["DOTNET_hostBuilder__reloadConfigOnChange"] = "x" };
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, environment, Quick, "validate");
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("Failed to convert configuration value 'x' at 'hostBuilder:reloadConfigOnChange' to type 'System.Boolean'.", err.Trim());
+        Assert.DoesNotContain("   at ", stdout + err);
+    }
+
+    [Fact]
     public async Task Validate_SettingFromTheEnvironment_IsNamedByItsVariable()
     {
         // The file's own value is good; the variable overrides it, in other letter case (keys are case-insensitive).

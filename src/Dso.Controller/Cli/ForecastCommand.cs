@@ -78,7 +78,7 @@ internal static class ForecastCommand
         var rows = WalkForward(points, horizon, forecaster);
         WriteCsv(output.FullName, raw, rows);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"forecast: {points.Count} rows, horizon {horizonMinutes} min, {clock.Elapsed.TotalSeconds:F1} s ({(forecaster.RetrainCount == 0 ? "no training" : $"{forecaster.RetrainCount} trainings: {string.Join(' ', reasons.Select(r => $"{r.Key}={r.Value}"))}, {trainSeconds:F1} s")}); rolling MASE {(double.IsFinite(forecaster.RollingMase) ? forecaster.RollingMase.ToString("F3", CultureInfo.InvariantCulture) : "not yet (too few rows)")}, coverage {forecaster.IntervalCoverage:P1}"));
+            $"forecast: {points.Count} rows, horizon {horizonMinutes} min, {clock.Elapsed.TotalSeconds:F1} s ({(forecaster.RetrainCount == 0 ? "no training" : $"{forecaster.RetrainCount} trainings: {string.Join(' ', reasons.Select(r => $"{r.Key}={r.Value}"))}, {trainSeconds:F1} s")}); rolling MASE {(double.IsFinite(forecaster.RollingMase) ? forecaster.RollingMase.ToString("F3", CultureInfo.InvariantCulture) : "not yet (too few rows)")}, coverage {(double.IsFinite(forecaster.IntervalCoverage) ? forecaster.IntervalCoverage.ToString("P1", CultureInfo.InvariantCulture) : "not yet")}"));
         return 0;
     }
 

@@ -207,6 +207,19 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Forecast_TooFewRowsToScore_SaysNotYetNotNaN()
+    {
+        // With no forecast resolved yet the summary read "rolling MASE not yet (too few rows), coverage NaN".
+        var trace = _dir.WriteTrace("t.csv", TestTraces.Demand(60));
+
+        var (code, stdout, err) = await DsoProcess.RunAsync(_dir.Root, Quick, "forecast", "--input", trace, "--horizon-minutes", "100000", "--output", Path.Combine(_dir.Root, "o.csv"));
+
+        Assert.Equal(0, code);
+        Assert.Contains("rolling MASE not yet (too few rows), coverage not yet", stdout + err);
+        Assert.DoesNotContain("NaN", stdout + err);
+    }
+
+    [Fact]
     public async Task Simulate_BadPolicy_ExitsNonZeroWithLocatedErrorNotAStackTrace()
     {
         var trace = _dir.WriteTrace("t.csv", TestTraces.Demand(60));

@@ -167,7 +167,7 @@ public sealed class PlannerStateTests
 
         var summary = planner.RestoreState(state, new PlannerCarryOver { Demand = true, Offerings = new HashSet<string> { "small", "large" }, Counterfactual = false });
 
-        Assert.Contains("left out: the demand record (learned under another tick, boot delay or strategy parameters)", summary);
+        Assert.Contains("left out: the demand record (learned under another tick, boot delay, set of outlook features or strategy parameters)", summary);
         Assert.StartsWith("restored launch times", summary);
         Assert.Equal(0, planner.CorrectionLevel);
         Assert.False(planner.Calibrated);

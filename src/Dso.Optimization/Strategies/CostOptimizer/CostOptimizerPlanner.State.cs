@@ -19,9 +19,9 @@ internal sealed partial class CostOptimizerPlanner
     private const string CounterfactualSection = "counterfactual";
     private const string BudgetSection = "budget";
 
-    /// <summary>What the demand record is laid out by: the tick, the rows a decision covers and the strategy's parameters.</summary>
+    /// <summary>What the demand record is laid out by: the tick, the rows a decision covers, the outlook's features and the strategy's parameters.</summary>
     private string Layout => string.Create(CultureInfo.InvariantCulture,
-        $"tick={_tick.Ticks};rows={_rows};options={Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(_options))))[..16]}");
+        $"tick={_tick.Ticks};rows={_rows};features={DemandOutlook.FeatureNames.Length};options={Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(_options))))[..16]}");
 
     public byte[] SaveState() => PlannerState.Write(CostOptimizerStrategy.StrategyName, Layout,
     [
@@ -53,7 +53,7 @@ internal sealed partial class CostOptimizerPlanner
         var left = new List<string>();
         var demand = (carry?.Demand ?? true) && (saved.Layout == Layout
             ? saved.TryLoad(DemandSection, donor.LoadDemand, out var problem) || Left(left, problem)
-            : Left(left, "the demand record (learned under another tick, boot delay or strategy parameters)"));
+            : Left(left, "the demand record (learned under another tick, boot delay, set of outlook features or strategy parameters)"));
         var launches = saved.TryLoad(LaunchSection, donor._boots.Load, out problem) || Left(left, problem);
         var counterfactual = (carry?.Counterfactual ?? true) && demand && (saved.TryLoad(CounterfactualSection, r =>
         {

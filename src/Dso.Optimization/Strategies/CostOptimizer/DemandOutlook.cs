@@ -6,7 +6,8 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// The planner's own view of coming demand: for each row it must cover now, an upper bound at the policy's
 /// quantile. Features are the recent level, the seasonal peak (same time yesterday, two days ago, last week) and,
 /// when the forecaster has one, the forecast's quantile, the peak of a burst that recurs on a clock when its slot is
-/// likely enough (<see cref="RecurringBursts"/>), and the current ramp carried on; <see cref="EnvelopeCalibrator"/> combines them from the
+/// likely enough (<see cref="RecurringBursts"/>), the current ramp carried on, and on coarse ticks a steadier mean (see
+/// <see cref="SteadyLevelFeature"/>); <see cref="EnvelopeCalibrator"/> combines them from the
 /// planner's own record of how each would have done. Everything here uses ticks up to now only.
 /// </summary>
 internal sealed class DemandOutlook
@@ -19,7 +20,16 @@ internal sealed class DemandOutlook
     public const int ForecastFeature = 5;
     public const int BurstFeature = 6;
     public const int RampFeature = 7;
-    public static readonly string[] FeatureNames = ["recent mean", "latest peak", "seasonal peak", "yesterday's shape", "last week's shape", "forecast", "recurring burst", "current ramp"];
+
+    /// <summary>
+    /// The mean of the last <see cref="SteadySpan"/>, offered where the recent mean spans fewer than
+    /// <see cref="SteadyBelowTicks"/> ticks (5- and 10-minute series; NaN elsewhere). There the 10-minute mean is one or two
+    /// ticks: on a noisy series the envelope built on it chases each tick's noise, launching after a high tick for capacity
+    /// that boots into the next low one. It may only be the catch-all (<see cref="EnvelopeCalibrator.CatchAllOnly"/>), so the
+    /// fit takes it only where, as the whole bound's base, it covers the quantile for less than the recent mean does.
+    /// </summary>
+    public const int SteadyLevelFeature = 8;
+    public static readonly string[] FeatureNames = ["recent mean", "latest peak", "seasonal peak", "yesterday's shape", "last week's shape", "forecast", "recurring burst", "current ramp", "steady level"];
 
     /// <summary>Ticks each of the two means the ramp's slope compares spans.</summary>
     private const int RampTicks = 3;
@@ -29,6 +39,12 @@ internal sealed class DemandOutlook
 
     /// <summary>Span the recent mean averages: enough to damp per-tick noise, short enough to follow a ramp.</summary>
     private static readonly TimeSpan LevelSpan = TimeSpan.FromMinutes(10);
+
+    /// <summary>Span of the steady level (<see cref="SteadyLevelFeature"/>).</summary>
+    private static readonly TimeSpan SteadySpan = TimeSpan.FromMinutes(30);
+
+    /// <summary>The steady level is offered only where the recent mean spans fewer ticks than this.</summary>
+    private const int SteadyBelowTicks = 3;
 
     /// <summary>Samples kept for calibration; older ticks are thinned so the window still spans the configured hours.</summary>
     private const int MaxSamples = 2000;
@@ -68,6 +84,8 @@ internal sealed class DemandOutlook
     private readonly EnvelopeCalibrator _calibrator;
     private readonly double[]?[] _pending;
     private readonly int _levelTicks;
+    /// <summary>Ticks the steady level averages; 0 where it is not offered.</summary>
+    private readonly int _steadyTicks;
     private readonly RecurringBursts _bursts;
     private readonly double _burstHazard;
     private readonly TrafficGap _gap;
@@ -88,10 +106,16 @@ internal sealed class DemandOutlook
         _needs = new DemandHistory(WindowTicks(options.ScaleInWindow, tick) + 1);
         var windowTicks = Math.Max(MinWindowSamples, (int)(options.CalibrationWindow / tick));
         _stride = Math.Max(1, (int)Math.Ceiling(windowTicks / (double)MaxSamples));
-        _calibrator = new EnvelopeCalibrator(FeatureNames.Length, Math.Min(windowTicks, MaxSamples), options.CoverageQuantile, MinSamples, options.SqrtNoise) { Floor = floorCapacity };
+        _calibrator = new EnvelopeCalibrator(FeatureNames.Length, Math.Min(windowTicks, MaxSamples), options.CoverageQuantile, MinSamples, options.SqrtNoise)
+        {
+            Floor = floorCapacity,
+            CatchAllOnly = SteadyLevelFeature,
+        };
         _refitEvery = Math.Max(1, (int)Math.Round(RefitInterval / tick));
         _pending = new double[]?[rows + 1];
         _levelTicks = Math.Max(1, (int)Math.Round(LevelSpan / tick));
+        var steady = (int)Math.Round(SteadySpan / tick);
+        _steadyTicks = _levelTicks < SteadyBelowTicks && steady > _levelTicks ? steady : 0;
         _bursts = new RecurringBursts(tick);
         _burstHazard = options.BurstMinHazard;
         _gap = new TrafficGap(tick);
@@ -315,7 +339,7 @@ internal sealed class DemandOutlook
         }
 
         var predicted = forecast is not null && k - 1 < forecast.Steps && !_gap.Quarantined ? forecast.Quantile(k - 1, _quantile) : double.NaN;
-        return [level, latest, seasonal, Shape(k, 0, latest), Shape(k, 2, latest), double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN, _bursts.Expected(k, _burstHazard), ramp];
+        return [level, latest, seasonal, Shape(k, 0, latest), Shape(k, 2, latest), double.IsFinite(predicted) ? Math.Max(predicted, 0) : double.NaN, _bursts.Expected(k, _burstHazard), ramp, SteadyLevel()];
     }
 
     /// <summary>
@@ -361,16 +385,22 @@ internal sealed class DemandOutlook
         return recent + (slope * (k + ((RampTicks - 1) / 2.0)));
     }
 
-    private double RecentMean()
+    private double RecentMean() => MeanOfLatest(_levelTicks) is var (mean, n) && n > 0 ? mean : 0;
+
+    /// <summary>The steady level: NaN where it is not offered or its whole span is not yet known.</summary>
+    private double SteadyLevel() => _steadyTicks > 0 && MeanOfLatest(_steadyTicks) is var (mean, n) && n == _steadyTicks ? mean : double.NaN;
+
+    /// <summary>Mean of the latest ticks, at most <paramref name="ticks"/> of them, back to the first unknown one.</summary>
+    private (double Mean, int Count) MeanOfLatest(int ticks)
     {
         double sum = 0;
         var n = 0;
-        for (var i = _history.Latest; i >= 0 && n < _levelTicks && !double.IsNaN(_history.At(i)); i--, n++)
+        for (var i = _history.Latest; i >= 0 && n < ticks && !double.IsNaN(_history.At(i)); i--, n++)
         {
             sum += _history.At(i);
         }
 
-        return n == 0 ? 0 : sum / n;
+        return (n == 0 ? 0 : sum / n, n);
     }
 
     internal void Save(State.StateWriter w)

@@ -39,6 +39,12 @@ internal sealed class EnvelopeCalibrator
     /// </summary>
     public double Floor { get; set; }
 
+    /// <summary>
+    /// A feature that may only be the catch-all, never an optional term of the bound (-1: none). The steady level is
+    /// an alternative base for the whole bound; as one more term of a maximum it would only raise the bound.
+    /// </summary>
+    public int CatchAllOnly { get; init; } = -1;
+
     /// <summary>Fitted multiplier per feature; NaN = feature not used. All NaN until enough history.</summary>
     public double[] Multipliers { get; private set; }
 
@@ -135,7 +141,7 @@ internal sealed class EnvelopeCalibrator
             {
                 foreach (var level in Ladder.Where(l => l < start).Prepend(start))
                 {
-                    (Multipliers, CatchAll, SqrtCatchAll) = new EnvelopeFit(_x, _y, _features, _sqrtModes, Floor).Fit(rows, use, level);
+                    (Multipliers, CatchAll, SqrtCatchAll) = new EnvelopeFit(_x, _y, _features, _sqrtModes, Floor, CatchAllOnly).Fit(rows, use, level);
                     MeanBound = rows.Average(i => Math.Max(Envelope(_x[i]) is var u && double.IsNaN(u) ? 0 : u, Floor));
                     ActiveQuantile = level;
                     if (MeanBound <= maxMeanBound)

@@ -2,7 +2,8 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 
 /// <summary>
 /// One fit of <see cref="EnvelopeCalibrator"/>'s multipliers at one coverage quantile, over its stored samples
-/// (features <paramref name="x"/> paired with the demand <paramref name="y"/> that followed).
+/// (features <paramref name="x"/> paired with the demand <paramref name="y"/> that followed). Feature
+/// <paramref name="catchAllOnly"/> (-1: none) is tried as the catch-all but never as an optional term.
 /// </summary>
 /// <remarks>
 /// The fit evaluates a few thousand candidate envelopes over up to 2,000 rows at every refit, which was a quarter of
@@ -11,7 +12,7 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// arithmetic step and the order of every sum are those of the plain formulas, so the multipliers are bit for bit the
 /// same (the reference copy in the tests checks that on random samples).
 /// </remarks>
-internal sealed class EnvelopeFit(double[][] x, double[] y, int features, bool[] sqrtModes, double floor)
+internal sealed class EnvelopeFit(double[][] x, double[] y, int features, bool[] sqrtModes, double floor, int catchAllOnly = -1)
 {
     /// <summary>Candidate levels for the optional features' multipliers (quantiles of demand/feature).</summary>
     private static readonly double[] GridLevels = [0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999];
@@ -98,7 +99,7 @@ internal sealed class EnvelopeFit(double[][] x, double[] y, int features, bool[]
         var n = demand.Length;
         var misses = Math.Max(0, n - (int)Math.Ceiling((n + 1) * quantile));
         var shortfallPrice = quantile / (1 - quantile);
-        var optional = Enumerable.Range(0, features).Where(j => use[j] && j != catchAll).ToArray();
+        var optional = Enumerable.Range(0, features).Where(j => use[j] && j != catchAll && j != catchAllOnly).ToArray();
         var choice = optional.Select(_ => double.NaN).ToArray();
         var f = columns[catchAll];
         // What the catch-all contributes depends only on its own feature: its miss ratio and √f are the same for every

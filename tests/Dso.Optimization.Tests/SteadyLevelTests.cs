@@ -43,6 +43,7 @@ public sealed class SteadyLevelTests
 
     [Theory]
     [InlineData(1)]
+    [InlineData(30)]
     [InlineData(60)]
     public void Observe_OneMinuteOrHourlyTicks_SteadyLevelIsNotOffered(int tickMinutes)
     {

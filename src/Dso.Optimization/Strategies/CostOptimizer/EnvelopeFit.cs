@@ -61,7 +61,8 @@ internal sealed class EnvelopeFit(double[][] x, double[] y, int features, bool[]
             }
         }
 
-        var grids = Enumerable.Range(0, features).Select(j => use[j] ? Grid(columns[j], demand) : []).ToArray();
+        // A catch-all-only feature is never an optional term: it needs no grid of multipliers.
+        var grids = Enumerable.Range(0, features).Select(j => use[j] && j != catchAllOnly ? Grid(columns[j], demand) : []).ToArray();
         var scratch = new Scratch(n);
         for (var c = 0; c < features; c++)
         {

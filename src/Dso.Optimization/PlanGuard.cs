@@ -67,12 +67,16 @@ public static class PlanGuard
         }
 
         var costCeiling = limits.MaxHourlyUsd ?? decimal.MaxValue;
+        var hardNow = decimal.MaxValue;
+        var hardFloor = limits.MinInstances;
         if (context.Budget.Hard)
         {
             var affordable = plan.Pace is { } pace
                 ? context.Budget.AffordableHourlyUsd(context.Now, pace with { ReserveHourlyUsd = Math.Max(pace.ReserveHourlyUsd, FloorHourlyUsd(policy)) })
                 : context.Budget.AffordableHourlyUsd(context.Now);
             var floor = BudgetFloor(policy, affordable);
+            hardFloor = floor;
+            hardNow = HardCeilingNow(policy, context, floor);
             // A swap settling above the pace may cost its overlap's price, within what is left of the budget (and the
             // hourly cap, applied above): the replaced instances retire once the replacements serve.
             if (plan.OverlapHourlyUsd is { } overlap && overlap > affordable)
@@ -104,6 +108,12 @@ public static class PlanGuard
             // rises for the tick the swap takes) since that is its way back under.
             var ceiling = catalog.HourlyCost(context.Current) <= costCeiling ? costCeiling : decimal.MaxValue;
             target = FitLaunches(context.Current, stepped, catalog, Math.Max(limits.MaxInstances, context.Current.Total), ceiling, notes);
+            target = RemoveBeyondStep(context.Current, target, catalog, hardNow, hardFloor, notes);
+        }
+
+        if (context.Budget.Hard)
+        {
+            target = FitLaunchCommitments(context, target, catalog, policy.BillingMinimum, notes);
         }
 
         var serverless = ServerlessRps(plan, policy, context, target, notes);
@@ -175,6 +185,97 @@ public static class PlanGuard
             notes.Add("fewer launches this step so the swap stays within max_instances and the spend limit");
         }
 
+        return fitted;
+    }
+
+    /// <summary>
+    /// A launch is billed for at least the billing minimum, even past the period's end; the hourly rates the budget trim
+    /// compares hold only where that many hours are left. In the period's last billing minimum, launches are dropped,
+    /// dearest first, while what is spent, the instances kept to the end and the launches' whole minimum would exceed
+    /// a hard budget (a budget just above min_instances' cost, a one-hour minimum and a third instance launched ten
+    /// minutes before the end overspent it by $0.004).
+    /// </summary>
+    private static Fleet FitLaunchCommitments(PlanningContext context, Fleet target, InstanceCatalog catalog, TimeSpan billingMinimum, List<string> notes)
+    {
+        var budget = context.Budget;
+        var hoursLeft = (decimal)Math.Max(0, (budget.End - context.Now).TotalHours);
+        var minimumHours = (decimal)billingMinimum.TotalHours;
+        if (minimumHours <= hoursLeft)
+        {
+            return target;
+        }
+
+        decimal Committed(Fleet f) => budget.SpentUsd + f.Counts.Sum(kv =>
+            catalog[kv.Key].PricePerHour * (Math.Min(kv.Value, context.Current[kv.Key]) * hoursLeft + Math.Max(0, kv.Value - context.Current[kv.Key]) * minimumHours));
+
+        var fitted = target;
+        while (Committed(fitted) > budget.BudgetUsd)
+        {
+            var launch = fitted.Counts.Keys.Where(t => fitted[t] > context.Current[t]).OrderByDescending(t => catalog[t].PricePerHour).FirstOrDefault();
+            if (launch is null)
+            {
+                break;
+            }
+
+            fitted = fitted.With(launch, fitted[launch] - 1);
+        }
+
+        if (!fitted.Equals(target))
+        {
+            notes.Add($"{BudgetNote}: {target.Total - fitted.Total} fewer launches, each billed for the {billingMinimum.TotalMinutes:0.#}-minute minimum that outlasts the period");
+        }
+
+        return fitted;
+    }
+
+    /// <summary>
+    /// The most a fleet may cost per hour now so that a hard budget can still be kept: what is left, less the floor
+    /// (<paramref name="floor"/> instances of the cheapest type) for the rest of the period, over one commitment (a
+    /// tick or the billing minimum, whichever is longer, within the period). Unlike the pace, a fleet above it for one
+    /// tick overruns the budget for good.
+    /// </summary>
+    private static decimal HardCeilingNow(ServicePolicy policy, PlanningContext context, int floor)
+    {
+        var hoursLeft = (decimal)Math.Max((context.Budget.End - context.Now).TotalHours, 0);
+        var hold = Math.Min((decimal)Math.Max(policy.Tick.TotalHours, policy.BillingMinimum.TotalHours), hoursLeft);
+        if (hold <= 0)
+        {
+            return decimal.MaxValue;
+        }
+
+        var floorHourly = floor * policy.Catalog.Types.Min(t => t.PricePerHour);
+        return Math.Max(0, context.Budget.BudgetUsd - context.Budget.SpentUsd - (floorHourly * (hoursLeft - hold))) / hold;
+    }
+
+    /// <summary>
+    /// A hard budget outranks max_step for removals: where the fleet the step limit leaves would overrun what is left
+    /// of the budget (<see cref="HardCeilingNow"/>), its launches are dropped and its dearest instances removed now,
+    /// beyond the step, until it fits (never below <paramref name="floor"/>). Removed instances stop billing at once, so
+    /// this keeps the cap when a fleet far above it must shrink by more than max_step in one tick (a crowd's fleet of
+    /// 84 instances in a period's last 15-minute tick, max_step 20, overspent by 1 %). Elsewhere max_step paces the
+    /// shrinking as before.
+    /// </summary>
+    private static Fleet RemoveBeyondStep(Fleet current, Fleet stepped, InstanceCatalog catalog, decimal ceiling, int floor, List<string> notes)
+    {
+        if (ceiling == decimal.MaxValue || catalog.HourlyCost(stepped) <= ceiling)
+        {
+            return stepped;
+        }
+
+        var fitted = stepped;
+        var removed = 0;
+        while (catalog.HourlyCost(fitted) > ceiling && fitted.Total > floor)
+        {
+            // Launches first (they add cost this tick), then the dearest instance already there.
+            var launch = fitted.Counts.Keys.Where(t => fitted[t] > current[t]).OrderByDescending(t => catalog[t].PricePerHour).FirstOrDefault();
+            var type = launch ?? fitted.Counts.Keys.Where(t => fitted[t] > 0).OrderByDescending(t => catalog[t].PricePerHour).ThenByDescending(t => catalog[t].PricePerRps).First();
+            fitted = fitted.With(type, fitted[type] - 1);
+            removed += launch is null ? 1 : 0;
+        }
+
+        notes.Add(removed > 0
+            ? $"{removed} removed beyond max_step to stay within the hard budget (at most ${ceiling:0.####}/h now)"
+            : $"launches dropped to stay within the hard budget (at most ${ceiling:0.####}/h now)");
         return fitted;
     }
 

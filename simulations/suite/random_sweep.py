@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Random services no default was judged on: a sweep of what the fixed suite never draws.
+
+The suite (run_suite.py) crosses 23 trace windows with three catalogs, whole-minute boot delays of 1-15 minutes, five
+budget factors, min_instances 1-3, max_instances 400, a one-minute billing minimum and the traces' own ticks. This
+sweep draws each of those at random instead (reproducibly, from --seed): any window of any suite or held-out trace,
+resampled to a coarser tick (2, 3, 5, 15, 30 minutes or an hour where the source allows), scaled to a median of
+5-5,000 requests/s; a generated catalog of 1-8 types (vCPU 1-64, per-rps prices spread 3x, one size sometimes
+cheaper per rps); boot delays of 0-20 minutes in seconds; a one-minute or one-hour billing minimum; min_instances 0-4;
+max_instances sometimes below what the peak needs; budgets from 0.3 to 3 times the clairvoyant's spend, now and then
+soft; an empty, small or mixed initial fleet. Each is simulated with `dso simulate` (default policy unless --policy)
+and scored with score.py next to reactive, clairvoyant and clairvoyant-budget, and judged as the suite judges.
+
+What it must show on every case, whatever the verdict: the simulation runs, writes one row per trace row, and a hard
+budget is never overspent. It exits 1 if any case breaks one of those. Output under simulations/out/sweep-SEED
+(git-ignored); nothing is copied into the repository.
+
+Usage: random_sweep.py [--seed 1] [--count 40] [--jobs 2] [--dso EXE] [--policy FILE] [--out DIR] [--report-only]
+"""
+import argparse, concurrent.futures, csv, json, math, os, random, statistics, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run_suite as suite  # noqa: E402  (the suite's trace reader, scorer, references and verdicts)
+
+SOURCES = {**suite.WINDOWS, **suite.HOLDOUT_WINDOWS}
+SHAPES = [("c", 2.0), ("m", 4.0), ("r", 8.0), ("t", 2.0)]  # family, GiB per vCPU
+
+
+def catalog(rng):
+    """1-8 types; per-vCPU throughput and price drawn per family, so price per rps spreads about 3x across types."""
+    n = rng.choice([1, 1, 2, 3, 4, 6, 8])
+    types, names = [], set()
+    rps_per_vcpu = rng.uniform(15, 80)
+    for _ in range(n):
+        fam, mem = rng.choice(SHAPES)
+        vcpu = rng.choice([1, 2, 4, 8, 16, 32, 64])
+        name = f"{fam}{rng.randint(4, 8)}.{vcpu}x"
+        if name in names:
+            continue
+        names.add(name)
+        rps = max(1, round(vcpu * rps_per_vcpu * rng.uniform(0.6, 1.4)))
+        # A bigger size is now and then cheaper per rps (volume discount), or dearer (the old generation).
+        price = round(vcpu * rng.uniform(0.02, 0.06) * (0.85 if vcpu >= 16 and rng.random() < 0.4 else 1.0), 4)
+        types.append((name, vcpu, vcpu * mem, max(price, 0.001), rps))
+    return types
+
+
+def plan(seed, count):
+    rng = random.Random(seed)
+    specs = []
+    for k in range(count):
+        window = rng.choice(sorted(SOURCES))
+        kind, src, step, counts, start_day, days, _ = SOURCES[window]
+        steps = [s for s in (step, 2 * step, 3 * step, 5 * step, 15 * step) if s <= 3600 and s % step == 0 and s in (60, 120, 180, 300, 600, 900, 1800, 3600)]
+        tick = rng.choice(steps)
+        span = rng.choice([3, 5, 7, 10]) if tick < 3600 else rng.choice([14, 30])
+        offset = rng.randint(0, 10)
+        types = catalog(rng)
+        boot = rng.choice([0, 30, 90, 150, 240, 420, 600, 900, 1200])
+        spec = {
+            "name": f"r{seed}-{k:02d}.{window}.t{tick // 60}m.b{boot}s",
+            "window": window, "kind": kind, "tick": tick, "span_days": span, "offset_days": offset,
+            "median_rps": round(math.exp(rng.uniform(math.log(5), math.log(5000))), 1),
+            "types": types, "boot": boot, "billing_min": rng.choice([60, 60, 60, 3600]),
+            "min": rng.choice([0, 1, 1, 2, 3, 4]), "max_tight": rng.random() < 0.15,
+            "factor": round(math.exp(rng.uniform(math.log(0.3), math.log(3.0))), 2),
+            "soft": rng.random() < 0.1, "initial": rng.choice(["empty", "small", "mixed"]),
+        }
+        specs.append(spec)
+    return specs
+
+
+def build_trace(spec, path):
+    """The window's rows from the suite's reader, resampled to the drawn tick (mean per interval) and rescaled."""
+    kind, src, step, counts, start_day, days, _ = SOURCES[spec["window"]]
+    tmp = path + ".src"
+    suite.WINDOWS[spec["window"]] = (kind, src, step, counts, start_day + spec["offset_days"], spec["span_days"], 100.0)
+    try:
+        suite.build_trace(spec["window"], tmp, False)
+    except (ValueError, statistics.StatisticsError):
+        suite.WINDOWS[spec["window"]] = (kind, src, step, counts, 0, spec["span_days"], 100.0)
+        suite.build_trace(spec["window"], tmp, False)
+    rows = [(r[0], float(r[1])) for r in csv.reader(open(tmp)) if r and r[0] != "timestamp"]
+    os.remove(tmp)
+    k = spec["tick"] // step
+    grouped = [(rows[i][0], statistics.fmean(v for _, v in rows[i:i + k])) for i in range(0, len(rows) - k + 1, k)]
+    med = statistics.median(v for _, v in grouped) or 1.0
+    scale = spec["median_rps"] / med
+    with open(path, "w") as f:
+        f.write("timestamp,value\n")
+        for t, v in grouped:
+            f.write(f"{t},{v * scale:.3f}\n")
+    return [v * scale for _, v in grouped]
+
+
+def scenario_yaml(spec, trace, demand, budget):
+    types = spec["types"]
+    best = max(t[4] for t in types)
+    need = math.ceil(max(demand) / best)
+    max_instances = max(1, spec["min"], math.ceil(need * 0.7)) if spec["max_tight"] else max(400, need * 3)
+    small = min(types, key=lambda t: t[4])
+    fleet = {"empty": "{}", "small": f"{{{small[0]}: {max(spec['min'], 1)}}}",
+             "mixed": "{" + ", ".join(f"{t[0]}: 1" for t in types[:3]) + "}"}[spec["initial"]]
+    if spec["min"] > 0 and spec["initial"] == "empty":
+        fleet = f"{{{small[0]}: {spec['min']}}}"
+    lines = "\n".join(f"  - {{name: {n}, vcpu: {v}, memory_gib: {m}, price_per_hour: {p}, capacity_rps: {c}}}" for n, v, m, p, c in types)
+    return (f"name: {spec['name']}\ntrace: {trace}\nslo:\n  latency_p95_ms: 250\nboot_delay_seconds: {spec['boot']}\n"
+            f"billing_minimum_seconds: {spec['billing_min']}\nmin_instances: {spec['min']}\nmax_instances: {max_instances}\n"
+            f"budget_monthly_usd: {budget:.2f}\n" + ("budget_enforcement: soft\n" if spec["soft"] else "") +
+            f"initial_fleet: {fleet}\ninstance_types:\n{lines}\n")
+
+
+def run_one(spec, out, dso, policy, extra):
+    d = os.path.join(out, spec["name"])
+    os.makedirs(d, exist_ok=True)
+    trace = os.path.join(d, "trace.csv")
+    demand = build_trace(spec, trace)
+    path = os.path.join(d, "scenario.yaml")
+    with open(path, "w") as f:
+        f.write(scenario_yaml(spec, trace, demand, 1e9))
+    clair = suite.score(path, ["--reference", "clairvoyant"])
+    budget = max(spec["factor"] * clair["cost_usd"] * 720 / clair["duration_hours"], 0.01)
+    with open(path, "w") as f:
+        f.write(scenario_yaml(spec, trace, demand, budget))
+    out_csv = os.path.join(d, "decisions.csv")
+    cmd = [dso, "simulate", "--scenario", path, "--output", out_csv] + (["--policy", policy] if policy else []) + list(extra)
+    start = time.monotonic()
+    sim = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    secs = time.monotonic() - start
+    if sim.returncode != 0:
+        return {**spec, "error": f"dso simulate exited {sim.returncode}: {sim.stderr.strip()[-300:]}"}
+    with open(out_csv) as f:
+        written = sum(1 for _ in f) - 1
+    if written != len(demand):
+        return {**spec, "error": f"{written} decision rows for {len(demand)} trace rows"}
+    refs = suite.references(d, path, trace)
+    result = {**spec, "sim_seconds": secs, "budget_monthly_usd": budget, "this": suite.score(path, ["--decisions", out_csv]), **refs}
+    with open(os.path.join(d, "result.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=40)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--dso", help="a built dso executable (default: this checkout's Release build)")
+    ap.add_argument("--policy", help="policy YAML (default: the product's default policy)")
+    ap.add_argument("--out", help="output folder (default simulations/out/sweep-SEED)")
+    ap.add_argument("--report-only", action="store_true")
+    a = ap.parse_args()
+    out = os.path.abspath(a.out or os.path.join(suite.REPO, "simulations", "out", f"sweep-{a.seed}"))
+    dso = os.path.abspath(a.dso) if a.dso else os.path.join(suite.REPO, "src", "Dso.Controller", "bin", "Release", "net10.0", "dso")
+    specs = plan(a.seed, a.count)
+    for s in specs:
+        suite.WINDOWS.setdefault(s["window"], SOURCES[s["window"]])
+    if a.report_only:
+        results = json.load(open(os.path.join(out, "results.json")))
+    else:
+        os.makedirs(out, exist_ok=True)
+        extra = suite.sequential_flag(dso, a.jobs)
+        print(f"{len(specs)} random scenarios (seed {a.seed}), {a.jobs} at a time; output in {out}", flush=True)
+        start = time.monotonic()
+        results = []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+            futures = {pool.submit(run_one, s, out, dso, a.policy and os.path.abspath(a.policy), extra): s for s in specs}
+            for n, fut in enumerate(concurrent.futures.as_completed(futures), 1):
+                try:
+                    r = fut.result()
+                except Exception as e:  # a scorer failure is a finding too: reported, not fatal to the sweep
+                    r = {**futures[fut], "error": f"{type(e).__name__}: {e}"}
+                results.append(r)
+                print(f"  [{n}/{len(specs)}] {r['name']}" + (f" ERROR {r['error']}" if "error" in r else f" {r['sim_seconds']:.0f} s"), file=sys.stderr, flush=True)
+        order = {s["name"]: i for i, s in enumerate(specs)}
+        results.sort(key=lambda r: order[r["name"]])
+        with open(os.path.join(out, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+        print(f"ran in {time.monotonic() - start:.0f} s\n")
+    for r in results:
+        suite.WINDOWS.setdefault(r["window"], SOURCES[r["window"]])
+    suite.report(results)
+    hard_over = [r["name"] for r in results if "error" not in r and not r["soft"] and not r["this"].get("within_budget", True)]
+    errors = [r["name"] for r in results if "error" in r]
+    print(f"\nfailed to run: {len(errors)}; hard budget overspent: {len(hard_over)}" + (f" ({', '.join(hard_over)})" if hard_over else ""))
+    return 1 if errors or hard_over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -46,7 +46,7 @@ internal sealed partial class PolicyReloader(
         {
             try
             {
-                await ReloadIfChangedAsync(stoppingToken);
+                await PollOnceAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -56,6 +56,42 @@ internal sealed partial class PolicyReloader(
 
             await Task.Delay(options.Value.PolicyReloadInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+    }
+
+    /// <summary>
+    /// One poll: a change is loaded once two polls in a row read the files the same. A file caught while it is written
+    /// (an editor or `cp` that truncates it first) is left for the next poll instead of being rejected as a broken
+    /// policy: a half-written file once raised a policy_rejected event, and an alert, for an edit that was fine a
+    /// moment later. The first load at start is not held back, nor is an explicit reload (POST /api/policies/reload
+    /// and the experiments API call <see cref="ReloadIfChangedAsync"/> directly, after the edit).
+    /// </summary>
+    internal async Task PollOnceAsync(CancellationToken ct)
+    {
+        if (Settled())
+        {
+            await ReloadIfChangedAsync(ct);
+        }
+    }
+
+    private string? _pendingFingerprint;
+
+    private bool Settled()
+    {
+        var last = _lastFingerprint;
+        if (last is null)
+        {
+            return true;
+        }
+
+        var now = Fingerprint(options.Value.PoliciesPath) + Calendars();
+        if (now == last || now == _pendingFingerprint)
+        {
+            _pendingFingerprint = null;
+            return true;
+        }
+
+        _pendingFingerprint = now;
+        return false;
     }
 
     public async Task ReloadIfChangedAsync(CancellationToken ct)

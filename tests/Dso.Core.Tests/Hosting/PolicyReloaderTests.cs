@@ -46,6 +46,52 @@ public sealed class PolicyReloaderTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A policy file caught while it is written is left for the next poll, not rejected: the poll loads a change once
+    /// two polls in a row read it the same (a CI run once caught shop.yaml half-written and reported that, not the
+    /// edit's own error). A broken edit that stays is still rejected, one poll later.
+    /// </summary>
+    [Fact]
+    public async Task Poll_FileCaughtHalfWritten_IsLeftForTheNextPollNotRejected()
+    {
+        // An hour between the loop's own polls: only the start's load and the polls below run.
+        var (app, reloader, _, policies) = await StartAsync(failEvents: false, interval: "01:00:00");
+        await using var _app = app;
+        var file = Path.Combine(policies, "shop.yaml");
+        var loops = app.Services.GetRequiredService<LoopRegistry>();
+        try
+        {
+            await WaitUntilAsync(() => reloader.Checks >= 1);
+            var good = loops.Current.Version;
+            var edit = DefaultPolicy.Text().Replace("monthly_usd: 900", "monthly_usd: 950", StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, edit[..(edit.Length / 2)]);
+            await reloader.PollOnceAsync(CancellationToken.None);
+            Assert.Null(reloader.LastError);
+            Assert.Equal(1, reloader.Checks);
+
+            await File.WriteAllTextAsync(file, edit);
+            await reloader.PollOnceAsync(CancellationToken.None);
+            Assert.Null(reloader.LastError);
+            Assert.Equal(good, loops.Current.Version);
+
+            await reloader.PollOnceAsync(CancellationToken.None);
+            Assert.Null(reloader.LastError);
+            Assert.Equal(2, reloader.Checks);
+            Assert.NotEqual(good, loops.Current.Version);
+
+            await File.WriteAllTextAsync(file, edit.Replace("monthly_usd: 950", "monthly_usd: -5", StringComparison.Ordinal));
+            await reloader.PollOnceAsync(CancellationToken.None);
+            Assert.Null(reloader.LastError);
+            await reloader.PollOnceAsync(CancellationToken.None);
+            Assert.Contains("budget.monthly_usd: must be positive (was -5)", reloader.LastError);
+        }
+        finally
+        {
+            await reloader.StopAsync(CancellationToken.None);
+        }
+    }
+
     [Fact]
     public async Task Load_EventWriteFails_TheAppliedServicesAreStillScheduled()
     {
@@ -131,13 +177,13 @@ public sealed class PolicyReloaderTests : IDisposable
         }
     }
 
-    private async Task<(Microsoft.AspNetCore.Builder.WebApplication App, PolicyReloader Reloader, FailingEventLog Log, string Policies)> StartAsync(bool failEvents)
+    private async Task<(Microsoft.AspNetCore.Builder.WebApplication App, PolicyReloader Reloader, FailingEventLog Log, string Policies)> StartAsync(bool failEvents, string interval = "00:00:00.1")
     {
         var policies = Directory.CreateDirectory(Path.Combine(_dir.Root, "policies")).FullName;
         await File.WriteAllTextAsync(Path.Combine(policies, "shop.yaml"), DefaultPolicy.Text());
         var app = ServiceHost.Build([
             $"--Dso:DataDirectory={Path.Combine(_dir.Root, "data")}", $"--Dso:PoliciesPath={policies}", "--Dso:Listen=http://127.0.0.1:0",
-            "--Dso:PolicyReloadInterval=00:00:00.1", $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}",
+            $"--Dso:PolicyReloadInterval={interval}", $"--Dso:ModelsDirectory={Path.Combine(_dir.Root, "models")}",
         ]);
         var services = app.Services;
         var log = new FailingEventLog { Fail = failEvents };

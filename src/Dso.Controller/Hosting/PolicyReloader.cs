@@ -35,6 +35,9 @@ internal sealed partial class PolicyReloader(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _lastFingerprint;
 
+    /// <summary>A change seen by the last poll and not loaded yet: loaded when the next poll reads the same.</summary>
+    private string? _pendingFingerprint;
+
     public string? LastError { get; private set; }
 
     /// <summary>How many changes of the policy files have been checked (accepted or rejected) since start.</summary>
@@ -72,8 +75,6 @@ internal sealed partial class PolicyReloader(
             await ReloadIfChangedAsync(ct);
         }
     }
-
-    private string? _pendingFingerprint;
 
     private bool Settled()
     {

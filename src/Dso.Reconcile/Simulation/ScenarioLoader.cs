@@ -72,7 +72,7 @@ public static class ScenarioLoader
             throw new ScenarioException($"{path}{At(root, "min_instances")}: 'min_instances' ({minInstances}) must not exceed 'max_instances' ({maxInstances})");
         }
 
-        var initial = ReadInitialFleet(root, path, catalog, maxInstances);
+        var initial = ReadInitialFleet(root, path, catalog);
         var enforcement = Scalar(root, "budget_enforcement", path) switch
         {
             null or "hard" => BudgetEnforcement.Hard,
@@ -158,7 +158,7 @@ public static class ScenarioLoader
         return types;
     }
 
-    private static Fleet ReadInitialFleet(YamlMappingNode root, string path, InstanceCatalog catalog, int maxInstances)
+    private static Fleet ReadInitialFleet(YamlMappingNode root, string path, InstanceCatalog catalog)
     {
         if (!root.Children.TryGetValue(new YamlScalarNode("initial_fleet"), out var node))
         {

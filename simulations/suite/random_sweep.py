@@ -15,7 +15,13 @@ What it must show on every case, whatever the verdict: the simulation runs, writ
 budget is never overspent. It exits 1 if any case breaks one of those. Output under simulations/out/sweep-SEED
 (git-ignored); nothing is copied into the repository.
 
-Usage: random_sweep.py [--seed 1] [--count 40] [--jobs 2] [--dso EXE] [--policy FILE] [--out DIR] [--report-only]
+With --random-policy each service also draws its own policy (its own random stream, so the services are the plain
+seed's): the target-tracking strategy now and then, else the cost optimizer with up to eight of its declared parameters
+anywhere in their ranges (a third of them at an end), max_step, cooldowns, stabilization, max_hourly_usd as 0.5-3 x the
+budget's flat hourly rate, zero_traffic_hold. The hard checks then also include max_hourly_usd kept on every row where
+min_instances of the cheapest type fit it (below that the guard keeps min_instances, and dso validate warns).
+
+Usage: random_sweep.py [--seed 1] [--count 40] [--jobs 2] [--dso EXE] [--policy FILE | --random-policy] [--out DIR] [--report-only]
 """
 import argparse, concurrent.futures, csv, json, math, os, random, statistics, subprocess, sys, time
 
@@ -46,7 +52,7 @@ def catalog(rng):
     return types
 
 
-def plan(seed, count):
+def plan(seed, count, random_policies=False):
     rng = random.Random(seed)
     specs = []
     for k in range(count):
@@ -67,8 +73,104 @@ def plan(seed, count):
             "factor": round(math.exp(rng.uniform(math.log(0.3), math.log(3.0))), 2),
             "soft": rng.random() < 0.1, "initial": rng.choice(["empty", "small", "mixed"]),
         }
+        if random_policies:
+            spec["policy"] = random_policy(seed, k)
         specs.append(spec)
     return specs
+
+
+# The cost optimizer's declared parameters (CostOptimizerParameters.cs) with their ranges: (kind, low, high), durations
+# in seconds. A drawn value the product rejects is a finding too (the sweep reports the error), so these must stay in
+# step with the declarations.
+DAY = 86400
+OPTIMIZER_PARAMS = {
+    "coverage_quantile": ("num", 0.5001, 0.9999), "horizon": ("dur", 1, DAY), "shortfall_penalty": ("log", 1, 1e6),
+    "emergency_headroom": ("num", 0, 10), "scale_in_min_saving": ("num", 0, 0.99), "consolidation_min_saving": ("num", 0, 0.99),
+    "scale_in_band": ("num", 0, 0.99), "sqrt_noise": ("bool",), "min_dwell": ("dur", 0, DAY), "scale_in_window": ("dur", 0, DAY),
+    "scale_in_margin": ("num", 0, 0.99), "scale_in_margin_under_budget": ("bool",), "scale_in_lookahead": ("dur", 0, 3600),
+    "swap_dwell": ("dur", 0, DAY), "billing_minimum_hold": ("bool",), "scale_in_expected_hold": ("bool",),
+    "calibration_window": ("dur", 60, 90 * DAY), "seasonal_window": ("dur", 0, 3600), "warmup_headroom": ("log", 1, 100),
+    "budget_safety": ("num", 0, 0.49), "budget_pacing": ("bool",), "budget_ceiling": ("bool",), "budget_realized_cost": ("bool",),
+    "budget_release_bursts": ("bool",), "budget_skip_short_bursts": ("bool",), "budget_pace_cost": ("bool",),
+    "budget_overhead": ("bool",), "budget_unbound_peak": ("bool",), "surge_on_return": ("bool",), "budget_tight_scale_in": ("bool",),
+    "budget_scale_in_band": ("num", 0, 0.99), "budget_scale_out_tolerance": ("num", 0, 1), "budget_bound_quantile": ("num", 0, 0.99),
+    "burst_min_hazard": ("num", 0.001, 1), "self_correction": ("bool",), "self_correction_insurance": ("num", 0, 1),
+}
+
+
+def draw_value(rng, kind):
+    """A value of the parameter's kind, a third of the time at an end of its range (where defects hide)."""
+    if kind[0] == "bool":
+        return rng.choice(["true", "false"])
+    lo, hi = kind[1], kind[2]
+    edge = rng.random()
+    if edge < 0.15:
+        v = lo
+    elif edge < 0.3:
+        v = hi
+    elif kind[0] == "log":
+        v = math.exp(rng.uniform(math.log(lo), math.log(hi)))
+    else:
+        v = rng.uniform(lo, hi)
+    return f"{max(int(round(v)), int(lo))}s" if kind[0] == "dur" else f"{v:.4g}"
+
+
+def random_policy(seed, k):
+    """A policy an operator might write for service k: a strategy, a few of its parameters anywhere in their declared
+    ranges, and the limits the scenario does not set (max_step, cooldowns, max_hourly_usd as a share of the budget's
+    flat hourly rate, filled in once the budget is known). Drawn from its own stream, so --random-policy leaves the
+    services themselves as the plain seed draws them."""
+    rng = random.Random(f"policy-{seed}-{k}")
+    if rng.random() < 0.15:
+        strategy, params = "target-tracking", ({"target_utilization": f"{rng.uniform(0.2, 1.0):.3g}"} if rng.random() < 0.7 else {})
+    else:
+        names = rng.sample(sorted(OPTIMIZER_PARAMS), rng.randint(0, 8))
+        strategy, params = "cost-optimizer", {n: draw_value(rng, OPTIMIZER_PARAMS[n]) for n in names}
+    limits = {}
+    if rng.random() < 0.5:
+        limits["max_step"] = rng.choice([1, 2, 3, 5, 10, 50, 1000])
+    if rng.random() < 0.3:
+        limits["scale_up_cooldown"] = rng.choice(["0s", "2m", "10m", "1h"])
+    if rng.random() < 0.4:
+        limits["scale_down_stabilization"] = rng.choice(["0s", "1m", "15m", "2h"])
+    hourly_share = round(rng.uniform(0.5, 3.0), 2) if rng.random() < 0.25 else None
+    hold = rng.choice([None, None, "0s", "10m", "1d"])
+    return {"strategy": strategy, "params": params, "limits": limits, "hourly_share": hourly_share, "zero_traffic_hold": hold}
+
+
+def policy_yaml(pol, spec, budget):
+    """The drawn policy as a service file (`dso simulate` takes the scenario's catalog, min/max instances and budget;
+    the strategy and the other limits are the policy's)."""
+    n, v, m, p, c = spec["types"][0]
+    limits = dict(pol["limits"])
+    if pol["hourly_share"]:
+        limits["max_hourly_usd"] = round(max(pol["hourly_share"] * budget / 720, 0.01), 4)
+    lines = ["services:", "  - name: swept", "    provider: simulated", "    scale_group: swept", "    tick: 1m",
+             "    slo: {latency_p95_ms: 250}",
+             f"    instance_types:\n      - {{name: {n}, vcpu: {v}, memory_gib: {m}, price_per_hour: {p}, capacity_rps: {c}}}",
+             "    boot_delay: 1m", "    budget: {monthly_usd: 100}",
+             "    limits:" + ("".join(f"\n      {k}: {val}" for k, val in limits.items()) if limits else " {}"),
+             "    metrics:", "      source: synthetic"]
+    if pol["zero_traffic_hold"]:
+        lines.append(f"      zero_traffic_hold: {pol['zero_traffic_hold']}")
+    lines += ["    strategy:", f"      name: {pol['strategy']}",
+              "      parameters:" + ("".join(f"\n        {k}: {val}" for k, val in pol["params"].items()) if pol["params"] else " {}")]
+    return "\n".join(lines) + "\n"
+
+
+def over_hourly_cap(decisions_csv, spec, cap):
+    """Rows whose chosen fleet is priced above max_hourly_usd where a fleet within it was allowed (min_instances of the
+    cheapest type fit it), after the first tick (the initial fleet is the scenario's): (count, worst price)."""
+    price = {t[0]: t[3] for t in spec["types"]}
+    floor = spec["min"] * min(price.values())
+    over, worst = 0, 0.0
+    with open(decisions_csv) as f:
+        for i, row in enumerate(csv.DictReader(f)):
+            fleet = row["fleet"].strip()
+            hourly = sum(price[t] * int(c) for t, c in (item.split("=") for item in fleet.split(";") if item)) if fleet else 0.0
+            if i > 0 and hourly > cap + 1e-9 and floor <= cap:
+                over, worst = over + 1, max(worst, hourly)
+    return over, worst
 
 
 def build_trace(spec, path):
@@ -124,6 +226,10 @@ def run_one(spec, out, dso, policy, extra):
     with open(path, "w") as f:
         f.write(scenario_yaml(spec, trace, demand, budget))
     out_csv = os.path.join(d, "decisions.csv")
+    if "policy" in spec:
+        policy = os.path.join(d, "policy.yaml")
+        with open(policy, "w") as f:
+            f.write(policy_yaml(spec["policy"], spec, budget))
     cmd = [dso, "simulate", "--scenario", path, "--output", out_csv] + (["--policy", policy] if policy else []) + list(extra)
     start = time.monotonic()
     sim = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -136,6 +242,9 @@ def run_one(spec, out, dso, policy, extra):
         return {**spec, "error": f"{written} decision rows for {len(demand)} trace rows"}
     refs = suite.references(d, path, trace)
     result = {**spec, "out": out, "sim_seconds": secs, "budget_monthly_usd": budget, "this": suite.score(path, ["--decisions", out_csv]), **refs}
+    if spec.get("policy", {}).get("hourly_share"):
+        cap = round(max(spec["policy"]["hourly_share"] * budget / 720, 0.01), 4)
+        result["hourly_cap"] = {"max_hourly_usd": cap, "rows_over": over_hourly_cap(out_csv, spec, cap)}
     with open(os.path.join(d, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
     return result
@@ -167,12 +276,17 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--dso", help="a built dso executable (default: this checkout's Release build)")
     ap.add_argument("--policy", help="policy YAML (default: the product's default policy)")
-    ap.add_argument("--out", help="output folder (default simulations/out/sweep-SEED)")
+    ap.add_argument("--random-policy", action="store_true",
+                    help="each service also draws its own policy (strategy, parameters anywhere in their ranges, limits, max_hourly_usd); "
+                         "the verdicts then judge those policies, the hard checks are the same plus max_hourly_usd kept")
+    ap.add_argument("--out", help="output folder (default simulations/out/sweep-SEED, or sweep-SEED-policies)")
     ap.add_argument("--report-only", action="store_true")
     a = ap.parse_args()
-    out = os.path.abspath(a.out or os.path.join(suite.REPO, "simulations", "out", f"sweep-{a.seed}"))
+    if a.random_policy and a.policy:
+        ap.error("--random-policy draws each service's policy: leave out --policy")
+    out = os.path.abspath(a.out or os.path.join(suite.REPO, "simulations", "out", f"sweep-{a.seed}" + ("-policies" if a.random_policy else "")))
     dso = os.path.abspath(a.dso) if a.dso else os.path.join(suite.REPO, "src", "Dso.Controller", "bin", "Release", "net10.0", "dso")
-    specs = plan(a.seed, a.count)
+    specs = plan(a.seed, a.count, a.random_policy)
     for s in specs:
         suite.WINDOWS.setdefault(s["window"], SOURCES[s["window"]])
     if a.report_only:
@@ -214,10 +328,17 @@ def main():
     sunk = [r["name"] for r in results if "error" not in r and not r["soft"] and r["this"]["cost_usd"] > r["this"]["budget_usd_prorated"] + 1e-6
             and r["name"] not in hard_over]
     errors = [r["name"] for r in results if "error" in r]
-    print(f"\nfailed to run: {len(errors)}; hard budget overspent: {len(hard_over)}" + (f" ({', '.join(hard_over)})" if hard_over else ""))
+    capped = [r for r in results if "hourly_cap" in r]
+    over_cap = [f"{r['name']} ({r['hourly_cap']['rows_over'][0]} rows, up to ${r['hourly_cap']['rows_over'][1]:.3f}/h against "
+                f"${r['hourly_cap']['max_hourly_usd']}/h)" for r in capped if r["hourly_cap"]["rows_over"][0]]
+    for r in results:
+        if "error" in r:
+            print(f"  {r['name']}: {r['error']}")
+    print(f"\nfailed to run: {len(errors)}; hard budget overspent: {len(hard_over)}" + (f" ({', '.join(hard_over)})" if hard_over else "")
+          + (f"; max_hourly_usd exceeded: {len(over_cap)} of {len(capped)}" + (f" ({'; '.join(over_cap)})" if over_cap else "") if a.random_policy else ""))
     if sunk:
         print(f"hard budget below what the initial fleet costs before any decision (no policy can keep it; spent no more than that): {', '.join(sunk)}")
-    return 1 if errors or hard_over else 0
+    return 1 if errors or hard_over or over_cap else 0
 
 
 if __name__ == "__main__":

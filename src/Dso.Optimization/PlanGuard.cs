@@ -337,7 +337,8 @@ public static class PlanGuard
             fleet = fleet.With(worst.Name, fleet[worst.Name] - 1);
         }
 
-        notes.Add(note);
+        // At min_instances of the cheapest type the floor wins over the limit: the note says so rather than "capped".
+        notes.Add(breaks(fleet) ? $"{note} as far as min_instances {floor} allows (the cheapest {floor} still break it)" : note);
         return fleet;
     }
 }

@@ -61,7 +61,9 @@ internal static class SimulateCommand
             var admission = new PolicyAdmission(CheckingSourceFactories.Create());
             var policies = policyFile is null ? admission.Parse([("<built-in default policy>", DefaultPolicy.Text())]) : admission.Load(ExplicitPolicy(policyFile));
             var template = policies.Services.FirstOrDefault() ?? throw new ScenarioException($"{policyFile?.FullName}: declares no service");
-            foreach (var warning in PolicyWarnings.For(SimulationRunner.PolicyFor(scenario, template, []) with { Origin = scenarioFile.FullName }))
+            // The scenario sets catalog, budget and min/max instances; the policy the other limits (max_hourly_usd): both named.
+            var origin = $"{scenarioFile.FullName} with {(string.IsNullOrEmpty(template.Origin) ? DefaultPolicy.Origin : template.Origin)}";
+            foreach (var warning in PolicyWarnings.For(SimulationRunner.PolicyFor(scenario, template, []) with { Origin = origin }))
             {
                 Console.Error.WriteLine($"simulate: warning: {warning}");
             }

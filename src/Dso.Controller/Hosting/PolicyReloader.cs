@@ -161,12 +161,21 @@ internal sealed partial class PolicyReloader(
         // What runs is the applied set: with a promoted winner laid over, its version (and this report) say so.
         var applied = loops.Current;
         LogLoaded(applied.Services.Count, applied.Version);
+        // What the set allows but will not do as written (a cap below min_instances, a budget below the floor): the
+        // service runs it, as `dso validate` says, and the log and the event say it too.
+        var warnings = PolicyWarnings.For(applied);
+        foreach (var warning in warnings)
+        {
+            LogWarning(warning);
+        }
+
         // The loops run the set from here on: schedule them before the event, whose write may fail (a read-only or full
         // disk) without leaving the applied services unscheduled and the service never deciding.
         await ScheduleAsync(applied, ct);
         await log.AppendEventAsync("*", clock.Time.GetUtcNow(), "policy_loaded", $"version {applied.Version}: {string.Join(", ", applied.Services.Select(s => s.Name))}" +
             string.Concat(applied.Services.Where(s => s.Promoted is not null).Select(s => $"; {s.Name} runs variant '{s.Promoted!.Variant}' promoted by experiment '{s.Promoted.Experiment}'")) +
-            string.Concat(loops.LastReloads.Select(kv => $"; {kv.Key} edited: {kv.Value}")), ct);
+            string.Concat(loops.LastReloads.Select(kv => $"; {kv.Key} edited: {kv.Value}")) +
+            string.Concat(warnings.Select(w => $"; warning: {w}")), ct);
     }
 
     private async Task ScheduleAsync(PolicySet set, CancellationToken ct)
@@ -231,6 +240,9 @@ internal sealed partial class PolicyReloader(
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "policies loaded: {Count} service(s), version {Version}")]
     private partial void LogLoaded(int count, string version);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "policy warning: {Warning}")]
+    private partial void LogWarning(string warning);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "no policy file in {Path}: running the built-in default policy")]
     private partial void LogDefault(string path);

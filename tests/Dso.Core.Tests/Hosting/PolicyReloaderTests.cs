@@ -92,6 +92,39 @@ public sealed class PolicyReloaderTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A policy the service runs but not as written (here max_hourly_usd below what min_instances cost, so min_instances
+    /// wins on every tick) is loaded, and the policy_loaded event carries the same warning `dso validate` prints.
+    /// </summary>
+    [Fact]
+    public async Task Load_PolicyWithAWarning_IsAppliedAndTheEventSaysWhatWillHappenInstead()
+    {
+        var (app, reloader, log, policies) = await StartAsync(failEvents: false, interval: "01:00:00");
+        await using var _app = app;
+        var file = Path.Combine(policies, "shop.yaml");
+        var loops = app.Services.GetRequiredService<LoopRegistry>();
+        try
+        {
+            await WaitUntilAsync(() => reloader.Checks >= 1);
+            Assert.DoesNotContain(log.Events, e => e.Message.Contains("warning:", StringComparison.Ordinal));
+            var good = loops.Current.Version;
+
+            // Two c7g.large ($0.145/h) under a $0.10/h cap.
+            await File.WriteAllTextAsync(file, DefaultPolicy.Text().Replace("max_step: 20", "max_step: 20\n      max_hourly_usd: 0.10", StringComparison.Ordinal));
+            await reloader.ReloadIfChangedAsync(CancellationToken.None);
+
+            Assert.Null(reloader.LastError);
+            Assert.NotEqual(good, loops.Current.Version);
+            var loaded = log.Events.Last(e => e.Kind == "policy_loaded").Message;
+            Assert.Contains("; warning: ", loaded, StringComparison.Ordinal);
+            Assert.Contains("limits.max_hourly_usd: 0.10 USD/h is below min_instances 2 × c7g.large", loaded, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await reloader.StopAsync(CancellationToken.None);
+        }
+    }
+
     [Fact]
     public async Task Load_EventWriteFails_TheAppliedServicesAreStillScheduled()
     {
@@ -216,8 +249,19 @@ public sealed class PolicyReloaderTests : IDisposable
 
         public Task RecordOutcomeAsync(DecisionOutcome outcome, CancellationToken cancellationToken) => _inner.RecordOutcomeAsync(outcome, cancellationToken);
 
-        public Task AppendEventAsync(string service, DateTimeOffset at, string kind, string message, CancellationToken cancellationToken) =>
-            Fail ? throw new IOException("disk full while appending a policy event") : _inner.AppendEventAsync(service, at, kind, message, cancellationToken);
+        /// <summary>The events appended (kind, message), in order.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<(string Kind, string Message)> Events { get; } = new();
+
+        public Task AppendEventAsync(string service, DateTimeOffset at, string kind, string message, CancellationToken cancellationToken)
+        {
+            if (Fail)
+            {
+                throw new IOException("disk full while appending a policy event");
+            }
+
+            Events.Enqueue((kind, message));
+            return _inner.AppendEventAsync(service, at, kind, message, cancellationToken);
+        }
 
         public Task<IReadOnlyList<DecisionRecord>> RecentAsync(string? service, int limit, CancellationToken cancellationToken) => _inner.RecentAsync(service, limit, cancellationToken);
 

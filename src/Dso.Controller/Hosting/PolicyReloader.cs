@@ -40,6 +40,12 @@ internal sealed partial class PolicyReloader(
 
     public string? LastError { get; private set; }
 
+    /// <summary>
+    /// What the policy set in force allows but will not do as written (<see cref="PolicyWarnings"/>), as `dso validate`
+    /// prints it: on /healthz, the reload response and the dashboard. A rejected edit leaves them (and the set) as they were.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
+
     /// <summary>How many changes of the policy files have been checked (accepted or rejected) since start.</summary>
     public long Checks { get; private set; }
 
@@ -164,6 +170,7 @@ internal sealed partial class PolicyReloader(
         // What the set allows but will not do as written (a cap below min_instances, a budget below the floor): the
         // service runs it, as `dso validate` says, and the log and the event say it too.
         var warnings = PolicyWarnings.For(applied);
+        Warnings = warnings;
         foreach (var warning in warnings)
         {
             LogWarning(warning);

@@ -11,7 +11,7 @@ namespace Dso.Controller.Web;
 /// </summary>
 internal static class DecisionsPage
 {
-    public static string Render(IReadOnlyList<DecisionRecord> records, string policyVersion, string? policyError, double clockSpeed = 1)
+    public static string Render(IReadOnlyList<DecisionRecord> records, string policyVersion, string? policyError, double clockSpeed = 1, IReadOnlyList<string>? policyWarnings = null)
     {
         var sb = new StringBuilder();
         sb.Append("""
@@ -22,7 +22,7 @@ internal static class DecisionsPage
             table{border-collapse:collapse;width:100%;font-size:.85rem}
             th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
             th{background:#f4f4f4;position:sticky;top:0}
-            .clock{background:#eef3fb;padding:.3rem .5rem}.change{background:#eef7ee}.held{background:#fff4e0}.err{color:#b00020;white-space:pre-wrap}
+            .clock{background:#eef3fb;padding:.3rem .5rem}.warn{background:#fff4e0;padding:.3rem .5rem}.change{background:#eef7ee}.held{background:#fff4e0}.err{color:#b00020;white-space:pre-wrap}
             code{font-size:.8rem}
             </style></head><body>
             <h1>Recent scaling decisions</h1>
@@ -37,6 +37,18 @@ internal static class DecisionsPage
         if (policyError is not null)
         {
             sb.Append("<p class=\"err\" id=\"policy-error\">Last policy edit rejected (previous version still in force):\n").Append(Html(policyError)).Append("</p>");
+        }
+
+        if (policyWarnings is { Count: > 0 })
+        {
+            // The policy in force runs, but not as written (a cap below min_instances, a budget below the floor).
+            sb.Append("<div class=\"warn\" id=\"policy-warnings\">The policy in force runs, but not as written:<ul>");
+            foreach (var warning in policyWarnings)
+            {
+                sb.Append("<li>").Append(Html(warning)).Append("</li>");
+            }
+
+            sb.Append("</ul></div>");
         }
 
         sb.Append("<table id=\"decisions\"><thead><tr><th>time</th><th>service</th><th>demand (rps)</th><th>before</th><th>chosen</th><th>$/h</th><th>strategy</th><th>reason</th><th>alternatives</th><th>anomalies</th><th>applied</th></tr></thead><tbody>");

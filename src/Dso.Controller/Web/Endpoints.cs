@@ -46,7 +46,7 @@ internal static class Endpoints
         {
             var records = await log.RecentAsync(service, options.Value.DecisionPageSize, ct);
             var speed = context.RequestServices.GetRequiredService<ServiceClock>().Speed;
-            return Results.Content(DecisionsPage.Render(records, loops.Current.Version, reloader.LastError, speed), "text/html; charset=utf-8");
+            return Results.Content(DecisionsPage.Render(records, loops.Current.Version, reloader.LastError, speed, reloader.Warnings), "text/html; charset=utf-8");
         }).RequireAnalyst();
         app.MapGet("/api/decisions", async (IDecisionLog log, string? service, string? limit, CancellationToken ct) =>
             DecisionQuery.ParseLimit(limit, out var rows) is { } problem
@@ -68,7 +68,7 @@ internal static class Endpoints
         app.MapPost("/api/policies/reload", async (PolicyReloader reloader, LoopRegistry loops, CancellationToken ct) =>
         {
             await reloader.ReloadIfChangedAsync(ct);
-            return Results.Json(new { policyVersion = loops.Current.Version, policyError = reloader.LastError });
+            return Results.Json(new { policyVersion = loops.Current.Version, policyError = reloader.LastError, policyWarnings = reloader.Warnings });
         }).RequireOperator();
     }
 }

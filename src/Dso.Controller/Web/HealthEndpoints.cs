@@ -29,6 +29,7 @@ internal static class HealthEndpoints
                     consecutiveHolds = h.ConsecutiveHolds,
                 }, StringComparer.Ordinal),
                 policyError = reloader.LastError,
+                policyWarnings = reloader.Warnings,
             });
         });
         app.MapGet("/readyz", async (Readiness readiness, CancellationToken ct) =>

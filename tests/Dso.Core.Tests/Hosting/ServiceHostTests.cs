@@ -92,6 +92,37 @@ public sealed class ServiceHostTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, accepted.GetProperty("policyError").ValueKind);
     }
 
+    /// <summary>
+    /// A policy the service runs but not as written (max_hourly_usd below what min_instances cost: min_instances wins on
+    /// every tick) is applied, and /healthz and the dashboard say what `dso validate` says; a clean edit clears it.
+    /// </summary>
+    [Fact]
+    public async Task Reload_PolicyWithAWarning_AppliedAndTheWarningShownOnHealthAndDashboard()
+    {
+        var before = (await GetJsonAsync("/healthz")).GetProperty("policyVersion").GetString();
+        Assert.Equal(0, (await GetJsonAsync("/healthz")).GetProperty("policyWarnings").GetArrayLength());
+        await File.WriteAllTextAsync(PolicyFile, DefaultPolicy.Text().Replace("max_step: 20", "max_step: 20\n      max_hourly_usd: 0.10"));
+        var applied = await WaitForAsync(async () =>
+        {
+            var h = await GetJsonAsync("/healthz");
+            return h.GetProperty("policyVersion").GetString() != before ? h : (JsonElement?)null;
+        });
+        Assert.Equal(JsonValueKind.Null, applied.GetProperty("policyError").ValueKind);
+        var warning = Assert.Single(applied.GetProperty("policyWarnings").EnumerateArray()).GetString()!;
+        Assert.Contains("limits.max_hourly_usd: 0.10 USD/h is below min_instances 2 × c7g.large", warning);
+        var page = await _http.GetStringAsync("/");
+        Assert.Contains("id=\"policy-warnings\"", page);
+        Assert.Contains("min_instances wins", page);
+
+        await File.WriteAllTextAsync(PolicyFile, DefaultPolicy.Text());
+        await WaitForAsync(async () =>
+        {
+            var h = await GetJsonAsync("/healthz");
+            return h.GetProperty("policyWarnings").GetArrayLength() == 0 ? h : (JsonElement?)null;
+        });
+        Assert.DoesNotContain("id=\"policy-warnings\"", await _http.GetStringAsync("/"));
+    }
+
     [Fact]
     public async Task Service_UnknownPath_Returns404()
     {

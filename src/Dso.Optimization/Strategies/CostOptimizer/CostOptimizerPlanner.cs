@@ -41,6 +41,9 @@ internal sealed partial class CostOptimizerPlanner : IDurablePlanner
     private readonly ServerlessTerms? _serverless;
     /// <summary>How often the full re-optimisation looks for a cheaper mix: a swap saves a few percent, not the SLO.</summary>
     private static readonly TimeSpan ConsolidationInterval = TimeSpan.FromMinutes(5);
+    /// <summary>The longest a swap's saving is weighed over (a fleet's age beyond it says little more).</summary>
+    internal static readonly TimeSpan MaxSwapHorizon = TimeSpan.FromHours(24);
+
     /// <summary>The scale-in margin is the bound's one-tick rise over this much recent history (a day's rhythm).</summary>
     private static readonly TimeSpan RiseHistory = TimeSpan.FromDays(1);
     /// <summary>The churn rules act only while the spend rate so far, this much higher, still fits a hard budget.</summary>
@@ -283,6 +286,7 @@ internal sealed partial class CostOptimizerPlanner : IDurablePlanner
             // Also under a binding budget: the hold is chosen only where it is the cheaper side in expectation.
             RelaunchOdds = _options.ScaleInExpectedHold ? _rises.Exceedance : null,
             BootHours = _policy.BootDelay.TotalHours,
+            SwapHorizonHours = SwapHorizon(context),
             ScaleOutTolerance = !roomy && (double.IsFinite(ceiling) || (degraded && bindsForGood))
                 ? _options.BudgetScaleOutTolerance * _policy.Catalog.Types.Min(t => t.CapacityRps) : 0,
         };
@@ -578,6 +582,19 @@ internal sealed partial class CostOptimizerPlanner : IDurablePlanner
             Spot = _spot,
             Serverless = _serverless,
         };
+    }
+
+    /// <summary>
+    /// Hours a like-for-like swap is weighed over: how long the fleet has held (since its last scale-out or scale-in,
+    /// at most the history seen), between the horizon and <see cref="MaxSwapHorizon"/>. Both times are in the planner's
+    /// saved state, so a restarted service (or another replica) resumes with the same age.
+    /// </summary>
+    private double SwapHorizon(PlanningContext context)
+    {
+        var last = _lastScaleOut > _lastScaleIn ? _lastScaleOut : _lastScaleIn;
+        var seen = _demandTicks * _tick.TotalHours;
+        var held = last == DateTimeOffset.MinValue ? seen : Math.Min((context.Now - last).TotalHours, seen);
+        return Math.Clamp(held, _options.HorizonHours, Math.Max(_options.HorizonHours, MaxSwapHorizon.TotalHours));
     }
 
     /// <summary>The ceiling's note on a stuck series it left out, if any (an exporter repeating one value is worth a look).</summary>

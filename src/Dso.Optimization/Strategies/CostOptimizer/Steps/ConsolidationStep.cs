@@ -13,11 +13,17 @@ internal sealed class ConsolidationStep : IPlanStep
 
     public StepDecision? Decide(StepInputs inputs)
     {
-        if (!inputs.OverCap && (inputs.ScaleInBlocked is not null || !inputs.ConsolidationDue || !SwapMaySave(inputs)))
+        if (!inputs.OverCap && (inputs.ScaleInBlocked is not null || !inputs.ConsolidationDue))
         {
             return null;
         }
 
+        return (inputs.OverCap || SwapMaySave(inputs) ? Usual(inputs) : null) ?? (inputs.OverCap ? null : LikeForLike(inputs));
+    }
+
+    /// <summary>The usual search: the fleet covering the coming demand for least over the horizon.</summary>
+    private static StepDecision? Usual(StepInputs inputs)
+    {
         if (inputs.Options.SkipIdleSwapSearch && !inputs.OverCap && !ScaleInStep.AnyRemovable(inputs) && !CheaperCoverExists(inputs))
         {
             return null;
@@ -39,6 +45,41 @@ internal sealed class ConsolidationStep : IPlanStep
         }
 
         var reason = $"{inputs.Outlook.Describe()}: a cheaper mix covers {solved.SteadyDemand:0.#} rps for ${final:0.###}/h instead of ${current:0.###}/h ({inputs.Describe(solution, solved)})";
+        return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason);
+    }
+
+    /// <summary>
+    /// Where the usual search finds no swap and the fleet has held longer than the horizon: a mix with at least the
+    /// fleet's capacity for less, weighed over as long as the fleet has held (<see cref="StepInputs.HeldSwapProblem"/>).
+    /// </summary>
+    private static StepDecision? LikeForLike(StepInputs inputs)
+    {
+        if (inputs.SwapHorizonHours <= inputs.Problem.HorizonHours + 1e-9)
+        {
+            return null;
+        }
+
+        var problem = inputs.HeldSwapProblem();
+        var current = (double)inputs.CurrentHourly;
+        if (!SwapMayPay(problem, current, inputs.Options.ConsolidationMinSaving))
+        {
+            return null;
+        }
+
+        var (solution, solved) = inputs.Solve(problem);
+        if (solution is null || !solution.Launches)
+        {
+            return null;
+        }
+
+        var final = solution.FinalHourlyUsd(solved);
+        if (current - final < inputs.Options.ConsolidationMinSaving * current)
+        {
+            return null;
+        }
+
+        var reason = $"{inputs.Outlook.Describe()}: a cheaper mix keeps the fleet's {solved.SteadyDemand:0.#} rps for ${final:0.###}/h instead of ${current:0.###}/h, " +
+            $"weighed over {solved.HorizonHours:0.#} h, as long as the fleet has held ({inputs.Describe(solution, solved)})";
         return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason);
     }
 

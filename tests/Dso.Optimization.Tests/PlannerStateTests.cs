@@ -48,7 +48,7 @@ public sealed class PlannerStateTests
             Tick = TimeSpan.FromMinutes(1),
         };
 
-    private static string Describe(ScalingPlan plan) =>
+    internal static string Describe(ScalingPlan plan) =>
         $"{plan with { Alternatives = [] }}\n{string.Join("\n", plan.Alternatives)}";
 
     /// <summary>A budget the fleet's spend runs into (pacing, the ceiling), and one with room (self-correction raises).</summary>
@@ -213,7 +213,7 @@ public sealed class PlannerStateTests
     }
 
     /// <summary>Plans with one planner and shows each tick's context and plan to a check (which may plan with another).</summary>
-    private sealed class Twin(IScalingPlanner planner, Action<int, PlanningContext, ScalingPlan> check, Action<int>? before = null) : IScalingPlanner
+    internal sealed class Twin(IScalingPlanner planner, Action<int, PlanningContext, ScalingPlan> check, Action<int>? before = null) : IScalingPlanner
     {
         private int _tick;
 

@@ -123,6 +123,8 @@ internal sealed partial class CostOptimizerPlanner
         w.Write(_lastConsolidation);
         w.Write(_demandSum);
         w.Write(_demandTicks);
+        // Last, so that a demand record saved before it was kept still loads (and refits at its next refit).
+        w.Write(_outlook.Calibrator.BelowFloorOnly);
     }
 
     private void LoadDemand(StateReader r)
@@ -144,5 +146,6 @@ internal sealed partial class CostOptimizerPlanner
         _lastConsolidation = r.Time();
         _demandSum = r.Double();
         _demandTicks = r.Long();
+        _outlook.Calibrator.BelowFloorOnly = !r.AtEnd && r.Bool();
     }
 }

@@ -110,6 +110,7 @@ internal sealed class DemandOutlook
         {
             Floor = floorCapacity,
             CatchAllOnly = SteadyLevelFeature,
+            SubFloorSamples = (int)Math.Ceiling(TimeSpan.FromDays(EnvelopeCalibrator.SubFloorDays) / (tick * _stride)),
         };
         _refitEvery = Math.Max(1, (int)Math.Round(RefitInterval / tick));
         _pending = new double[]?[rows + 1];
@@ -278,7 +279,8 @@ internal sealed class DemandOutlook
     /// hold capacity): a fit that lets a row fall below it, stale after an outage or led by a falling seasonal feature,
     /// would leave a fleet under demand without scaling out. Before calibration, the warm-up headroom over recent demand.
     /// Never above <see cref="MaxBoundOverPeak"/> times the highest demand seen, or the row's largest feature (with the
-    /// self-correction headroom) where that is higher.
+    /// self-correction headroom) where that is higher. Never above the warm-up bound while the envelope was fitted on
+    /// samples below min_instances' capacity alone (<see cref="EnvelopeCalibrator.BelowFloorOnly"/>).
     /// </summary>
     private double Bound(double[] features) => Bound(features, out _);
 
@@ -311,7 +313,16 @@ internal sealed class DemandOutlook
                 : $"at most the largest feature, {largest:0.#} rps x{_headroom:0.##}";
         }
 
-        return Math.Max(Math.Min(u * _headroom, cap), served);
+        var bound = Math.Max(Math.Min(u * _headroom, cap), served);
+        var warm = Math.Max(features[LevelFeature], features[LatestFeature]) * _warmup;
+        if (_calibrator.BelowFloorOnly && bound > warm)
+        {
+            // Fitted on samples min_instances served whole: they may release the warm-up headroom, not raise it.
+            capped = $"at most the warm-up headroom while demand has stayed below min_instances' capacity, the higher of recent mean {features[LevelFeature]:0.#} and latest peak {features[LatestFeature]:0.#} rps x{_warmup:0.##}";
+            return warm;
+        }
+
+        return bound;
     }
 
     private double[] Features(int k, DemandForecast? forecast)

@@ -45,10 +45,22 @@ internal sealed class EnvelopeCalibrator
     /// </summary>
     public int CatchAllOnly { get; init; } = -1;
 
+    /// <summary>Samples below the floor needed before they are fitted on their own (see <see cref="Refit"/>).</summary>
+    public int SubFloorSamples { get; init; }
+
+    /// <summary>Days of samples below the floor before they are fitted on their own (the daily peak seen twice).</summary>
+    public const int SubFloorDays = 2;
+
     /// <summary>Fitted multiplier per feature; NaN = feature not used. All NaN until enough history.</summary>
     public double[] Multipliers { get; private set; }
 
     public bool Fitted => Multipliers.Any(m => !double.IsNaN(m));
+
+    /// <summary>
+    /// True when the multipliers were fitted on samples that all sit below the floor: they say how demand strays below
+    /// the smallest fleet, not how it first rises above it, so they may release the warm-up headroom but not raise it.
+    /// </summary>
+    public bool BelowFloorOnly { get; internal set; }
 
     public int Samples => _count;
 
@@ -136,7 +148,22 @@ internal sealed class EnvelopeCalibrator
         use[0] = true;
         while (true)
         {
-            var rows = Complete(use);
+            var rows = Complete(use, Floor);
+            var belowFloor = false;
+            if (rows.Count < _minSamples && Floor > 0)
+            {
+                // Demand has stayed below what the smallest fleet serves: no sample says anything about a miss, but
+                // together they say how far demand strays from its features. Fitted on them once they span
+                // SubFloorSamples (days, so that the daily peak has been seen), the bound follows that spread
+                // instead of the warm-up headroom, which would otherwise decide for good.
+                var all = Complete(use, 0);
+                if (all.Count >= Math.Max(_minSamples, Math.Min(SubFloorSamples, _x.Length)))
+                {
+                    rows = all;
+                    belowFloor = true;
+                }
+            }
+
             if (rows.Count >= _minSamples)
             {
                 foreach (var level in Ladder.Where(l => l < start).Prepend(start))
@@ -144,6 +171,7 @@ internal sealed class EnvelopeCalibrator
                     (Multipliers, CatchAll, SqrtCatchAll) = new EnvelopeFit(_x, _y, _features, _sqrtModes, Floor, CatchAllOnly).Fit(rows, use, level);
                     MeanBound = rows.Average(i => Math.Max(Envelope(_x[i]) is var u && double.IsNaN(u) ? 0 : u, Floor));
                     ActiveQuantile = level;
+                    BelowFloorOnly = belowFloor;
                     if (MeanBound <= maxMeanBound)
                     {
                         break;
@@ -157,6 +185,7 @@ internal sealed class EnvelopeCalibrator
             if (drop <= 0)
             {
                 Multipliers = [.. Enumerable.Repeat(double.NaN, _features)];
+                BelowFloorOnly = false;
                 CatchAll = -1;
                 MeanBound = double.NaN;
                 return;
@@ -171,17 +200,17 @@ internal sealed class EnvelopeCalibrator
     /// outage's zeros, a night at the minimum fleet) says nothing about any multiplier: it is left out, or a day of
     /// zeros would count as covered rows and let the bound miss real demand more often than the quantile allows.
     /// </summary>
-    private List<int> Complete(bool[] use)
+    private List<int> Complete(bool[] use, double floor)
     {
         var rows = new List<int>(_count);
         for (var i = 0; i < _count; i++)
         {
             var ok = double.IsFinite(_y[i]);
-            var informative = _y[i] > Floor;
+            var informative = _y[i] > floor;
             for (var j = 0; j < _features && ok; j++)
             {
                 ok = !use[j] || double.IsFinite(_x[i][j]);
-                informative |= use[j] && _x[i][j] > Floor;
+                informative |= use[j] && _x[i][j] > floor;
             }
 
             if (ok && informative)

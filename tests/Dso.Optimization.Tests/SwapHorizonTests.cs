@@ -43,4 +43,34 @@ public sealed class SwapHorizonTests
         Assert.Equal(0, harness.Current["r4.2x"]);
         Assert.True(Catalog.HourlyCost(harness.Current) < 0.25m, $"{harness.Current} costs ${Catalog.HourlyCost(harness.Current)}/h");
     }
+
+    [Fact]
+    public void The_last_dear_instance_of_three_is_swapped_for_a_saving_below_the_usual_threshold_once_the_fleet_has_held()
+    {
+        // random_sweep.py's r15-17: min_instances 3 at 3-minute ticks, a 20-minute boot; one m8.1x beside two c5.1x
+        // is 3.4 % dearer than three c5.1x, under consolidation_min_saving's 5 % over one hour but worth it over a
+        // day's hold.
+        var catalog = new InstanceCatalog([
+            new InstanceType("c5.1x", 1, 2, 0.0498m, 89),
+            new InstanceType("m8.1x", 1, 4, 0.0551m, 81),
+        ]);
+        var policy = PlannerHarness.Policy(catalog, new LimitsPolicy { MinInstances = 3, MaxInstances = 100, MaxStepPerTick = 20 }, 5_000m, TimeSpan.FromMinutes(20))
+            with { Tick = TimeSpan.FromMinutes(3) };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: true);
+        harness.Seed(Fleet.Of(("c5.1x", 2), ("m8.1x", 1)));
+        var planner = new CostOptimizerStrategy().CreatePlanner(policy);
+        var demand = Enumerable.Range(0, 480).Select(i => 40.0 + (i % 5)).ToArray();
+        string? reason = null;
+        harness.Run(planner, demand, (_, _, raw, _) =>
+        {
+            if (reason is null && raw.Target["c5.1x"] == 3 && raw.Target["m8.1x"] == 0)
+            {
+                reason = raw.Reason;
+            }
+        });
+
+        Assert.True(reason is not null, $"still {harness.Current} after a day");
+        Assert.Contains("as long as the fleet has held", reason, StringComparison.Ordinal);
+        Assert.Equal(3, harness.Current["c5.1x"]);
+    }
 }

@@ -34,7 +34,7 @@ internal static class CostOptimizerParameters
         {
             Min = 0, Max = 1, MaxExclusive = true,
         },
-        new("consolidation_min_saving", ParameterType.Number, DefaultConsolidationMinSaving, "share of hourly price", "swap types only when it saves at least this")
+        new("consolidation_min_saving", ParameterType.Number, DefaultConsolidationMinSaving, "share of hourly price", "swap types only when it saves at least this (a like-for-like swap after a longer hold: the same dollars spread over the hold)")
         {
             Min = 0, Max = 1, MaxExclusive = true,
         },

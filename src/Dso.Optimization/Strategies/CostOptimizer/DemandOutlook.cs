@@ -291,9 +291,10 @@ internal sealed class DemandOutlook
         capped = null;
         var u = _calibrator.Envelope(features);
         var served = Math.Min(features[LevelFeature], features[LatestFeature]);
+        var warm = Math.Max(features[LevelFeature], features[LatestFeature]) * _warmup;
         if (double.IsNaN(u))
         {
-            return Math.Max(features[LevelFeature], features[LatestFeature]) * _warmup;
+            return warm;
         }
 
         var largest = 0.0;
@@ -314,7 +315,6 @@ internal sealed class DemandOutlook
         }
 
         var bound = Math.Max(Math.Min(u * _headroom, cap), served);
-        var warm = Math.Max(features[LevelFeature], features[LatestFeature]) * _warmup;
         if (_calibrator.BelowFloorOnly && bound > warm)
         {
             // Fitted on samples min_instances served whole: they may release the warm-up headroom, not raise it.

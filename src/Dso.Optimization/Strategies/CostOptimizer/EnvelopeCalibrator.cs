@@ -166,9 +166,12 @@ internal sealed class EnvelopeCalibrator
 
             if (rows.Count >= _minSamples)
             {
+                // The samples left out as below the floor count in no coverage, but a bound lifted above the floor on
+                // them is capacity paid for on every such tick: the fit prices it (see EnvelopeFit.Fit).
+                var below = belowFloor || Floor <= 0 ? null : BelowFloor(use, rows);
                 foreach (var level in Ladder.Where(l => l < start).Prepend(start))
                 {
-                    (Multipliers, CatchAll, SqrtCatchAll) = new EnvelopeFit(_x, _y, _features, _sqrtModes, Floor, CatchAllOnly).Fit(rows, use, level);
+                    (Multipliers, CatchAll, SqrtCatchAll) = new EnvelopeFit(_x, _y, _features, _sqrtModes, Floor, CatchAllOnly).Fit(rows, use, level, below);
                     MeanBound = rows.Average(i => Math.Max(Envelope(_x[i]) is var u && double.IsNaN(u) ? 0 : u, Floor));
                     ActiveQuantile = level;
                     BelowFloorOnly = belowFloor;
@@ -220,6 +223,29 @@ internal sealed class EnvelopeCalibrator
         }
 
         return rows;
+    }
+
+    /// <summary>The usable samples <see cref="Complete"/> left out as below the floor (all but <paramref name="informative"/>).</summary>
+    private List<int> BelowFloor(bool[] use, List<int> informative)
+    {
+        var all = Complete(use, 0);
+        var below = new List<int>(Math.Max(0, all.Count - informative.Count));
+        var k = 0;
+        foreach (var i in all)
+        {
+            // Both lists are in index order: a merge.
+            while (k < informative.Count && informative[k] < i)
+            {
+                k++;
+            }
+
+            if (k >= informative.Count || informative[k] != i)
+            {
+                below.Add(i);
+            }
+        }
+
+        return below;
     }
 
     internal void Save(State.StateWriter w)

@@ -28,6 +28,19 @@ public sealed record BudgetWindow(DateTimeOffset Start, DateTimeOffset End, deci
         return Math.Max(flat, paced);
     }
 
+    /// <summary>
+    /// The window with a reserve of <paramref name="share"/> of the budget held back, released evenly as the period
+    /// elapses: the reserve covers billing the ledger does not see on the spend still to come (billing minimums,
+    /// rounding), so it shrinks with what is left, and a budget that binds is spent to the line by the period's end
+    /// rather than 1 % short of it while the last peak goes unserved.
+    /// </summary>
+    public BudgetWindow LessReserve(double share, DateTimeOffset now)
+    {
+        var period = (End - Start).TotalHours;
+        var left = period > 0 ? Math.Clamp((End - now).TotalHours / period, 0, 1) : 1;
+        return this with { BudgetUsd = BudgetUsd * (1 - (decimal)(share * left)) };
+    }
+
     /// <summary>Spend at the end of the period if <paramref name="hourlyUsd"/> is held from now on.</summary>
     public decimal ProjectedUsd(DateTimeOffset now, decimal hourlyUsd) =>
         SpentUsd + (Math.Clamp(hourlyUsd, -(decimal)Abstractions.Catalog.Usd.Ceiling, (decimal)Abstractions.Catalog.Usd.Ceiling) * (decimal)Math.Max(0, (End - now).TotalHours));

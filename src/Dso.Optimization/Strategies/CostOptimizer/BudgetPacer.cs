@@ -109,7 +109,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
             return _lastCeiling = double.NaN;
         }
 
-        var safe = budget with { BudgetUsd = budget.BudgetUsd * (1 - (decimal)options.BudgetSafety) };
+        var safe = budget.LessReserve(options.BudgetSafety, context.Now);
         var hourly = (double)safe.AffordableHourlyUsd(context.Now);
         if (policy.Limits.MaxHourlyUsd is { } cap)
         {
@@ -159,7 +159,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
             return double.PositiveInfinity;
         }
 
-        var safe = budget with { BudgetUsd = budget.BudgetUsd * (1 - (decimal)options.BudgetSafety) };
+        var safe = budget.LessReserve(options.BudgetSafety, context.Now);
         var hourly = (double)safe.AffordableHourlyUsd(context.Now);
         if (policy.Limits.MaxHourlyUsd is { } cap)
         {
@@ -180,7 +180,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
         var budget = context.Budget;
         if (budget.Hard)
         {
-            var safe = budget with { BudgetUsd = budget.BudgetUsd * (1 - (decimal)options.BudgetSafety) };
+            var safe = budget.LessReserve(options.BudgetSafety, context.Now);
             var affordable = safe.AffordableHourlyUsd(context.Now);
             var elapsed = context.Now - budget.Start;
             if (options.BudgetPacing && elapsed >= Warmup)

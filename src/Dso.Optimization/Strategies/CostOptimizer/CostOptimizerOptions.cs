@@ -105,7 +105,11 @@ internal sealed record CostOptimizerOptions
     /// <summary>Headroom over recent demand while too little history exists to calibrate.</summary>
     public const double DefaultWarmupHeadroom = 1.5;
 
-    /// <summary>Share of the hard budget kept in reserve against billing the ledger does not see (billing minimums, rounding).</summary>
+    /// <summary>
+    /// Share of the hard budget kept in reserve against billing the ledger does not see (billing minimums, rounding),
+    /// released evenly as the period elapses (the reserve covers the spend still to come): a binding budget spends it
+    /// by the period's end instead of keeping it while the last peaks go unserved. The guard holds the budget itself.
+    /// </summary>
     public const double DefaultBudgetSafety = 0.01;
 
     /// <summary>1 = pace the hard budget by expected spend (bursts may exceed the flat rate); 0 = flat affordable rate only.</summary>

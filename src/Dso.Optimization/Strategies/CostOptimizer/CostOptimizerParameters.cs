@@ -78,7 +78,7 @@ internal static class CostOptimizerParameters
         {
             Min = 1, Max = 100,
         },
-        new("budget_safety", ParameterType.Number, DefaultBudgetSafety, "share of budget", "reserve against billing the ledger does not see")
+        new("budget_safety", ParameterType.Number, DefaultBudgetSafety, "share of budget", "reserve against billing the ledger does not see, released evenly over the period")
         {
             Min = 0, Max = 0.5, MaxExclusive = true,
         },

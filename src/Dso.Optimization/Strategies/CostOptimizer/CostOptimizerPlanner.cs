@@ -422,7 +422,7 @@ internal sealed partial class CostOptimizerPlanner : IDurablePlanner
         // between would spend what that peak needs (quick suite, nasa-jul-launch: 1.35x clairvoyant-budget's unserved
         // with raises between binding spells, 1.29x without).
         var room = !budget.Hard || (context.Now - _budgetBoundAt >= BudgetMemory &&
-            budget.ProjectedUsd(context.Now, hourly) <= budget.BudgetUsd * (1 - (decimal)_options.BudgetSafety));
+            budget.ProjectedUsd(context.Now, hourly) <= budget.LessReserve(_options.BudgetSafety, context.Now).BudgetUsd);
         var why = _correction.Update(context.Now, _correction.Own, _correction.Rule, room, binds, BehindPace(budget, context.Now));
         if (why is not null)
         {
@@ -481,7 +481,7 @@ internal sealed partial class CostOptimizerPlanner : IDurablePlanner
 
         var elapsed = (context.Now - budget.Start).TotalHours;
         var rate = elapsed >= _tick.TotalHours ? budget.SpentUsd / (decimal)elapsed : _policy.Catalog.HourlyCost(context.Current);
-        return budget.ProjectedUsd(context.Now, rate * (1 + MarginBudgetRoom)) <= budget.BudgetUsd * (1 - (decimal)_options.BudgetSafety);
+        return budget.ProjectedUsd(context.Now, rate * (1 + MarginBudgetRoom)) <= budget.LessReserve(_options.BudgetSafety, context.Now).BudgetUsd;
     }
 
     /// <summary>Demand this many times the outlook's bound for the tick starts a surge after an outage (<c>surge_on_return</c>).</summary>

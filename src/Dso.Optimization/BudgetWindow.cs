@@ -31,8 +31,8 @@ public sealed record BudgetWindow(DateTimeOffset Start, DateTimeOffset End, deci
     /// <summary>
     /// The window with a reserve of <paramref name="share"/> of the budget held back, released evenly as the period
     /// elapses: the reserve covers billing the ledger does not see on the spend still to come (billing minimums,
-    /// rounding), so it shrinks with what is left, and a budget that binds is spent to the line by the period's end
-    /// rather than 1 % short of it while the last peak goes unserved.
+    /// rounding), so it shrinks with what is left, and a budget that binds can spend it by the period's end instead
+    /// of keeping it while the last peak goes unserved.
     /// </summary>
     public BudgetWindow LessReserve(double share, DateTimeOffset now)
     {

@@ -65,6 +65,33 @@ public sealed class OutlookTests
         Assert.True(quiet < 700, $"quiet hours over-provisioned: bound {quiet}");
     }
 
+    /// <summary>
+    /// A week of five-minute ticks (2,016) is just over the calibration's sample cap. Bursts at two odd ticks of every
+    /// hour (a job at :05 and :55) must still reach the fit: thinned to every second tick, the window never held one,
+    /// and the bound stayed at the base level through every burst.
+    /// </summary>
+    [Fact]
+    public void BurstsOnOddTicksOnly_StillReachTheFit()
+    {
+        var outlook = new DemandOutlook(TimeSpan.FromMinutes(5), 2, new CostOptimizerOptions());
+        int bursts = 0, covered = 0;
+        double previous = 0;
+        for (var i = 0; i < 6 * 288; i++)
+        {
+            var demand = i % 12 is 1 or 11 ? 5200.0 : 400.0;
+            if (i >= 5 * 288 && demand > 400)
+            {
+                bursts++;
+                covered += previous >= demand ? 1 : 0;
+            }
+
+            // The bound on the next row, as the fleet for it is chosen one tick ahead.
+            previous = outlook.Observe(demand, null).Upper[0];
+        }
+
+        Assert.True(covered >= bursts * 0.9, $"bursts on odd ticks not covered on day 6: {covered} of {bursts}; m=[{string.Join(", ", outlook.Calibrator.Multipliers)}] n={outlook.Calibrator.Samples}");
+    }
+
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 

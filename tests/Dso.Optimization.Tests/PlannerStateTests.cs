@@ -115,6 +115,8 @@ public sealed class PlannerStateTests
         Assert.True(planner.Calibrated);
         Assert.Contains(reasons, r => r.Contains(seen, StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.Contains("recurring burst", StringComparison.Ordinal));
+        // The bursts' hourly occupancy profile as well as their clock (it is saved beside it).
+        Assert.Contains(reasons, r => r.Contains("of every 60-tick period", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -193,4 +193,48 @@ public sealed class RecurringBurstsTests
         Assert.True(carried.Upper[^1] >= Base * 4, $"without the skip row {Rows} carries the burst: {carried.Upper[^1]:0}");
         Assert.True(skipped.Upper[^1] < Base * 2, $"with the skip row {Rows}, after the burst's usual end: {skipped.Upper[^1]:0}");
     }
+
+    /// <summary>
+    /// Five-minute ticks, a 13x single-tick burst at ticks 1 and 11 of every hour (an instance's network-in at :05 and
+    /// :55): a clock has one onset per slot, so only the occupancy profile expects both.
+    /// </summary>
+    [Fact]
+    public void Observe_TwoBurstsEveryHour_ExpectsBothTicksOfTheHour()
+    {
+        var random = new Random(9);
+        var bursts = new RecurringBursts(TimeSpan.FromMinutes(5));
+        // Three days; stop at tick 9 of an hour, so ticks 11 and 13 (the next hour's tick 1) are 2 and 4 ahead.
+        var stop = (3 * 288) + 9;
+        for (var i = 0; i <= stop; i++)
+        {
+            var burst = i % 12 is 1 or 11;
+            bursts.Observe(Base * (burst ? 13 : 1) * (1 + (0.05 * ((random.NextDouble() * 2) - 1))));
+        }
+
+        Assert.InRange(bursts.Expected(2, 0.3), Base * 10, Base * 16);
+        Assert.InRange(bursts.Expected(4, 0.3), Base * 10, Base * 16);
+        // Between the bursts (tick 6 of the next hour is 9 ahead, its next tick 7 is no burst either): nothing.
+        Assert.Equal(0, bursts.Expected(9, 0.3));
+        Assert.Contains("bursts at ticks 1, 11 of every 12-tick period", bursts.Describe());
+    }
+
+    /// <summary>A burst at a random tick of each hour: no tick is in a burst in most hours, so the profile expects none.</summary>
+    [Fact]
+    public void Observe_OneBurstAtARandomTickEachHour_ProfileExpectsNothing()
+    {
+        var random = new Random(4);
+        var bursts = new RecurringBursts(TimeSpan.FromMinutes(5));
+        var at = random.Next(12);
+        for (var i = 0; i < 3 * 288; i++)
+        {
+            if (i % 12 == 0)
+            {
+                at = random.Next(12);
+            }
+
+            bursts.Observe(i % 12 == at ? Base * 13 : Base);
+        }
+
+        Assert.DoesNotContain("of every 12-tick period", bursts.Describe() ?? string.Empty);
+    }
 }

@@ -12,7 +12,7 @@ namespace Dso.Optimization.State;
 public static class PlannerState
 {
     /// <summary>Format version; a state of another version is not read (the planner starts afresh and says so).</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private static ReadOnlySpan<byte> Magic => "DSOPLAN"u8;
 

@@ -49,6 +49,12 @@ internal sealed class DemandOutlook
     /// <summary>Samples kept for calibration; older ticks are thinned so the window still spans the configured hours.</summary>
     private const int MaxSamples = 2000;
 
+    /// <summary>
+    /// A calibration window up to this factor over <see cref="MaxSamples"/> is kept whole (every tick a sample): thinned to
+    /// every second tick, 5-minute ticks (2,016 in a week) sampled only the even ticks of every hour.
+    /// </summary>
+    private const double WholeWindowSlack = 1.05;
+
     /// <summary>Calibrated samples needed before the bound is trusted over the warm-up headroom.</summary>
     private const int MinSamples = 30;
 
@@ -105,8 +111,10 @@ internal sealed class DemandOutlook
         _history = new DemandHistory((_lags.Length > 0 ? _lags[^1] : 0) + _seasonalWindow + rows + 64);
         _needs = new DemandHistory(WindowTicks(options.ScaleInWindow, tick) + 1);
         var windowTicks = Math.Max(MinWindowSamples, (int)(options.CalibrationWindow / tick));
-        _stride = Math.Max(1, (int)Math.Ceiling(windowTicks / (double)MaxSamples));
-        _calibrator = new EnvelopeCalibrator(FeatureNames.Length, Math.Min(windowTicks, MaxSamples), options.CoverageQuantile, MinSamples, options.SqrtNoise)
+        // A window at most WholeWindowSlack over the cap is kept whole rather than halved: a week of 5-minute ticks is
+        // 2,016, and every second tick is phase-locked to the hour (a job bursting on odd ticks was never sampled).
+        _stride = windowTicks <= MaxSamples * WholeWindowSlack ? 1 : Math.Max(1, (int)Math.Ceiling(windowTicks / (double)MaxSamples));
+        _calibrator = new EnvelopeCalibrator(FeatureNames.Length, _stride == 1 ? windowTicks : MaxSamples, options.CoverageQuantile, MinSamples, options.SqrtNoise)
         {
             Floor = floorCapacity,
             CatchAllOnly = SteadyLevelFeature,

@@ -14,6 +14,13 @@ namespace Dso.Optimization.Strategies.CostOptimizer;
 /// barely; the envelope calibrator decides from its own record how far to trust it. Zero outside burst windows,
 /// when no clock is found, or when a slot's onset window has passed without a burst.
 /// </para>
+/// <para>
+/// A clock has one onset per slot. Jobs that fire at several minutes of every hour (an EC2 instance's network-in
+/// spiking 13x at :59 and again at :09, every hour for days) are read from a second model, the hour's burst
+/// occupancy: for each tick of the hour, the share of the latest <see cref="ProfilePeriods"/> hours in which that tick
+/// was inside a short burst. A tick in a burst in most of them (<see cref="ProfileMinShare"/>) is expected to burst
+/// again, at the median peak ratio of those bursts; the clock's feature is the higher of the two.
+/// </para>
 /// </summary>
 internal sealed class RecurringBursts
 {
@@ -41,8 +48,38 @@ internal sealed class RecurringBursts
     /// <summary>Onsets and gaps remembered: about a week of a two-hourly clock, so the model follows a change of schedule.</summary>
     private const int MaxOnsets = 80;
 
+    /// <summary>Periods (hours) the occupancy profile is read over: a day.</summary>
+    internal const int ProfilePeriods = 24;
+
+    /// <summary>Fewest periods seen before the profile is trusted.</summary>
+    private const int ProfileMinPeriods = 6;
+
+    /// <summary>Share of the periods a tick must have been in a burst to be expected in one again.</summary>
+    internal const double ProfileMinShare = 0.5;
+
+    /// <summary>
+    /// At most this share of all ticks in bursts: more is a level, not bursts on a clock (a burst whose base froze
+    /// before a lasting rise stays open, and would mark every tick).
+    /// </summary>
+    private const double ProfileMaxOccupancy = 0.5;
+
     /// <summary>Ticks of the base window (the median of the latest hour of non-burst demand).</summary>
     private readonly int _baseTicks;
+
+    /// <summary>Ticks per profile period (the longest candidate clock, an hour; 0 when the tick is too coarse for one).</summary>
+    private readonly int _profilePeriod;
+
+    /// <summary>Whether each of the latest <see cref="ProfilePeriods"/> periods' ticks was inside a short burst (a ring by tick).</summary>
+    private readonly bool[] _inBurst;
+
+    /// <summary>Median peak over base of the bursts that ended within the profile's window (NaN before any).</summary>
+    private double _profileRatio = double.NaN;
+
+    /// <summary>Ticks of the ring marked as in a burst.</summary>
+    private int _marked;
+
+    /// <summary>Whether the profile is trusted as of the latest tick (see <see cref="ProfileTrusted"/>).</summary>
+    private bool _profileTrusted;
 
     private readonly int[] _periods;
     private readonly double[] _recent;
@@ -62,12 +99,22 @@ internal sealed class RecurringBursts
         _baseTicks = Math.Max(8, (int)Math.Round(60 / minutes));
         _recent = new double[_baseTicks];
         _sorted = new double[_baseTicks];
+        _profilePeriod = _periods.Length > 0 ? _periods.Max() : 0;
+        _inBurst = new bool[_profilePeriod * ProfilePeriods];
     }
 
-    /// <summary>The clock found, for explanations; null while none is trusted.</summary>
-    public string? Describe() => _clock is { } c
-        ? FormattableString.Invariant($"recurring burst on a {c.Period}-tick clock at phase {c.Phase} ({c.Concentration * 100:0}% of {c.Onsets} recent onsets, peak x{c.PeakRatio:0.0} the base)")
-        : null;
+    /// <summary>The clock found and the profile's expected ticks, for explanations; null while neither is trusted.</summary>
+    public string? Describe()
+    {
+        var clock = _clock is { } c
+            ? FormattableString.Invariant($"recurring burst on a {c.Period}-tick clock at phase {c.Phase} ({c.Concentration * 100:0}% of {c.Onsets} recent onsets, peak x{c.PeakRatio:0.0} the base)")
+            : null;
+        var expected = ProfileTicks();
+        var profile = expected.Count > 0
+            ? FormattableString.Invariant($"bursts at tick{(expected.Count > 1 ? "s" : "")} {string.Join(", ", expected)} of every {_profilePeriod}-tick period in most of the latest {ProfilePeriods} (peak x{_profileRatio:0.0} the base)")
+            : null;
+        return clock is not null && profile is not null ? $"{clock}; {profile}" : clock ?? profile;
+    }
 
     public bool Active => _clock is not null;
 
@@ -95,6 +142,27 @@ internal sealed class RecurringBursts
     {
         _tick++;
         demand = double.IsFinite(demand) ? Math.Max(0, demand) : 0;
+        try
+        {
+            ObserveBurst(demand);
+        }
+        finally
+        {
+            if (_inBurst.Length > 0)
+            {
+                // Only a short burst marks its ticks: a lasting rise is a level (and is left to the other features).
+                var at = (int)(_tick % _inBurst.Length);
+                _marked -= _inBurst[at] ? 1 : 0;
+                _inBurst[at] = _open is { } o && _tick - o.Start < _profilePeriod / 2;
+                _marked += _inBurst[at] ? 1 : 0;
+            }
+
+            _profileTrusted = ProfileTrusted();
+        }
+    }
+
+    private void ObserveBurst(double demand)
+    {
         if (_open is { } open)
         {
             open.Peak = Math.Max(open.Peak, demand);
@@ -102,6 +170,7 @@ internal sealed class RecurringBursts
             {
                 open.End = _tick - 1;
                 _open = null;
+                _profileRatio = ProfileRatio();
             }
 
             return;
@@ -125,7 +194,89 @@ internal sealed class RecurringBursts
     /// Expected burst demand at the tick <paramref name="ahead"/> ticks from the latest when a burst is at least
     /// <paramref name="minHazard"/> likely then; 0 otherwise.
     /// </summary>
-    public double Expected(int ahead, double minHazard)
+    public double Expected(int ahead, double minHazard) => Math.Max(ClockExpected(ahead, minHazard), ProfileExpected(ahead));
+
+    /// <summary>
+    /// The occupancy profile's expected burst demand <paramref name="ahead"/> ticks on: the profile's peak ratio x the
+    /// base when that tick, or the next (a tick's lead, as the clock allows), was inside a burst in most of the latest
+    /// periods; 0 otherwise.
+    /// </summary>
+    private double ProfileExpected(int ahead)
+    {
+        if (!_profileTrusted)
+        {
+            return 0;
+        }
+
+        var t = _tick + ahead;
+        return Occupancy(t) >= ProfileMinShare || Occupancy(t + 1) >= ProfileMinShare ? _profileRatio * Base : 0;
+    }
+
+    /// <summary>Enough periods seen, a ratio known, and bursts (not a level) on at most half the ticks.</summary>
+    private bool ProfileTrusted()
+    {
+        if (_inBurst.Length == 0 || _tick + 1 < (long)_profilePeriod * ProfileMinPeriods || !double.IsFinite(_profileRatio) || _profileRatio < OnsetRatio)
+        {
+            return false;
+        }
+
+        return _marked <= ProfileMaxOccupancy * Math.Min(_tick + 1, _inBurst.Length);
+    }
+
+    /// <summary>Share of the latest periods (up to <see cref="ProfilePeriods"/>) whose tick at the phase of <paramref name="t"/> was in a burst.</summary>
+    private double Occupancy(long t)
+    {
+        int hits = 0, periods = 0;
+        for (var w = 1; w <= ProfilePeriods; w++)
+        {
+            var past = t - ((long)w * _profilePeriod);
+            if (past > _tick)
+            {
+                continue;
+            }
+
+            if (past < 0 || past <= _tick - _inBurst.Length)
+            {
+                break;
+            }
+
+            periods++;
+            hits += _inBurst[past % _inBurst.Length] ? 1 : 0;
+        }
+
+        return periods >= ProfileMinPeriods ? hits / (double)periods : 0;
+    }
+
+    /// <summary>The ticks of the period the profile expects a burst on (for explanations).</summary>
+    private List<int> ProfileTicks()
+    {
+        var ticks = new List<int>();
+        if (!_profileTrusted)
+        {
+            return ticks;
+        }
+
+        for (var p = 0; p < _profilePeriod; p++)
+        {
+            // Phase p of the period, as the tick count since the first observation: the first future tick at it.
+            var t = _tick + 1 + Mod(p - (_tick + 1), _profilePeriod);
+            if (Occupancy(t) >= ProfileMinShare)
+            {
+                ticks.Add(p);
+            }
+        }
+
+        return ticks;
+    }
+
+    /// <summary>Median peak over base of the bursts that ended within the profile's window; NaN when none did.</summary>
+    private double ProfileRatio()
+    {
+        var ratios = _bursts.Where(b => b.End >= 0 && b.Start > _tick - _inBurst.Length).Select(b => b.Peak / Math.Max(b.Base, 1e-9)).Order().ToArray();
+        return ratios.Length > 0 ? ratios[ratios.Length / 2] : double.NaN;
+    }
+
+    private double ClockExpected(int ahead, double minHazard)
     {
         if (_clock is not { } c || _lastOnClock is not { } last)
         {
@@ -272,6 +423,8 @@ internal sealed class RecurringBursts
         w.Write(_tick);
         w.Write(_recentCount);
         w.Write(Base);
+        w.Write(_inBurst);
+        w.Write(_profileRatio);
         w.Write(_recent);
         w.Write(_sorted);
         w.Write(_bursts.Count);
@@ -311,6 +464,9 @@ internal sealed class RecurringBursts
         _tick = r.Long();
         _recentCount = r.Int();
         Base = r.Double();
+        r.Into(_inBurst);
+        _marked = _inBurst.Count(b => b);
+        _profileRatio = r.Double();
         r.Into(_recent);
         r.Into(_sorted);
         _bursts.Clear();
@@ -339,6 +495,8 @@ internal sealed class RecurringBursts
 
             _clock = new Clock(period, phase, concentration, onsets, peakRatio, duration, gaps);
         }
+
+        _profileTrusted = ProfileTrusted();
     }
 
     /// <summary>A reference to a burst: 0 none, 1 the same as <paramref name="same"/>, 2 an index in the list, 3 written out.</summary>

@@ -142,23 +142,17 @@ internal sealed class RecurringBursts
     {
         _tick++;
         demand = double.IsFinite(demand) ? Math.Max(0, demand) : 0;
-        try
+        ObserveBurst(demand);
+        if (_inBurst.Length > 0)
         {
-            ObserveBurst(demand);
+            // Only a short burst marks its ticks: a lasting rise is a level (and is left to the other features).
+            var at = (int)(_tick % _inBurst.Length);
+            _marked -= _inBurst[at] ? 1 : 0;
+            _inBurst[at] = _open is { } o && _tick - o.Start < _profilePeriod / 2;
+            _marked += _inBurst[at] ? 1 : 0;
         }
-        finally
-        {
-            if (_inBurst.Length > 0)
-            {
-                // Only a short burst marks its ticks: a lasting rise is a level (and is left to the other features).
-                var at = (int)(_tick % _inBurst.Length);
-                _marked -= _inBurst[at] ? 1 : 0;
-                _inBurst[at] = _open is { } o && _tick - o.Start < _profilePeriod / 2;
-                _marked += _inBurst[at] ? 1 : 0;
-            }
 
-            _profileTrusted = ProfileTrusted();
-        }
+        _profileTrusted = ProfileTrusted();
     }
 
     private void ObserveBurst(double demand)

@@ -224,4 +224,36 @@ public sealed class BudgetPaceTests(ITestOutputHelper output)
         Assert.Equal(300m, window.LessReserve(0.01, Start.AddDays(30)).BudgetUsd);
         Assert.Equal(300m, window.LessReserve(0.01, Start.AddDays(31)).BudgetUsd);
     }
+
+    /// <summary>
+    /// budget_expected_bursts: 5-minute ticks, 30 rps with a 13x one-tick burst at ticks 1 and 6 of every hour (two
+    /// thirds of the demand), a 5-minute boot and a hard budget of half of what serving every burst costs. The budget
+    /// holds the fit to p60, which never reaches a burst on 2 ticks of 12; with the rule the rows where the profile
+    /// expects a burst are bounded at it up to the ceiling, and the same money serves more of them (measured: 62.9 -> 54.0 %
+    /// unserved, both at the whole $15).
+    /// </summary>
+    [Fact]
+    public void Expected_bursts_under_a_binding_ceiling_are_served_with_the_money_the_budget_has()
+    {
+        const int Ticks = 4 * 288;
+        var random = new Random(7);
+        double[] demand = [.. Enumerable.Range(0, Ticks).Select(i => 30 * (i % 12 is 1 or 6 ? 13 : 1) * (1 + (0.05 * ((2 * random.NextDouble()) - 1))))];
+        (double Unserved, decimal Spent) Run(bool expected)
+        {
+            var policy = PlannerHarness.Policy(Catalog, new LimitsPolicy { MinInstances = 1, MaxInstances = 200, MaxStepPerTick = 100 }, 15m, TimeSpan.FromMinutes(5),
+                new Dictionary<string, double> { ["budget_expected_bursts"] = expected ? 1 : 0 }) with { Tick = TimeSpan.FromMinutes(5) };
+            var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(4), hardBudget: true);
+            harness.Seed(Fleet.Of(("small", 3)));
+            var planner = (CostOptimizerPlanner)new CostOptimizerStrategy().CreatePlanner(policy);
+            double unserved = 0;
+            harness.Run(planner, demand, (i, context, _, _) => unserved += Math.Max(0, demand[i] - Catalog.Capacity(context.Ready)));
+            return (unserved / demand.Sum(), harness.Spent);
+        }
+
+        var with = Run(expected: true);
+        var without = Run(expected: false);
+        output.WriteLine($"with the rule {with.Unserved:P1} unserved for ${with.Spent:0.00}; without {without.Unserved:P1} for ${without.Spent:0.00}");
+        Assert.True(with.Spent <= 15m, $"within the budget: ${with.Spent:0.00}");
+        Assert.True(with.Unserved < 0.9 * without.Unserved, $"{with.Unserved:P1} against {without.Unserved:P1} without the rule");
+    }
 }

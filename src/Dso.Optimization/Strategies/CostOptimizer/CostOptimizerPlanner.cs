@@ -243,6 +243,7 @@ internal sealed partial class CostOptimizerPlanner : IDurablePlanner
         var correction = _options.SelfCorrection && !context.Shadow ? Correct(context, ceiling) : null;
         var roomy = MarginAffordable(context, ceiling);
         _outlook.SkipShortBursts = _options.BudgetSkipShortBursts && !roomy;
+        _outlook.BurstCeiling = double.IsFinite(ceiling) && _options.BudgetExpectedBursts ? ceiling : 0;
         var boundQuantile = double.IsFinite(ceiling) && _options.BudgetBoundQuantile > 0 ? _options.BudgetBoundQuantile : 1;
         var outlook = _outlook.Observe(context.ObservedDemand, context.Forecast, sustainable, boundQuantile);
         if (_options.SelfCorrection && !context.Shadow && _correction.Following(context.Now))

@@ -139,6 +139,24 @@ internal sealed class DemandOutlook
     public bool SkipShortBursts { get; set; }
 
     /// <summary>
+    /// The binding budget's ceiling (0: none): a row where the occupancy profile expects a recurring burst is bounded at
+    /// least at that burst, up to the ceiling, whatever quantile the budget holds the fit to (see <see cref="WithExpectedBurst"/>).
+    /// </summary>
+    public double BurstCeiling { get; set; }
+
+    /// <summary>
+    /// Share of demand the profile's bursts must carry above the base (<see cref="RecurringBursts.ProfileExcessShare"/>)
+    /// before <see cref="BurstCeiling"/> bounds their rows: where they carry less, the budget's quantile judges them.
+    /// </summary>
+    internal const double MinBurstShare = 0.25;
+
+    /// <summary>
+    /// The ticks of a recurring burst that has just ended, read at the base it rose from by the level features (see
+    /// <see cref="Seen"/>); null when none is masked.
+    /// </summary>
+    private (long From, long To, double Base)? _masked;
+
+    /// <summary>
     /// Moves the coverage the envelope is fitted for and the headroom on its bound (self-correction); refits on the
     /// next tick. The forecast feature keeps the policy's quantile: the calibration scales it to what demand did.
     /// </summary>
@@ -153,6 +171,7 @@ internal sealed class DemandOutlook
     }
 
     public EnvelopeCalibrator Calibrator => _calibrator;
+
 
     /// <summary>
     /// Highest demand over the latest <paramref name="rows"/> ticks, the scale-down stabilization window, leaving out
@@ -226,6 +245,13 @@ internal sealed class DemandOutlook
         }
 
         var now = _history.Latest;
+        _masked = null;
+        if (SkipShortBursts && _bursts.EndedRecurring is { } ended
+            && ended.To > now - Math.Max(Math.Max(_levelTicks, _steadyTicks), 2 * RampTicks))
+        {
+            _masked = ended;
+        }
+
         // The features stored _rows ticks ago described the row just observed: pair them with what happened. A gap
         // and its recovery are not: the features were computed on zeros or the demand is a recovery ramp.
         var slot = (int)(now % _pending.Length);
@@ -251,7 +277,7 @@ internal sealed class DemandOutlook
         string? capped = null;
         for (var k = 0; k < _rows; k++)
         {
-            upper[k] = Bound(features[k], out capped);
+            upper[k] = WithExpectedBurst(Bound(features[k], out capped), k + 1);
         }
 
         // The rows the next ticks' plans add: not planned for now (launches ordered now would serve them no earlier
@@ -260,7 +286,7 @@ internal sealed class DemandOutlook
         for (var k = _rows + 1; k <= _rows + _ahead; k++)
         {
             var f = Features(k, forecast);
-            var bound = Bound(f);
+            var bound = WithExpectedBurst(Bound(f), k);
             if (bound > ahead)
             {
                 (ahead, aheadAt) = (bound, (k, _calibrator.Fitted ? _calibrator.Binding(f) : LevelFeature));
@@ -333,10 +359,30 @@ internal sealed class DemandOutlook
         return bound;
     }
 
+    /// <summary>
+    /// Under a binding budget's ceiling (<see cref="BurstCeiling"/>), row <paramref name="k"/> is bounded at least at the
+    /// burst the occupancy profile expects there, up to the ceiling, where the profile's bursts carry at least
+    /// <see cref="MinBurstShare"/> of the demand and the burst is at least <see cref="RecurringBursts.OnsetRatio"/> x the
+    /// row's bound. The budget holds the fit to a low quantile (<c>budget_bound_quantile</c>) that a burst on a few ticks of
+    /// the hour never reaches, while the ceiling is priced on the demand seen, bursts included: on a series whose
+    /// demand is mostly such bursts (13x the base at two ticks of every hour) the budget went unspent while they went
+    /// unserved.
+    /// </summary>
+    private double WithExpectedBurst(double bound, int k)
+    {
+        if (BurstCeiling <= 0 || _bursts.ProfileExcessShare < MinBurstShare)
+        {
+            return bound;
+        }
+
+        var expected = _bursts.ProfileExpected(k);
+        return expected >= RecurringBursts.OnsetRatio * bound ? Math.Max(bound, Math.Min(expected, BurstCeiling)) : bound;
+    }
+
     private double[] Features(int k, DemandForecast? forecast)
     {
         var now = _history.Latest;
-        var latest = Math.Max(_history.At(now), now > 0 ? _history.At(now - 1) : 0);
+        var latest = Math.Max(Seen(now), now > 0 ? Seen(now - 1) : 0);
         var level = RecentMean();
         var ramp = Ramp(k);
         if (SkipShortBursts && _bursts.OpenOnClock is { } open && k > open.Remaining)
@@ -394,8 +440,8 @@ internal sealed class DemandOutlook
         double recent = 0, before = 0;
         for (var i = 0; i < RampTicks; i++)
         {
-            recent += _history.At(now - i);
-            before += _history.At(now - RampTicks - i);
+            recent += Seen(now - i);
+            before += Seen(now - RampTicks - i);
         }
 
         recent /= RampTicks;
@@ -403,6 +449,15 @@ internal sealed class DemandOutlook
         var slope = Math.Max(0, recent - before) / RampTicks;
         return recent + (slope * (k + ((RampTicks - 1) / 2.0)));
     }
+
+    /// <summary>
+    /// Demand at tick <paramref name="i"/> as the level features read it: a recurring burst that has just ended at no more
+    /// than the base it rose from (its next ticks are the burst feature's to expect; carried in the recent mean, the
+    /// latest peak and the ramp, a one-tick burst on a 5-minute series would launch, after it, capacity that boots into
+    /// the base).
+    /// </summary>
+    private double Seen(long i) =>
+        _masked is { } m && i >= m.From && i <= m.To ? Math.Min(_history.At(i), m.Base) : _history.At(i);
 
     private double RecentMean() => MeanOfLatest(_levelTicks) is var (mean, n) && n > 0 ? mean : 0;
 
@@ -416,7 +471,7 @@ internal sealed class DemandOutlook
         var n = 0;
         for (var i = _history.Latest; i >= 0 && n < ticks && !double.IsNaN(_history.At(i)); i--, n++)
         {
-            sum += _history.At(i);
+            sum += Seen(i);
         }
 
         return (n == 0 ? 0 : sum / n, n);

@@ -129,6 +129,18 @@ internal sealed class RecurringBursts
         _clock is not null && _lastOnClock is { End: >= 0 } b && _open is null ? (b.Start, b.End) : (-1, -1);
 
     /// <summary>
+    /// The latest burst once it has ended, while bursts like it are expected again: on the trusted clock, or a short one
+    /// (under half the profile's period) at a tick of the period the trusted occupancy profile expects bursts on. Its
+    /// ticks and the base it rose from; null otherwise (a burst under way, none yet, or nothing says it recurs there).
+    /// </summary>
+    public (long From, long To, double Base)? EndedRecurring =>
+        _open is null && _bursts.Count > 0 && _bursts[^1] is { End: >= 0 } b
+            && ((b.OnClock && _clock is not null)
+                || (_profileTrusted && b.End - b.Start + 1 < _profilePeriod / 2 && Occupancy(b.Start) >= ProfileMinShare))
+            ? (b.Start, b.End, b.Base)
+            : null;
+
+    /// <summary>
     /// While a burst on the trusted clock is under way: the ticks after the latest until it usually ends (its slot's
     /// median length) and the base it rose from; null otherwise.
     /// </summary>
@@ -153,6 +165,37 @@ internal sealed class RecurringBursts
         }
 
         _profileTrusted = ProfileTrusted();
+        ProfileExcessShare = ExcessShare();
+    }
+
+    /// <summary>
+    /// Share of demand the bursts the profile expects carry above the base: f(r - 1) / (1 + f(r - 1)) for a share f of
+    /// the period's ticks expected at r x the base (0 while the profile is not trusted). A 13x burst on 2 ticks of 12
+    /// carries two thirds of the demand; a 2.5x spike on 1 minute of 60, 2 %.
+    /// </summary>
+    public double ProfileExcessShare { get; private set; }
+
+    /// <summary>
+    /// Share of the period's ticks expected in bursts above which the profile describes a pattern of levels (a noisy
+    /// series whose base lags its rises), not short bursts, and carries no share (see <see cref="ProfileExcessShare"/>).
+    /// </summary>
+    private const double MaxExpectedShare = 0.25;
+
+    private double ExcessShare()
+    {
+        if (!_profileTrusted)
+        {
+            return 0;
+        }
+
+        var expected = ProfileTicks().Count / (double)_profilePeriod;
+        if (expected > MaxExpectedShare)
+        {
+            return 0;
+        }
+
+        var excess = expected * Math.Max(0, _profileRatio - 1);
+        return excess / (1 + excess);
     }
 
     private void ObserveBurst(double demand)
@@ -195,7 +238,7 @@ internal sealed class RecurringBursts
     /// base when that tick, or the next (a tick's lead, as the clock allows), was inside a burst in most of the latest
     /// periods; 0 otherwise.
     /// </summary>
-    private double ProfileExpected(int ahead)
+    public double ProfileExpected(int ahead)
     {
         if (!_profileTrusted)
         {
@@ -491,6 +534,7 @@ internal sealed class RecurringBursts
         }
 
         _profileTrusted = ProfileTrusted();
+        ProfileExcessShare = ExcessShare();
     }
 
     /// <summary>A reference to a burst: 0 none, 1 the same as <paramref name="same"/>, 2 an index in the list, 3 written out.</summary>

@@ -152,9 +152,10 @@ internal sealed class DemandOutlook
 
     /// <summary>
     /// The ticks of a recurring burst that has just ended, read at the base it rose from by the level features (see
-    /// <see cref="Seen"/>); null when none is masked.
+    /// <see cref="Seen"/>): one the occupancy profile expects always, one on the clock under <see cref="SkipShortBursts"/>
+    /// only (with room in the budget a clock's longer bursts keep their level); null when none is masked.
     /// </summary>
-    private (long From, long To, double Base)? _masked;
+    private (long From, long To, double Base, bool Profiled)? _masked;
 
     /// <summary>
     /// Moves the coverage the envelope is fitted for and the headroom on its bound (self-correction); refits on the
@@ -246,7 +247,7 @@ internal sealed class DemandOutlook
 
         var now = _history.Latest;
         _masked = null;
-        if (SkipShortBursts && _bursts.EndedRecurring is { } ended
+        if (_bursts.EndedRecurring is { } ended && (SkipShortBursts || ended.Profiled)
             && ended.To > now - Math.Max(Math.Max(_levelTicks, _steadyTicks), 2 * RampTicks))
         {
             _masked = ended;

@@ -133,12 +133,15 @@ internal sealed class RecurringBursts
     /// (under half the profile's period) at a tick of the period the trusted occupancy profile expects bursts on. Its
     /// ticks and the base it rose from; null otherwise (a burst under way, none yet, or nothing says it recurs there).
     /// </summary>
-    public (long From, long To, double Base)? EndedRecurring =>
+    public (long From, long To, double Base, bool Profiled)? EndedRecurring =>
         _open is null && _bursts.Count > 0 && _bursts[^1] is { End: >= 0 } b
-            && ((b.OnClock && _clock is not null)
-                || (_profileTrusted && b.End - b.Start + 1 < _profilePeriod / 2 && Occupancy(b.Start) >= ProfileMinShare))
-            ? (b.Start, b.End, b.Base)
+            && (ProfiledBurst(b) || (b.OnClock && _clock is not null))
+            ? (b.Start, b.End, b.Base, ProfiledBurst(b))
             : null;
+
+    /// <summary>A short burst at a tick of the period the trusted occupancy profile expects bursts on.</summary>
+    private bool ProfiledBurst(Burst b) =>
+        _profileTrusted && b.End - b.Start + 1 < _profilePeriod / 2 && Occupancy(b.Start) >= ProfileMinShare;
 
     /// <summary>
     /// While a burst on the trusted clock is under way: the ticks after the latest until it usually ends (its slot's

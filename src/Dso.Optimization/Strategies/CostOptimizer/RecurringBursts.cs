@@ -133,11 +133,19 @@ internal sealed class RecurringBursts
     /// (under half the profile's period) at a tick of the period the trusted occupancy profile expects bursts on. Its
     /// ticks and the base it rose from; null otherwise (a burst under way, none yet, or nothing says it recurs there).
     /// </summary>
-    public (long From, long To, double Base, bool Profiled)? EndedRecurring =>
-        _open is null && _bursts.Count > 0 && _bursts[^1] is { End: >= 0 } b
-            && (ProfiledBurst(b) || (b.OnClock && _clock is not null))
-            ? (b.Start, b.End, b.Base, ProfiledBurst(b))
-            : null;
+    public (long From, long To, double Base, bool Profiled)? EndedRecurring
+    {
+        get
+        {
+            if (_open is not null || _bursts.Count == 0 || _bursts[^1] is not { End: >= 0 } b)
+            {
+                return null;
+            }
+
+            var profiled = ProfiledBurst(b);
+            return profiled || (b.OnClock && _clock is not null) ? (b.Start, b.End, b.Base, profiled) : null;
+        }
+    }
 
     /// <summary>A short burst at a tick of the period the trusted occupancy profile expects bursts on.</summary>
     private bool ProfiledBurst(Burst b) =>
@@ -168,7 +176,6 @@ internal sealed class RecurringBursts
         }
 
         _profileTrusted = ProfileTrusted();
-        ProfileExcessShare = ExcessShare();
     }
 
     /// <summary>
@@ -176,7 +183,23 @@ internal sealed class RecurringBursts
     /// the period's ticks expected at r x the base (0 while the profile is not trusted). A 13x burst on 2 ticks of 12
     /// carries two thirds of the demand; a 2.5x spike on 1 minute of 60, 2 %.
     /// </summary>
-    public double ProfileExcessShare { get; private set; }
+    public double ProfileExcessShare
+    {
+        get
+        {
+            if (_shareAt != _tick)
+            {
+                (_share, _shareAt) = (ExcessShare(), _tick);
+            }
+
+            return _share;
+        }
+    }
+
+    /// <summary>The tick <see cref="_share"/> was computed at (it is read only under a binding ceiling).</summary>
+    private long _shareAt = long.MinValue;
+
+    private double _share;
 
     /// <summary>
     /// Share of the period's ticks expected in bursts above which the profile describes a pattern of levels (a noisy
@@ -502,6 +525,7 @@ internal sealed class RecurringBursts
     internal void Load(State.StateReader r)
     {
         _tick = r.Long();
+        _shareAt = long.MinValue;
         _recentCount = r.Int();
         Base = r.Double();
         r.Into(_inBurst);
@@ -537,7 +561,6 @@ internal sealed class RecurringBursts
         }
 
         _profileTrusted = ProfileTrusted();
-        ProfileExcessShare = ExcessShare();
     }
 
     /// <summary>A reference to a burst: 0 none, 1 the same as <paramref name="same"/>, 2 an index in the list, 3 written out.</summary>

@@ -367,21 +367,27 @@ public sealed class RecurringBurstsTests
     [Fact]
     public void Observe_BurstCeiling_NotForBurstsCarryingLittleOfTheDemand()
     {
-        // Stop at tick 9: row 2 is tick 11, the burst's.
+        // Stop at tick 9: row 2, the last, is tick 11, the burst's.
         var stop = (3 * 288) + 9;
-        double Row2(double ratio)
+        OutlookResult Run(double ratio)
         {
-            var outlook = new DemandOutlook(TimeSpan.FromMinutes(5), 4, new CostOptimizerOptions()) { SkipShortBursts = true, BurstCeiling = Base * 20 };
+            var outlook = new DemandOutlook(TimeSpan.FromMinutes(5), 2, new CostOptimizerOptions()) { SkipShortBursts = true, BurstCeiling = Base * 20 };
             OutlookResult? last = null;
             foreach (var d in Bursts(stop, ratio, 5, 11))
             {
                 last = outlook.Observe(d, null, double.PositiveInfinity, 0.6);
             }
 
-            return last!.Upper[1];
+            return last!;
         }
 
-        Assert.True(Row2(2.5) < Base * 2, $"a 2.5x burst at one tick of 12: {Row2(2.5):0}");
-        Assert.True(Row2(13) > Base * 10, $"a 13x burst at one tick of 12: {Row2(13):0}");
+        var (small, large) = (Run(2.5), Run(13));
+        Assert.True(small.Upper[1] < Base * 2, $"a 2.5x burst at one tick of 12: {small.Upper[1]:0}");
+        Assert.True(large.Upper[1] > Base * 10, $"a 13x burst at one tick of 12: {large.Upper[1]:0}");
+
+        // The decision's reason (the last row's, tick 11) names the burst, not the demand served now.
+        Assert.Null(small.ExpectedBurst);
+        Assert.Contains("the burst the hourly profile expects", large.Describe());
+        Assert.DoesNotContain("not below the demand served now", large.Describe());
     }
 }

@@ -173,7 +173,6 @@ internal sealed class DemandOutlook
 
     public EnvelopeCalibrator Calibrator => _calibrator;
 
-
     /// <summary>
     /// Highest demand over the latest <paramref name="rows"/> ticks, the scale-down stabilization window, leaving out
     /// a recurring burst that has ended (holding its peak would only bill capacity for a slot that is over).
@@ -276,9 +275,11 @@ internal sealed class DemandOutlook
 
         var upper = new double[_rows];
         string? capped = null;
+        var fitLast = 0.0;
         for (var k = 0; k < _rows; k++)
         {
-            upper[k] = WithExpectedBurst(Bound(features[k], out capped), k + 1);
+            fitLast = Bound(features[k], out capped);
+            upper[k] = WithExpectedBurst(fitLast, k + 1);
         }
 
         // The rows the next ticks' plans add: not planned for now (launches ordered now would serve them no earlier
@@ -301,6 +302,9 @@ internal sealed class DemandOutlook
             TargetQuantile = _calibrator.TargetQuantile,
             BurstClock = binding == BurstFeature ? _bursts.Describe() : null,
             Capped = capped,
+            ExpectedBurst = upper[^1] > fitLast
+                ? $"the burst the hourly profile expects, {_bursts.ProfileExpected(_rows):0.#} rps, up to the budget's ceiling {BurstCeiling:0.#} rps ({_bursts.Describe()})"
+                : null,
             SqrtTerm = _calibrator.Fitted && binding == _calibrator.CatchAll && _calibrator.SqrtCatchAll,
             WarmupHeadroom = _warmup,
             Ahead = ahead,

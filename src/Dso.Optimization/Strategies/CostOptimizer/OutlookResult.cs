@@ -32,6 +32,12 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
     /// <summary>The cap that set the last row's bound below the fit's (see <see cref="DemandOutlook.MaxBoundOverPeak"/>), with its arithmetic; null when it did not.</summary>
     public string? Capped { get; init; }
 
+    /// <summary>
+    /// Why the last row's bound is above the fit's: the burst the occupancy profile expects there, up to the budget's
+    /// ceiling (<c>budget_expected_bursts</c>); null when it is not.
+    /// </summary>
+    public string? ExpectedBurst { get; init; }
+
     /// <summary>The multiplier over the recent level used while the calibration is not fitted.</summary>
     public double WarmupHeadroom { get; init; } = double.NaN;
 
@@ -57,7 +63,9 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
             var arithmetic = SqrtTerm ? $"{what} {f:0.#} rps + {m:0.00#} x sqrt({Math.Max(f, 1):0.#})" : $"{what} {f:0.#} rps x{m:0.00#}";
 
             // The outlook never bounds below the demand served now, so a fit stale after an outage cannot shrink the fleet.
-            basis = Upper[^1] > term + 0.05 && !(RuleCapacity >= Upper[^1] - 0.05)
+            basis = ExpectedBurst is { } burst && !(RuleCapacity >= Upper[^1] - 0.05)
+                ? $"{burst}; the fit gave {term:0.#} from {arithmetic}"
+                : Upper[^1] > term + 0.05 && !(RuleCapacity >= Upper[^1] - 0.05)
                 ? $"not below the demand served now, the lower of recent mean {level:0.#} and latest peak {latest:0.#} rps; the fit gave {term:0.#} from {arithmetic}"
                 : Capped is { } cap && Upper[^1] < term - 0.05
                     ? $"{cap}; the fit gave {term:0.#} from {arithmetic}"

@@ -41,10 +41,15 @@ public static class PlanGuard
         }
 
         var cheapest = catalog.Types.OrderBy(t => t.PricePerHour).First();
-        if (target.Total < limits.MinInstances)
+        var hardAffordable = context.Budget.Hard ? HardAffordable(plan, policy, context) : decimal.MaxValue;
+        // Under a hard budget that cannot pay min_instances, only as many as it can: raising a fleet the planner chose
+        // within the budget (one large instance, say) with the cheapest type, and then trimming the dearest instance to
+        // get back under the budget, left the smallest instance serving alone.
+        var raiseTo = context.Budget.Hard ? BudgetFloor(policy, context) : limits.MinInstances;
+        if (target.Total < raiseTo)
         {
-            target = target.With(cheapest.Name, target[cheapest.Name] + limits.MinInstances - target.Total);
-            notes.Add($"raised to min_instances {limits.MinInstances}");
+            target = target.With(cheapest.Name, target[cheapest.Name] + raiseTo - target.Total);
+            notes.Add($"raised to min_instances {limits.MinInstances}" + (raiseTo < limits.MinInstances ? $" as far as the hard budget pays ({raiseTo})" : ""));
         }
 
         // Share and floor bind only where spot is offered (a simulated scenario's catalog may have none), as in the planner.
@@ -71,10 +76,8 @@ public static class PlanGuard
         var hardFloor = limits.MinInstances;
         if (context.Budget.Hard)
         {
-            var affordable = plan.Pace is { } pace
-                ? context.Budget.AffordableHourlyUsd(context.Now, pace with { ReserveHourlyUsd = Math.Max(pace.ReserveHourlyUsd, FloorHourlyUsd(policy)) })
-                : context.Budget.AffordableHourlyUsd(context.Now);
-            var floor = BudgetFloor(policy, affordable);
+            var affordable = hardAffordable;
+            var floor = raiseTo;
             hardFloor = floor;
             hardNow = HardCeilingNow(policy, context, floor);
             // A swap settling above the pace may cost its overlap's price, within what is left of the budget (and the
@@ -87,7 +90,7 @@ public static class PlanGuard
 
             costCeiling = Math.Min(costCeiling, affordable);
             target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > affordable && f.Total > 0, floor, notes,
-                $"{BudgetNote} (at most ${affordable:0.####}/h for the rest of the period)");
+                $"{BudgetNote} (at most ${affordable:0.####}/h for the rest of the period)", plan.Committed);
             if (target.Total < limits.MinInstances)
             {
                 notes.Add($"{BudgetNote}: below min_instances {limits.MinInstances}, whose ${FloorHourlyUsd(policy):0.####}/h the rest of the budget cannot pay " +
@@ -146,9 +149,7 @@ public static class PlanGuard
         var room = policy.Limits.MaxHourlyUsd is { } cap ? cap : decimal.MaxValue;
         if (context.Budget.Hard)
         {
-            room = Math.Min(room, plan.Pace is { } pace
-                ? context.Budget.AffordableHourlyUsd(context.Now, pace with { ReserveHourlyUsd = Math.Max(pace.ReserveHourlyUsd, FloorHourlyUsd(policy)) })
-                : context.Budget.AffordableHourlyUsd(context.Now));
+            room = Math.Min(room, HardAffordable(plan, policy, context));
         }
 
         var left = room - policy.Catalog.HourlyCost(target);
@@ -279,22 +280,42 @@ public static class PlanGuard
         return fitted;
     }
 
+    /// <summary>What a hard budget allows per hour now: paced when the plan carries a pace, else the flat rate.</summary>
+    private static decimal HardAffordable(ScalingPlan plan, ServicePolicy policy, PlanningContext context) =>
+        plan.Pace is { } pace
+            ? context.Budget.AffordableHourlyUsd(context.Now, pace with { ReserveHourlyUsd = Math.Max(pace.ReserveHourlyUsd, FloorHourlyUsd(policy)) })
+            : context.Budget.AffordableHourlyUsd(context.Now);
+
     /// <summary>
-    /// Fewest instances the hard-budget trim keeps: min_instances while the budget can pay them (of the cheapest type),
-    /// else as many of the cheapest type as it can. A hard budget is a cap the operator promised to the finance side;
-    /// min_instances is an availability wish that a budget below its cost cannot grant, so the cap wins (stated in
-    /// the reason, and `dso validate` warns about such a policy before it runs).
+    /// Fewest instances the hard-budget trim keeps: min_instances while the rest of the period can pay them (of the
+    /// cheapest type, at the flat affordable rate), else as many of the cheapest type as it can. A hard budget is a cap
+    /// the operator promised to the finance side; min_instances is an availability wish that a budget below its cost
+    /// cannot grant, so the cap wins (stated in the reason, and `dso validate` warns about such a policy before it
+    /// runs). Once the fleet is below min_instances it comes back only when the flat rate pays them with
+    /// <see cref="FloorReturnMargin"/> to spare: at the bare price, raising made spend meet the flat rate and the next
+    /// tick trimmed again, a launch and a removal every tick, each launch billed its whole billing minimum (random
+    /// services, r41-35: 421 actions in 480 half-hour ticks).
     /// </summary>
-    private static int BudgetFloor(ServicePolicy policy, decimal affordable)
+    internal static int BudgetFloor(ServicePolicy policy, PlanningContext context)
     {
-        if (affordable >= FloorHourlyUsd(policy))
+        var min = policy.Limits.MinInstances;
+        var cheapest = policy.Catalog.Types.Min(t => t.PricePerHour);
+        if (min == 0 || cheapest <= 0)
         {
-            return policy.Limits.MinInstances;
+            return min;
         }
 
-        var cheapest = policy.Catalog.Types.Min(t => t.PricePerHour);
-        return cheapest <= 0 ? policy.Limits.MinInstances : (int)Math.Min(policy.Limits.MinInstances, Math.Floor(affordable / cheapest));
+        var flat = context.Budget.AffordableHourlyUsd(context.Now);
+        var bare = (int)Math.Min(min, Math.Floor(flat / cheapest));
+        var held = context.Current.Total;
+        // The margin only where a launch is billed beyond the tick: a raise trimmed again the next tick then costs the
+        // billing minimum, where at a one-minute minimum and one-minute ticks it costs nothing the tick does not.
+        var margin = policy.BillingMinimum > policy.Tick ? FloorReturnMargin : 0m;
+        return bare <= held ? bare : Math.Max(held, (int)Math.Min(min, Math.Floor(flat / (cheapest * (1 + margin)))));
     }
+
+    /// <summary>Share above min_instances' price the flat rate must reach before a fleet below them is raised again.</summary>
+    internal const decimal FloorReturnMargin = 0.05m;
 
     /// <summary>
     /// What is left of the budget per hour if the fleet is held for one commitment (a tick or the billing minimum,
@@ -311,16 +332,25 @@ public static class PlanGuard
         policy.Limits.MinInstances * policy.Catalog.Types.Min(t => t.PricePerHour);
 
     /// <summary>Removes the least cost-effective instances while the fleet breaks a limit (keeping at least the floor).</summary>
-    private static Fleet TrimTo(Fleet fleet, InstanceCatalog catalog, Func<Fleet, bool> breaks, int floor, List<string> notes, string note)
+    /// <param name="keep">Instances the trim must not remove (inside their billing minimum: removing them saves nothing).</param>
+    private static Fleet TrimTo(Fleet fleet, InstanceCatalog catalog, Func<Fleet, bool> breaks, int floor, List<string> notes, string note, Fleet? keep = null)
     {
         if (!breaks(fleet))
         {
             return fleet;
         }
 
+        var committed = false;
         while (breaks(fleet) && fleet.Total > 0)
         {
-            var worst = fleet.Counts.Keys.Select(n => catalog[n]).OrderByDescending(t => t.PricePerHour).ThenByDescending(t => t.PricePerRps).First();
+            var removable = fleet.Counts.Where(kv => kv.Value > (keep?[kv.Key] ?? 0)).Select(kv => catalog[kv.Key]).ToList();
+            if (removable.Count == 0)
+            {
+                committed = true;
+                break;
+            }
+
+            var worst = removable.OrderByDescending(t => t.PricePerHour).ThenByDescending(t => t.PricePerRps).First();
             if (fleet.Total <= floor)
             {
                 // At the floor, swap an expensive instance for the cheapest type rather than go below min_instances.
@@ -338,7 +368,9 @@ public static class PlanGuard
         }
 
         // At min_instances of the cheapest type the floor wins over the limit: the note says so rather than "capped".
-        notes.Add(breaks(fleet) ? $"{note} as far as min_instances {floor} allows (the cheapest {floor} still break it)" : note);
+        notes.Add(!breaks(fleet) ? note
+            : committed ? $"{note} as far as the instances inside their billing minimum allow (removing them saves nothing: the minimum is billed anyway)"
+            : $"{note} as far as min_instances {floor} allows (the cheapest {floor} still break it)");
         return fleet;
     }
 }

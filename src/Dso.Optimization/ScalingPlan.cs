@@ -20,6 +20,13 @@ public sealed record ScalingPlan(Fleet Target, string Strategy, string Reason, I
     /// </summary>
     public decimal? OverlapHourlyUsd { get; init; }
 
+    /// <summary>
+    /// Instances of the current fleet still inside their billing minimum: removing one saves nothing (its minimum is
+    /// billed anyway) and loses what it serves, so the hard-budget trim keeps them until the minimum ends. Null when
+    /// the strategy does not track launches.
+    /// </summary>
+    public Fleet? Committed { get; init; }
+
     /// <summary>Requests/s to route to the service's serverless offering until the next decision (0 = none).</summary>
     public double ServerlessRps { get; init; }
 }

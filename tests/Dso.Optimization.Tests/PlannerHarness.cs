@@ -14,7 +14,34 @@ internal sealed class PlannerHarness(ServicePolicy policy, DateTimeOffset start,
     /// <summary>The budget period's start: earlier than the first tick when the run joins a period already under way.</summary>
     private readonly DateTimeOffset _windowStart = windowStart ?? start;
 
-    private readonly List<(string Type, DateTimeOffset ReadyAt)> _instances = [];
+    private readonly List<Instance> _instances = [];
+
+    /// <summary>
+    /// Whether a launch is billed its minimum at once, as the simulated cloud and the evaluator bill it (an instance
+    /// removed inside its minimum is billed the whole of it): only where the minimum outlasts the tick; otherwise spend
+    /// accrues per tick for the fleet held, as before.
+    /// </summary>
+    private readonly bool _minimumBilled = policy.BillingMinimum > policy.Tick;
+
+    private sealed class Instance(string type, DateTimeOffset readyAt, DateTimeOffset launched)
+    {
+        public string Type { get; } = type;
+
+        public DateTimeOffset ReadyAt { get; } = readyAt;
+
+        public DateTimeOffset Launched { get; } = launched;
+
+        public decimal Billed { get; set; }
+    }
+
+    /// <summary>Bills an instance up to <paramref name="now"/>, at least its billing minimum (minimum-billed mode).</summary>
+    private void Bill(Instance instance, DateTimeOffset now)
+    {
+        var hours = (decimal)Math.Max((now - instance.Launched).TotalHours, policy.BillingMinimum.TotalHours);
+        var due = policy.Catalog[instance.Type].PricePerHour * hours;
+        Spent += due - instance.Billed;
+        instance.Billed = due;
+    }
 
     /// <summary>Spend in the period so far (set it to join a period under way).</summary>
     public decimal Spent { get; set; }
@@ -41,7 +68,10 @@ internal sealed class PlannerHarness(ServicePolicy policy, DateTimeOffset start,
         {
             for (var i = 0; i < count; i++)
             {
-                _instances.Add((type, start - policy.BootDelay));
+                // Past its billing minimum at the start: it accrues per tick from there.
+                var seeded = new Instance(type, start - policy.BootDelay, start - policy.BillingMinimum);
+                seeded.Billed = policy.Catalog[type].PricePerHour * (decimal)policy.BillingMinimum.TotalHours;
+                _instances.Add(seeded);
             }
         }
     }
@@ -53,7 +83,15 @@ internal sealed class PlannerHarness(ServicePolicy policy, DateTimeOffset start,
         for (var i = from; i < (to ?? demand.Count); i++)
         {
             var now = start + policy.Tick * (i + 1);
-            Spent += policy.Catalog.HourlyCost(Current) * (decimal)policy.Tick.TotalHours;
+            if (_minimumBilled)
+            {
+                _instances.ForEach(x => Bill(x, now));
+            }
+            else
+            {
+                Spent += policy.Catalog.HourlyCost(Current) * (decimal)policy.Tick.TotalHours;
+            }
+
             var ready = Fleet.Of(_instances.Where(x => x.ReadyAt <= now).GroupBy(x => x.Type).Select(g => new KeyValuePair<string, int>(g.Key, g.Count())));
             var (up, hold) = anomalies?.Invoke(i) ?? (false, false);
             var context = new PlanningContext
@@ -82,7 +120,12 @@ internal sealed class PlannerHarness(ServicePolicy policy, DateTimeOffset start,
             var have = _instances.Count(x => x.Type == type);
             for (var n = have; n < target[type]; n++)
             {
-                _instances.Add((type, now + policy.BootDelay));
+                var launched = new Instance(type, now + policy.BootDelay, now);
+                _instances.Add(launched);
+                if (_minimumBilled)
+                {
+                    Bill(launched, now);
+                }
             }
 
             for (var n = have; n > target[type]; n--)

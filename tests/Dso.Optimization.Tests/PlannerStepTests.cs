@@ -173,14 +173,15 @@ public sealed class PlannerStepTests
     [Fact]
     public void TightHardBudget_IsMarkedConstrained_AndServesWhatItCan()
     {
-        // $30/month is about $0.04/h: the two-instance floor alone is over it, so every plan is budget-bound.
+        // $30/month is about $0.04/h: the two-instance floor alone is over it, so every plan is budget-bound, and the
+        // plan keeps as many instances as the budget pays for (the guard's floor), not min_instances.
         var (harness, planner, policy) = Setup(monthlyUsd: 30);
         var demand = Enumerable.Repeat(2000.0, 30).ToArray();
         var constrained = 0;
         harness.Run(planner, demand, (_, context, raw, _) =>
         {
             constrained += raw.Budget is { Constrained: true } ? 1 : 0;
-            Assert.True(raw.Target.Total >= policy.Limits.MinInstances);
+            Assert.True(raw.Target.Total >= Math.Min(PlanGuard.BudgetFloor(policy, context), context.Current.Total), $"{raw.Target} below the floor the budget pays");
         });
         Assert.True(constrained > 0, "budget never reported as constraining");
     }

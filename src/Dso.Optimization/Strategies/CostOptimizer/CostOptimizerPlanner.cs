@@ -346,6 +346,7 @@ internal sealed partial class CostOptimizerPlanner : IDurablePlanner
         return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overlapNote}{overrun}{corrected}", Alternatives(context, inputs, reactive, target, offload))
         {
             OverlapHourlyUsd = settling ? _settlePeak : null,
+            Committed = Fleet.Of(context.Current.Counts.Select(kv => KeyValuePair.Create(kv.Key, Math.Min(kv.Value, _boots.Young(kv.Key, context.Now))))),
             ServerlessRps = offload,
             Forecast = Summary(context, outlook),
             Budget = budget,
@@ -549,6 +550,14 @@ internal sealed partial class CostOptimizerPlanner : IDurablePlanner
     internal static int ActiveFloor(int minInstances, IReadOnlyList<double> rowDemand) =>
         minInstances > 0 || !rowDemand.Any(d => d > 0) ? minInstances : 1;
 
+    /// <summary>
+    /// min_instances, or as many of the cheapest type as a hard budget pays for where it cannot pay them all (the
+    /// guard's <see cref="PlanGuard.BudgetFloor"/>): the program then buys the most capacity that money allows, in any
+    /// type (one 250 rps instance for $0.12/h, where two 70 rps ones at $0.09/h each were trimmed to one).
+    /// </summary>
+    private int BudgetMinInstances(PlanningContext context) =>
+        context.Budget.Hard ? PlanGuard.BudgetFloor(_policy, context) : _policy.Limits.MinInstances;
+
     /// <param name="settling">Whether a swap above the cap is settling (its overlap is what is left of it).</param>
     private FleetProblem BuildProblem(PlanningContext context, OutlookResult outlook, decimal? cap, bool settling)
     {
@@ -565,7 +574,7 @@ internal sealed partial class CostOptimizerPlanner : IDurablePlanner
             RowDemand = outlook.Upper,
             SteadyDemand = outlook.Upper[^1],
             MaxRemove = [.. types.Select(t => MaxRemove(t.Name, context))],
-            MinInstances = ActiveFloor(limits.MinInstances, outlook.Upper),
+            MinInstances = ActiveFloor(BudgetMinInstances(context), outlook.Upper),
             MaxInstances = limits.MaxInstances,
             MaxChanges = limits.MaxStepPerTick,
             MaxHourlyUsd = cap,

@@ -31,7 +31,7 @@ internal sealed class EmergencyScaleOutStep : IPlanStep
             return new StepDecision(StepName, null, null, surge, $"{inputs.SurgeCause} at {inputs.Context.ObservedDemand:0.#} rps: no plan within limits, holding");
         }
 
-        var reason = $"{inputs.SurgeCause} at {inputs.Context.ObservedDemand:0.#} rps: covering {solved.SteadyDemand:0.#} rps now ({inputs.Describe(solution, solved)}{(replaced ? $"; {StepInputs.ReplacingNote(solved)}" : "")})";
+        var reason = $"{inputs.SurgeCause} at {inputs.Context.ObservedDemand:0.#} rps: covering {solved.SteadyDemand:0.#} rps now ({inputs.Describe(solution, solved)}{(replaced is not null ? $"; {replaced}" : "")})";
         return new StepDecision(StepName, solution, solved, solved.SteadyDemand, reason) { BudgetConstrained = inputs.BudgetBound(solution, solved) };
     }
 }

@@ -56,7 +56,7 @@ internal sealed class ForecastPreScaleStep : IPlanStep
         }
 
         var constrained = inputs.BudgetBound(solution, solved);
-        var reason = $"{need}: {inputs.Describe(solution, solved)}" + (replaced ? $" ({StepInputs.ReplacingNote(solved)})" : "") + (constrained ? $" (budget-limited: {solution.MaxShortfall:0.#} rps uncovered)" : "");
+        var reason = $"{need}: {inputs.Describe(solution, solved)}" + (replaced is not null ? $" ({replaced})" : "") + (constrained ? $" (budget-limited: {solution.MaxShortfall:0.#} rps uncovered)" : "");
         return new StepDecision(StepName, solution, solved, p.RowDemand[row], reason) { BudgetConstrained = constrained };
     }
 }

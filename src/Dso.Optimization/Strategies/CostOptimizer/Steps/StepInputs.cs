@@ -192,29 +192,63 @@ internal sealed class StepInputs
     /// small instances at max_instances held its capacity through a day of demand twice as high). The replacing plan
     /// is taken only when it leaves at least <see cref="ReplaceGainRps"/> less uncovered over the rows and the steady
     /// state, the steady state weighed as the horizon's rows (the capacity a swap gains lasts; the dip its removals
-    /// make lasts until the launches boot, and the program weighs both). <c>Replaced</c> says it was taken.
+    /// make lasts until the launches boot, and the program weighs both). <c>Replaced</c> says it was taken (with why).
+    /// The same where a hard budget below min_instances' price has lowered the floor and the spend cap leaves no room
+    /// for one more instance of the cheapest type: one 70 rps instance held at 118 rps demand under a $0.176/h cap,
+    /// where one 250 rps instance at $0.124/h fits.
     /// </summary>
-    public (FleetSolution? Solution, FleetProblem Problem, bool Replaced) SolveScaleOut(FleetProblem problem)
+    public (FleetSolution? Solution, FleetProblem Problem, string? Replaced) SolveScaleOut(FleetProblem problem)
     {
         var (solution, solved) = Solve(problem with { AllowRemove = false });
-        if (solution is null || solved.AllowRemove || Uncovered(solution, 1) < ReplaceGainRps || solution.TargetNow(solved).Sum() < solved.MaxInstances)
+        if (solution is null || solved.AllowRemove || Uncovered(solution, 1) < ReplaceGainRps)
         {
-            return (solution, solved, false);
+            return (solution, solved, null);
+        }
+
+        var full = solution.TargetNow(solved).Sum() >= solved.MaxInstances;
+        if (!full && !(BelowMinInstancesByBudget(solved) && CapLeavesNoRoom(solution, solved)))
+        {
+            return (solution, solved, null);
         }
 
         var steadyWeight = Math.Max(1, Math.Round(problem.HorizonHours / Tick.TotalHours));
         var (replacing, replacingProblem) = Solve(problem with { AllowRemove = true, SteadyShortfallWeight = steadyWeight });
         return replacing is not null && replacing.Removes && Uncovered(replacing, steadyWeight) <= Uncovered(solution, steadyWeight) - ReplaceGainRps
-            ? (replacing, replacingProblem, true)
-            : (solution, solved, false);
+            && (full || PricePerRps(replacing, replacingProblem) < PricePerRps(solution, solved))
+            ? (replacing, replacingProblem, full
+                ? $"max_instances {problem.MaxInstances} leaves no room to launch enough: replacing instances covers more"
+                : $"the spend cap ${problem.MaxHourlyUsd:0.####}/h leaves no room to launch enough: replacing instances covers more")
+            : (solution, solved, null);
     }
 
     /// <summary>Coverage (rps summed over the rows and the steady state) a replacing scale-out must add over launching alone.</summary>
     internal const double ReplaceGainRps = 1;
 
-    /// <summary>Why a scale-out replaced instances instead of only launching: the limit that left no room.</summary>
-    public static string ReplacingNote(FleetProblem problem) =>
-        $"max_instances {problem.MaxInstances} leaves no room to launch enough: replacing instances covers more";
+    /// <summary>
+    /// Whether a hard budget that cannot pay min_instances has lowered the fleet's floor (see
+    /// <see cref="PlanGuard.BudgetFloor"/>): the fleet is then a few instances whose type decides what it serves. Where the
+    /// budget binds above min_instances, replacing at the cap was tried and cost more than it gained (suite: 25 of 41
+    /// budget-bound rows within 1.1 x clairvoyant-budget instead of 27; the swaps' dips and overlaps, again and again).
+    /// </summary>
+    private bool BelowMinInstancesByBudget(FleetProblem problem) =>
+        Context.Budget.Hard && problem.MinInstances < Policy.Limits.MinInstances;
+
+    /// <summary>
+    /// The final fleet's price per rps of capacity: under the spend cap a replacement must buy capacity more cheaply than
+    /// the fleet it replaces (two 112 rps instances at $0.0816/h for two of 110 rps at $0.0725/h covered 4 rps more and
+    /// left less money for the rest of a binding budget: suite, nasa-jul-early.six.b10.x0.7 13.8 -> 15.7 % unserved).
+    /// </summary>
+    private static double PricePerRps(FleetSolution solution, FleetProblem problem)
+    {
+        var final = solution.Final(problem);
+        var capacity = final.Select((n, t) => n * problem.Capacity(t)).Sum();
+        return capacity > 0 ? solution.FinalHourlyUsd(problem) / capacity : double.PositiveInfinity;
+    }
+
+    /// <summary>Whether the spend cap leaves no room to launch one more instance of the cheapest type beside the plan.</summary>
+    private static bool CapLeavesNoRoom(FleetSolution solution, FleetProblem problem) =>
+        problem.MaxHourlyUsd is { } cap
+        && solution.TargetNow(problem).Select((n, t) => n * problem.Types[t].PricePerHour).Sum() + problem.Types.Min(t => t.PricePerHour) > cap;
 
     /// <summary>Rps left uncovered over the rows, and in the steady state weighted as <paramref name="steadyWeight"/> rows.</summary>
     private static double Uncovered(FleetSolution solution, double steadyWeight) => solution.RowShortfall.Sum() + steadyWeight * solution.SteadyShortfall;

@@ -73,4 +73,35 @@ public sealed class SwapHorizonTests
         Assert.Contains("as long as the fleet has held", reason, StringComparison.Ordinal);
         Assert.Equal(3, harness.Current["c5.1x"]);
     }
+
+    [Fact]
+    public void A_fleet_held_at_min_instances_for_a_day_swaps_a_dear_instance_for_a_cheaper_smaller_one()
+    {
+        // random_sweep.py's r44-01: min_instances 2 at 10-minute ticks, a 20-minute boot, a one-hour minimum, 14 rps; a
+        // c7.1x (54 rps) beside an m5.2x (74 rps) held for ten days where two c7.1x cost 10 % less: the like-for-like
+        // swap kept the fleet's 128 rps, which two c7.1x do not have, though the demand needs a tenth of it.
+        var catalog = new InstanceCatalog([
+            new InstanceType("m5.2x", 2, 8, 0.0598m, 74),
+            new InstanceType("c7.1x", 1, 2, 0.0495m, 54),
+            new InstanceType("r7.4x", 4, 32, 0.1744m, 203),
+        ]);
+        var policy = PlannerHarness.Policy(catalog, new LimitsPolicy { MinInstances = 2, MaxInstances = 100, MaxStepPerTick = 20 }, 5_000m, TimeSpan.FromMinutes(20))
+            with { Tick = TimeSpan.FromMinutes(10), BillingMinimum = TimeSpan.FromHours(1) };
+        var harness = new PlannerHarness(policy, Start, TimeSpan.FromDays(30), hardBudget: true);
+        harness.Seed(Fleet.Of(("c7.1x", 1), ("m5.2x", 1)));
+        var planner = new CostOptimizerStrategy().CreatePlanner(policy);
+        var demand = Enumerable.Range(0, 3 * 144).Select(i => 14.0 + (i % 3)).ToArray();
+        string? reason = null;
+        harness.Run(planner, demand, (_, _, raw, _) =>
+        {
+            if (reason is null && raw.Target["c7.1x"] == 2 && raw.Target["m5.2x"] == 0)
+            {
+                reason = raw.Reason;
+            }
+        });
+
+        Assert.True(reason is not null, $"still {harness.Current} after three days");
+        Assert.Contains("as long as the fleet has held", reason, StringComparison.Ordinal);
+        Assert.Equal(Fleet.Of(("c7.1x", 2)), harness.Current);
+    }
 }

@@ -79,17 +79,21 @@ internal sealed class StepInputs
     /// horizon and a 20-minute boot it had to save about 60 %, and a fleet held for days kept a type 40 % dearer than
     /// another for all of them (random_sweep r1-05). Keeping the capacity keeps the slack a fleet's whole instances
     /// give above the bound: weighing every swap over the fleet's age (without it) cost the suite's flash crowds
-    /// (wc98-finals.wide.b7 0.19 -> 0.24 % unserved).
+    /// (wc98-finals.wide.b7 0.19 -> 0.24 % unserved). Except a fleet held at min_instances for a whole day
+    /// (<see cref="CostOptimizerPlanner.MaxSwapHorizon"/>): its capacity is the count's, not the demand's, and keeping
+    /// it kept a dear instance for good (random services r44-01: a c7.1x beside an m5.2x for ten days at 14 rps, where
+    /// two c7.1x cost 10 % less); then the demand the usual search covers is enough.
     /// </summary>
     public FleetProblem HeldSwapProblem()
     {
         var problem = DownwardProblem();
         var capacity = problem.Current.Select((c, t) => c * problem.Capacity(t)).Sum();
+        var atFloorForADay = problem.Current.Sum() <= Policy.Limits.MinInstances && SwapHorizonHours >= CostOptimizerPlanner.MaxSwapHorizon.TotalHours - 1e-9;
         return problem with
         {
             HorizonHours = SwapHorizonHours,
             ShortfallUsdPerRps = problem.ShortfallUsdPerRps * SwapHorizonHours / problem.HorizonHours,
-            SteadyDemand = Math.Max(problem.SteadyDemand, capacity),
+            SteadyDemand = atFloorForADay ? problem.SteadyDemand : Math.Max(problem.SteadyDemand, capacity),
         };
     }
 

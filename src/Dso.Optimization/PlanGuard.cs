@@ -73,13 +73,11 @@ public static class PlanGuard
 
         var costCeiling = limits.MaxHourlyUsd ?? decimal.MaxValue;
         var hardNow = decimal.MaxValue;
-        var hardFloor = limits.MinInstances;
+        var hardFloor = raiseTo;
         if (context.Budget.Hard)
         {
             var affordable = hardAffordable;
-            var floor = raiseTo;
-            hardFloor = floor;
-            hardNow = HardCeilingNow(policy, context, floor);
+            hardNow = HardCeilingNow(policy, context, hardFloor);
             // A swap settling above the pace may cost its overlap's price, within what is left of the budget (and the
             // hourly cap, applied above): the replaced instances retire once the replacements serve.
             if (plan.OverlapHourlyUsd is { } overlap && overlap > affordable)
@@ -89,7 +87,7 @@ public static class PlanGuard
             }
 
             costCeiling = Math.Min(costCeiling, affordable);
-            target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > affordable && f.Total > 0, floor, notes,
+            target = TrimTo(target, catalog, f => catalog.HourlyCost(f) > affordable && f.Total > 0, hardFloor, notes,
                 $"{BudgetNote} (at most ${affordable:0.####}/h for the rest of the period)", plan.Committed);
             if (target.Total < limits.MinInstances)
             {
@@ -119,7 +117,7 @@ public static class PlanGuard
             target = FitLaunchCommitments(context, target, catalog, policy.BillingMinimum, notes);
         }
 
-        var serverless = ServerlessRps(plan, policy, context, target, notes);
+        var serverless = ServerlessRps(plan, policy, context, target, hardAffordable, notes);
         var spendLimited = notes.Exists(n => n.StartsWith(BudgetNote, StringComparison.Ordinal) || n.StartsWith(HourlyCapNote, StringComparison.Ordinal)
             || n.StartsWith(ServerlessSpendNote, StringComparison.Ordinal));
         var guarded = notes.Count == 0
@@ -132,7 +130,8 @@ public static class PlanGuard
     /// The serverless rps within the offering's limit, and within what the hourly cap and a hard budget leave after
     /// the fleet (the fleet is what the SLO rests on once launches serve, so the offload gives way first).
     /// </summary>
-    private static double ServerlessRps(ScalingPlan plan, ServicePolicy policy, PlanningContext context, Fleet target, List<string> notes)
+    /// <param name="hardAffordable">What a hard budget allows per hour now (<see cref="HardAffordable"/>; unused without one).</param>
+    private static double ServerlessRps(ScalingPlan plan, ServicePolicy policy, PlanningContext context, Fleet target, decimal hardAffordable, List<string> notes)
     {
         if (plan.ServerlessRps <= 0)
         {
@@ -149,7 +148,7 @@ public static class PlanGuard
         var room = policy.Limits.MaxHourlyUsd is { } cap ? cap : decimal.MaxValue;
         if (context.Budget.Hard)
         {
-            room = Math.Min(room, HardAffordable(plan, policy, context));
+            room = Math.Min(room, hardAffordable);
         }
 
         var left = room - policy.Catalog.HourlyCost(target);

@@ -44,7 +44,10 @@ internal sealed class BudgetCeiling
         }
 
         _solvedAt = now;
-        _ceiling = Solve(history, affordableHourly, usdPerRps * realizedRatio, floorHourly, overhead, StuckTicks);
+        _ceiling = Solve(history, affordableHourly, usdPerRps * realizedRatio, floorHourly, overhead, StuckTicks, NearBind);
+        // For the decision's reason only (not saved: after a restart the plain wording holds until the next solve).
+        Near = NearBind < 1 && double.IsFinite(_ceiling) &&
+            double.IsPositiveInfinity(Solve(history, affordableHourly, usdPerRps * realizedRatio, floorHourly, overhead, StuckTicks));
         LeftOut = StuckTicks > 0 ? LeftOutRuns(history, Math.Max(0, history.Count - history.Capacity), StuckTicks) : (0, double.NaN);
         return _ceiling;
     }
@@ -53,6 +56,15 @@ internal sealed class BudgetCeiling
     /// A run of this many identical non-zero values is a stuck series, not traffic (0 = keep everything): see <see cref="Traffic"/>.
     /// </summary>
     public int StuckTicks { get; init; }
+
+    /// <summary>
+    /// Share of the allowance above which serving all demand seen counts as binding, with the ceiling at the highest
+    /// demand seen (1: only above the allowance). See <c>budget_near_bind</c>.
+    /// </summary>
+    public double NearBind { get; init; } = 1;
+
+    /// <summary>Whether the last solve bound only because the demand seen is near the allowance (nothing seen is cut).</summary>
+    public bool Near { get; private set; }
 
     /// <summary>The same non-zero value for this long is a stuck series (and at least <see cref="MinStuckTicks"/> ticks).</summary>
     public static readonly TimeSpan StuckSpan = TimeSpan.FromHours(6);
@@ -124,7 +136,7 @@ internal sealed class BudgetCeiling
         }
     }
 
-    internal static double Solve(DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double overhead = 1, int stuckTicks = 0)
+    internal static double Solve(DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double overhead = 1, int stuckTicks = 0, double nearBind = 1)
     {
         var first = Math.Max(0, history.Count - history.Capacity);
         if (!(usdPerRps > 0) || !double.IsFinite(affordableHourly) || history.Count - first < MinSamples)
@@ -150,9 +162,12 @@ internal sealed class BudgetCeiling
         }
 
         var top = demand.Max();
-        if (MeanCost(top) <= affordableHourly)
+        var full = MeanCost(top);
+        if (full <= affordableHourly)
         {
-            return double.PositiveInfinity;
+            // Near the allowance the fleet the planner buys for all of it (coverage headroom over the catalog's price)
+            // already costs more than the allowance: bound at the highest demand seen, nothing seen is cut.
+            return full > nearBind * affordableHourly ? top : double.PositiveInfinity;
         }
 
         if (floorHourly >= affordableHourly)

@@ -26,7 +26,7 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
     /// <summary>Instance granularity and headroom make a fleet cost this much more than its demand at the best price per rps.</summary>
     private const double GranularityMargin = 0.1;
 
-    private readonly BudgetCeiling _ceiling = new() { StuckTicks = BudgetCeiling.StuckTicksFor(policy.Tick) };
+    private readonly BudgetCeiling _ceiling = new() { StuckTicks = BudgetCeiling.StuckTicksFor(policy.Tick), NearBind = options.BudgetNearBind };
 
     private readonly SpendCalibration _spend = new();
 
@@ -132,6 +132,9 @@ internal sealed class BudgetPacer(ServicePolicy policy, CostOptimizerOptions opt
 
         return _lastCeiling = _ceiling.Ceiling(context.Now, history, hourly, UsdPerRps, floor, ratio);
     }
+
+    /// <summary>Whether the finite ceiling of the last tick binds only because all demand seen is near the allowance (<c>budget_near_bind</c>).</summary>
+    public bool NearBind => _ceiling.Near && double.IsFinite(_lastCeiling);
 
     /// <summary>The fleet's learned cost over its demand at the model's price (<see cref="FleetOverhead"/>; tests).</summary>
     internal double Overhead(BudgetWindow budget) => _overhead.Ratio(budget);

@@ -105,6 +105,10 @@ internal static class CostOptimizerParameters
         {
             Min = 0, Max = 1, MaxExclusive = true,
         },
+        new("budget_near_bind", ParameterType.Number, DefaultBudgetNearBind, "share of the hourly allowance", "a hard budget's ceiling binds, at the highest demand seen, once serving all demand seen would cost more than this share of what the budget allows per hour: the budget-bound rules (budget_bound_quantile, tight scale-in, no launch for small gaps) apply, no demand seen is cut (1: only above the allowance)")
+        {
+            Min = 0.5, Max = 1,
+        },
         new("burst_min_hazard", ParameterType.Number, DefaultBurstMinHazard, "probability", "pre-scale a recurring-burst slot at least this likely")
         {
             Min = 0, MinExclusive = true, Max = 1,

@@ -342,7 +342,9 @@ internal sealed partial class CostOptimizerPlanner : IDurablePlanner
             ? $"; soft budget: projected ${budget.ProjectedUsd:0.##} exceeds ${budget.MonthlyUsd:0.##}"
             : "";
         var corrected = (correction is null ? "" : $"; {correction}") +
-            (double.IsFinite(ceiling) ? $"; the hard budget binds: demand is served up to {ceiling:0.#} rps, the ceiling the rest of it pays for at the demand seen so far{StuckNote()}" : "");
+            (!double.IsFinite(ceiling) ? ""
+                : _pacer.NearBind ? $"; the hard budget nearly binds: serving all the demand seen so far (up to {ceiling:0.#} rps) costs more than {_options.BudgetNearBind:0.##} of what it allows per hour, so the budget-bound rules apply{StuckNote()}"
+                : $"; the hard budget binds: demand is served up to {ceiling:0.#} rps, the ceiling the rest of it pays for at the demand seen so far{StuckNote()}");
         return new ScalingPlan(target, decision.Step, $"cost-optimizer: {decision.Reason}{overlapNote}{overrun}{corrected}", Alternatives(context, inputs, reactive, target, offload))
         {
             OverlapHourlyUsd = settling ? _settlePeak : null,

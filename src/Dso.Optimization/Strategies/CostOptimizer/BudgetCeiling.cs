@@ -44,10 +44,8 @@ internal sealed class BudgetCeiling
         }
 
         _solvedAt = now;
-        _ceiling = Solve(history, affordableHourly, usdPerRps * realizedRatio, floorHourly, overhead, StuckTicks, NearBind);
-        // For the decision's reason only (not saved: after a restart the plain wording holds until the next solve).
-        Near = NearBind < 1 && double.IsFinite(_ceiling) &&
-            double.IsPositiveInfinity(Solve(history, affordableHourly, usdPerRps * realizedRatio, floorHourly, overhead, StuckTicks));
+        // Near is for the decision's reason only (not saved: after a restart the plain wording holds until the next solve).
+        (_ceiling, Near) = SolveNear(history, affordableHourly, usdPerRps * realizedRatio, floorHourly, overhead, StuckTicks, NearBind);
         LeftOut = StuckTicks > 0 ? LeftOutRuns(history, Math.Max(0, history.Count - history.Capacity), StuckTicks) : (0, double.NaN);
         return _ceiling;
     }
@@ -136,18 +134,22 @@ internal sealed class BudgetCeiling
         }
     }
 
-    internal static double Solve(DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double overhead = 1, int stuckTicks = 0, double nearBind = 1)
+    internal static double Solve(DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double overhead = 1, int stuckTicks = 0, double nearBind = 1) =>
+        SolveNear(history, affordableHourly, usdPerRps, floorHourly, overhead, stuckTicks, nearBind).Ceiling;
+
+    /// <summary>The ceiling, and whether it binds only because all demand seen is near the allowance (<paramref name="nearBind"/>).</summary>
+    private static (double Ceiling, bool Near) SolveNear(DemandHistory history, double affordableHourly, double usdPerRps, double floorHourly, double overhead, int stuckTicks, double nearBind)
     {
         var first = Math.Max(0, history.Count - history.Capacity);
         if (!(usdPerRps > 0) || !double.IsFinite(affordableHourly) || history.Count - first < MinSamples)
         {
-            return double.NaN;
+            return (double.NaN, false);
         }
 
         var demand = Traffic(history, first, stuckTicks).Select(d => d * overhead).ToArray();
         if (demand.Length < MinSamples)
         {
-            return double.NaN;
+            return (double.NaN, false);
         }
 
         double MeanCost(double ceiling)
@@ -167,12 +169,12 @@ internal sealed class BudgetCeiling
         {
             // Near the allowance the fleet the planner buys for all of it (coverage headroom over the catalog's price)
             // already costs more than the allowance: bound at the highest demand seen, nothing seen is cut.
-            return full > nearBind * affordableHourly ? top : double.PositiveInfinity;
+            return full > nearBind * affordableHourly ? (top, true) : (double.PositiveInfinity, false);
         }
 
         if (floorHourly >= affordableHourly)
         {
-            return double.NaN;
+            return (double.NaN, false);
         }
 
         // MeanCost rises monotonically with the ceiling: bisect to a thousandth of the peak.
@@ -183,7 +185,7 @@ internal sealed class BudgetCeiling
             (low, high) = MeanCost(mid) <= affordableHourly ? (mid, high) : (low, mid);
         }
 
-        return low;
+        return (low, false);
     }
 
     internal void Save(State.StateWriter w)

@@ -125,6 +125,7 @@ internal sealed partial class CostOptimizerPlanner
         w.Write(_demandTicks);
         // Last, so that a demand record saved before it was kept still loads (and refits at its next refit).
         w.Write(_outlook.Calibrator.BelowFloorOnly);
+        _outlook.Calibrator.SaveEnded(w);
     }
 
     private void LoadDemand(StateReader r)
@@ -147,5 +148,6 @@ internal sealed partial class CostOptimizerPlanner
         _demandSum = r.Double();
         _demandTicks = r.Long();
         _outlook.Calibrator.BelowFloorOnly = !r.AtEnd && r.Bool();
+        _outlook.Calibrator.LoadEnded(r);
     }
 }

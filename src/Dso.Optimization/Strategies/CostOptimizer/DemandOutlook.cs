@@ -119,6 +119,7 @@ internal sealed class DemandOutlook
             Floor = floorCapacity,
             CatchAllOnly = SteadyLevelFeature,
             SubFloorSamples = (int)Math.Ceiling(TimeSpan.FromDays(EnvelopeCalibrator.SubFloorDays) / (tick * _stride)),
+            SamplesPerDay = Day / (tick * _stride),
         };
         _refitEvery = Math.Max(1, (int)Math.Round(RefitInterval / tick));
         _pending = new double[]?[rows + 1];
@@ -306,6 +307,9 @@ internal sealed class DemandOutlook
                 ? $"the burst the hourly profile expects, {_bursts.ProfileExpected(_rows):0.#} rps, up to the budget's ceiling {BurstCeiling:0.#} rps ({_bursts.Describe()})"
                 : null,
             SqrtTerm = _calibrator.Fitted && binding == _calibrator.CatchAll && _calibrator.SqrtCatchAll,
+            FittedSince = _calibrator.EndedSamples > 0
+                ? $"fitted on the {_calibrator.FittedDays:0.#} days since demand last exceeded {_calibrator.EndedAbove:0.#} rps ({EnvelopeCalibrator.RegimeJump:0.#} x the highest of the last {EnvelopeCalibrator.RegimeDays:0.#} days: that regime ended)"
+                : null,
             WarmupHeadroom = _warmup,
             Ahead = ahead,
             AheadAt = aheadAt,

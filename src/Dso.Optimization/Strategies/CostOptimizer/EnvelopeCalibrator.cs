@@ -51,6 +51,26 @@ internal sealed class EnvelopeCalibrator
     /// <summary>Days of samples below the floor before they are fitted on their own (the daily peak seen twice).</summary>
     public const int SubFloorDays = 2;
 
+    /// <summary>Samples per day of demand (0: no regime test, see <see cref="EndedRegime"/>).</summary>
+    public double SamplesPerDay { get; init; }
+
+    /// <summary>Days a lower regime must have lasted before the samples of the one it ended are left out of the fit.</summary>
+    public const double RegimeDays = 3;
+
+    /// <summary>Factor over the lower regime's highest demand that marks a sample as the old regime's.</summary>
+    public const double RegimeJump = 1.5;
+
+    /// <summary>
+    /// Samples (oldest first) the last refit left out as an ended regime's (see <see cref="EndedRegime"/>); 0: none.
+    /// </summary>
+    public int EndedSamples { get; private set; }
+
+    /// <summary>The ended regime's mark for explanations: demand above it is the old regime's (NaN: none left out).</summary>
+    public double EndedAbove { get; private set; } = double.NaN;
+
+    /// <summary>Days the samples the last refit used span when an ended regime was left out (NaN: none left out).</summary>
+    public double FittedDays => EndedSamples > 0 && SamplesPerDay > 0 ? (_count - EndedSamples) / SamplesPerDay : double.NaN;
+
     /// <summary>Fitted multiplier per feature; NaN = feature not used. All NaN until enough history.</summary>
     public double[] Multipliers { get; private set; }
 
@@ -146,6 +166,7 @@ internal sealed class EnvelopeCalibrator
         var start = Math.Min(_quantile, maxQuantile);
         var use = (bool[])available.Clone();
         use[0] = true;
+        (EndedSamples, EndedAbove) = EndedRegime(start) is var (ended, above) && ended > 0 ? (ended, above) : (0, double.NaN);
         while (true)
         {
             var rows = Complete(use, Floor);
@@ -208,7 +229,7 @@ internal sealed class EnvelopeCalibrator
         var rows = new List<int>(_count);
         for (var i = 0; i < _count; i++)
         {
-            var ok = double.IsFinite(_y[i]);
+            var ok = double.IsFinite(_y[i]) && Age(i) >= EndedSamples;
             var informative = _y[i] > floor;
             for (var j = 0; j < _features && ok; j++)
             {
@@ -248,6 +269,73 @@ internal sealed class EnvelopeCalibrator
         return below;
     }
 
+    /// <summary>A sample's place in arrival order (0: the oldest kept).</summary>
+    private int Age(int i) => _count < _x.Length ? i : (i - _next + _x.Length) % _x.Length;
+
+    /// <summary>
+    /// How many of the oldest samples belong to a regime that has ended: demand has stayed for <see cref="RegimeDays"/>
+    /// at most 1/<see cref="RegimeJump"/> of what it reached before, on more samples than the fit at
+    /// <paramref name="quantile"/> may leave uncovered (a level that fell for good, a square wave of spikes that stopped).
+    /// Fitted with them, the bound keeps covering the old regime for as long as the window holds it (r49-08: four days at
+    /// 4-12 x demand); fitted on the samples since, it covers the regime in force. Not when the same span a week before was
+    /// as low (a weekend after a week of daily peaks: the peaks come back on Monday).
+    /// </summary>
+    private (int Ended, double Above) EndedRegime(double quantile)
+    {
+        var recent = (int)Math.Ceiling(RegimeDays * SamplesPerDay);
+        if (SamplesPerDay <= 0 || _count < recent + _minSamples)
+        {
+            return (0, 0);
+        }
+
+        var byAge = new double[_count];
+        for (var i = 0; i < _count; i++)
+        {
+            byAge[Age(i)] = _y[i];
+        }
+
+        var level = 0.0;
+        for (var a = _count - recent; a < _count; a++)
+        {
+            level = double.IsFinite(byAge[a]) ? Math.Max(level, byAge[a]) : level;
+        }
+
+        var high = RegimeJump * level;
+        var ended = 0;
+        var count = 0;
+        for (var a = 0; a < _count - recent; a++)
+        {
+            if (byAge[a] > high)
+            {
+                ended = a + 1;
+                count++;
+            }
+        }
+
+        // Samples the fit may leave uncovered: fewer old ones than that never held the bound up.
+        if (level <= 0 || count <= Math.Max(0, _count - (int)Math.Ceiling((_count + 1) * quantile)))
+        {
+            return (0, 0);
+        }
+
+        var week = (int)Math.Round(7 * SamplesPerDay);
+        if (_count - recent - week >= 0)
+        {
+            var before = 0.0;
+            for (var a = _count - recent - week; a < _count - week; a++)
+            {
+                before = double.IsFinite(byAge[a]) ? Math.Max(before, byAge[a]) : before;
+            }
+
+            if (before <= high)
+            {
+                return (0, 0);
+            }
+        }
+
+        return (_count - ended >= _minSamples ? ended : 0, high);
+    }
+
     internal void Save(State.StateWriter w)
     {
         w.Write(_quantile);
@@ -260,6 +348,19 @@ internal sealed class EnvelopeCalibrator
         w.Write(_next);
         w.Write(_y);
         w.Write(_x);
+    }
+
+    /// <summary>The ended regime the last refit left out, for the explanations until the next refit (after <see cref="Save"/>'s record, last).</summary>
+    internal void SaveEnded(State.StateWriter w)
+    {
+        w.Write(EndedSamples);
+        w.Write(EndedAbove);
+    }
+
+    /// <summary>Reads what <see cref="SaveEnded"/> wrote; a record saved before it was kept leaves none (the next refit finds it).</summary>
+    internal void LoadEnded(State.StateReader r)
+    {
+        (EndedSamples, EndedAbove) = r.AtEnd ? (0, double.NaN) : (r.Count(_count), r.Double());
     }
 
     internal void Load(State.StateReader r)

@@ -38,6 +38,12 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
     /// </summary>
     public string? ExpectedBurst { get; init; }
 
+    /// <summary>
+    /// "fitted on the 3.2 days since demand last exceeded 12071 rps": set when the fit left out the samples of a regime
+    /// that ended (see <see cref="EnvelopeCalibrator.EndedAbove"/>); null when it did not.
+    /// </summary>
+    public string? FittedSince { get; init; }
+
     /// <summary>The multiplier over the recent level used while the calibration is not fitted.</summary>
     public double WarmupHeadroom { get; init; } = double.NaN;
 
@@ -72,7 +78,8 @@ internal sealed record OutlookResult(double[] Upper, double[] Features, int Bind
                     : arithmetic;
         }
 
-        var degraded = Quantile < TargetQuantile ? $", budget allows p{Quantile * 100:0.#} not p{TargetQuantile * 100:0.#}" : "";
+        var degraded = (Quantile < TargetQuantile ? $", budget allows p{Quantile * 100:0.#} not p{TargetQuantile * 100:0.#}" : "")
+            + (Calibrated && FittedSince is { } since ? $", {since}" : "");
         if (RuleCapacity >= Upper[^1] - 0.05)
         {
             return $"demand {Upper[^1]:0.#} rps (the reactive rule's capacity: self-correction follows the rule while this policy is losing the episode to it; the envelope's p{Quantile * 100:0.#}: {basis}{degraded})";

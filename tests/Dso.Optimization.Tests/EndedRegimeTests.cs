@@ -74,6 +74,40 @@ public sealed class EndedRegimeTests
         Assert.True(bounds.Skip((int)(6 * Day)).Max() < 1.3 * 2_600, $"the last half day bounded at up to {bounds.Skip((int)(6 * Day)).Max():0} rps for 2,600 rps: {reason}");
     }
 
+    [Theory]
+    [InlineData(15)]
+    [InlineData(1)]
+    public void Monday_after_a_first_long_quiet_stretch_brings_the_busy_days_back_as_it_rises(int minutes)
+    {
+        // Busy Monday to Thursday, quiet Friday to Sunday, from a Monday: on the first Sunday the quiet stretch is three
+        // days old and no week before it says it comes back, so the busy days leave the fit. Each rise on Monday past
+        // the peak the fit last read refits at once (not at the next two-hourly refit), and by midday they are back. At
+        // one-minute ticks the fit's samples are every sixth tick, paired five ticks late: the peak it reads is the ticks'.
+        var random = new Random(17);
+        var day = 1440 / minutes;
+        var outlook = new DemandOutlook(TimeSpan.FromMinutes(minutes), minutes == 1 ? 5 : 1, new CostOptimizerOptions());
+        var ended = false;
+        for (var i = 0; i < 8 * day; i++)
+        {
+            var demand = Weekly(i, 4, random, day);
+            outlook.Observe(demand, null);
+            var calibrator = outlook.Calibrator;
+            ended |= i >= 6 * day && calibrator.EndedSamples > 0;
+            if (i >= 7 * day && calibrator.EndedSamples > 0)
+            {
+                Assert.True(demand <= calibrator.EndedRecheckAbove,
+                    $"Monday {(i % day) * minutes / 60.0:0.##} h: {demand:0} rps, above the {calibrator.EndedRecheckAbove:0} rps the fit that leaves the busy days out last read");
+            }
+
+            if (i == (7 * day) + (day / 2))
+            {
+                Assert.True(calibrator.EndedSamples == 0, $"Monday midday at {demand:0} rps: the busy days are still out of the fit");
+            }
+        }
+
+        Assert.True(ended, "the busy days never left the fit: the test does not test what it names");
+    }
+
     [Fact]
     public void A_quiet_stretch_that_comes_back_every_week_keeps_the_busy_days_in_the_fit()
     {
@@ -132,10 +166,10 @@ public sealed class EndedRegimeTests
         Enumerable.Range(0, ticks).Select(_ => level * (1 + (0.03 * random.NextDouble()))).ToArray();
 
     /// <summary>Tick <paramref name="i"/> from a Monday: midday peaks of 1,000 rps on the first <paramref name="busy"/> days of each week, 300 on the rest.</summary>
-    private static double Weekly(int i, int busy, Random random)
+    private static double Weekly(int i, int busy, Random random, int day = Day)
     {
-        var t = (i % Day) / (double)Day;
-        var peak = (i / Day) % 7 < busy ? 1_000 : 300;
+        var t = (i % day) / (double)day;
+        var peak = (i / day) % 7 < busy ? 1_000 : 300;
         return 50 + (peak * Math.Max(0, Math.Sin(Math.PI * ((t * 1.5) - 0.25)))) + (10 * random.NextDouble());
     }
 

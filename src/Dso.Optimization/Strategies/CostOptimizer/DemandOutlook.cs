@@ -84,6 +84,8 @@ internal sealed class DemandOutlook
     private readonly int[] _lags;
     private readonly int _stride;
     private readonly int _refitEvery;
+    /// <summary>Ticks in <see cref="EnvelopeCalibrator.RegimeDays"/>, the span whose peak the ended-regime test reads.</summary>
+    private readonly long _regimeTicks;
     private readonly DemandHistory _history;
     /// <summary>Per tick, the highest row bound the outlook gave (what it asked the fleet to cover), for the scale-in window.</summary>
     private readonly DemandHistory _needs;
@@ -122,6 +124,7 @@ internal sealed class DemandOutlook
             SamplesPerDay = Day / (tick * _stride),
         };
         _refitEvery = Math.Max(1, (int)Math.Round(RefitInterval / tick));
+        _regimeTicks = Math.Max(1, (long)Math.Ceiling(TimeSpan.FromDays(EnvelopeCalibrator.RegimeDays) / tick));
         _pending = new double[]?[rows + 1];
         _levelTicks = Math.Max(1, (int)Math.Round(LevelSpan / tick));
         var steady = (int)Math.Round(SteadySpan / tick);
@@ -235,6 +238,13 @@ internal sealed class DemandOutlook
             _peak = demand;
         }
 
+        if (demand > _calibrator.EndedRecheckAbove)
+        {
+            // Demand rose past what the last days held while the fit leaves out an ended regime: it may be coming back
+            // (Monday after a long quiet stretch), and the fit should know now, not at the next two-hourly refit.
+            _refitNow = true;
+        }
+
         _bursts.Observe(demand);
         _gap.Observe(demand, _history);
         var quarantined = _gap.Quarantined;
@@ -271,7 +281,8 @@ internal sealed class DemandOutlook
         if (now % _refitEvery == 0 || !_calibrator.Fitted || _refitNow)
         {
             _refitNow = false;
-            _calibrator.Refit([.. features[_rows - 1].Select(double.IsFinite)], maxMeanCapacity, _maxQuantile);
+            _calibrator.Refit([.. features[_rows - 1].Select(double.IsFinite)], maxMeanCapacity, _maxQuantile,
+                _history.PeakBetween(now - _regimeTicks + 1, now));
         }
 
         var upper = new double[_rows];

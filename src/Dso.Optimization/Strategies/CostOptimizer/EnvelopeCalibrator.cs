@@ -66,7 +66,15 @@ internal sealed class EnvelopeCalibrator
     public int EndedSamples { get; private set; }
 
     /// <summary>The ended regime's mark for explanations: demand above it is the old regime's (NaN: none left out).</summary>
-    public double EndedAbove { get; private set; } = double.NaN;
+    public double EndedAbove => RegimeJump * _endedLevel;
+
+    /// <summary>
+    /// Demand above which the ended regime's test must be made again (the highest of the last <see cref="RegimeDays"/> at
+    /// the refit that left it out): a rise past it may be the old regime coming back. Infinite while none is left out.
+    /// </summary>
+    public double EndedRecheckAbove => EndedSamples > 0 ? _endedLevel : double.PositiveInfinity;
+
+    private double _endedLevel = double.NaN;
 
     /// <summary>Days the samples the last refit used span when an ended regime was left out (NaN: none left out).</summary>
     public double FittedDays => EndedSamples > 0 && SamplesPerDay > 0 ? (_count - EndedSamples) / SamplesPerDay : double.NaN;
@@ -161,12 +169,16 @@ internal sealed class EnvelopeCalibrator
     /// calls for (serve every predictable peak, give up on the rare unpredictable ones first).
     /// </param>
     /// <param name="maxQuantile">Coverage fitted for at most (a binding budget ceiling's, see <c>budget_bound_quantile</c>).</param>
-    public void Refit(bool[] available, double maxMeanBound = double.PositiveInfinity, double maxQuantile = 1)
+    /// <param name="recentPeak">
+    /// Highest demand observed over the last <see cref="RegimeDays"/>, every tick counted (NaN: the samples' alone): the
+    /// samples are thinned and paired with the features of a few ticks before, so they learn a rise late.
+    /// </param>
+    public void Refit(bool[] available, double maxMeanBound = double.PositiveInfinity, double maxQuantile = 1, double recentPeak = double.NaN)
     {
         var start = Math.Min(_quantile, maxQuantile);
         var use = (bool[])available.Clone();
         use[0] = true;
-        (EndedSamples, EndedAbove) = EndedRegime(start) is var (ended, above) && ended > 0 ? (ended, above) : (0, double.NaN);
+        (EndedSamples, _endedLevel) = EndedRegime(start, recentPeak) is var (ended, peak) && ended > 0 ? (ended, peak) : (0, double.NaN);
         while (true)
         {
             var rows = Complete(use, Floor);
@@ -280,7 +292,7 @@ internal sealed class EnvelopeCalibrator
     /// 4-12 x demand); fitted on the samples since, it covers the regime in force. Not when the same span a week before was
     /// as low (a weekend after a week of daily peaks: the peaks come back on Monday).
     /// </summary>
-    private (int Ended, double Above) EndedRegime(double quantile)
+    private (int Ended, double Level) EndedRegime(double quantile, double recentPeak)
     {
         var recent = (int)Math.Ceiling(RegimeDays * SamplesPerDay);
         if (SamplesPerDay <= 0 || _count < recent + _minSamples)
@@ -294,7 +306,7 @@ internal sealed class EnvelopeCalibrator
             byAge[Age(i)] = _y[i];
         }
 
-        var level = 0.0;
+        var level = double.IsFinite(recentPeak) ? Math.Max(0, recentPeak) : 0;
         for (var a = _count - recent; a < _count; a++)
         {
             level = double.IsFinite(byAge[a]) ? Math.Max(level, byAge[a]) : level;
@@ -333,7 +345,7 @@ internal sealed class EnvelopeCalibrator
             }
         }
 
-        return (_count - ended >= _minSamples ? ended : 0, high);
+        return (_count - ended >= _minSamples ? ended : 0, level);
     }
 
     internal void Save(State.StateWriter w)
@@ -354,13 +366,13 @@ internal sealed class EnvelopeCalibrator
     internal void SaveEnded(State.StateWriter w)
     {
         w.Write(EndedSamples);
-        w.Write(EndedAbove);
+        w.Write(_endedLevel);
     }
 
     /// <summary>Reads what <see cref="SaveEnded"/> wrote; a record saved before it was kept leaves none (the next refit finds it).</summary>
     internal void LoadEnded(State.StateReader r)
     {
-        (EndedSamples, EndedAbove) = r.AtEnd ? (0, double.NaN) : (r.Count(_count), r.Double());
+        (EndedSamples, _endedLevel) = r.AtEnd ? (0, double.NaN) : (r.Count(_count), r.Double());
     }
 
     internal void Load(State.StateReader r)

@@ -114,18 +114,7 @@ public sealed class EndedRegimeTests
         // Busy Monday to Thursday (midday peaks of 1,000 rps), quiet Friday to Sunday (300): from Thursday afternoon to
         // Monday morning, three and a third days below the busy days' peaks, every week. From the second week on, the
         // same span a week before was as quiet: the busy days stay in the fit.
-        var random = new Random(7);
-        var calibrator = Calibrator();
-        var history = new List<double>();
-        for (var i = 0; i < 21 * Day; i++)
-        {
-            Append(calibrator, history, [Weekly(i, 4, random)]);
-            if (i >= 8 * Day && i % 8 == 0)
-            {
-                calibrator.Refit([true, true]);
-                Assert.True(calibrator.EndedSamples == 0, $"day {i / Day}, tick {i % Day}: the busy days left the fit as an ended regime");
-            }
-        }
+        AssertBusyDaysKept(busy: 4, seed: 7, ticks: 21 * Day, checkFrom: 8 * Day);
     }
 
     [Fact]
@@ -133,18 +122,7 @@ public sealed class EndedRegimeTests
     {
         // Five weekdays from Monday with peaks of 1,000 rps, then the weekend at 300 until Monday 08:00: two and a half
         // days below the weekdays' peaks, with no week before it to compare with.
-        var random = new Random(9);
-        var calibrator = Calibrator();
-        var history = new List<double>();
-        for (var i = 0; i < (7 * Day) + (Day / 3); i++)
-        {
-            Append(calibrator, history, [Weekly(i, 5, random)]);
-            if (i >= 5 * Day && i % 4 == 0)
-            {
-                calibrator.Refit([true, true]);
-                Assert.True(calibrator.EndedSamples == 0, $"day {i / Day}, tick {i % Day}: the weekdays left the fit as an ended regime");
-            }
-        }
+        AssertBusyDaysKept(busy: 5, seed: 9, ticks: (7 * Day) + (Day / 3), checkFrom: 5 * Day);
     }
 
     [Fact]
@@ -158,6 +136,26 @@ public sealed class EndedRegimeTests
         Append(calibrator, history, Enumerable.Range(0, 8 * Day).Select(i => i is 50 or 51 or 52 ? 50_000 : 1_000 * (1 + (0.05 * random.NextDouble()))));
         calibrator.Refit([true, true]);
         Assert.Equal(0, calibrator.EndedSamples);
+    }
+
+    /// <summary>
+    /// Feeds <paramref name="ticks"/> of <see cref="Weekly"/> demand and refits every 4 ticks from
+    /// <paramref name="checkFrom"/>: no refit may leave the busy days out of the fit.
+    /// </summary>
+    private static void AssertBusyDaysKept(int busy, int seed, int ticks, int checkFrom)
+    {
+        var random = new Random(seed);
+        var calibrator = Calibrator();
+        var history = new List<double>();
+        for (var i = 0; i < ticks; i++)
+        {
+            Append(calibrator, history, [Weekly(i, busy, random)]);
+            if (i >= checkFrom && i % 4 == 0)
+            {
+                calibrator.Refit([true, true]);
+                Assert.True(calibrator.EndedSamples == 0, $"day {i / Day}, tick {i % Day}: the busy days left the fit as an ended regime");
+            }
+        }
     }
 
     private static EnvelopeCalibrator Calibrator() => new(2, 2000, 0.98, 30) { SamplesPerDay = Day };

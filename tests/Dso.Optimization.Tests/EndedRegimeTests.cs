@@ -7,32 +7,34 @@ namespace Dso.Optimization.Tests;
 /// (the ec2-net trace at 15-minute ticks, a soft budget): for two and a half days demand jumped from one quarter hour to the next between
 /// 14,500 and 2,900 rps, covering that square wave took five times the low tick's level, and after it stopped the fit,
 /// holding those samples for the 20 days its window spans, kept asking for 4-12 x the new 2,600 rps level for four days.
-/// A weekend after a week of daily peaks looks the same for two days and must not be taken for one.
+/// A weekend after a week of daily peaks looks the same for two days and must not be taken for one; a level held around
+/// the clock that falls is over after a day.
 /// </summary>
 public sealed class EndedRegimeTests
 {
     private const int Day = 96;
 
     [Fact]
-    public void Once_a_square_wave_has_stopped_for_three_days_the_bound_follows_the_level_in_force()
+    public void Once_a_square_wave_around_the_clock_has_stopped_for_a_day_the_bound_follows_the_level_in_force()
     {
         var random = new Random(5);
         var calibrator = Calibrator();
         var history = new List<double>();
-        // High or low at random, as neither the tick before nor the day before can tell.
+        // High or low at random, at every hour of the day, as neither the tick before nor the day before can tell.
         Append(calibrator, history, Enumerable.Range(0, (int)(2.5 * Day)).Select(_ => (random.Next(2) == 0 ? 14_500 : 2_900) * (1 + (0.01 * random.NextDouble()))).ToArray());
-        Append(calibrator, history, Level(random, 2_600, 2 * Day));
+        Append(calibrator, history, Level(random, 2_600, (int)(0.75 * Day)));
         calibrator.Refit([true, true]);
         Assert.Equal(0, calibrator.EndedSamples);
-        var twoDays = calibrator.Envelope(Features(history));
-        Assert.True(twoDays > 2 * 2_600, $"two days into the lower level the old regime no longer shapes the fit (bound {twoDays:0}): the test does not test what it names");
+        var early = calibrator.Envelope(Features(history));
+        Assert.True(early > 2 * 2_600, $"18 hours into the lower level the old regime no longer shapes the fit (bound {early:0}): the test does not test what it names");
 
-        Append(calibrator, history, Level(random, 2_600, (int)(1.5 * Day)));
+        Append(calibrator, history, Level(random, 2_600, (int)(0.75 * Day)));
         calibrator.Refit([true, true]);
         var bound = calibrator.Envelope(Features(history));
         Assert.True(calibrator.EndedSamples > 0, "the square wave's samples are still in the fit");
-        Assert.True(bound < 1.3 * 2_600, $"three and a half days after the square wave stopped the bound is {bound:0} rps for 2,600 rps");
-        Assert.True(calibrator.FittedDays is > 3 and < 4, $"fitted on {calibrator.FittedDays:0.##} days");
+        Assert.True(bound < 1.3 * 2_600, $"a day and a half after the square wave stopped the bound is {bound:0} rps for 2,600 rps");
+        Assert.True(calibrator.FittedDays is > 1 and < 2, $"fitted on {calibrator.FittedDays:0.##} days");
+        Assert.Equal(EnvelopeCalibrator.ClockDays, calibrator.EndedDays);
 
         // A restarted planner explains its bound as the saved one did until its next refit.
         using var stream = new MemoryStream();
@@ -50,7 +52,26 @@ public sealed class EndedRegimeTests
             restored.LoadEnded(r);
         }
 
-        Assert.Equal((calibrator.EndedSamples, calibrator.EndedAbove), (restored.EndedSamples, restored.EndedAbove));
+        Assert.Equal((calibrator.EndedSamples, calibrator.EndedAbove, calibrator.EndedDays), (restored.EndedSamples, restored.EndedAbove, restored.EndedDays));
+    }
+
+    [Fact]
+    public void Daily_peaks_that_stopped_leave_the_fit_after_three_days_not_one()
+    {
+        // Five days with a midday peak of 1,000 rps, then days peaking at 300: the old regime was above the quiet days'
+        // mark only around midday, as a weekday is, so a day or two below it is not its end; three and a half are.
+        var random = new Random(11);
+        var calibrator = Calibrator();
+        var history = new List<double>();
+        Append(calibrator, history, Enumerable.Range(0, 5 * Day).Select(i => Weekly(i, 7, random)).ToArray());
+        Append(calibrator, history, Enumerable.Range(5 * Day, (int)(2.5 * Day)).Select(i => Weekly(i, 0, random)).ToArray());
+        calibrator.Refit([true, true]);
+        Assert.Equal(0, calibrator.EndedSamples);
+
+        Append(calibrator, history, Enumerable.Range((int)(7.5 * Day), Day).Select(i => Weekly(i, 0, random)).ToArray());
+        calibrator.Refit([true, true]);
+        Assert.True(calibrator.EndedSamples > 0, "three and a half days after the daily peaks stopped they are still in the fit");
+        Assert.Equal(EnvelopeCalibrator.RegimeDays, calibrator.EndedDays);
     }
 
     [Fact]
@@ -71,6 +92,7 @@ public sealed class EndedRegimeTests
         var reason = result!.Describe();
         Assert.True(outlook.Calibrator.EndedSamples > 0, reason);
         Assert.Contains("days since demand last exceeded", reason);
+        Assert.Contains("x the highest of the last day: that regime ended, and it had run around the clock", reason);
         Assert.True(bounds.Skip((int)(6 * Day)).Max() < 1.3 * 2_600, $"the last half day bounded at up to {bounds.Skip((int)(6 * Day)).Max():0} rps for 2,600 rps: {reason}");
     }
 

@@ -84,8 +84,7 @@ internal sealed class DemandOutlook
     private readonly int[] _lags;
     private readonly int _stride;
     private readonly int _refitEvery;
-    /// <summary>Ticks in <see cref="EnvelopeCalibrator.RegimeDays"/>, the span whose peak the ended-regime test reads.</summary>
-    private readonly long _regimeTicks;
+    private readonly TimeSpan _tick;
     private readonly DemandHistory _history;
     /// <summary>Per tick, the highest row bound the outlook gave (what it asked the fleet to cover), for the scale-in window.</summary>
     private readonly DemandHistory _needs;
@@ -124,7 +123,7 @@ internal sealed class DemandOutlook
             SamplesPerDay = Day / (tick * _stride),
         };
         _refitEvery = Math.Max(1, (int)Math.Round(RefitInterval / tick));
-        _regimeTicks = Math.Max(1, (long)Math.Ceiling(TimeSpan.FromDays(EnvelopeCalibrator.RegimeDays) / tick));
+        _tick = tick;
         _pending = new double[]?[rows + 1];
         _levelTicks = Math.Max(1, (int)Math.Round(LevelSpan / tick));
         var steady = (int)Math.Round(SteadySpan / tick);
@@ -282,7 +281,7 @@ internal sealed class DemandOutlook
         {
             _refitNow = false;
             _calibrator.Refit([.. features[_rows - 1].Select(double.IsFinite)], maxMeanCapacity, _maxQuantile,
-                _history.PeakBetween(now - _regimeTicks + 1, now));
+                days => _history.PeakBetween(now - (long)Math.Ceiling(TimeSpan.FromDays(days) / _tick) + 1, now));
         }
 
         var upper = new double[_rows];
@@ -318,13 +317,19 @@ internal sealed class DemandOutlook
                 ? $"the burst the hourly profile expects, {_bursts.ProfileExpected(_rows):0.#} rps, up to the budget's ceiling {BurstCeiling:0.#} rps ({_bursts.Describe()})"
                 : null,
             SqrtTerm = _calibrator.Fitted && binding == _calibrator.CatchAll && _calibrator.SqrtCatchAll,
-            FittedSince = _calibrator.EndedSamples > 0
-                ? $"fitted on the {_calibrator.FittedDays:0.#} days since demand last exceeded {_calibrator.EndedAbove:0.#} rps ({EnvelopeCalibrator.RegimeJump:0.#} x the highest of the last {EnvelopeCalibrator.RegimeDays:0.#} days: that regime ended)"
-                : null,
+            FittedSince = _calibrator.EndedSamples > 0 ? EndedRegimeReason(_calibrator) : null,
             WarmupHeadroom = _warmup,
             Ahead = ahead,
             AheadAt = aheadAt,
         };
+    }
+
+    /// <summary>"fitted on the 1.6 days since demand last exceeded 11094.6 rps (1.5 x the highest of the last day: ...)".</summary>
+    private static string EndedRegimeReason(EnvelopeCalibrator c)
+    {
+        static string Days(double d) => Math.Round(d, 1) == 1 ? "day" : $"{d:0.#} days";
+        var clock = c.EndedDays < EnvelopeCalibrator.RegimeDays ? ", and it had run around the clock" : "";
+        return $"fitted on the {Days(c.FittedDays)} since demand last exceeded {c.EndedAbove:0.#} rps ({EnvelopeCalibrator.RegimeJump:0.#} x the highest of the last {Days(c.EndedDays)}: that regime ended{clock})";
     }
 
     /// <summary>

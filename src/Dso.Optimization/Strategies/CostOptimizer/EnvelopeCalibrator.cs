@@ -57,6 +57,12 @@ internal sealed class EnvelopeCalibrator
     /// <summary>Days a lower regime must have lasted before the samples of the one it ended are left out of the fit.</summary>
     public const double RegimeDays = 3;
 
+    /// <summary>Days after which a regime that ran around the clock has ended (see <see cref="EndedRegime"/>).</summary>
+    public const double ClockDays = 1;
+
+    /// <summary>Hours of the day, of 24, in which a regime must have been above the mark to have run around the clock.</summary>
+    public const int ClockHours = 20;
+
     /// <summary>Factor over the lower regime's highest demand that marks a sample as the old regime's.</summary>
     public const double RegimeJump = 1.5;
 
@@ -69,12 +75,15 @@ internal sealed class EnvelopeCalibrator
     public double EndedAbove => RegimeJump * _endedLevel;
 
     /// <summary>
-    /// Demand above which the ended regime's test must be made again (the highest of the last <see cref="RegimeDays"/> at
-    /// the refit that left it out): a rise past it may be the old regime coming back. Infinite while none is left out.
+    /// Demand above which the ended regime's test must be made again (the highest of the days it read at the refit that
+    /// left it out): a rise past it may be the old regime coming back. Infinite while none is left out.
     /// </summary>
     public double EndedRecheckAbove => EndedSamples > 0 ? _endedLevel : double.PositiveInfinity;
 
     private double _endedLevel = double.NaN;
+
+    /// <summary>Days of lower demand the last refit that left out an ended regime read (NaN: none left out).</summary>
+    public double EndedDays { get; private set; } = double.NaN;
 
     /// <summary>Days the samples the last refit used span when an ended regime was left out (NaN: none left out).</summary>
     public double FittedDays => EndedSamples > 0 && SamplesPerDay > 0 ? (_count - EndedSamples) / SamplesPerDay : double.NaN;
@@ -169,16 +178,16 @@ internal sealed class EnvelopeCalibrator
     /// calls for (serve every predictable peak, give up on the rare unpredictable ones first).
     /// </param>
     /// <param name="maxQuantile">Coverage fitted for at most (a binding budget ceiling's, see <c>budget_bound_quantile</c>).</param>
-    /// <param name="recentPeak">
-    /// Highest demand observed over the last <see cref="RegimeDays"/>, every tick counted (NaN: the samples' alone): the
-    /// samples are thinned and paired with the features of a few ticks before, so they learn a rise late.
+    /// <param name="peakOver">
+    /// Highest demand observed over the last so many days, every tick counted (null: the samples' alone): the samples are
+    /// thinned and paired with the features of a few ticks before, so they learn a rise late.
     /// </param>
-    public void Refit(bool[] available, double maxMeanBound = double.PositiveInfinity, double maxQuantile = 1, double recentPeak = double.NaN)
+    public void Refit(bool[] available, double maxMeanBound = double.PositiveInfinity, double maxQuantile = 1, Func<double, double>? peakOver = null)
     {
         var start = Math.Min(_quantile, maxQuantile);
         var use = (bool[])available.Clone();
         use[0] = true;
-        (EndedSamples, _endedLevel) = EndedRegime(start, recentPeak) is var (ended, peak) && ended > 0 ? (ended, peak) : (0, double.NaN);
+        (EndedSamples, _endedLevel, EndedDays) = EndedRegime(start, peakOver) is var (ended, peak, days) && ended > 0 ? (ended, peak, days) : (0, double.NaN, double.NaN);
         while (true)
         {
             var rows = Complete(use, Floor);
@@ -290,14 +299,17 @@ internal sealed class EnvelopeCalibrator
     /// <paramref name="quantile"/> may leave uncovered (a level that fell for good, a square wave of spikes that stopped).
     /// Fitted with them, the bound keeps covering the old regime for as long as the window holds it (r49-08: four days at
     /// 4-12 x demand); fitted on the samples since, it covers the regime in force. Not when the same span a week before was
-    /// as low (a weekend after a week of daily peaks: the peaks come back on Monday).
+    /// as low (a weekend after a week of daily peaks: the peaks come back on Monday). After <see cref="ClockDays"/> only
+    /// when the old regime ran around the clock: on its last day it was above the mark in at least
+    /// <see cref="ClockHours"/> hours of the day, which daily peaks, however busy, are not.
     /// </summary>
-    private (int Ended, double Level) EndedRegime(double quantile, double recentPeak)
+    /// <param name="quantile">The coverage the fit aims at.</param>
+    /// <param name="peakOver">Highest demand observed over the last so many days, every tick counted (null: the samples' alone).</param>
+    private (int Ended, double Level, double Days) EndedRegime(double quantile, Func<double, double>? peakOver)
     {
-        var recent = (int)Math.Ceiling(RegimeDays * SamplesPerDay);
-        if (SamplesPerDay <= 0 || _count < recent + _minSamples)
+        if (SamplesPerDay <= 0)
         {
-            return (0, 0);
+            return (0, 0, 0);
         }
 
         var byAge = new double[_count];
@@ -306,46 +318,77 @@ internal sealed class EnvelopeCalibrator
             byAge[Age(i)] = _y[i];
         }
 
-        var level = double.IsFinite(recentPeak) ? Math.Max(0, recentPeak) : 0;
-        for (var a = _count - recent; a < _count; a++)
-        {
-            level = double.IsFinite(byAge[a]) ? Math.Max(level, byAge[a]) : level;
-        }
+        var clock = SamplesPerDay >= 24 ? EndedAfter(ClockDays, true) : (0, 0, 0);
+        return clock.Ended > 0 ? clock : EndedAfter(RegimeDays, false);
 
-        var high = RegimeJump * level;
-        var ended = 0;
-        var count = 0;
-        for (var a = 0; a < _count - recent; a++)
+        (int Ended, double Level, double Days) EndedAfter(double days, bool aroundTheClock)
         {
-            if (byAge[a] > high)
+            var recent = (int)Math.Ceiling(days * SamplesPerDay);
+            if (_count < recent + _minSamples)
             {
-                ended = a + 1;
-                count++;
-            }
-        }
-
-        // Samples the fit may leave uncovered: fewer old ones than that never held the bound up.
-        if (level <= 0 || count <= Math.Max(0, _count - (int)Math.Ceiling((_count + 1) * quantile)))
-        {
-            return (0, 0);
-        }
-
-        var week = (int)Math.Round(7 * SamplesPerDay);
-        if (_count - recent - week >= 0)
-        {
-            var before = 0.0;
-            for (var a = _count - recent - week; a < _count - week; a++)
-            {
-                before = double.IsFinite(byAge[a]) ? Math.Max(before, byAge[a]) : before;
+                return (0, 0, 0);
             }
 
-            if (before <= high)
+            var level = peakOver?.Invoke(days) is { } p && double.IsFinite(p) ? Math.Max(0, p) : 0;
+            for (var a = _count - recent; a < _count; a++)
             {
-                return (0, 0);
+                level = double.IsFinite(byAge[a]) ? Math.Max(level, byAge[a]) : level;
             }
-        }
 
-        return (_count - ended >= _minSamples ? ended : 0, level);
+            var high = RegimeJump * level;
+            var ended = 0;
+            var count = 0;
+            for (var a = 0; a < _count - recent; a++)
+            {
+                if (byAge[a] > high)
+                {
+                    ended = a + 1;
+                    count++;
+                }
+            }
+
+            // Samples the fit may leave uncovered: fewer old ones than that never held the bound up.
+            if (level <= 0 || count <= Math.Max(0, _count - (int)Math.Ceiling((_count + 1) * quantile)))
+            {
+                return (0, 0, 0);
+            }
+
+            if (aroundTheClock)
+            {
+                // Hours of the day (counted from the samples' own phase) in which the old regime's last day was above the mark.
+                var day = (int)Math.Round(SamplesPerDay);
+                var hours = new bool[24];
+                for (var a = Math.Max(0, ended - day); a < ended; a++)
+                {
+                    if (byAge[a] > high)
+                    {
+                        hours[(int)(a % day * 24L / day)] = true;
+                    }
+                }
+
+                if (hours.Count(h => h) < ClockHours)
+                {
+                    return (0, 0, 0);
+                }
+            }
+
+            var week = (int)Math.Round(7 * SamplesPerDay);
+            if (_count - recent - week >= 0)
+            {
+                var before = 0.0;
+                for (var a = _count - recent - week; a < _count - week; a++)
+                {
+                    before = double.IsFinite(byAge[a]) ? Math.Max(before, byAge[a]) : before;
+                }
+
+                if (before <= high)
+                {
+                    return (0, 0, 0);
+                }
+            }
+
+            return (_count - ended >= _minSamples ? ended : 0, level, days);
+        }
     }
 
     internal void Save(State.StateWriter w)
@@ -367,12 +410,13 @@ internal sealed class EnvelopeCalibrator
     {
         w.Write(EndedSamples);
         w.Write(_endedLevel);
+        w.Write(EndedDays);
     }
 
     /// <summary>Reads what <see cref="SaveEnded"/> wrote; a record saved before it was kept leaves none (the next refit finds it).</summary>
     internal void LoadEnded(State.StateReader r)
     {
-        (EndedSamples, _endedLevel) = r.AtEnd ? (0, double.NaN) : (r.Count(_count), r.Double());
+        (EndedSamples, _endedLevel, EndedDays) = r.AtEnd ? (0, double.NaN, double.NaN) : (r.Count(_count), r.Double(), r.Double());
     }
 
     internal void Load(State.StateReader r)
